@@ -1,0 +1,72 @@
+"""Shared fixtures: a throw-away library, a fake arXiv server, and a way to run the scripts for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+import fakearxiv
+
+REPO = Path(__file__).resolve().parents[1]
+TOOLS = REPO / "tools"
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """An empty library: the repository's settings and templates, no notes. Never the real papers/."""
+    root = tmp_path / "lib"
+    root.mkdir()
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "papers").mkdir()
+    return root
+
+
+@pytest.fixture
+def example_library(library: Path) -> Path:
+    """A copy of the example notes that ship with the repository."""
+    for note in sorted((REPO / "papers").glob("*.md")):
+        shutil.copy(note, library / "papers" / note.name)
+    shutil.copy(REPO / "README.md", library / "README.md")
+    shutil.copy(REPO / "mkdocs.yml", library / "mkdocs.yml")
+    return library
+
+
+@pytest.fixture
+def arxiv_server() -> Iterator[fakearxiv.FakeArxiv]:
+    state, server = fakearxiv.serve()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def script_env(server: fakearxiv.FakeArxiv | None = None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARXIV_API_")}
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    # Point the real client at the fake server; nothing may reach the internet.
+    env["ARXIV_API_URL"] = server.url if server else "http://127.0.0.1:9/api/query"
+    env["ARXIV_API_DELAY"] = "0"
+    env["ARXIV_API_TIMEOUT"] = "1"
+    env.update(extra)
+    return env
+
+
+def run_script(
+    name: str, *args: str | Path, server: fakearxiv.FakeArxiv | None = None, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(TOOLS / name), *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=script_env(server, **env),
+        timeout=120,
+    )

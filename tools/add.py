@@ -1,0 +1,160 @@
+"""Scaffold notes from arXiv (IDs, URLs, or every reference in a text), or for a paper not on arXiv.
+
+    python tools/add.py 1810.04805 https://arxiv.org/pdf/1706.03762v7.pdf --topic nlp --tag transformers
+    python tools/add.py --from awesome-list.md --dry-run
+    python tools/add.py --title "Dropout: ..." --author "Nitish Srivastava" --year 2014 --url http://jmlr.org/...
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from papernotes import cli
+from papernotes.arxiv_source import BATCH_SIZE, ArxivSource, terminal_progress
+from papernotes.errors import PapernotesError
+from papernotes.ids import InvalidArxivId, find_references, parse_arxiv_id, unique_ids
+from papernotes.library import Library
+from papernotes.paper import STATUSES, FieldError, Paper
+from papernotes.render import render
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = cli.parser(__doc__.splitlines()[0], prog="add.py")
+    ap.add_argument("ids", nargs="*", metavar="ID_OR_URL", help="arXiv IDs or links (abs, pdf, html, DOI)")
+    ap.add_argument("--from", dest="from_file", metavar="FILE", help="add every arXiv paper mentioned in FILE (- for stdin)")
+    ap.add_argument("--topic", help="topic path for the new notes, e.g. nlp/embeddings")
+    ap.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag for the new notes (repeatable)")
+    ap.add_argument("--status", choices=STATUSES, default="to-read", help="reading status (default: to-read)")
+    ap.add_argument("--dry-run", action="store_true", help="print the canonical IDs that would be added; contact nobody")
+    manual = ap.add_argument_group("a paper not on arXiv")
+    manual.add_argument("--title")
+    manual.add_argument("--author", action="append", default=[], metavar="NAME", help="repeatable, in order")
+    manual.add_argument("--year", type=int)
+    manual.add_argument("--doi")
+    manual.add_argument("--url")
+    manual.add_argument("--venue")
+    return ap
+
+
+def read_text(source: str) -> str:
+    if source == "-":
+        return sys.stdin.buffer.read().decode("utf-8", "replace")
+    try:
+        return Path(source).read_bytes().decode("utf-8", "replace")
+    except OSError as exc:
+        raise PapernotesError(f"cannot read --from {source}: {exc.strerror}") from None
+
+
+def user_fields(args: argparse.Namespace) -> dict[str, object]:
+    """The user's own fields for every new note, validated by the same schema as loading."""
+    fields: dict[str, object] = {"key": "-", "title": "-", "status": args.status, "tags": args.tag}
+    if args.topic:
+        fields["topic"] = args.topic
+    try:
+        checked = Paper.from_frontmatter(fields)
+    except FieldError as exc:
+        raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
+    tags = tuple(dict.fromkeys(t.strip() for t in checked.tags if t.strip()))
+    return {"topic": checked.topic, "tags": tags, "status": checked.status, "added": dt.date.today()}
+
+
+def collect_ids(args: argparse.Namespace) -> tuple[list[str], int]:
+    """Canonical IDs from the arguments and --from, deduplicated in order; and how many inputs were bad."""
+    ids: list[str] = []
+    bad = 0
+    for raw in args.ids:
+        try:
+            ids.append(parse_arxiv_id(raw).canonical)
+        except InvalidArxivId as exc:
+            cli.error(str(exc))
+            bad += 1
+    if args.from_file:
+        findings = find_references(read_text(args.from_file))
+        for finding in findings:
+            if finding.problem:
+                cli.warn(f"{args.from_file}:{finding.line}: skipped '{finding.text}': {finding.problem}")
+        found = unique_ids(findings)
+        if not found:
+            raise PapernotesError(f"no arXiv references found in {args.from_file}")
+        ids.extend(found)
+    return list(dict.fromkeys(ids)), bad
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.title is not None:
+        if args.ids or args.from_file:
+            raise PapernotesError("--title adds one paper by hand; give arXiv IDs in a separate command")
+        return add_manual(args)
+    if not args.ids and not args.from_file:
+        raise PapernotesError("nothing to add: give arXiv IDs or links, --from FILE, or --title for a paper not on arXiv")
+    mine = user_fields(args)
+    ids, failures = collect_ids(args)
+    library = Library(args.root)
+    papers, problems = library.load()
+    for problem in problems:
+        cli.warn(f"{problem} (not checked for duplicates)")
+    catalog = library.catalog(papers)
+
+    if args.dry_run:
+        for ident in ids:
+            if ident not in catalog.by_arxiv:
+                print(ident)
+        return 1 if failures else 0
+
+    # Papers already in the library are reported without asking arXiv.
+    to_fetch = [i for i in ids if i not in catalog.by_arxiv]
+    source = ArxivSource()
+    progress = terminal_progress() if len(to_fetch) > BATCH_SIZE // 4 else None
+    fetched = source.fetch(to_fetch, progress) if to_fetch else None
+    body = render(library.root, "paper.md.j2")
+    for ident in ids:
+        if ident in catalog.by_arxiv:
+            key = catalog.by_arxiv[ident]
+            print(f"exists {library.rel(library.note_path(key))}")
+            continue
+        assert fetched is not None
+        if ident in fetched.rejected:
+            cli.error(f"{ident}: {fetched.rejected[ident]}")
+            failures += 1
+            continue
+        paper = fetched.papers.get(ident)
+        if paper is None:
+            print(f"not found {ident}")
+            failures += 1
+            continue
+        written = library.write_new(paper.replace(body=body, **mine), catalog)
+        print(f"{written.status} {library.rel(written.path)}  {written.paper.title}")
+    return 1 if failures else 0
+
+
+def add_manual(args: argparse.Namespace) -> int:
+    if not args.author:
+        raise PapernotesError("--title needs at least one --author")
+    library = Library(args.root)
+    papers, problems = library.load()
+    for problem in problems:
+        cli.warn(f"{problem} (not checked for duplicates)")
+    fields: dict[str, object] = {"key": "-", "title": args.title, "authors": args.author}
+    for name in ("year", "doi", "url", "venue"):
+        if getattr(args, name) is not None:
+            fields[name] = getattr(args, name)
+    try:
+        paper = Paper.from_frontmatter(fields)
+    except FieldError as exc:
+        raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
+    if paper.doi and paper.doi.lower().startswith("10.48550/arxiv."):
+        raise PapernotesError(f"{paper.doi} is an arXiv DOI: run python tools/add.py {paper.doi}")
+    paper = paper.replace(body=render(library.root, "paper.md.j2"), **user_fields(args))
+    if args.dry_run:
+        print(f"would add {paper.title}")
+        return 0
+    written = library.write_new(paper, library.catalog(papers))
+    print(f"{written.status} {library.rel(written.path)}  {written.paper.title}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli.run(main, build_parser()))

@@ -1,0 +1,263 @@
+"""Metadata from the arXiv API, through the real `arxiv` client, made polite and robust.
+
+The client alone has no request timeout, retries 429/503 without backing off, and reads a
+"Rate exceeded." text body or an HTML error page as an empty feed, i.e. as "not found". A
+`requests.Session` subclass closes those gaps at the one place every request passes through,
+so the client keeps doing what it does well (URL building, paging, Atom parsing).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import arxiv
+import requests
+from lxml import etree
+
+from . import __version__
+from .errors import PapernotesError
+from .ids import InvalidArxivId, parse_arxiv_id
+from .paper import Paper
+
+DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+USER_AGENT = f"papernotes/{__version__} (paper notes in git; +https://pypi.org/project/arxiv/ client)"
+# arXiv serves a few hundred IDs per request comfortably; 200 keeps URLs well under 4 KB.
+BATCH_SIZE = 200
+RETRIES = 4
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class ArxivUnavailable(PapernotesError):
+    """arXiv could not be reached or kept failing; worth trying again later."""
+
+
+class ArxivRejected(PapernotesError):
+    """arXiv answered with an error entry (for example an ID format it does not accept)."""
+
+
+class _Transient(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_url: str = DEFAULT_API_URL
+    delay: float = 3.0
+    timeout: float = 30.0
+    retries: int = RETRIES
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        def number(name: str, default: float) -> float:
+            raw = os.environ.get(name)
+            if raw is None or raw.strip() == "":
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                raise PapernotesError(f"{name}={raw!r} is not a number of seconds") from None
+            if value < 0:
+                raise PapernotesError(f"{name}={raw!r} must not be negative")
+            return value
+
+        return cls(
+            api_url=os.environ.get("ARXIV_API_URL") or DEFAULT_API_URL,
+            delay=number("ARXIV_API_DELAY", 3.0),
+            timeout=number("ARXIV_API_TIMEOUT", 30.0),
+        )
+
+
+class _CheckedSession(requests.Session):
+    """Adds a timeout and our User-Agent, and classifies what arXiv sends back."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.requests_sent = 0
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", self.settings.timeout)
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
+        headers["User-Agent"] = USER_AGENT
+        self.requests_sent += 1
+        try:
+            response = super().request(method, url, *args, headers=headers, **kwargs)
+        except requests.Timeout:
+            raise _Transient(f"no answer within {self.settings.timeout:g} s") from None
+        except requests.ConnectionError as exc:
+            raise _Transient(f"cannot connect ({_short(exc)})") from None
+        body = response.content
+        if response.status_code in (429, 500, 502, 503, 504):
+            raise _Transient(f"HTTP {response.status_code}", _retry_after(response))
+        error_entry = _error_entry(body)
+        if error_entry is not None:
+            raise ArxivRejected(f"arXiv rejected the request: {error_entry}")
+        if response.status_code != 200:
+            raise ArxivRejected(f"arXiv answered HTTP {response.status_code}")
+        if b"<feed" not in body[:2000]:
+            snippet = body[:60].decode("utf-8", "replace").strip().splitlines()
+            raise _Transient(f"arXiv sent no Atom feed ({snippet[0] if snippet else 'empty body'!r})")
+        return response
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    match = re.search(r"\[Errno -?\d+\] [^')\]]+|Connection refused|Read timed out", text)
+    return match.group(0) if match else text[:80]
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    return min(float(value), 120.0) if value.strip().isdigit() else None
+
+
+def _error_entry(body: bytes) -> str | None:
+    """arXiv reports a bad query as a feed whose single entry has an `/api/errors` id."""
+    if b"api/errors" not in body:
+        return None
+    try:
+        root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return "malformed error feed"
+    for entry in root.iter(f"{_ATOM}entry"):
+        entry_id = entry.findtext(f"{_ATOM}id") or ""
+        if "/api/errors" in entry_id:
+            return (entry.findtext(f"{_ATOM}summary") or entry_id).strip()
+    return None
+
+
+@dataclass
+class FetchResult:
+    papers: dict[str, Paper] = field(default_factory=dict)
+    rejected: dict[str, str] = field(default_factory=dict)
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+class ArxivSource:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.session = _CheckedSession(self.settings)
+        # Retries are ours (with backoff); the client's own retry loop would hammer arXiv.
+        self.client = arxiv.Client(page_size=BATCH_SIZE, delay_seconds=self.settings.delay, num_retries=0)
+        self.client._session = self.session
+        self.client.query_url_format = self.settings.api_url + "?{}"
+
+    @property
+    def requests_sent(self) -> int:
+        return self.session.requests_sent
+
+    def fetch(self, ids: Iterable[str], progress: ProgressFn | None = None) -> FetchResult:
+        """Papers for canonical IDs; IDs arXiv does not know are in neither `papers` nor `rejected`."""
+        wanted = list(dict.fromkeys(ids))
+        result = FetchResult()
+        for start in range(0, len(wanted), BATCH_SIZE):
+            batch = wanted[start : start + BATCH_SIZE]
+            self._fetch_batch(batch, result)
+            if progress:
+                progress(min(start + len(batch), len(wanted)), len(wanted))
+        return result
+
+    def _fetch_batch(self, batch: list[str], into: FetchResult) -> None:
+        while batch:
+            try:
+                results = self._with_retries(batch)
+                if not results:
+                    # arXiv sometimes answers a good query with an empty page; one more try tells.
+                    results = self._with_retries(batch)
+            except ArxivRejected as exc:
+                # arXiv names the one ID it refuses; drop it and ask again for the others.
+                named = re.search(r"for (\S+)$", exc.message)
+                culprit = named.group(1) if named and named.group(1) in batch else None
+                if culprit is None and len(batch) > 1:
+                    raise
+                culprit = culprit or batch[0]
+                into.rejected[culprit] = exc.message
+                batch = [i for i in batch if i != culprit]
+                continue
+            wanted = set(batch)
+            for entry in results:
+                paper = paper_from_result(entry)
+                if paper is not None and paper.arxiv in wanted:
+                    into.papers[paper.arxiv] = paper
+            return
+
+    def _with_retries(self, batch: list[str]) -> list[arxiv.Result]:
+        search = arxiv.Search(id_list=batch, max_results=len(batch))
+        self.client.page_size = len(batch)
+        last = ""
+        for attempt in range(self.settings.retries + 1):
+            try:
+                return list(self.client.results(search))
+            except _Transient as exc:
+                last = exc.reason
+                if attempt == self.settings.retries:
+                    break
+                wait = exc.retry_after if exc.retry_after is not None else self.settings.delay * 2**attempt
+                time.sleep(wait)
+            except arxiv.ArxivError as exc:
+                # Only reached for what the session let through, e.g. an empty later page.
+                last = exc.message
+                if attempt == self.settings.retries:
+                    break
+                time.sleep(self.settings.delay * 2**attempt)
+        raise ArxivUnavailable(
+            f"arXiv did not answer usefully after {self.settings.retries + 1} tries: {last} "
+            f"({self.settings.api_url}); try again later"
+        )
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    cleaned = re.sub(r"\s+", " ", text).strip()
+    return cleaned or None
+
+
+def paper_from_result(result: arxiv.Result) -> Paper | None:
+    """A Paper (without a key yet) from one feed entry; None for entries that are not papers."""
+    try:
+        ident = parse_arxiv_id(result.get_short_id())
+    except InvalidArxivId:
+        return None
+    published = result.published.date()
+    return Paper(
+        key="",
+        title=_clean(result.title) or "(untitled)",
+        authors=tuple(name for a in result.authors if (name := _clean(a.name))),
+        year=published.year,
+        arxiv=ident.canonical,
+        version=ident.version,
+        published=published,
+        updated=result.updated.date(),
+        categories=tuple(dict.fromkeys(c for c in result.categories if c)),
+        venue=_clean(result.journal_ref),
+        doi=_clean(result.doi),
+        abstract=_clean(result.summary),
+        comment=_clean(result.comment),
+    )
+
+
+def terminal_progress(stream: Any = sys.stderr) -> ProgressFn | None:
+    """A one-line progress display, only when a person is watching."""
+    if not getattr(stream, "isatty", lambda: False)():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        stream.write(f"\rfetching from arXiv [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
+        stream.flush()
+
+    return show

@@ -1,0 +1,14 @@
+"""Typed errors. The library raises them with their data; `cli` turns them into one line and an exit code."""
+
+from __future__ import annotations
+
+
+class PapernotesError(Exception):
+    """An error whose message is fit to show a user as it is."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message

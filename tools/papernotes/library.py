@@ -1,0 +1,305 @@
+"""The library on disk: load every note (strictly, with line numbers), and write new notes safely.
+
+Only this module writes notes. A new note is written to a temporary file and hard-linked into
+place, which fails if the name exists: an existing note is never overwritten, and a crash never
+leaves a half-written note behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .config import Config, load_config
+from .errors import PapernotesError
+from .paper import FieldError, Paper, base_key, key_candidates, normalized_title
+
+try:
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+
+class _NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML that refuses duplicate keys instead of silently keeping the last one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKey(key, key_node.start_mark.line)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+_NoteLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _NoteLoader.construct_mapping)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int) -> None:
+        self.key, self.line = key, line
+
+
+class _NoteDumper(yaml.SafeDumper):
+    """Lists of plain values in flow style (`[a, b]`), as people write them by hand."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(isinstance(v, (str, int, float)) for v in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_NoteDumper.add_representer(list, _represent_list)
+
+
+@dataclass(frozen=True)
+class NoteProblem:
+    """A note that cannot be used, with the line to look at: `papers/x.md:3: field 'year': ...`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class NoteError(PapernotesError):
+    def __init__(self, problem: NoteProblem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+class LibraryProblems(PapernotesError):
+    """Some notes failed to load; carries every problem so a user can fix them in one pass."""
+
+    def __init__(self, problems: list[NoteProblem]) -> None:
+        self.problems = problems
+        noun = "note" if len(problems) == 1 else "notes"
+        super().__init__("\n".join(f"error: {p}" for p in problems) + f"\n{len(problems)} {noun} could not be loaded")
+
+
+class WriteError(PapernotesError):
+    pass
+
+
+_DELIMITER = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+
+
+def parse_note(text: str, rel_path: str) -> Paper:
+    """Parse a note's text; raise NoteError naming the line of the first problem."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first_line_end = text.find("\n")
+    first_line = text if first_line_end < 0 else text[:first_line_end]
+    if first_line.rstrip("\r \t") != "---":
+        raise NoteError(NoteProblem(rel_path, 1, "no frontmatter: the file must start with a line '---'"))
+    start = first_line_end + 1
+    closing = _DELIMITER.search(text, start)
+    if closing is None:
+        raise NoteError(NoteProblem(rel_path, 1, "frontmatter has no closing '---' line"))
+    raw = text[start : closing.start()]
+    body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    body = text[body_start:]
+    try:
+        meta = yaml.load(raw, Loader=_NoteLoader)
+    except _DuplicateKey as dup:
+        raise NoteError(NoteProblem(rel_path, dup.line + 2, f"duplicate key '{dup.key}'")) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise NoteError(NoteProblem(rel_path, line, f"invalid YAML: {reason}")) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise NoteError(NoteProblem(rel_path, 2, "frontmatter must be a mapping of 'field: value' lines"))
+    stem = rel_path.rsplit("/", 1)[-1].removesuffix(".md")
+    if "key" not in meta:
+        # A note written by hand may leave the key out: its file name says it.
+        meta = {"key": stem, **meta}
+    try:
+        paper = Paper.from_frontmatter(meta, body)
+    except FieldError as exc:
+        raise NoteError(NoteProblem(rel_path, _line_of_field(raw, exc.field), str(exc))) from None
+    if paper.key != stem:
+        raise NoteError(
+            NoteProblem(rel_path, _line_of_field(raw, "key"), f"key '{paper.key}' does not match the file name '{stem}.md'")
+        )
+    return paper
+
+
+def _line_of_field(raw: str, name: str) -> int:
+    match = re.search(rf"^{re.escape(name)}\s*:", raw, re.MULTILINE)
+    return raw.count("\n", 0, match.start()) + 2 if match else 1
+
+
+def serialize(paper: Paper) -> str:
+    """The full text of a note: YAML frontmatter written by a serializer, then the body as it is."""
+    meta = paper.frontmatter()
+    fm = YAMLHandler().export(meta, Dumper=_NoteDumper, sort_keys=False, allow_unicode=True, width=1 << 30)
+    return f"---\n{fm}\n---\n{paper.body}"
+
+
+@dataclass
+class Catalog:
+    """What is already in the library, for spotting duplicates before writing."""
+
+    by_arxiv: dict[str, str] = field(default_factory=dict)
+    by_doi: dict[str, str] = field(default_factory=dict)
+    by_title: dict[tuple[str, int | None], Paper] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)
+
+    def add(self, paper: Paper) -> None:
+        self.keys.add(paper.key)
+        if paper.arxiv:
+            self.by_arxiv.setdefault(paper.arxiv, paper.key)
+        if paper.doi:
+            self.by_doi.setdefault(paper.doi.lower(), paper.key)
+        self.by_title.setdefault((normalized_title(paper.title), paper.year), paper)
+
+    def existing_key(self, paper: Paper) -> str | None:
+        """The key of the note this paper duplicates: same arXiv ID, same DOI, or same title and year."""
+        if paper.arxiv and paper.arxiv in self.by_arxiv:
+            return self.by_arxiv[paper.arxiv]
+        if paper.doi and paper.doi.lower() in self.by_doi:
+            return self.by_doi[paper.doi.lower()]
+        same_title = self.by_title.get((normalized_title(paper.title), paper.year))
+        if same_title is None:
+            return None
+        # Two different arXiv IDs or DOIs are two papers, however alike their titles.
+        if paper.arxiv and same_title.arxiv or paper.doi and same_title.doi:
+            return None
+        return same_title.key
+
+
+@dataclass(frozen=True)
+class Written:
+    status: str  # "added" or "exists"
+    path: Path
+    paper: Paper
+
+
+class Library:
+    def __init__(self, root: Path, config: Config | None = None) -> None:
+        self.root = root.resolve()
+        self.config = config or load_config(self.root)
+        self.papers_dir = self.config.papers_path
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def note_path(self, key: str) -> Path:
+        return self.papers_dir / f"{key}.md"
+
+    def note_files(self) -> list[Path]:
+        if not self.papers_dir.is_dir():
+            return []
+        return sorted(p for p in self.papers_dir.glob("*.md") if not p.name.startswith("."))
+
+    def load(self) -> tuple[list[Paper], list[NoteProblem]]:
+        """Every note that loads, sorted by key, and a problem for each one that does not."""
+        papers: list[Paper] = []
+        problems: list[NoteProblem] = []
+        for path in self.note_files():
+            rel = self.rel(path)
+            try:
+                papers.append(self.read_note(path, rel))
+            except NoteError as exc:
+                problems.append(exc.problem)
+        return papers, problems
+
+    def load_strict(self) -> list[Paper]:
+        papers, problems = self.load()
+        if problems:
+            raise LibraryProblems(problems)
+        return papers
+
+    def read_note(self, path: Path, rel: str | None = None) -> Paper:
+        rel = rel or self.rel(path)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            raise NoteError(NoteProblem(rel, line, "not valid UTF-8; save the file as UTF-8")) from None
+        except OSError as exc:
+            raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
+        return parse_note(text, rel)
+
+    def catalog(self, papers: Iterable[Paper]) -> Catalog:
+        catalog = Catalog()
+        for paper in papers:
+            catalog.add(paper)
+        # Broken notes still own their file names.
+        catalog.keys.update(p.stem for p in self.note_files())
+        return catalog
+
+    def write_new(self, paper: Paper, catalog: Catalog) -> Written:
+        """Write `paper` under a fresh key, unless the library already has it (by arXiv ID or DOI)."""
+        existing = catalog.existing_key(paper)
+        if existing is not None:
+            return Written("exists", self.note_path(existing), paper.replace(key=existing))
+        if not self.papers_dir.is_dir():
+            try:
+                self.papers_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WriteError(f"cannot create {self.rel(self.papers_dir)}/: {exc.strerror}") from None
+        for key in key_candidates(base_key(paper.authors, paper.year, paper.title)):
+            if key in catalog.keys:
+                continue
+            note = paper.replace(key=key)
+            path = self.note_path(key)
+            if self._create_exclusive(path, serialize(note)):
+                catalog.add(note)
+                return Written("added", path, note)
+            # Another process created this file first; it may be this very paper.
+            catalog.keys.add(key)
+            try:
+                other = self.read_note(path)
+            except NoteError:
+                continue
+            catalog.add(other)
+            if catalog.existing_key(paper) == other.key:
+                return Written("exists", path, other)
+        raise WriteError(f"no free key for '{paper.title}'")
+
+    def _create_exclusive(self, path: Path, text: str) -> bool:
+        """Create `path` holding `text` completely, or return False if it exists. Never overwrites."""
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            with open(tmp, "x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return False
+            except OSError:
+                # File systems without hard links: exclusive create is still safe against overwrite.
+                try:
+                    with open(path, "x", encoding="utf-8", newline="\n") as handle:
+                        handle.write(text)
+                except FileExistsError:
+                    return False
+            return True
+        except OSError as exc:
+            raise WriteError(f"cannot write {self.rel(path)}: {exc.strerror or exc}") from None
+        finally:
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass

@@ -1,0 +1,259 @@
+"""The one model of a paper, its frontmatter schema, and the citation-key rule. No I/O here.
+
+The schema is declared once (`FIELDS`): its order is the order keys are written in, its kinds
+drive validation, and `owner` says which fields the tool may refresh from a source and which
+belong to the user and are never touched without an explicit command.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .errors import PapernotesError
+
+STATUSES = ("to-read", "reading", "read", "skipped")
+
+Kind = Literal["str", "int", "date", "list", "status", "topic"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    owner: Literal["tool", "user"]
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("key", "str", "tool"),
+    Field("title", "str", "tool"),
+    Field("authors", "list", "tool"),
+    Field("year", "int", "tool"),
+    Field("arxiv", "str", "tool"),
+    Field("version", "int", "tool"),
+    Field("published", "date", "tool"),
+    Field("updated", "date", "tool"),
+    Field("categories", "list", "tool"),
+    Field("venue", "str", "tool"),
+    Field("doi", "str", "tool"),
+    Field("url", "str", "tool"),
+    Field("abstract", "str", "tool"),
+    Field("comment", "str", "tool"),
+    Field("code", "str", "user"),
+    Field("topic", "topic", "user"),
+    Field("tags", "list", "user"),
+    Field("status", "status", "user"),
+    Field("added", "date", "user"),
+)
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+REQUIRED = ("key", "title")
+# Written even when empty, so a new note shows the user where their own fields go.
+ALWAYS_WRITTEN = ("tags", "status")
+
+
+class FieldError(PapernotesError):
+    """A frontmatter field with a value of the wrong type; `field` lets the loader find its line."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        self.field = field_name
+        super().__init__(f"field '{field_name}': {message}")
+
+
+@dataclass(frozen=True)
+class Paper:
+    key: str
+    title: str
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    arxiv: str | None = None
+    version: int | None = None
+    published: dt.date | None = None
+    updated: dt.date | None = None
+    categories: tuple[str, ...] = ()
+    venue: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    abstract: str | None = None
+    comment: str | None = None
+    code: str | None = None
+    topic: str | None = None
+    tags: tuple[str, ...] = ()
+    status: str = "to-read"
+    added: dt.date | None = None
+    # Keys the user invented, kept in their order and never dropped.
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    body: str = ""
+
+    # -- conversion -------------------------------------------------------------------------------
+
+    @classmethod
+    def from_frontmatter(cls, meta: dict[str, Any], body: str = "") -> Paper:
+        """Validate a parsed frontmatter mapping; raise FieldError for the first bad field."""
+        values: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for name, value in meta.items():
+            if not isinstance(name, str):
+                raise FieldError(str(name), "field names must be text")
+            spec = FIELD_BY_NAME.get(name)
+            if spec is None:
+                extra[name] = value
+                continue
+            if value is None or value == "" or value == []:
+                continue
+            values[name] = _validate(spec, value)
+        for name in REQUIRED:
+            if name not in values:
+                raise FieldError(name, "is required")
+        return cls(**values, extra=extra, body=body)
+
+    def frontmatter(self) -> dict[str, Any]:
+        """The mapping to serialise: schema order, empty fields left out, user keys kept at the end."""
+        out: dict[str, Any] = {}
+        for spec in FIELDS:
+            value = getattr(self, spec.name)
+            if isinstance(value, tuple):
+                value = list(value)
+            if value is None or (value in ("", []) and spec.name not in ALWAYS_WRITTEN):
+                continue
+            out[spec.name] = value
+        for name, value in self.extra.items():
+            out.setdefault(name, value)
+        return out
+
+    def replace(self, **changes: Any) -> Paper:
+        return dataclasses.replace(self, **changes)
+
+    # -- derived ----------------------------------------------------------------------------------
+
+    @property
+    def first_author_last_name(self) -> str:
+        return last_name(self.authors[0]) if self.authors else ""
+
+    @property
+    def link(self) -> str | None:
+        """The best public link to the paper itself."""
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+
+def _validate(spec: Field, value: Any) -> Any:
+    kind = spec.kind
+    if kind == "str":
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise FieldError(spec.name, f"expected text, got {_describe(value)}")
+        if spec.name in ("arxiv", "doi", "key") and not isinstance(value, str):
+            raise FieldError(spec.name, f"expected a quoted string, got {_describe(value)}; write it as '{value}'")
+        return str(value)
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FieldError(spec.name, f"expected an integer, got {_describe(value)}")
+        return value
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise FieldError(spec.name, f"expected a date like 2018-10-11, got {_describe(value)}")
+    if kind == "list":
+        if isinstance(value, str):
+            # A lone word is a natural thing to write for one tag; accept it rather than fail.
+            value = [value]
+        if not isinstance(value, list) or not all(
+            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
+        ):
+            raise FieldError(spec.name, f"expected a list of text, got {_describe(value)}")
+        return tuple(str(v) for v in value)
+    if kind == "status":
+        if value not in STATUSES:
+            raise FieldError(spec.name, f"expected one of {', '.join(STATUSES)}, got {_describe(value)}")
+        return value
+    if kind == "topic":
+        if not isinstance(value, str):
+            raise FieldError(spec.name, f"expected a topic path like nlp/embeddings, got {_describe(value)}")
+        parts = [p.strip() for p in value.strip().strip("/").split("/")]
+        if not all(parts):
+            raise FieldError(spec.name, f"expected a topic path like nlp/embeddings, got '{value}'")
+        return "/".join(parts)
+    raise AssertionError(kind)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+# -- citation keys ------------------------------------------------------------------------------------
+
+_STOPWORDS = frozenset(
+    """a an the on of in for to and with without via from by at as is are be do does can how what
+    when why which we our your its it this that these those into towards toward using use one""".split()
+)
+# Letters that NFKD does not decompose into ASCII.
+_FOLD = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+     "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i"}
+)
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def ascii_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+def last_name(name: str) -> str:
+    """The family name: 'Devlin, Jacob' and 'Jacob Devlin' both give 'Devlin'."""
+    name = name.strip()
+    if "," in name:
+        return name.split(",", 1)[0].strip()
+    parts = name.split()
+    while len(parts) > 1 and parts[-1].lower() in _NAME_SUFFIXES:
+        parts.pop()
+    return parts[-1] if parts else ""
+
+
+def normalized_title(title: str) -> str:
+    """A title reduced to its letters and digits, for spotting the same paper written twice."""
+    return _slug(title)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower())
+
+
+def base_key(authors: tuple[str, ...] | list[str], year: int | None, title: str) -> str:
+    """`{last name}{year}{first significant title word}`, ASCII-folded and lower-case."""
+    author = _slug(last_name(authors[0])) if authors else ""
+    words = re.findall(r"[a-z0-9]+", ascii_fold(re.sub(r"\$[^$]*\$|\\[a-zA-Z]+", " ", title)).lower())
+    word = next((w for w in words if w not in _STOPWORDS), words[0] if words else "")
+    return f"{author or 'anon'}{year if year is not None else 'nd'}{word}"
+
+
+def key_candidates(base: str) -> list[str]:
+    """The base key, then base+a ... base+z, base+aa ... base+zz: enough for any real clash."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [base] + [base + c for c in letters] + [base + a + b for a in letters for b in letters]
+
+
+VALID_KEY = re.compile(r"[a-z0-9][a-z0-9_\-]*")
