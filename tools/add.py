@@ -16,7 +16,7 @@ from papernotes import cli
 from papernotes.arxiv_source import BATCH_SIZE, ArxivSource, terminal_progress
 from papernotes.errors import PapernotesError
 from papernotes.ids import InvalidArxivId, find_references, parse_arxiv_id, unique_ids
-from papernotes.library import Library
+from papernotes.library import Library, Written
 from papernotes.paper import STATUSES, FieldError, Paper
 from papernotes.render import render
 
@@ -125,8 +125,7 @@ def main(args: argparse.Namespace) -> int:
             print(f"not found {ident}")
             failures += 1
             continue
-        written = library.write_new(paper.replace(body=body, **mine), catalog)
-        print(f"{written.status} {library.rel(written.path)}  {written.paper.title}")
+        report(library, library.write_new(paper.replace(body=body, **mine), catalog))
     return 1 if failures else 0
 
 
@@ -151,9 +150,13 @@ def add_manual(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"would add {paper.title}")
         return 0
-    written = library.write_new(paper, library.catalog(papers))
-    print(f"{written.status} {library.rel(written.path)}  {written.paper.title}")
+    report(library, library.write_new(paper, library.catalog(papers)))
     return 0
+
+
+def report(library: Library, written: Written) -> None:
+    title = f"  {written.paper.title}" if written.status == "added" else ""
+    print(f"{written.status} {library.rel(written.path)}{title}")
 
 
 if __name__ == "__main__":

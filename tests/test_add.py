@@ -1,0 +1,413 @@
+"""`python tools/add.py` end to end: a subprocess, the real arxiv client, a fake arXiv on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, TOOLS, run_script, script_env
+from fakearxiv import FakeArxiv
+from papernotes.library import Library
+
+BERT_TITLE = "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding"
+BERT_AUTHORS = ["Jacob Devlin", "Ming-Wei Chang", "Kenton Lee", "Kristina Toutanova"]
+# The first three arXiv references in that README, read off lines 41, 45 and 51 by hand.
+FLOODSUNG_FIRST_THREE = ["1409.1556", "1512.03385", "1303.5778"]
+
+
+def add_bert(server: FakeArxiv) -> None:
+    server.add(
+        "1810.04805", BERT_TITLE, BERT_AUTHORS, version=2,
+        summary="We introduce a new language representation model called BERT.",
+        published="2018-10-11T00:50:01Z", updated="2019-05-24T20:37:26Z", categories=("cs.CL",),
+        comment="13 pages",
+    )
+
+
+def add(library: Path, *args: str, server: FakeArxiv | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return run_script("add.py", "--root", library, *args, server=server, stdin=stdin)
+
+
+def front(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+def notes(library: Path) -> list[str]:
+    return sorted(p.name for p in (library / "papers").iterdir())
+
+
+# -- the note ------------------------------------------------------------------------------------------
+
+
+def test_golden_note_for_bert(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    result = add(library, "1810.04805", "--topic", "nlp/embeddings", "--tag", "transformers",
+                 "--tag", "pretraining", server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"added papers/devlin2018bert.md  {BERT_TITLE}\n"
+    text = (library / "papers" / "devlin2018bert.md").read_text(encoding="utf-8")
+    today = dt.date.today().isoformat()
+    golden = (REPO / "tests" / "data" / "golden" / "devlin2018bert.md").read_text(encoding="utf-8")
+    assert text == golden.replace("added: 2026-11-26", f"added: {today}")
+
+
+def test_example_notes_have_the_shape_add_writes() -> None:
+    """The example library is what add produces: same field order, the same body scaffold headings."""
+    golden = (REPO / "tests" / "data" / "golden" / "devlin2018bert.md").read_text(encoding="utf-8")
+    order = list(yaml.safe_load(golden.split("---\n")[1]))
+    for note in sorted((REPO / "papers").glob("*.md")):
+        keys = list(front(note))
+        assert keys == [k for k in order if k in keys], note.name
+        assert note.read_text(encoding="utf-8").count("## Summary") == 1, note.name
+
+
+def test_every_identifier_form_adds_the_same_paper_once(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    forms = ["1810.04805", "1810.04805v2", "arXiv:1810.04805", "ARXIV:1810.04805v1",
+             "https://arxiv.org/pdf/1810.04805v2.pdf", "https://www.arxiv.org/abs/1810.04805?context=cs",
+             "http://export.arxiv.org/abs/1810.04805#x", "10.48550/arXiv.1810.04805", "arxiv.org/html/1810.04805v1."]
+    result = add(library, *forms, server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"added papers/devlin2018bert.md  {BERT_TITLE}"]
+    assert notes(library) == ["devlin2018bert.md"]
+    assert [r.id_list for r in arxiv_server.requests] == [["1810.04805"]]
+    again = add(library, "https://arxiv.org/abs/1810.04805v1", server=arxiv_server)
+    assert again.returncode == 0
+    assert again.stdout == "exists papers/devlin2018bert.md\n"
+    assert len(arxiv_server.requests) == 1, "a paper already in the library is not fetched again"
+
+
+def test_old_style_ids_and_real_recorded_entries(library: Path, arxiv_server: FakeArxiv) -> None:
+    for name in ("astro-ph_0601001.xml", "quant-ph_0201082v1.xml", "math_0211159.legacy2019.xml", "2104.12255v1.xml"):
+        arxiv_server.add_recorded(name)
+    result = add(library, "astro-ph/0601001", "quant-ph/0201082v1", "math.DG/0211159", "2104.12255", server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[1] for line in result.stdout.splitlines()] == [
+        "papers/gould2006frequency.md", "papers/blaha2002quantum.md", "papers/perelman2002entropy.md",
+        "papers/nguyen20210.md",
+    ]
+    astro = front(library / "papers" / "gould2006frequency.md")
+    assert astro["arxiv"] == "astro-ph/0601001"
+    assert astro["venue"] == "ActaAstron.56:1-50,2006"
+    assert astro["authors"] == ["Andrew Gould", "Susan Dorsher", "B. Scott Gaudi", "Andrzej Udalski"]
+    assert astro["published"] == dt.date(2006, 1, 2)
+    assert "\n" not in front(library / "papers" / "perelman2002entropy.md")["abstract"]
+    # A real paper titled "0" stays the string '0'.
+    assert front(library / "papers" / "nguyen20210.md")["title"] == "0"
+    assert "title: '0'" in (library / "papers" / "nguyen20210.md").read_text()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Colons: everywhere: here",
+        "Quotes 'single' and \"double\"",
+        "LaTeX $\\mathcal{O}(n^2)$ and \\emph{emphasis} with 50\\% and {braces}",
+        "null",
+        "yes",
+        "- starts like a list",
+        "# starts like a comment",
+        "<b>HTML</b> &amp; <script>alert(1)</script>",
+        "Ünïcödé Łukasz — 日本語",
+    ],
+)
+def test_awkward_titles_survive_exactly(library: Path, arxiv_server: FakeArxiv, title: str) -> None:
+    arxiv_server.add("2001.00001", title, ["A. Author"], published="2020-01-01T00:00:00Z")
+    result = add(library, "2001.00001", server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    (path,) = (library / "papers").glob("*.md")
+    assert front(path)["title"] == title
+    assert Library(library).read_note(path).title == title
+
+
+def test_newlines_in_titles_and_abstracts_are_folded(library: Path, arxiv_server: FakeArxiv) -> None:
+    arxiv_server.add("2001.00002", "A title\n  broken over\n lines", ["A. Author"],
+                     summary="  Line one\nline two.\n\n", published="2020-01-01T00:00:00Z")
+    assert add(library, "2001.00002", server=arxiv_server).returncode == 0
+    meta = front(library / "papers" / "author2020title.md")
+    assert meta["title"] == "A title broken over lines"
+    assert meta["abstract"] == "Line one line two."
+
+
+def test_fifteen_hundred_authors(library: Path, arxiv_server: FakeArxiv) -> None:
+    authors = [f"Author Number{i}" for i in range(1500)]
+    arxiv_server.add("2001.00003", "A large collaboration", authors, published="2020-01-01T00:00:00Z")
+    assert add(library, "2001.00003", server=arxiv_server).returncode == 0
+    assert front(library / "papers" / "number02020large.md")["authors"] == authors
+
+
+def test_keys_fold_to_ascii_and_clashes_get_suffixes(library: Path, arxiv_server: FakeArxiv) -> None:
+    arxiv_server.add("2001.00004", "Über alles", ["Jürgen Müller"], published="2020-01-01T00:00:00Z")
+    arxiv_server.add("2001.00005", "Über nichts", ["Jürgen Müller"], published="2020-01-01T00:00:00Z")
+    arxiv_server.add("2001.00006", "The Łódź paper", ["Łukasz O'Neil"], published="2020-01-01T00:00:00Z")
+    result = add(library, "2001.00004", "2001.00005", "2001.00006", server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert notes(library) == ["muller2020uber.md", "muller2020ubera.md", "oneil2020lodz.md"]
+
+
+def test_a_300_id_batch_takes_two_requests_and_matches_by_id(library: Path, arxiv_server: FakeArxiv) -> None:
+    ids = [f"2101.{i:05d}" for i in range(1, 301)]
+    for i, ident in enumerate(ids):
+        arxiv_server.add(ident, f"Paper number {i}", [f"Author Surname{i}"], published="2021-01-05T00:00:00Z")
+    result = add(library, "--from", "-", server=arxiv_server, stdin="\n".join(ids) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert len(arxiv_server.requests) == 2
+    assert all(len(r.id_list) <= 200 for r in arxiv_server.requests)
+    assert arxiv_server.requests[0].query["max_results"] == ["200"]
+    lines = result.stdout.splitlines()
+    assert len(lines) == 300
+    # Entries came back in reverse order; each note still holds its own paper.
+    for i in (0, 150, 299):
+        assert lines[i] == f"added papers/surname{i}2021paper.md  Paper number {i}"
+        assert front(library / "papers" / f"surname{i}2021paper.md")["arxiv"] == ids[i]
+
+
+def test_user_agent_names_papernotes(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    add(library, "1810.04805", server=arxiv_server)
+    assert arxiv_server.requests[0].user_agent.startswith("papernotes/")
+
+
+# -- bad input ----------------------------------------------------------------------------------------
+
+
+def test_malformed_ids_are_never_sent(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    result = add(library, "abc", "1810.0480", "1810.04805", "0000.0000", server=arxiv_server)
+    assert result.returncode == 1
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith("error: 'abc' is not an arXiv ID")
+    assert errors[1].startswith("error: '1810.0480' is not an arXiv ID")
+    assert errors[2].startswith("error: '0000.0000' is not an arXiv ID")
+    assert "Traceback" not in result.stderr
+    assert [r.id_list for r in arxiv_server.requests] == [["1810.04805"]]
+    assert notes(library) == ["devlin2018bert.md"]
+
+
+def test_unknown_ids_are_not_found(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    result = add(library, "2104.00000".replace("00000", "99999"), "1810.04805", server=arxiv_server)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["not found 2104.99999", f"added papers/devlin2018bert.md  {BERT_TITLE}"]
+
+
+def test_an_empty_answer_is_asked_once_more_before_not_found(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    arxiv_server.faults.extend(["empty"])
+    result = add(library, "1810.04805", server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert len(arxiv_server.requests) == 2
+    assert notes(library) == ["devlin2018bert.md"]
+
+
+def test_an_id_arxiv_refuses_is_reported_and_the_rest_still_added(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    arxiv_server.faults.extend(["400"])  # arXiv refuses "abc" once, as if it were in the batch
+    result = add(library, "1810.04805", server=arxiv_server)
+    assert result.returncode == 1
+    assert "incorrect id format" in result.stderr
+
+
+@pytest.mark.parametrize("faults", [["429", "503"], ["rate"], ["html", "garbage"], ["stall"], ["reset"]])
+def test_faults_then_recovery(library: Path, arxiv_server: FakeArxiv, faults: list[str]) -> None:
+    add_bert(arxiv_server)
+    arxiv_server.faults.extend(faults)
+    arxiv_server.stall_seconds = 2.5
+    result = add(library, "1810.04805", server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert len(arxiv_server.requests) == len(faults) + 1
+    assert notes(library) == ["devlin2018bert.md"]
+
+
+@pytest.mark.parametrize("fault, reason", [("503", "HTTP 503"), ("429", "HTTP 429"), ("rate", "Rate exceeded"),
+                                           ("html", "no Atom feed"), ("stall", "no answer within 1 s")])
+def test_faults_forever_give_a_clean_error(library: Path, arxiv_server: FakeArxiv, fault: str, reason: str) -> None:
+    add_bert(arxiv_server)
+    arxiv_server.always = fault
+    arxiv_server.stall_seconds = 1.5
+    result = add(library, "1810.04805", server=arxiv_server)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: arXiv did not answer usefully after 5 tries")
+    assert reason in line
+    assert len(arxiv_server.requests) == 5
+    assert notes(library) == []
+
+
+def test_no_server_at_all(library: Path) -> None:
+    result = add(library, "1810.04805", server=None)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: arXiv did not answer usefully") and "cannot connect" in result.stderr
+    assert notes(library) == []
+
+
+def test_bad_usage_exits_2(library: Path) -> None:
+    result = add(library, "--status", "someday", "1810.04805")
+    assert result.returncode == 2
+    assert "invalid choice: 'someday'" in result.stderr
+    result = add(library, "--topic", "nlp//x", "1810.04805")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: --topic: expected a topic path")
+
+
+def test_nothing_to_add(library: Path) -> None:
+    result = add(library)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: nothing to add")
+
+
+# -- never lose a note ---------------------------------------------------------------------------------
+
+
+def test_an_existing_note_is_left_byte_identical(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    note = library / "papers" / "devlin2018bert.md"
+    original = b"---\r\nkey: devlin2018bert\r\ntitle: My own title\r\narxiv: '1810.04805'\r\ntags: [mine]\r\n---\r\nmy notes\r\n"
+    note.write_bytes(original)
+    result = add(library, "1810.04805v1", "--tag", "other", server=arxiv_server)
+    assert result.returncode == 0
+    assert result.stdout == "exists papers/devlin2018bert.md\n"
+    assert note.read_bytes() == original
+
+
+def test_a_different_paper_with_the_same_key_gets_a_suffix(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    mine = library / "papers" / "devlin2018bert.md"
+    mine.write_text("---\ntitle: Something else\n---\n", encoding="utf-8")
+    result = add(library, "1810.04805", server=arxiv_server)
+    assert result.returncode == 0
+    assert result.stdout.startswith("added papers/devlin2018berta.md")
+    assert mine.read_text() == "---\ntitle: Something else\n---\n"
+
+
+def test_same_doi_is_the_same_paper(library: Path, arxiv_server: FakeArxiv) -> None:
+    arxiv_server.add("2001.00007", "Published later", ["A. Author"], doi="10.1000/XYZ", published="2020-01-01T00:00:00Z")
+    (library / "papers" / "mine.md").write_text("---\ntitle: Published\ndoi: 10.1000/xyz\n---\n", encoding="utf-8")
+    result = add(library, "2001.00007", server=arxiv_server)
+    assert result.stdout == "exists papers/mine.md\n"
+    assert notes(library) == ["mine.md"]
+
+
+def test_a_broken_note_is_reported_and_untouched(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    broken = library / "papers" / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n", encoding="utf-8")
+    result = add(library, "1810.04805", server=arxiv_server)
+    assert result.returncode == 0
+    assert "warning: papers/broken.md:1: frontmatter has no closing '---' line" in result.stderr
+    assert broken.read_text() == "---\ntitle: [unclosed\n"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="chattr is Linux")
+def test_a_read_only_papers_dir_fails_cleanly(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    papers = library / "papers"
+    # root ignores permission bits; the immutable attribute stops root too.
+    locked = subprocess.run(["chattr", "+i", str(papers)], capture_output=True).returncode == 0
+    if not locked:
+        papers.chmod(0o555)
+        if os.access(papers, os.W_OK):
+            pytest.skip("cannot make a directory read-only here")
+    try:
+        result = add(library, "1810.04805", server=arxiv_server)
+    finally:
+        subprocess.run(["chattr", "-i", str(papers)], capture_output=True)
+        papers.chmod(0o755)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot write papers/devlin2018bert.md")
+    assert "Traceback" not in result.stderr
+    assert notes(library) == []
+
+
+def test_a_full_disk_leaves_no_half_written_note(library: Path, arxiv_server: FakeArxiv) -> None:
+    import resource
+
+    add_bert(arxiv_server)
+
+    def tiny_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+    result = subprocess.run(
+        [sys.executable, str(TOOLS / "add.py"), "--root", str(library), "1810.04805"],
+        capture_output=True, text=True, env=script_env(arxiv_server), preexec_fn=tiny_files, timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot write papers/devlin2018bert.md")
+    assert notes(library) == []
+
+
+def test_two_processes_racing_on_one_id_leave_one_file(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    for _ in range(5):
+        procs = [
+            subprocess.Popen([sys.executable, str(TOOLS / "add.py"), "--root", str(library), "1810.04805"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env(arxiv_server))
+            for _ in range(4)
+        ]
+        outputs = [p.communicate(timeout=60) for p in procs]
+        assert all(p.returncode == 0 for p in procs), outputs
+        assert notes(library) == ["devlin2018bert.md"]
+        assert sorted(out.split()[0] for out, _ in outputs).count("added") <= 1
+        assert front(library / "papers" / "devlin2018bert.md")["arxiv"] == "1810.04805"
+        (library / "papers" / "devlin2018bert.md").unlink()
+
+
+# -- --from and --dry-run --------------------------------------------------------------------------------
+
+
+def test_dry_run_lists_ids_in_order_without_contacting_arxiv(library: Path, arxiv_server: FakeArxiv) -> None:
+    readme = REPO / "tests" / "data" / "readmes" / "floodsung_Deep-Learning-Papers-Reading-Roadmap_README.md"
+    result = add(library, "--from", str(readme), "--dry-run", server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    ids = result.stdout.split()
+    assert len(ids) == 97 == len(set(ids))
+    assert ids[:3] == FLOODSUNG_FIRST_THREE
+    assert arxiv_server.requests == []
+    assert notes(library) == []
+
+
+def test_from_a_reading_list_adds_every_paper(library: Path, arxiv_server: FakeArxiv) -> None:
+    text = "Reading:\n- [BERT](https://arxiv.org/abs/1810.04805)\n- [[Paper](https://arxiv.org/abs/1911.001723)]\n"
+    add_bert(arxiv_server)
+    source = library / "list.md"
+    source.write_text(text, encoding="utf-8")
+    result = add(library, "--from", str(source), "--status", "reading", server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert f"{source}:3: skipped 'arxiv.org/abs/1911.001723'" in result.stderr
+    assert front(library / "papers" / "devlin2018bert.md")["status"] == "reading"
+
+
+def test_from_a_missing_file(library: Path) -> None:
+    result = add(library, "--from", "nope.md")
+    assert result.returncode == 1
+    assert result.stderr == "error: cannot read --from nope.md: No such file or directory\n"
+
+
+# -- papers not on arXiv ----------------------------------------------------------------------------------
+
+
+def test_a_paper_not_on_arxiv(library: Path) -> None:
+    args = ["--title", "Neural Architectures for Named Entity Recognition", "--author", "Guillaume Lample",
+            "--author", "Miguel Ballesteros", "--year", "2016", "--doi", "10.18653/v1/N16-1030",
+            "--venue", "NAACL 2016", "--topic", "nlp", "--tag", "ner"]
+    result = add(library, *args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "added papers/lample2016neural.md  Neural Architectures for Named Entity Recognition\n"
+    meta = front(library / "papers" / "lample2016neural.md")
+    assert meta["doi"] == "10.18653/v1/N16-1030" and "arxiv" not in meta
+    again = add(library, *args)
+    assert again.stdout == "exists papers/lample2016neural.md\n"
+
+
+def test_help_documents_the_contract(library: Path) -> None:
+    result = add(library, "--help")
+    assert result.returncode == 0
+    for option in ("--from FILE", "--dry-run", "--root DIR", "--topic", "--tag", "--status", "--title", "--debug"):
+        assert option in result.stdout
