@@ -1,0 +1,58 @@
+"""How fast is `python tools/add.py`? Serves synthetic entries from the fake arXiv on 127.0.0.1.
+
+    python benchmarks/add.py
+
+Targets (issue 2): one ID under 0.5 s wall time, most of it interpreter start-up and imports;
+500 IDs with ARXIV_API_DELAY=0 in at most 5 requests.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+from _common import REPO, empty_library, median_time, timed
+
+import fakearxiv
+from conftest import script_env
+
+
+def main() -> None:
+    state, server = fakearxiv.serve()
+    ids = [f"2102.{i:05d}" for i in range(1, 501)]
+    for i, ident in enumerate(ids):
+        state.add(ident, f"Synthetic paper {i}", [f"Author Name{i}", "Second Author"], published="2021-02-01T00:00:00Z")
+    env = script_env(state)
+    add = [sys.executable, str(REPO / "tools" / "add.py")]
+
+    python_only = median_time([sys.executable, "-c", "pass"])
+    imports = median_time([sys.executable, "-c", "import sys; sys.path.insert(0, 'tools'); import papernotes.arxiv_source, papernotes.library, papernotes.render"])
+    singles = []
+    for ident in ids[:5]:
+        root = empty_library()
+        seconds, result = timed([*add, "--root", str(root), ident], env)
+        assert result.returncode == 0, result.stderr
+        singles.append(seconds)
+        shutil.rmtree(root)
+    singles.sort()
+    one = singles[len(singles) // 2]
+
+    root = empty_library()
+    before = len(state.requests)
+    seconds, result = timed([*add, "--root", str(root), "--from", "-"], env, stdin="\n".join(ids))
+    assert result.returncode == 0, result.stderr
+    requests = len(state.requests) - before
+    added = result.stdout.count("added ")
+    shutil.rmtree(root)
+    server.shutdown()
+
+    print("add.py benchmark (fake arXiv on 127.0.0.1, ARXIV_API_DELAY=0)")
+    print(f"  python -c pass                     {python_only * 1000:7.0f} ms")
+    print(f"  python + importing papernotes      {imports * 1000:7.0f} ms")
+    print(f"  add.py ONE_ID (median of 5)        {one * 1000:7.0f} ms   target < 500 ms   ratio {one / 0.5:.2f}")
+    print(f"    of which start-up and imports    {imports / one:7.0%}")
+    print(f"  add.py 500 IDs                     {seconds:7.2f} s    {added} notes, {requests} requests (target <= 5)")
+
+
+if __name__ == "__main__":
+    main()
