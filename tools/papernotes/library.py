@@ -8,8 +8,11 @@ leaves a half-written note behind.
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import secrets
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -22,30 +25,13 @@ from .errors import PapernotesError
 from .paper import FieldError, Paper, base_key, key_candidates, normalized_title
 
 try:
-    _BaseLoader: type = yaml.CSafeLoader
+    _Loader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
+    _Loader = yaml.SafeLoader
 
-
-class _NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe YAML that refuses duplicate keys instead of silently keeping the last one."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise _DuplicateKey(key, key_node.start_mark.line)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
-
-_NoteLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _NoteLoader.construct_mapping)
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: Any, line: int) -> None:
-        self.key, self.line = key, line
+# Top-level keys of a block mapping: PyYAML silently keeps the last of two equal keys, so the
+# loader looks for repeats itself (a regex over the text is far cheaper than a Python constructor).
+_TOP_LEVEL_KEY = re.compile(r"^([^\s#\-][^:\n]*?)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
 
 class _NoteDumper(yaml.SafeDumper):
@@ -109,10 +95,14 @@ def parse_note(text: str, rel_path: str) -> Paper:
     raw = text[start : closing.start()]
     body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
     body = text[body_start:]
+    keys = _TOP_LEVEL_KEY.findall(raw)
+    if len(keys) != len(set(keys)):
+        duplicate = next(k for i, k in enumerate(keys) if k in keys[:i])
+        matches = [m for m in _TOP_LEVEL_KEY.finditer(raw) if m.group(1) == duplicate]
+        line = raw.count("\n", 0, matches[1].start()) + 2
+        raise NoteError(NoteProblem(rel_path, line, f"duplicate key '{duplicate}'"))
     try:
-        meta = yaml.load(raw, Loader=_NoteLoader)
-    except _DuplicateKey as dup:
-        raise NoteError(NoteProblem(rel_path, dup.line + 2, f"duplicate key '{dup.key}'")) from None
+        meta = yaml.load(raw, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -208,16 +198,53 @@ class Library:
             return []
         return sorted(p for p in self.papers_dir.glob("*.md") if not p.name.startswith("."))
 
-    def load(self) -> tuple[list[Paper], list[NoteProblem]]:
-        """Every note that loads, sorted by key, and a problem for each one that does not."""
+    @property
+    def cache_path(self) -> Path:
+        return self.root / ".cache" / "papernotes" / "notes.pickle"
+
+    def load(self, use_cache: bool = True) -> tuple[list[Paper], list[NoteProblem]]:
+        """Every note that loads, sorted by key, and a problem for each one that does not.
+
+        With the cache, a note is parsed again unless its size, modification and change times
+        (in nanoseconds) and inode are exactly as cached, and it was not changed within
+        RACY_SECONDS of the cache being written (a change in the same clock tick would
+        otherwise go unseen: git's "racy clean" problem).
+        """
+        cache = _NoteCache(self.cache_path, self.papers_dir) if use_cache else None
         papers: list[Paper] = []
         problems: list[NoteProblem] = []
-        for path in self.note_files():
-            rel = self.rel(path)
+        try:
+            entries = sorted(
+                (e for e in os.scandir(self.papers_dir) if e.name.endswith(".md") and not e.name.startswith(".")),
+                key=lambda e: e.name,
+            )
+        except FileNotFoundError:
+            entries = []
+        except OSError as exc:
+            raise PapernotesError(f"cannot read {self.rel(self.papers_dir)}/: {exc.strerror}") from None
+        prefix = self.rel(self.papers_dir) + "/"
+        for entry in entries:
+            rel = prefix + entry.name
             try:
-                papers.append(self.read_note(path, rel))
+                stat = entry.stat()
+            except OSError as exc:
+                problems.append(NoteProblem(rel, 1, f"cannot read: {exc.strerror}"))
+                continue
+            signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            cached = cache.get(entry.name, signature) if cache else None
+            if cached is not None:
+                papers.append(cached)
+                continue
+            try:
+                paper = self.read_note(Path(entry.path), rel)
             except NoteError as exc:
                 problems.append(exc.problem)
+                continue
+            papers.append(paper)
+            if cache:
+                cache.put(entry.name, signature, paper)
+        if cache:
+            cache.save(keep={e.name for e in entries})
         return papers, problems
 
     def load_strict(self) -> list[Paper]:
@@ -303,3 +330,54 @@ class Library:
                 pass
             except OSError:
                 pass
+
+
+RACY_SECONDS = 2
+_CACHE_FORMAT = ("papernotes-notes", 1, sys.version_info[:2])
+
+
+class _NoteCache:
+    """Parsed notes by file name and file signature, in `.cache/` outside git. Safe to delete."""
+
+    def __init__(self, path: Path, papers_dir: Path) -> None:
+        self.path = path
+        self.papers_dir = str(papers_dir)
+        self.entries: dict[str, tuple[tuple[int, int, int, int], Paper]] = {}
+        self.written_ns = 0
+        self.dirty = False
+        try:
+            with open(path, "rb") as handle:
+                data = pickle.load(handle)
+            if data["format"] == _CACHE_FORMAT and data["papers_dir"] == self.papers_dir:
+                self.entries, self.written_ns = data["entries"], data["written_ns"]
+        except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply rebuilt
+            self.entries, self.written_ns = {}, 0
+
+    def get(self, name: str, signature: tuple[int, int, int, int]) -> Paper | None:
+        entry = self.entries.get(name)
+        if entry is None or entry[0] != signature:
+            return None
+        if max(signature[1], signature[2]) >= self.written_ns - RACY_SECONDS * 1_000_000_000:
+            self.dirty = True  # re-checked now; saving again moves the racy window past it
+            return None
+        return entry[1]
+
+    def put(self, name: str, signature: tuple[int, int, int, int], paper: Paper) -> None:
+        self.entries[name] = (signature, paper)
+        self.dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        if len(self.entries) != len(keep & self.entries.keys()):
+            self.entries = {k: v for k, v in self.entries.items() if k in keep}
+            self.dirty = True
+        if not self.dirty:
+            return
+        data = {"format": _CACHE_FORMAT, "papers_dir": self.papers_dir, "written_ns": time.time_ns(), "entries": self.entries}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as handle:
+                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # the cache only saves time; a library on a read-only disk still loads

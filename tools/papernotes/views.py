@@ -1,0 +1,111 @@
+"""The library arranged for reading: topic tree, tag index, counts, chronological order.
+
+The README index and the site's topic and tag pages are both rendered from these structures, so
+the two can never disagree. Everything here is a pure function of the papers and the settings:
+no file-system order, locale, time zone or today's date leaks into the output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .config import Config
+from .paper import STATUSES, Paper, last_name
+
+UNSORTED = "Unsorted"
+
+
+@dataclass
+class TopicNode:
+    path: str  # "" for the Unsorted section
+    title: str
+    depth: int  # 1 for top-level topics
+    papers: list[Paper] = field(default_factory=list)
+    children: list[TopicNode] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.papers) + sum(child.total for child in self.children)
+
+    def walk(self) -> Iterable[TopicNode]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def chronological_key(paper: Paper) -> tuple[int, dt.date, str]:
+    return (paper.year if paper.year is not None else 9999, paper.published or dt.date.max, paper.key)
+
+
+def chronological(papers: Iterable[Paper]) -> list[Paper]:
+    return sorted(papers, key=chronological_key)
+
+
+def default_title(path: str) -> str:
+    last = path.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").strip()
+    return last[:1].upper() + last[1:]
+
+
+def topic_tree(papers: Iterable[Paper], config: Config) -> list[TopicNode]:
+    """Top-level topics in the configured order, unknown ones after them by name, Unsorted last."""
+    papers = list(papers)
+    paths: set[str] = set()
+    for paper in papers:
+        if paper.topic:
+            parts = paper.topic.split("/")
+            paths.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    configured = list(config.topics)
+    for path in configured:
+        if path in paths:
+            # A configured subtopic with papers brings its configured parents along.
+            parts = path.split("/")
+            paths.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    rank = {path: i for i, path in enumerate(configured)}
+
+    def order(path: str) -> tuple[int, int, str]:
+        return (0, rank[path], "") if path in rank else (1, 0, path.casefold())
+
+    nodes = {
+        path: TopicNode(path, config.topics.get(path) or default_title(path), path.count("/") + 1)
+        for path in sorted(paths, key=order)
+    }
+    roots: list[TopicNode] = []
+    for path, node in nodes.items():
+        parent = path.rsplit("/", 1)[0] if "/" in path else None
+        (nodes[parent].children if parent else roots).append(node)
+    unsorted = TopicNode("", UNSORTED, 1)
+    for paper in chronological(papers):
+        (nodes[paper.topic] if paper.topic else unsorted).papers.append(paper)
+    if unsorted.papers:
+        roots.append(unsorted)
+    return roots
+
+
+def tag_index(papers: Iterable[Paper]) -> list[tuple[str, list[Paper]]]:
+    """Every tag with its papers (chronological), tags sorted case-insensitively."""
+    by_tag: dict[str, list[Paper]] = {}
+    for paper in chronological(papers):
+        for tag in paper.tags:
+            by_tag.setdefault(tag, []).append(paper)
+    return sorted(by_tag.items(), key=lambda item: (item[0].casefold(), item[0]))
+
+
+def status_counts(papers: Iterable[Paper]) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for paper in papers:
+        counts[paper.status] += 1
+    return counts
+
+
+def short_authors(paper: Paper) -> str:
+    """'Devlin et al.', 'Kingma and Ba', 'Mikolov' - the way papers are cited in prose."""
+    names = [last_name(a) for a in paper.authors if a.strip()]
+    if not names:
+        return "Anonymous"
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    return f"{names[0]} et al."
