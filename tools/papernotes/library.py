@@ -7,6 +7,7 @@ leaves a half-written note behind.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import re
@@ -23,6 +24,7 @@ from frontmatter.default_handlers import YAMLHandler
 from .config import Config, load_config
 from .errors import PapernotesError
 from .paper import FieldError, Paper, base_key, key_candidates, normalized_title
+from .paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -77,7 +79,18 @@ class WriteError(PapernotesError):
     pass
 
 
-_DELIMITER = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+def _closing_delimiter(text: str, start: int) -> tuple[int, int] | None:
+    """Where the closing '---' line starts, and where the body after it starts."""
+    position = start - 1
+    while True:
+        position = text.find("\n---", position)
+        if position < 0:
+            return None
+        end = text.find("\n", position + 4)
+        rest = text[position + 4 : end if end >= 0 else len(text)]
+        if not rest.strip(" \t\r"):
+            return position + 1, (end + 1 if end >= 0 else len(text))
+        position += 4
 
 
 def parse_note(text: str, rel_path: str) -> Paper:
@@ -89,22 +102,18 @@ def parse_note(text: str, rel_path: str) -> Paper:
     if first_line.rstrip("\r \t") != "---":
         raise NoteError(NoteProblem(rel_path, 1, "no frontmatter: the file must start with a line '---'"))
     start = first_line_end + 1
-    closing = _DELIMITER.search(text, start)
+    closing = _closing_delimiter(text, start)
     if closing is None:
         raise NoteError(NoteProblem(rel_path, 1, "frontmatter has no closing '---' line"))
-    raw = text[start : closing.start()]
-    body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
-    body = text[body_start:]
-    keys = _TOP_LEVEL_KEY.findall(raw)
-    if len(keys) != len(set(keys)):
-        duplicate = next(k for i, k in enumerate(keys) if k in keys[:i])
-        matches = [m for m in _TOP_LEVEL_KEY.finditer(raw) if m.group(1) == duplicate]
-        line = raw.count("\n", 0, matches[1].start()) + 2
-        raise NoteError(NoteProblem(rel_path, line, f"duplicate key '{duplicate}'"))
+    raw = text[start:closing[0]]
+    body = text[closing[1] :]
     try:
         meta = yaml.load(raw, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if mark is not None and mark.line >= raw.count("\n") and getattr(exc, "context_mark", None) is not None:
+            # Something left open (a bracket, a quote) is only noticed at the end: point at its start.
+            mark = exc.context_mark  # type: ignore[attr-defined]
         line = mark.line + 2 if mark is not None else 1
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise NoteError(NoteProblem(rel_path, line, f"invalid YAML: {reason}")) from None
@@ -112,6 +121,14 @@ def parse_note(text: str, rel_path: str) -> Paper:
         meta = {}
     if not isinstance(meta, dict):
         raise NoteError(NoteProblem(rel_path, 2, "frontmatter must be a mapping of 'field: value' lines"))
+    # Tool-written notes have one field per line; then a repeated key is impossible and the
+    # (comparatively slow) scan for one is skipped.
+    keys = _TOP_LEVEL_KEY.findall(raw) if len(meta) != raw.count("\n") else []
+    if len(keys) != len(set(keys)):
+        duplicate = next(k for i, k in enumerate(keys) if k in keys[:i])
+        matches = [m for m in _TOP_LEVEL_KEY.finditer(raw) if m.group(1) == duplicate]
+        line = raw.count("\n", 0, matches[1].start()) + 2
+        raise NoteError(NoteProblem(rel_path, line, f"duplicate key '{duplicate}'"))
     stem = rel_path.rsplit("/", 1)[-1].removesuffix(".md")
     if "key" not in meta:
         # A note written by hand may leave the key out: its file name says it.
@@ -125,6 +142,17 @@ def parse_note(text: str, rel_path: str) -> Paper:
             NoteProblem(rel_path, _line_of_field(raw, "key"), f"key '{paper.key}' does not match the file name '{stem}.md'")
         )
     return paper
+
+
+def _read_body(path: str) -> str | None:
+    """The body of a note whose frontmatter is cached; None if the file no longer reads as a note."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    closing = _closing_delimiter(text, text.find("\n") + 1)
+    return text[closing[1] :] if closing else None
 
 
 def _line_of_field(raw: str, name: str) -> int:
@@ -202,8 +230,11 @@ class Library:
     def cache_path(self) -> Path:
         return self.root / ".cache" / "papernotes" / "notes.pickle"
 
-    def load(self, use_cache: bool = True) -> tuple[list[Paper], list[NoteProblem]]:
+    def load(self, use_cache: bool = True, bodies: bool = False) -> tuple[list[Paper], list[NoteProblem]]:
         """Every note that loads, sorted by key, and a problem for each one that does not.
+
+        Bodies are read only when asked for: indexes need just the frontmatter, and leaving
+        bodies out keeps the cache small and quick to read and write.
 
         With the cache, a note is parsed again unless its size, modification and change times
         (in nanoseconds) and inode are exactly as cached, and it was not changed within
@@ -233,19 +264,45 @@ class Library:
             signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
             cached = cache.get(entry.name, signature) if cache else None
             if cached is not None:
-                papers.append(cached)
-                continue
+                body = _read_body(entry.path) if bodies else ""
+                if body is not None:
+                    papers.append(Paper.from_tuple(cached + (body,)))
+                    continue
             try:
-                paper = self.read_note(Path(entry.path), rel)
+                paper = self.read_note(entry.path, rel)
             except NoteError as exc:
                 problems.append(exc.problem)
                 continue
-            papers.append(paper)
             if cache:
                 cache.put(entry.name, signature, paper)
+            papers.append(paper if bodies else Paper.from_tuple(paper.as_tuple()[:-1] + ("",)))
         if cache:
             cache.save(keep={e.name for e in entries})
         return papers, problems
+
+    def fingerprint(self, extra: Iterable[Path] = ()) -> tuple[str, bool]:
+        """A digest of every note's file signature and of `extra` files (settings, templates, code).
+
+        Equal digests mean nothing that output depends on has changed, provided the first digest
+        was taken when every file was `settled` (unchanged for RACY_SECONDS): only then may a
+        result be stored under it.
+        """
+        digest = hashlib.blake2b(digest_size=20)
+        newest = 0
+        try:
+            notes = [e.path for e in os.scandir(self.papers_dir) if e.name.endswith(".md") and not e.name.startswith(".")]
+        except FileNotFoundError:
+            notes = []
+        for path in sorted(notes) + sorted(map(str, extra)):
+            try:
+                stat = os.stat(path)
+            except OSError:
+                digest.update(f"{path}\0missing\n".encode())
+                continue
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n".encode())
+            newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
+        settled = newest < time.time_ns() - RACY_SECONDS * 1_000_000_000
+        return digest.hexdigest(), settled
 
     def load_strict(self) -> list[Paper]:
         papers, problems = self.load()
@@ -253,12 +310,14 @@ class Library:
             raise LibraryProblems(problems)
         return papers
 
-    def read_note(self, path: Path, rel: str | None = None) -> Paper:
-        rel = rel or self.rel(path)
+    def read_note(self, path: Path | str, rel: str | None = None) -> Paper:
+        rel = rel or self.rel(Path(path))
         try:
-            text = path.read_bytes().decode("utf-8")
+            with open(path, "rb") as handle:
+                data = handle.read()
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            line = data[: exc.start].count(b"\n") + 1
             raise NoteError(NoteProblem(rel, line, "not valid UTF-8; save the file as UTF-8")) from None
         except OSError as exc:
             raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
@@ -333,7 +392,7 @@ class Library:
 
 
 RACY_SECONDS = 2
-_CACHE_FORMAT = ("papernotes-notes", 1, sys.version_info[:2])
+_CACHE_FORMAT = ("papernotes-notes", 2, sys.version_info[:2], _ATTRIBUTE_NAMES)
 
 
 class _NoteCache:
@@ -342,7 +401,7 @@ class _NoteCache:
     def __init__(self, path: Path, papers_dir: Path) -> None:
         self.path = path
         self.papers_dir = str(papers_dir)
-        self.entries: dict[str, tuple[tuple[int, int, int, int], Paper]] = {}
+        self.entries: dict[str, tuple[tuple[int, int, int, int], tuple[Any, ...]]] = {}
         self.written_ns = 0
         self.dirty = False
         try:
@@ -353,7 +412,8 @@ class _NoteCache:
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply rebuilt
             self.entries, self.written_ns = {}, 0
 
-    def get(self, name: str, signature: tuple[int, int, int, int]) -> Paper | None:
+    def get(self, name: str, signature: tuple[int, int, int, int]) -> tuple[Any, ...] | None:
+        """A cached paper's fields, all but the body (the last field)."""
         entry = self.entries.get(name)
         if entry is None or entry[0] != signature:
             return None
@@ -363,7 +423,7 @@ class _NoteCache:
         return entry[1]
 
     def put(self, name: str, signature: tuple[int, int, int, int], paper: Paper) -> None:
-        self.entries[name] = (signature, paper)
+        self.entries[name] = (signature, paper.as_tuple()[:-1])
         self.dirty = True
 
     def save(self, keep: set[str]) -> None:

@@ -127,6 +127,17 @@ class Paper:
     def replace(self, **changes: Any) -> Paper:
         return dataclasses.replace(self, **changes)
 
+    # A flat tuple is what the load cache stores: unpickling 10,000 tuples is several times faster
+    # than unpickling 10,000 objects, and rebuilding from it skips validation already done.
+    def as_tuple(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _ATTRIBUTES)
+
+    @classmethod
+    def from_tuple(cls, values: tuple[Any, ...]) -> Paper:
+        paper = object.__new__(cls)
+        paper.__dict__.update(zip(_ATTRIBUTES, values))
+        return paper
+
     # -- derived ----------------------------------------------------------------------------------
 
     @property
@@ -143,8 +154,20 @@ class Paper:
         return self.url
 
 
+_ATTRIBUTES = tuple(f.name for f in dataclasses.fields(Paper))
+assert _ATTRIBUTES[-1] == "body", "the load cache leaves the body, the last field, out"
+
+
 def _validate(spec: Field, value: Any) -> Any:
     kind = spec.kind
+    # Fast paths for values as the tools write them; everything else gets the careful checks below.
+    value_type = type(value)
+    if value_type is str and (kind == "str" or kind == "status" and value in STATUSES):
+        return value
+    if (value_type is int and kind == "int") or (value_type is dt.date and kind == "date"):
+        return value
+    if value_type is list and kind == "list" and all(type(v) is str for v in value):
+        return tuple(value)
     if kind == "str":
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise FieldError(spec.name, f"expected text, got {_describe(value)}")

@@ -101,11 +101,11 @@ def status_counts(papers: Iterable[Paper]) -> dict[str, int]:
 
 def short_authors(paper: Paper) -> str:
     """'Devlin et al.', 'Kingma and Ba', 'Mikolov' - the way papers are cited in prose."""
-    names = [last_name(a) for a in paper.authors if a.strip()]
-    if not names:
+    authors = paper.authors
+    if not authors:
         return "Anonymous"
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    return f"{names[0]} et al."
+    if len(authors) == 1:
+        return last_name(authors[0])
+    if len(authors) == 2:
+        return f"{last_name(authors[0])} and {last_name(authors[1])}"
+    return f"{last_name(authors[0])} et al."

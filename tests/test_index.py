@@ -1,0 +1,272 @@
+"""`python tools/index.py`: the README's generated region, strict loading, and the note cache."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_script
+from papernotes.library import Library
+
+START = "<!-- papernotes:index:start -->"
+END = "<!-- papernotes:index:end -->"
+GOLDEN = REPO / "tests" / "data" / "golden" / "readme_index.md"
+
+
+def index(root: Path, *args: str, **env: str):
+    return run_script("index.py", "--root", root, *args, **env)
+
+
+def region(readme: Path) -> str:
+    text = readme.read_text(encoding="utf-8")
+    return text[text.index(START) : text.index(END) + len(END)]
+
+
+def write_note(root: Path, key: str, body: str) -> Path:
+    path = root / "papers" / f"{key}.md"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def note(key: str, title: str, **fields: str) -> str:
+    lines = [f"key: {key}", f"title: {title}"] + [f"{k}: {v}" for k, v in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\nbody\n"
+
+
+def test_golden_readme_for_the_example_library(example_library: Path) -> None:
+    readme = example_library / "README.md"
+    readme.write_text(f"# Mine\n\n{START}\nstale\n{END}\n", encoding="utf-8")
+    result = index(example_library)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "updated README.md\n"
+    assert region(readme) + "\n" == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_the_repository_readme_is_up_to_date() -> None:
+    result = index(REPO, "--check", "--no-cache")
+    assert result.returncode == 0, result.stderr
+
+
+def test_running_twice_changes_nothing(example_library: Path) -> None:
+    readme = example_library / "README.md"
+    assert index(example_library).returncode == 0
+    first = readme.read_bytes()
+    stat = readme.stat()
+    again = index(example_library)
+    assert again.returncode == 0 and again.stdout == ""
+    assert readme.read_bytes() == first
+    assert readme.stat().st_mtime_ns == stat.st_mtime_ns, "an up-to-date README is not even rewritten"
+
+
+def test_output_ignores_file_order_locale_time_zone(library: Path) -> None:
+    shutil.copy(REPO / "README.md", library / "README.md")
+    notes = sorted((REPO / "papers").glob("*.md"))
+    outputs = []
+    for seed, env in ((1, {"TZ": "UTC", "LC_ALL": "C"}), (2, {"TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8"})):
+        for existing in (library / "papers").glob("*.md"):
+            existing.unlink()
+        shuffled = notes[:]
+        random.Random(seed).shuffle(shuffled)
+        for path in shuffled:  # a different creation order, so a different directory order
+            shutil.copy(path, library / "papers" / path.name)
+        assert index(library, "--no-cache", **env).returncode == 0
+        outputs.append((library / "README.md").read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_check_on_fresh_stale_and_broken_libraries(example_library: Path) -> None:
+    readme = example_library / "README.md"
+    assert index(example_library).returncode == 0
+    assert index(example_library, "--check").returncode == 0
+    kingma = example_library / "papers" / "kingma2014adam.md"
+    kingma.write_text(kingma.read_text().replace("status: read", "status: reading"), encoding="utf-8")
+    before = readme.read_bytes()
+    stale = index(example_library, "--check")
+    assert stale.returncode == 1
+    assert stale.stderr == "error: README.md index is stale; run python tools/index.py\n"
+    assert readme.read_bytes() == before
+    write_note(example_library, "broken", "---\ntitle: [oops\n---\n")
+    broken = index(example_library, "--check")
+    assert broken.returncode == 1
+    assert "papers/broken.md:2: invalid YAML" in broken.stderr
+    assert readme.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("---\ntitle: [unclosed\n---\n", "papers/bad.md:2: invalid YAML"),
+        ("---\ntitle: A\nyear: twenty\n---\n", "papers/bad.md:3: field 'year': expected an integer, got 'twenty'"),
+        ("---\ntitle: A\nyear: 2018\narxiv: 1501.00010\n---\n", "papers/bad.md:4: field 'arxiv': expected a quoted string"),
+        ("---\ntitle: A\ntags: {a: 1}\n---\n", "papers/bad.md:3: field 'tags': expected a list of text"),
+        ("---\ntitle: A\nstatus: done\n---\n", "papers/bad.md:3: field 'status': expected one of to-read, reading, read, skipped"),
+        ("---\ntitle: A\npublished: last week\n---\n", "papers/bad.md:3: field 'published': expected a date"),
+        ("---\ntitle: A\nauthors: [X]\n", "papers/bad.md:1: frontmatter has no closing '---' line"),
+        ("---\ntitle: A\nyear: 2018\ntitle: B\n---\n", "papers/bad.md:4: duplicate key 'title'"),
+        ("title: A\n", "papers/bad.md:1: no frontmatter"),
+        ("---\nyear: 2018\n---\n", "papers/bad.md:1: field 'title': is required"),
+        ("---\n- a\n- b\n---\n", "papers/bad.md:2: frontmatter must be a mapping"),
+        ("---\nkey: other\ntitle: A\n---\n", "papers/bad.md:2: key 'other' does not match the file name 'bad.md'"),
+    ],
+)
+def test_each_kind_of_broken_note_is_reported_with_its_line(library: Path, text: str, message: str) -> None:
+    shutil.copy(REPO / "README.md", library / "README.md")
+    before = (library / "README.md").read_bytes()
+    write_note(library, "bad", text)
+    result = index(library)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {message}"), result.stderr
+    assert "Traceback" not in result.stderr
+    assert (library / "README.md").read_bytes() == before
+    assert (library / "papers" / "bad.md").read_text(encoding="utf-8") == text, "loading never rewrites a note"
+
+
+def test_non_utf8_and_every_problem_listed_at_once(library: Path) -> None:
+    shutil.copy(REPO / "README.md", library / "README.md")
+    (library / "papers" / "latin1.md").write_bytes("---\ntitle: Caf\xe9\n---\n".encode("latin-1"))
+    write_note(library, "good", note("good", "Fine"))
+    write_note(library, "worse", "---\ntitle: A\nyear: 1.5\n---\n")
+    result = index(library)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "error: papers/latin1.md:2: not valid UTF-8; save the file as UTF-8",
+        "error: papers/worse.md:3: field 'year': expected an integer, got a number (1.5)",
+        "2 notes could not be loaded",
+    ]
+
+
+def test_user_text_outside_the_markers_is_untouched_with_crlf(example_library: Path) -> None:
+    readme = example_library / "README.md"
+    before = b"# My papers\r\n\r\nIntro with trailing spaces   \r\n" + START.encode() + b"\r\nold\r\n" + END.encode() + b"\r\n\r\nFooter\r\n"
+    readme.write_bytes(before)
+    assert index(example_library).returncode == 0
+    after = readme.read_bytes()
+    head = before[: before.index(START.encode()) + len(START)]
+    tail = before[before.index(END.encode()) :]
+    assert after.startswith(head) and after.endswith(tail)
+    middle = after[len(head) : -len(tail)]
+    assert b"\r\n" in middle and b"\n" not in middle.replace(b"\r\n", b"")
+    assert index(example_library, "--check").returncode == 0
+
+
+def test_missing_markers_are_a_clear_error(example_library: Path) -> None:
+    (example_library / "README.md").write_text("# no markers\n", encoding="utf-8")
+    result = index(example_library)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: README.md needs the two marker lines")
+    assert (example_library / "README.md").read_text() == "# no markers\n"
+
+
+def test_topic_order_nesting_unknown_topics_and_unsorted(library: Path) -> None:
+    (library / "README.md").write_text(f"{START}\n{END}\n", encoding="utf-8")
+    write_note(library, "a", note("a", "Zeta paper", year="2020", topic="zz-unknown", tags="[Ünïcode, beta]"))
+    write_note(library, "b", note("b", "Alpha paper", year="2019", topic="nlp/embeddings/static", tags="[日本語]"))
+    write_note(library, "c", note("c", "Loose paper", year="2018"))
+    write_note(library, "d", note("d", "Vision paper", year="2017", topic="vision"))
+    write_note(library, "e", note("e", "Early vision", year="2017", published="2017-01-01", topic="vision"))
+    assert index(library).returncode == 0
+    text = (library / "README.md").read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [
+        "### Natural Language Processing", "#### Embeddings and pre-training", "##### Static",
+        "### Computer Vision", "### Zz unknown", "### Unsorted", "### Tags",
+    ]
+    assert text.index("Early vision") < text.index("Vision paper")
+    assert "- `beta` (1)" in text and "- `Ünïcode` (1)" in text and "- `日本語` (1)" in text
+    assert "[Zeta paper](papers/a.md)" in text
+
+
+def test_hostile_titles_cannot_break_the_readme(library: Path) -> None:
+    (library / "README.md").write_text(f"{START}\n{END}\n", encoding="utf-8")
+    write_note(library, "x", note("x", "'[click](javascript:alert(1)) <img src=x onerror=alert(1)> *bold*'"))
+    assert index(library).returncode == 0
+    text = (library / "README.md").read_text(encoding="utf-8")
+    assert "\\[click\\]\\(javascript:alert\\(1\\)\\) \\<img src=x onerror=alert\\(1\\)\\> \\*bold\\*" in text
+
+
+# -- the cache --------------------------------------------------------------------------------------------
+
+
+def age_cache(root: Path, seconds: float = 10) -> None:
+    """Pretend the cache was written `seconds` after the notes last changed (tests run faster than that)."""
+    cache = root / ".cache" / "papernotes" / "notes.pickle"
+    data = pickle.loads(cache.read_bytes())
+    data["written_ns"] += int(seconds * 1e9)
+    cache.write_bytes(pickle.dumps(data))
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    reads: list[str] = []
+    original = Library.read_note
+
+    def counting(self: Library, path: Path, rel: str | None = None):  # type: ignore[no-untyped-def]
+        reads.append(Path(path).name)
+        return original(self, path, rel)
+
+    monkeypatch.setattr(Library, "read_note", counting)
+    return reads
+
+
+def test_warm_cache_reads_nothing(example_library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold, _ = Library(example_library).load(bodies=True)
+    age_cache(example_library)
+    reads = count_reads(monkeypatch)
+    warm, _ = Library(example_library).load(bodies=True)
+    assert reads == []
+    assert warm == cold and [p.body for p in warm] == [p.body for p in cold]
+    assert "## Summary" in warm[0].body
+    assert [p.body for p in Library(example_library).load()[0]] == [""] * 8
+    Library(example_library).load(use_cache=False)
+    assert len(reads) == 8
+
+
+def test_recently_written_cache_entries_are_checked_again(example_library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Library(example_library).load()
+    reads = count_reads(monkeypatch)
+    Library(example_library).load()
+    assert len(reads) == 8, "notes changed within the racy window of the cache are re-read"
+
+
+def test_cache_sees_edits_same_size_replacements_deletions_and_renames(example_library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    papers = example_library / "papers"
+    Library(example_library).load()
+    age_cache(example_library)
+    reads = count_reads(monkeypatch)
+
+    adam = papers / "kingma2014adam.md"
+    stat = adam.stat()
+    swapped = adam.read_text().replace("tags: [optimization]", "tags: [optimizatiom]")
+    assert len(swapped.encode()) == stat.st_size
+    adam.write_text(swapped, encoding="utf-8")
+    os.utime(adam, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    (papers / "goodfellow2014generative.md").unlink()
+    he = papers / "he2015deep.md"
+    he.write_text(he.read_text().replace("key: he2015deep\n", ""), encoding="utf-8")
+    Library(example_library).load()
+    age_cache(example_library)
+    reads.clear()
+    he.rename(papers / "resnet.md")
+
+    loaded, problems = Library(example_library).load()
+    assert problems == []
+    by_key = {p.key: p for p in loaded}
+    assert by_key["kingma2014adam"].tags == ("optimizatiom",)
+    assert "goodfellow2014generative" not in by_key
+    assert "resnet" in by_key and "he2015deep" not in by_key
+    assert reads == ["resnet.md"]
+
+
+def test_a_damaged_cache_is_rebuilt(example_library: Path) -> None:
+    Library(example_library).load()
+    cache = example_library / ".cache" / "papernotes" / "notes.pickle"
+    cache.write_bytes(b"not a pickle")
+    papers, problems = Library(example_library).load()
+    assert len(papers) == 8 and problems == []
+    assert pickle.loads(cache.read_bytes())["entries"]
+    shutil.rmtree(example_library / ".cache")
+    assert index(example_library).returncode == 0
