@@ -23,7 +23,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .config import Config, load_config
 from .errors import PapernotesError
-from .paper import FieldError, Paper, base_key, key_candidates, normalized_title
+from .paper import VALID_KEY, FieldError, Paper, base_key, key_candidates, normalized_title
 from .paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
 
 try:
@@ -331,8 +331,11 @@ class Library:
         catalog.keys.update(p.stem for p in self.note_files())
         return catalog
 
-    def write_new(self, paper: Paper, catalog: Catalog) -> Written:
-        """Write `paper` under a fresh key, unless the library already has it (by arXiv ID or DOI)."""
+    def write_new(self, paper: Paper, catalog: Catalog, preferred_key: str | None = None) -> Written:
+        """Write `paper` under a fresh key, unless the library already has it (arXiv ID, DOI, title and year).
+
+        `preferred_key` (say, a BibTeX entry's own key) is used when it is a valid file name and free.
+        """
         existing = catalog.existing_key(paper)
         if existing is not None:
             return Written("exists", self.note_path(existing), paper.replace(key=existing))
@@ -341,8 +344,12 @@ class Library:
                 self.papers_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise WriteError(f"cannot create {self.rel(self.papers_dir)}/: {exc.strerror}") from None
-        for key in key_candidates(base_key(paper.authors, paper.year, paper.title)):
-            if key in catalog.keys:
+        candidates = key_candidates(base_key(paper.authors, paper.year, paper.title))
+        if preferred_key and VALID_KEY.fullmatch(preferred_key):
+            candidates.insert(0, preferred_key)
+        taken = {k.lower() for k in catalog.keys}
+        for key in candidates:
+            if key.lower() in taken:
                 continue
             note = paper.replace(key=key)
             path = self.note_path(key)
@@ -351,6 +358,7 @@ class Library:
                 return Written("added", path, note)
             # Another process created this file first; it may be this very paper.
             catalog.keys.add(key)
+            taken.add(key.lower())
             try:
                 other = self.read_note(path)
             except NoteError:

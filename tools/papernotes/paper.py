@@ -279,4 +279,5 @@ def key_candidates(base: str) -> list[str]:
     return [base] + [base + c for c in letters] + [base + a + b for a in letters for b in letters]
 
 
-VALID_KEY = re.compile(r"[a-z0-9][a-z0-9_\-]*")
+# Keys are file names and URLs: letters, digits, '_' and '-' work everywhere.
+VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")

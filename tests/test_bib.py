@@ -1,0 +1,281 @@
+"""`python tools/bib.py export` and `import`: real .bib files, every identification rule, round trips."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_script
+from papernotes.bibtex import export_entry, latex_decode, latex_escape
+from papernotes.paper import Paper
+
+BIBS = REPO / "tests" / "data" / "bibtex"
+
+
+def bib(root: Path, *args: str | Path):
+    return run_script("bib.py", "--root", root, *args)
+
+
+def front(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+def notes(root: Path) -> list[str]:
+    return sorted(p.stem for p in (root / "papers").glob("*.md"))
+
+
+def import_text(root: Path, text: str, *args: str):
+    source = root / "in.bib"
+    source.write_text(text, encoding="utf-8")
+    return bib(root, "import", source, *args)
+
+
+# -- export --------------------------------------------------------------------------------------------
+
+
+def test_export_entry_for_an_arxiv_paper_with_a_venue() -> None:
+    paper = Paper(key="devlin2018bert", title="BERT: Pre-training of Deep Bidirectional Transformers",
+                  authors=("Jacob Devlin", "Ming-Wei Chang"), year=2018, arxiv="1810.04805",
+                  categories=("cs.CL", "cs.LG"), venue="Proceedings of NAACL-HLT 2019", doi="10.18653/v1/N19-1423")
+    assert export_entry(paper) == (
+        "@inproceedings{devlin2018bert,\n"
+        "  title = {{BERT}: Pre-training of Deep Bidirectional Transformers},\n"
+        "  author = {Devlin, Jacob and Chang, Ming-Wei},\n"
+        "  booktitle = {Proceedings of NAACL-HLT 2019},\n"
+        "  year = {2018},\n"
+        "  eprint = {1810.04805},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  primaryClass = {cs.CL},\n"
+        "  doi = {10.18653/v1/N19-1423}\n"
+        "}\n"
+    )
+
+
+def test_export_types_journal_misc_and_non_arxiv() -> None:
+    journal = Paper(key="k", title="Dropout", authors=("Nitish Srivastava",), year=2014,
+                    venue="Journal of Machine Learning Research", url="https://jmlr.org/papers/v15/a.html")
+    assert export_entry(journal).startswith("@article{k,\n")
+    assert "  journal = {Journal of Machine Learning Research},\n" in export_entry(journal)
+    assert "  url = {https://jmlr.org/papers/v15/a.html}\n" in export_entry(journal)
+    preprint = Paper(key="p", title="x", arxiv="hep-th/9901001", year=1999)
+    assert export_entry(preprint).startswith("@misc{p,\n")
+    assert "eprint = {hep-th/9901001}" in export_entry(preprint)
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("50% of GANs & ImageNet_1k #1", r"50\% of {GANs} \& {ImageNet}\_1k \#1"),
+        ("Already $\\mathcal{O}(n^2)$ math", "Already $\\mathcal{O}(n^2)$ math"),
+        ("Müller's Łódź {braces} ~ ^ \\", r"Müller's Łódź \{braces\} \~{} \^{} \textbackslash{}"),
+        ("50\\% twice?", r"50\textbackslash{}\% twice?"),
+    ],
+)
+def test_latex_special_characters_are_escaped_exactly_once(title: str, expected: str) -> None:
+    assert latex_escape(title, protect_capitals=True) == expected
+    assert latex_decode(expected) == title
+
+
+def test_export_is_stable_and_filters(example_library: Path) -> None:
+    first = bib(example_library, "export")
+    second = bib(example_library, "export")
+    assert first.returncode == 0 and first.stdout == second.stdout
+    keys = [line.split("{", 1)[1].rstrip(",") for line in first.stdout.splitlines() if line.startswith("@")]
+    assert keys == sorted(keys) and len(keys) == 8
+    nlp = bib(example_library, "export", "--topic", "nlp").stdout
+    assert nlp.count("\n@") + 1 == 4 and "he2015deep" not in nlp
+    tagged = bib(example_library, "export", "--tag", "pretraining", "--status", "to-read").stdout
+    assert [line for line in tagged.splitlines() if line.startswith("@")] == ["@inproceedings{peters2018deep,"]
+    out = example_library / "refs.bib"
+    written = bib(example_library, "export", "-o", out)
+    assert written.returncode == 0 and out.read_text(encoding="utf-8") == first.stdout
+
+
+def test_export_refuses_a_broken_library(example_library: Path) -> None:
+    (example_library / "papers" / "bad.md").write_text("---\ntitle: A\nyear: x\n---\n", encoding="utf-8")
+    result = bib(example_library, "export")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "papers/bad.md:3: field 'year'" in result.stderr
+
+
+# -- import --------------------------------------------------------------------------------------------
+
+RULES = r"""
+@string{neurips = "Advances in Neural Information Processing Systems"}
+@misc{eprintStyle, title = {Eprint and prefix}, author = {A. Author}, year = 2020,
+      eprint = {2001.00001}, archivePrefix = {arXiv}, primaryClass = {cs.LG}}
+@online{biblatexStyle, title = {Eprinttype}, author = {B. Author}, date = {2020-02-03},
+      eprint = {2001.00002}, eprinttype = {arxiv}}
+@article{scholarStyle, title = {Journal field}, author = {C. Author}, journal = {arXiv preprint arXiv:2001.00003}, year = {2020}}
+@misc{noteStyle, title = {In a note}, author = {D. Author}, note = {arXiv:2001.00004v2}, year = {2020}}
+@misc{urlStyle, title = {In a URL}, author = {E. Author}, url = {https://arxiv.org/abs/2001.00005}, year = {2020}}
+@misc{doiStyle, title = {An arXiv DOI}, author = {F. Author}, doi = {10.48550/arXiv.2001.00006}, year = {2020}}
+@article{numberStyle, title = {In number}, author = {G. Author}, number = {arXiv:2001.00007}, year = {2020}}
+@article{dblpStyle, title = {DBLP}, author = {H. Author}, journal = {CoRR}, volume = {abs/2001.00008}, year = {2020}}
+@misc{psyarxivStyle, title = {Not arXiv}, author = {I. Author}, eprint = {abcd1}, eprinttype = {psyarxiv},
+      url = {https://psyarxiv.com/abcd1}, year = {2020}}
+@article{biorxivStyle, title = {Not arXiv either}, author = {J. Author}, journal = {bioRxiv}, doi = {10.1101/2020.01.01.000001}, year = {2020}}
+@inproceedings{macroStyle, title = {With a macro}, author = {K. Author}, booktitle = neurips, year = 2019}
+@proceedings{procs, title = {Proceedings of the Big Conference}, year = 2018}
+@inproceedings{crossStyle, title = {Crossref child}, author = {L. Author}, crossref = {procs}}
+"""
+
+
+def test_every_place_bib_files_put_arxiv_ids(library: Path) -> None:
+    result = import_text(library, RULES)
+    assert result.returncode == 0, result.stderr
+    papers = library / "papers"
+    found = {p.stem: front(p).get("arxiv") for p in papers.glob("*.md")}
+    assert found == {
+        "eprintStyle": "2001.00001", "biblatexStyle": "2001.00002", "scholarStyle": "2001.00003",
+        "noteStyle": "2001.00004", "urlStyle": "2001.00005", "doiStyle": "2001.00006", "numberStyle": "2001.00007",
+        "dblpStyle": "2001.00008", "psyarxivStyle": None, "biorxivStyle": None, "macroStyle": None,
+        "procs": None, "crossStyle": None,
+    }
+    assert front(papers / "eprintStyle.md")["categories"] == ["cs.LG"]
+    assert front(papers / "biblatexStyle.md")["year"] == 2020
+    assert front(papers / "macroStyle.md")["venue"] == "Advances in Neural Information Processing Systems"
+    cross = front(papers / "crossStyle.md")
+    assert cross["venue"] == "Proceedings of the Big Conference" and cross["year"] == 2018
+    assert front(papers / "biorxivStyle.md")["doi"] == "10.1101/2020.01.01.000001"
+    assert "doi" not in front(papers / "doiStyle.md")
+
+
+def test_latex_decoded_in_titles_and_names(library: Path) -> None:
+    text = r"""@article{k1, title = {{\"U}ber {BERT}: 50\% of {\L}{\'o}d{\'z}}, author = {M{\"u}ller, J{\"u}rgen and {\L}ukasz Kaiser and O'Neil, Cathy}, year = 2020}"""
+    assert import_text(library, text).returncode == 0
+    meta = front(library / "papers" / "k1.md")
+    assert meta["title"] == "Über BERT: 50% of Łódź"
+    assert meta["authors"] == ["Jürgen Müller", "Łukasz Kaiser", "Cathy O'Neil"]
+
+
+def test_keys_kept_when_free_and_valid_else_generated(library: Path) -> None:
+    (library / "papers" / "taken.md").write_text("---\ntitle: Something else\n---\n", encoding="utf-8")
+    text = r"""
+@article{taken, title = {Über alles}, author = {M{\"u}ller, J{\"u}rgen}, year = 2020}
+@article{Bad:Key/1, title = {Łódź streets}, author = {{\L}ukasz Nowak}, year = 2021}
+@article{also:bad, title = {The Weapons}, author = {O'Neil, Cathy}, year = 2016}
+@article{Taken, title = {Über nichts}, author = {M{\"u}ller, J{\"u}rgen}, year = 2020}
+"""
+    result = import_text(library, text)
+    assert result.returncode == 0, result.stderr
+    assert notes(library) == ["muller2020uber", "muller2020ubera", "nowak2021lodz", "oneil2016weapons", "taken"]
+
+
+def test_duplicates_are_reported_never_duplicated(library: Path) -> None:
+    (library / "papers" / "bert.md").write_text(
+        "---\ntitle: 'BERT'\narxiv: '1810.04805'\n---\n", encoding="utf-8")
+    (library / "papers" / "glue.md").write_text(
+        "---\ntitle: 'GLUE: A Multi-Task Benchmark'\nyear: 2019\n---\n", encoding="utf-8")
+    text = r"""
+@misc{dev, title = {BERT again}, eprint = {1810.04805v2}, archivePrefix = {arXiv}}
+@inproceedings{wang2018glue, title = {{GLUE}: A Multi-Task Benchmark}, author = {Alex Wang}, year = {2019}}
+@article{doiA, title = {First}, doi = {10.1000/ABC}, year = 2000}
+@article{doiB, title = {Second}, doi = {https://doi.org/10.1000/abc}, year = 2001}
+"""
+    result = import_text(library, text)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "exists papers/bert.md  (dev)", "exists papers/glue.md  (wang2018glue)",
+        "added papers/doiA.md  First", "exists papers/doiA.md  (doiB)",
+    ]
+    before = {p.name: p.read_bytes() for p in (library / "papers").iterdir()}
+    again = import_text(library, text)
+    assert again.returncode == 0 and all(line.startswith("exists") for line in again.stdout.splitlines())
+    assert {p.name: p.read_bytes() for p in (library / "papers").iterdir()} == before
+
+
+def test_a_malformed_entry_is_reported_and_the_rest_imported(library: Path) -> None:
+    text = (
+        "@article{good1, title={Good One}, author={A. B}, year=2020}\n"
+        "@article{bad1, title={Unclosed, author={C D}, year=2021\n"
+        "@article{good2, title={Good Two}, year=2019}\n"
+        "@article{notitle, author={E F}, year=2018}\n"
+        "@misc{good3, title = \"Three\", year = 2018}\n"
+    )
+    result = import_text(library, text)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2
+    assert errors[0].startswith(f"error: {library / 'in.bib'}:2: entry 'bad1': ")
+    assert errors[1] == f"error: {library / 'in.bib'}:4: entry 'notitle': entry has no title"
+    assert notes(library) == ["good1", "good2", "good3"]
+
+
+def test_dry_run_writes_nothing(library: Path) -> None:
+    result = import_text(library, RULES, "--dry-run")
+    assert result.returncode == 0
+    assert "would add eprintStyle  Eprint and prefix" in result.stdout
+    assert notes(library) == []
+
+
+def test_import_topic_and_tags_and_bad_input(library: Path) -> None:
+    ok = import_text(library, "@misc{x, title={T}, year=2020}", "--topic", "nlp/x", "--tag", "a", "--tag", "b")
+    assert ok.returncode == 0
+    meta = front(library / "papers" / "x.md")
+    assert (meta["topic"], meta["tags"], meta["status"]) == ("nlp/x", ["a", "b"], "to-read")
+    missing = bib(library, "import", "nope.bib")
+    assert missing.returncode == 1 and missing.stderr == "error: cannot read nope.bib: No such file or directory\n"
+    usage = bib(library, "frobnicate")
+    assert usage.returncode == 2
+
+
+# -- round trip and real files ------------------------------------------------------------------------
+
+
+def test_round_trip_export_import_export(example_library: Path, library: Path, tmp_path: Path) -> None:
+    tricky = (
+        "---\nkey: tricky2020\ntitle: '50% of $\\mathcal{O}(n)$ {GANs} & Müller_s #1'\n"
+        "authors: [Łukasz O'Neil, Peter H. N. de With, Jr. Smith]\nyear: 2020\narxiv: 'math/0309136'\n"
+        "categories: [math.GT]\nvenue: Journal of Things\ndoi: 10.1000/x_y\nurl: https://example.org/a%20b#c\n---\n"
+    )
+    (example_library / "papers" / "tricky2020.md").write_text(tricky, encoding="utf-8")
+    first = bib(example_library, "export")
+    assert first.returncode == 0, first.stderr
+    source = tmp_path / "first.bib"
+    source.write_text(first.stdout, encoding="utf-8")
+    imported = bib(library, "import", source)
+    assert imported.returncode == 0, imported.stderr
+    assert len(notes(library)) == 9 and "tricky2020" in notes(library)
+    second = bib(library, "export")
+    assert second.stdout == first.stdout
+
+
+# entries, notes created, arXiv IDs recognised, duplicates, malformed
+REAL_FILES = {
+    "AlexPiche_obsidian_vault_My_Library.betterbiblatex.bib": (202, 172, 144, 30, 0),
+    "brendon-boldt_phd-thesis_zotero.bib": (169, 164, 60, 5, 0),
+    "brendon-boldt_phd-thesis_custom.bib": (6, 6, 2, 0, 0),
+    "plk_biblatex_biblatex-examples.bib": (90, 85, 3, 5, 0),
+    "terryum_top100papers.bib": (101, 101, 35, 0, 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REAL_FILES))
+def test_real_bib_files(library: Path, name: str) -> None:
+    entries, created, arxiv, duplicates, malformed = REAL_FILES[name]
+    result = bib(library, "import", BIBS / name)
+    assert result.returncode == (1 if malformed else 0), result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"{BIBS / name}: {entries} entries, added {created}, {duplicates} already in the library, {malformed} malformed"
+    )
+    papers = list((library / "papers").glob("*.md"))
+    assert len(papers) == created
+    assert sum(1 for p in papers if front(p).get("arxiv")) == arxiv
+    check = run_script("index.py", "--root", library, "--check")
+    assert "could not be loaded" not in check.stderr, "every imported note loads"
+
+
+def test_real_file_round_trip(library: Path, tmp_path: Path) -> None:
+    assert bib(library, "import", BIBS / "brendon-boldt_phd-thesis_zotero.bib").returncode == 0
+    first = bib(library, "export").stdout
+    again = tmp_path / "again"
+    shutil.copytree(library, again)
+    shutil.rmtree(again / "papers")
+    (again / "papers").mkdir()
+    (tmp_path / "first.bib").write_text(first, encoding="utf-8")
+    assert bib(again, "import", tmp_path / "first.bib").returncode == 0
+    assert bib(again, "export").stdout == first

@@ -1,0 +1,273 @@
+"""BibTeX out and in, through the one Paper model.
+
+Export: pybtex's `Person` formats names, but the text is written here, because pybtex's writer
+escapes LaTeX again in text it read (`50\\%` becomes `50\\\\%`). Each value is escaped exactly once.
+
+Import: the file is cut into one chunk per `@entry` before pybtex parses it, so a malformed entry
+(an unclosed brace swallows everything after it in pybtex's own recovery) is reported with its
+line and key, and every other entry is still read. `@string` macros carry over between chunks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import latexcodec  # noqa: F401 - registers the "ulatex" codec
+import pybtex.errors
+from pybtex.database import Entry, Person
+from pybtex.database.input import bibtex as bibtex_input
+from pybtex.scanner import PybtexError
+
+from .ids import InvalidArxivId, find_references, parse_arxiv_id
+from .paper import Paper
+
+_MATH = re.compile(r"(\$[^$]+\$)")
+_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
+            "_": r"\_", "^": r"\^{}", "~": r"\~{}", "$": r"\$"}
+_SPECIAL_RE = re.compile("|".join(re.escape(c) for c in _SPECIAL))
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_CONFERENCE = re.compile(
+    r"\b(conference|proceedings|workshop|symposium|neurips|nips|icml|iclr|acl|naacl|eacl|emnlp|coling|cvpr|iccv|eccv|"
+    r"aaai|ijcai|kdd|sigir|www|interspeech|icassp|uai|aistats|colt|corl|rss|icra|iros)\b",
+    re.IGNORECASE,
+)
+
+
+def latex_escape(text: str, protect_capitals: bool = False) -> str:
+    """LaTeX for `text`, escaped once; `$...$` math is kept as it is."""
+    parts = []
+    for i, part in enumerate(_MATH.split(text)):
+        if i % 2:
+            parts.append(part)
+            continue
+        escaped = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], part)
+        if protect_capitals:
+            # Acronyms and inner capitals (BERT, ImageNet, GANs) survive styles that lower-case titles.
+            escaped = _WORD.sub(lambda m: f"{{{m.group(0)}}}" if any(c.isupper() for c in m.group(0)[1:]) else m.group(0), escaped)
+        parts.append(escaped)
+    return "".join(parts)
+
+
+# Escapes the exporter writes (and people type) that latexcodec would turn into accents or drop.
+_LITERALS = {r"\textbackslash{}": "\\", r"\{": "{", r"\}": "}", r"\~{}": "~", r"\^{}": "^", r"\%": "%",
+             r"\&": "&", r"\#": "#", r"\_": "_", r"\$": "$"}
+_LITERAL_RE = re.compile("|".join(re.escape(k) for k in _LITERALS))
+_PLACEHOLDERS = {k: chr(0xE000 + i) for i, k in enumerate(_LITERALS)}
+
+
+def latex_decode(text: str) -> str:
+    """Unicode for LaTeX text: accents and escapes decoded, grouping braces dropped, math kept."""
+    parts = []
+    for i, part in enumerate(_MATH.split(text)):
+        if i % 2:
+            parts.append(part)
+            continue
+        lead = part[: len(part) - len(part.lstrip())]
+        trail = part[len(part.rstrip()) :]
+        decoded = _LITERAL_RE.sub(lambda m: _PLACEHOLDERS[m.group(0)], part.strip())
+        try:
+            decoded = codecs.decode(decoded, "ulatex")  # type: ignore[arg-type]
+        except (ValueError, UnicodeDecodeError):
+            pass
+        decoded = decoded.replace("{", "").replace("}", "")
+        for literal, placeholder in _PLACEHOLDERS.items():
+            decoded = decoded.replace(placeholder, _LITERALS[literal])
+        parts.append(lead + decoded + trail)
+    return " ".join("".join(parts).split())
+
+
+def entry_type(paper: Paper) -> str:
+    if not paper.venue:
+        return "misc"
+    return "inproceedings" if _CONFERENCE.search(paper.venue) else "article"
+
+
+def export_entry(paper: Paper) -> str:
+    """One BibTeX entry, keyed by the note's key."""
+    kind = entry_type(paper)
+    fields: list[tuple[str, str]] = [("title", latex_escape(paper.title, protect_capitals=True))]
+    if paper.authors:
+        names = [_person_name(a) for a in paper.authors]
+        fields.append(("author", " and ".join(latex_escape(n) for n in names)))
+    if paper.venue:
+        fields.append(("booktitle" if kind == "inproceedings" else "journal", latex_escape(paper.venue)))
+    if paper.year is not None:
+        fields.append(("year", str(paper.year)))
+    if paper.arxiv:
+        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
+        if paper.categories:
+            fields.append(("primaryClass", paper.categories[0]))
+    if paper.doi:
+        fields.append(("doi", latex_escape(paper.doi)))
+    if paper.url:
+        fields.append(("url", paper.url.replace("%", r"\%").replace("#", r"\#")))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{kind}{{{paper.key},\n{body}\n}}\n"
+
+
+def export(papers: Iterable[Paper]) -> str:
+    """A whole .bib: entries in key order, so exporting twice gives the same bytes."""
+    return "\n".join(export_entry(p) for p in sorted(papers, key=lambda p: p.key))
+
+
+def _person_name(name: str) -> str:
+    """'Last, First' as BibTeX wants it; a name that is one word (an organisation) stays as it is."""
+    if "," in name or len(name.split()) < 2:
+        return name
+    person = Person(name)
+    last = " ".join(person.prelast_names + person.last_names)
+    first = " ".join(person.first_names + person.middle_names)
+    lineage = " ".join(person.lineage_names)
+    return ", ".join(p for p in (last, lineage, first) if p)
+
+
+# -- import ---------------------------------------------------------------------------------------------
+
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t\r\n]*([^,\s{}()]*)", re.MULTILINE)
+
+
+@dataclass
+class ImportedEntry:
+    line: int
+    key: str
+    paper: Paper | None = None
+    problem: str = ""
+
+
+@dataclass
+class ImportResult:
+    entries: list[ImportedEntry] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[ImportedEntry]:
+        return [e for e in self.entries if e.problem]
+
+
+def parse_bib(text: str) -> ImportResult:
+    """Every entry of a .bib text as a Paper (without a library key yet), or a problem with its line."""
+    macros = bibtex_input.Parser().macros  # month names, then every @string in the file
+    result = ImportResult()
+    starts = list(_ENTRY_START.finditer(text))
+    raw_entries: list[tuple[str, int, Entry]] = []
+    for i, match in enumerate(starts):
+        kind = match.group(1).lower()
+        chunk = text[match.start() : starts[i + 1].start() if i + 1 < len(starts) else len(text)]
+        line = text.count("\n", 0, match.start()) + 1
+        key = match.group(2)
+        if kind in ("comment", "preamble", "set", "xdata"):
+            continue  # not papers: comments, LaTeX preambles, biblatex entry sets and data containers
+        # A parser per entry (sharing the macros): one bad or repeated entry cannot affect the others.
+        parser = bibtex_input.Parser()
+        parser.macros = macros
+        try:
+            with pybtex.errors.capture() as captured:
+                parser.parse_string(chunk)
+        except PybtexError as exc:
+            captured = [exc]
+        if kind == "string":
+            continue
+        if captured:
+            result.entries.append(ImportedEntry(line, key, problem=_first_line(captured[0])))
+            continue
+        if not parser.data.entries:
+            result.entries.append(ImportedEntry(line, key, problem="no entry could be read here"))
+            continue
+        parsed_key, entry = next(iter(parser.data.entries.items()))
+        raw_entries.append((parsed_key, line, entry))
+    by_key = {key: (line, entry) for key, line, entry in raw_entries}
+    for key, line, entry in raw_entries:
+        try:
+            result.entries.append(ImportedEntry(line, key, paper=paper_from_entry(key, entry, by_key)))
+        except ValueError as exc:
+            result.entries.append(ImportedEntry(line, key, problem=str(exc)))
+    result.entries.sort(key=lambda e: e.line)
+    return result
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _field(entry: Entry, name: str, entries: dict[str, tuple[int, Entry]]) -> str:
+    """A field's raw value, inherited through `crossref` when the entry lacks it (never the title)."""
+    value = entry.fields.get(name)
+    if value is None and name != "title" and "crossref" in entry.fields:
+        target = entry.fields["crossref"].lower()
+        parent = next((e for k, (_, e) in entries.items() if k.lower() == target), None)
+        if parent is not None:
+            value = parent.fields.get(name)
+            if value is None and name == "booktitle":
+                value = parent.fields.get("title")  # a proceedings' title is its papers' booktitle
+    return str(value) if value is not None else ""
+
+
+def _arxiv_of(entry: Entry, entries: dict[str, tuple[int, Entry]]) -> str | None:
+    prefix = (_field(entry, "archiveprefix", entries) or _field(entry, "eprinttype", entries)).strip().lower()
+    eprint = _field(entry, "eprint", entries).strip()
+    if eprint and prefix in ("", "arxiv"):
+        try:
+            return parse_arxiv_id(eprint).canonical
+        except InvalidArxivId:
+            pass
+    if prefix and prefix != "arxiv":
+        return None  # PsyArXiv, bioRxiv, ... keep their own identifiers
+    journal = _field(entry, "journal", entries)
+    volume = _field(entry, "volume", entries)
+    if journal.strip().lower() == "corr" and volume.lower().startswith("abs/"):
+        try:
+            return parse_arxiv_id(volume[4:]).canonical
+        except InvalidArxivId:
+            pass
+    for name in ("doi", "journal", "note", "number", "url", "howpublished", "eprint", "pages"):
+        value = _field(entry, name, entries)
+        if name == "doi" and value.lower().startswith("10.48550/arxiv."):
+            value = "arXiv:" + value[len("10.48550/arxiv.") :]
+        for finding in find_references(value):
+            if finding.arxiv_id is not None:
+                return finding.arxiv_id.canonical
+    return None
+
+
+def paper_from_entry(key: str, entry: Entry, entries: dict[str, tuple[int, Entry]]) -> Paper:
+    title = latex_decode(_field(entry, "title", entries))
+    if not title:
+        raise ValueError("entry has no title")
+    authors = tuple(_display_name(p) for p in entry.persons.get("author", []) or entry.persons.get("editor", []))
+    year_text = _field(entry, "year", entries) or _field(entry, "date", entries)
+    year_match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", year_text)
+    arxiv = _arxiv_of(entry, entries)
+    doi = re.sub(r"^(https?://)?(dx\.)?doi\.org/", "", _field(entry, "doi", entries).strip(), flags=re.IGNORECASE)
+    if doi.lower().startswith("10.48550/arxiv."):
+        doi = ""  # the arXiv DOI is just the arXiv ID again
+    venue = latex_decode(_field(entry, "booktitle", entries) or _field(entry, "journal", entries) or _field(entry, "journaltitle", entries))
+    if venue.lower() in ("corr", "arxiv") or re.match(r"(?i)arxiv\b", venue):
+        venue = ""
+    url = _field(entry, "url", entries).strip().replace(r"\%", "%").replace(r"\#", "#").replace(r"\_", "_")
+    if arxiv and re.search(r"arxiv\.org/", url):
+        url = ""
+    primary = _field(entry, "primaryclass", entries).strip()
+    abstract = latex_decode(_field(entry, "abstract", entries))
+    return Paper(
+        key=key,
+        title=title,
+        authors=authors,
+        year=int(year_match.group(1)) if year_match else None,
+        arxiv=arxiv,
+        categories=(primary,) if arxiv and primary else (),
+        venue=venue or None,
+        doi=latex_decode(doi) or None,
+        url=url or None,
+        abstract=abstract or None,
+    )
+
+
+def _display_name(person: Person) -> str:
+    """'First Middle von Last, Jr.' with LaTeX decoded: how names are written in notes."""
+    parts = person.first_names + person.middle_names + person.prelast_names + person.last_names
+    name = latex_decode(" ".join(parts))
+    if person.lineage_names:
+        name += ", " + latex_decode(" ".join(person.lineage_names))
+    return name
