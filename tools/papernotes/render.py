@@ -23,7 +23,11 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 STATUS_MARKS = {"read": "✅", "reading": "📖", "to-read": "⏳", "skipped": "⏭️"}
 
-_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]<>()#+|!~&$]")
+# Markdown punctuation, escaped with a backslash (GitHub and Python-Markdown agree on these), and
+# the HTML specials, written as entities (Python-Markdown has no backslash escape for '<').
+# Parentheses stay: with '[' and ']' escaped they cannot form a link, and '\(' would start math.
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]$]")
+_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _NEEDS_FOLDING = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 _URL_NEEDS_BRACKETS = re.compile(r"[\s()<>]")
 
@@ -33,7 +37,7 @@ def md(text: object) -> str:
     text = str(text)
     if _NEEDS_FOLDING.search(text):
         text = " ".join(text.split())
-    return _MD_SPECIAL.sub(r"\\\g<0>", text)
+    return _MD_SPECIAL.sub(r"\\\g<0>", text).translate(_HTML_SPECIAL)
 
 
 def md_url(url: object) -> str:

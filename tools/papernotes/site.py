@@ -1,0 +1,240 @@
+"""The site: pages generated at build time from the same views and renderer as the README index.
+
+`SiteBuilder` holds one build's state (the library, link resolution, backlinks); the MkDocs hook
+in tools/site_hooks.py only forwards MkDocs events to it. Every value that came from arXiv or a
+.bib file reaches a page escaped: Markdown pages go through `render.md`, the paper header is an
+HTML block rendered by an autoescaping template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .bibtex import export, export_entry
+from .config import Config
+from .errors import PapernotesError
+from .ids import InvalidArxivId, parse_arxiv_id
+from .library import Library, LibraryProblems
+from .paper import Paper
+from .render import STATUS_MARKS, Links, environment, md, note_link, paper_line
+from .views import TopicNode, chronological, short_authors, status_counts, topic_tree
+
+RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets"}
+WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
+_MATH = re.compile(r"\$([^$]+)\$")
+AUTHORS_SHOWN = 12
+
+STYLESHEET = """\
+.paper-header .paper-authors { margin-bottom: .2em; }
+.paper-header .paper-meta, .paper-header .paper-links { margin: .2em 0; }
+.paper-header details { margin: .6em 0; }
+.paper-status { font-weight: 600; }
+.unresolved-link { border-bottom: 1px dashed var(--md-typeset-a-color); cursor: help; opacity: .75; }
+"""
+MATHJAX_CONFIG = """\
+window.MathJax = {
+  tex: { inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: true, processEnvironments: true },
+  options: { ignoreHtmlClass: ".*|", processHtmlClass: "arithmatex" }
+};
+"""
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.lower()).strip("-") or "topic"
+
+
+def topic_page(path: str) -> str:
+    """The page of a topic: topics/nlp/embeddings.md; papers without a topic: topics/unsorted.md."""
+    if not path:
+        return "topics/unsorted.md"
+    return "topics/" + "/".join(slug(part) for part in path.split("/")) + ".md"
+
+
+class SiteLinks(Links):
+    """Links between Markdown files, relative to the page they appear on (MkDocs resolves them)."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.directory = posixpath.dirname(page)
+
+    def to(self, target: str) -> str:
+        return posixpath.relpath(target, self.directory or ".")
+
+    def note(self, paper: Paper) -> str:
+        return self.to(f"{paper.key}.md")
+
+    def topic(self, node: TopicNode) -> str:
+        return self.to(topic_page(node.path))
+
+
+def math_html(text: str) -> str:
+    """Escaped HTML for text, with `$...$` kept as arithmatex spans for MathJax."""
+    out = []
+    for i, part in enumerate(_MATH.split(text)):
+        out.append(f'<span class="arithmatex">\\({html.escape(part)}\\)</span>' if i % 2 else html.escape(part))
+    return "".join(out)
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only web links reach a page: `javascript:` and friends are dropped."""
+    if url and re.match(r"https?://", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None
+
+
+@dataclass
+class SiteBuilder:
+    library: Library
+    papers: list[Paper] = field(default_factory=list)
+    by_key: dict[str, Paper] = field(default_factory=dict)
+    by_arxiv: dict[str, Paper] = field(default_factory=dict)
+    backlinks: dict[str, list[Paper]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> SiteBuilder:
+        library = Library(root)
+        papers, problems = library.load(bodies=True)
+        if problems:
+            raise LibraryProblems(problems)
+        builder = cls(library, papers)
+        for paper in papers:
+            if paper.key.lower() in RESERVED:
+                raise PapernotesError(
+                    f"{library.rel(library.note_path(paper.key))}: the name '{paper.key}' is used by a site page; rename the note"
+                )
+            builder.by_key[paper.key] = paper
+            if paper.arxiv:
+                builder.by_arxiv.setdefault(paper.arxiv, paper)
+        for paper in chronological(papers):
+            for target in dict.fromkeys(builder.resolve(m.group(1)) for m in WIKI_LINK.finditer(paper.body)):
+                if target is not None and target.key != paper.key:
+                    builder.backlinks.setdefault(target.key, []).append(paper)
+        return builder
+
+    @property
+    def config(self) -> Config:
+        return self.library.config
+
+    def resolve(self, target: str) -> Paper | None:
+        """A [[link]] target: a note's key, or an arXiv ID in any form."""
+        target = target.strip()
+        if target in self.by_key:
+            return self.by_key[target]
+        try:
+            return self.by_arxiv.get(parse_arxiv_id(target).canonical)
+        except InvalidArxivId:
+            return None
+
+    # -- generated pages -------------------------------------------------------------------------------
+
+    def pages(self) -> dict[str, str]:
+        """Every generated page (and file) by its path in the site's docs."""
+        roots = topic_tree(self.papers, self.config)
+        pages = {
+            "index.md": self._render("site_home.md.j2", "index.md", roots=roots),
+            "topics/index.md": self._render("site_topics.md.j2", "topics/index.md", roots=roots),
+            "tags.md": self._render("site_tags.md.j2", "tags.md"),
+            "timeline.md": self._render("site_timeline.md.j2", "timeline.md"),
+            "library.bib": export(self.papers),
+            "stylesheets/papernotes.css": STYLESHEET,
+            "javascripts/mathjax.js": MATHJAX_CONFIG,
+        }
+        for root in roots:
+            for node in root.walk():
+                page = topic_page(node.path)
+                pages[page] = self._render("site_topic.md.j2", page, node=node, parents=self._parents(roots, node))
+        return pages
+
+    def _parents(self, roots: list[TopicNode], node: TopicNode) -> list[TopicNode]:
+        nodes = {n.path: n for root in roots for n in root.walk()}
+        parts = node.path.split("/") if node.path else []
+        return [nodes["/".join(parts[:i])] for i in range(1, len(parts))]
+
+    def _render(self, template: str, page: str, **context: object) -> str:
+        by_year: dict[int | None, list[Paper]] = {}
+        for paper in chronological(self.papers):
+            by_year.setdefault(paper.year, []).append(paper)
+        recent = sorted(self.papers, key=lambda p: (p.added or dt.date.min, p.key), reverse=True)
+        queue = sorted((p for p in self.papers if p.status == "to-read"), key=lambda p: (p.added or dt.date.min, p.key))
+        return environment(self.library.root).get_template(template).render(
+            papers=self.papers,
+            counts=status_counts(self.papers),
+            links=SiteLinks(page),
+            reading=chronological(p for p in self.papers if p.status == "reading"),
+            recent=recent[:10],
+            queue=queue[:10],
+            years=sorted(by_year.items(), key=lambda item: -(item[0] or 0)),
+            topic_page=topic_page,
+            **context,
+        )
+
+    # -- paper pages -----------------------------------------------------------------------------------
+
+    def paper_markdown(self, paper: Paper, markdown: str) -> str:
+        """The paper's page: a header built from the frontmatter, the user's notes, then backlinks."""
+        links = SiteLinks(f"{paper.key}.md")
+        header = _header_template().render(
+            paper=paper,
+            title=math_html(paper.title),
+            authors=paper.authors[:AUTHORS_SHOWN],
+            more_authors=paper.authors[AUTHORS_SHOWN:],
+            venue=paper.venue,
+            status=paper.status,
+            mark=STATUS_MARKS[paper.status],
+            arxiv=paper.arxiv,
+            doi=paper.doi,
+            url=safe_url(paper.url),
+            code=safe_url(paper.code),
+            abstract=math_html(paper.abstract) if paper.abstract else None,
+            bibtex=export_entry(paper),
+            topic=paper.topic,
+        )
+        body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), markdown)
+        backlinks = self.backlinks.get(paper.key, [])
+        tail = ""
+        if backlinks:
+            tail = "\n\n## Linked from\n\n" + "\n".join(f"- {note_link(p, links)} — {md(short_authors(p))}, {p.year or 'n.d.'}" for p in backlinks) + "\n"
+        return header + "\n\n" + body.strip("\n") + tail + "\n"
+
+    def _wiki_link(self, match: re.Match[str], links: SiteLinks) -> str:
+        target = self.resolve(match.group(1))
+        label = match.group(2)
+        if target is None:
+            text = html.escape(match.group(0))
+            return f'<span class="unresolved-link" title="No note for {html.escape(match.group(1).strip())} in this library">{text}</span>'
+        return f"[{md(label.strip()) if label else md(target.title)}]({links.note(target)})"
+
+
+_HEADER_ENV = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+def _header_template() -> jinja2.Template:
+    return _HEADER_ENV.from_string(_HEADER)
+
+
+# An HTML block: Markdown leaves it alone, and autoescaping covers every value put into it.
+_HEADER = """\
+<div class="paper-header">
+<h1>{{ title|safe }}</h1>
+<p class="paper-authors">{{ authors|join(", ") }}
+{%- if more_authors %}<details><summary>and {{ more_authors|length }} more</summary>{{ more_authors|join(", ") }}</details>{% endif %}</p>
+<p class="paper-meta">{% if venue %}{{ venue }} · {% endif %}{{ paper.year or "n.d." }} · <span class="paper-status">{{ mark }} {{ status }}</span>{% if topic %} · {{ topic }}{% endif %}</p>
+<p class="paper-links">
+{%- set sep = joiner(" · ") %}
+{%- if arxiv %}{{ sep() }}<a href="https://arxiv.org/abs/{{ arxiv }}">arXiv</a>{{ sep() }}<a href="https://arxiv.org/pdf/{{ arxiv }}">PDF</a>{% endif %}
+{%- if doi %}{{ sep() }}<a href="https://doi.org/{{ doi }}">DOI</a>{% endif %}
+{%- if url %}{{ sep() }}<a href="{{ url }}">Link</a>{% endif %}
+{%- if code %}{{ sep() }}<a href="{{ code }}">Code</a>{% endif %}
+</p>
+{% if abstract %}
+<details class="paper-abstract" data-search-exclude><summary>Abstract</summary><p>{{ abstract|safe }}</p></details>
+{% endif %}
+<details class="paper-bibtex" data-search-exclude><summary>BibTeX</summary><pre><code>{{ bibtex }}</code></pre></details>
+</div>"""
