@@ -135,7 +135,8 @@ def test_paper_page_header_bibtex_and_backlinks(built: Path) -> None:
     assert 'href="https://arxiv.org/abs/1810.04805"' in bert and 'href="https://arxiv.org/pdf/1810.04805"' in bert
     assert 'href="https://doi.org/10.18653/v1/N19-1423"' in bert
     assert "NAACL 2019 · 2018" in bert
-    assert "@inproceedings{devlin2018bert," in bert
+    bibtex = re.sub(r"<[^>]+>", "", bert[bert.index('class="paper-bibtex"') :])
+    assert "@inproceedings{devlin2018bert,\n  title = {{BERT}: Pre-training" in bibtex
     linked_from = bert[bert.index('id="linked-from"') :]
     for source in ("vaswani2017attention", "peters2018deep", "mikolov2013efficient", "srivastava2014dropout", "evil2020script"):
         assert f'href="../{source}/"' in linked_from, source

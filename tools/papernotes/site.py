@@ -193,15 +193,19 @@ class SiteBuilder:
             url=safe_url(paper.url),
             code=safe_url(paper.code),
             abstract=math_html(paper.abstract) if paper.abstract else None,
-            bibtex=export_entry(paper),
             topic=paper.topic,
         )
+        entry = export_entry(paper)
+        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", entry)), default=0) + 1)
+        # A fenced block inside md_in_html: Material gives it a copy button; search skips it.
+        bibtex = (f'<details class="paper-bibtex" data-search-exclude="" markdown>\n<summary>BibTeX</summary>\n\n'
+                  f"{fence}bibtex\n{entry}{fence}\n\n</details>")
         body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), markdown)
         backlinks = self.backlinks.get(paper.key, [])
         tail = ""
         if backlinks:
             tail = "\n\n## Linked from\n\n" + "\n".join(f"- {note_link(p, links)} — {md(short_authors(p))}, {p.year or 'n.d.'}" for p in backlinks) + "\n"
-        return header + "\n\n" + body.strip("\n") + tail + "\n"
+        return header + "\n\n" + bibtex + "\n\n" + body.strip("\n") + tail + "\n"
 
     def _wiki_link(self, match: re.Match[str], links: SiteLinks) -> str:
         target = self.resolve(match.group(1))
@@ -236,5 +240,4 @@ _HEADER = """\
 {% if abstract %}
 <details class="paper-abstract" data-search-exclude><summary>Abstract</summary><p>{{ abstract|safe }}</p></details>
 {% endif %}
-<details class="paper-bibtex" data-search-exclude><summary>BibTeX</summary><pre><code>{{ bibtex }}</code></pre></details>
 </div>"""

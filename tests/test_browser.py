@@ -1,0 +1,155 @@
+"""The built site in a real headless Chromium (Debian's), served over loopback HTTP.
+
+Checks what only a browser shows: pages render, links work, search finds a word from a note's
+body, and no page throws a JavaScript error. Requests to anything but 127.0.0.1 are blocked, so
+the MathJax script from its CDN never loads here; math then stays TeX source, as offline.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import REPO
+from test_site import build, copy_library
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+ARTIFACTS = REPO / "artifacts"
+
+
+def browser_path() -> str | None:
+    candidates = [os.environ.get("PAPERNOTES_CHROMIUM", ""), *BROWSERS]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = copy_library(tmp_path_factory.mktemp("browser"))
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = browser_path()
+    if executable is None:
+        pytest.skip("no Chromium found; install Debian's chromium (apt-get install chromium)")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def open_page(browser: object, site_url: str) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+    errors: list[str] = []
+
+    def loopback_only(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(site_url):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", loopback_only)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}")
+            if msg.type == "error" and site_url in (msg.location or {}).get("url", site_url) and "Failed to load resource" not in msg.text else None)
+
+    def go(path: str) -> object:
+        page.goto(site_url + path, wait_until="networkidle")
+        return page
+
+    yield go
+    context.close()
+    assert errors == [], errors
+
+
+def test_home_page(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/")
+    assert page.title().startswith("Paper notes")
+    assert page.locator("h2#currently-reading").inner_text().startswith("Currently reading")
+    page.click("article a[href='topics/']")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/topics/")
+    assert page.locator("a", has_text="Embeddings and pre-training").count() >= 1
+
+
+def test_topic_page(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/topics/nlp/embeddings/")
+    links = page.locator("article li a").all_inner_texts()
+    titles = [t for t in links if t not in ("arXiv", "DOI", "link")]
+    assert titles[:3] == [
+        "Efficient Estimation of Word Representations in Vector Space",
+        "Deep contextualized word representations",
+        "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
+    ]
+
+
+def test_paper_page_header_and_backlinks(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/devlin2018bert/")
+    assert page.locator("h1").inner_text().startswith("BERT: Pre-training")
+    assert "Jacob Devlin" in page.locator(".paper-authors").inner_text()
+    page.click(".paper-bibtex summary")
+    assert "@inproceedings{devlin2018bert," in page.locator(".paper-bibtex code").inner_text()
+    assert page.locator(".paper-bibtex button[title='Copy to clipboard']").count() == 1, "Material's copy button"
+    backlinks = page.locator("#linked-from + ul a").all_inner_texts()
+    assert "Attention Is All You Need" in backlinks
+    page.click("text=Attention Is All You Need >> nth=-1")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/vaswani2017attention/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    open_page("/devlin2018bert/").screenshot(path=str(ARTIFACTS / "paper-page.png"), full_page=True)
+
+
+def test_search_finds_a_word_from_a_note_body(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/")
+    page.click("label.md-search__icon, .md-search__input")
+    page.keyboard.type("degradation")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    results = page.locator(".md-search-result__item").all_inner_texts()
+    assert any("Deep Residual Learning" in r for r in results), results
+
+
+def test_search_finds_an_author(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/")
+    page.click("label.md-search__icon, .md-search__input")
+    page.keyboard.type("Toutanova")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    assert any("BERT" in r for r in page.locator(".md-search-result__item").all_inner_texts())
+
+
+def test_dark_palette_toggle(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/")
+    before = page.locator("body").get_attribute("data-md-color-scheme")
+    page.click("label.md-header__button[for^='__palette'] >> visible=true")
+    assert page.locator("body").get_attribute("data-md-color-scheme") != before
