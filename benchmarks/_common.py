@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import shutil
 import statistics
 import subprocess
@@ -30,3 +32,48 @@ def timed(argv: list[str], env: dict[str, str] | None = None, stdin: str | None 
 
 def median_time(argv: list[str], runs: int = 5, env: dict[str, str] | None = None) -> float:
     return statistics.median(timed(argv, env)[0] for _ in range(runs))
+
+
+from papernotes.library import serialize  # noqa: E402 - needs the sys.path above
+from papernotes.paper import STATUSES, Paper  # noqa: E402
+
+WORDS = ("learning neural network deep model language vision graph attention robust efficient sparse "
+         "transformer optimization inference generative adversarial representation embedding contrastive "
+         "reinforcement policy gradient kernel bayesian causal retrieval diffusion scaling").split()
+TOPICS = ["nlp", "nlp/embeddings", "nlp/translation", "vision", "vision/detection", "training", "rl", "theory",
+          "graphs", "speech", "generative", "generative/diffusion", "systems", "robotics", "causality"]
+
+
+def make_library(size: int, seed: int = 0) -> Path:
+    rng = random.Random(seed)
+    root = empty_library()
+    (root / "README.md").write_text("# Bench\n\n<!-- papernotes:index:start -->\n<!-- papernotes:index:end -->\n")
+    papers = root / "papers"
+    tags = [f"tag{i}" for i in range(300)]
+    for i in range(size):
+        year = rng.randint(2007, 2026)
+        published = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12))).capitalize()
+        body = "\n## Summary\n\n" + "\n".join(
+            " ".join(rng.choice(WORDS) for _ in range(14)) for _ in range(rng.randint(8, 24))
+        ) + "\n\n## Notes\n\nSee [[k{}]].\n".format(rng.randrange(size))
+        paper = Paper(
+            key=f"k{i}",
+            title=title,
+            authors=tuple(f"Author{rng.randrange(5000)} Surname{rng.randrange(5000)}" for _ in range(rng.randint(1, 8))),
+            year=year,
+            arxiv=f"{published:%y%m}.{i % 99999 + 1:05d}" if year >= 2015 else None,
+            version=rng.randint(1, 4),
+            published=published,
+            updated=published + dt.timedelta(days=rng.randint(0, 400)),
+            categories=tuple(rng.sample(["cs.LG", "cs.CL", "cs.CV", "stat.ML", "cs.AI"], rng.randint(1, 3))),
+            venue=rng.choice([None, "NeurIPS", "ICML", "ICLR", "ACL"]),
+            abstract=" ".join(rng.choice(WORDS) for _ in range(rng.randint(80, 200))),
+            topic=rng.choice(TOPICS + [None]),
+            tags=tuple(rng.sample(tags, rng.randint(0, 4))),
+            status=rng.choice(STATUSES),
+            added=dt.date(2026, rng.randint(1, 11), rng.randint(1, 28)),
+            body=body,
+        )
+        (papers / f"k{i}.md").write_text(serialize(paper), encoding="utf-8")
+    return root

@@ -10,19 +10,14 @@ Targets (issue 3): at 10,000 notes cold <= 1.5x the floor and warm < 0.3 s; at 5
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import random
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from _common import REPO, empty_library
-
-from papernotes.library import serialize
-from papernotes.paper import STATUSES, Paper
+from _common import REPO, make_library
 
 FLOOR = """
 import os, sys, yaml
@@ -38,48 +33,6 @@ for name in sorted(os.listdir(papers)):
     count += 1
 print(count)
 """
-
-WORDS = ("learning neural network deep model language vision graph attention robust efficient sparse "
-         "transformer optimization inference generative adversarial representation embedding contrastive "
-         "reinforcement policy gradient kernel bayesian causal retrieval diffusion scaling").split()
-TOPICS = ["nlp", "nlp/embeddings", "nlp/translation", "vision", "vision/detection", "training", "rl", "theory",
-          "graphs", "speech", "generative", "generative/diffusion", "systems", "robotics", "causality"]
-
-
-def make_library(size: int, seed: int = 0) -> Path:
-    rng = random.Random(seed)
-    root = empty_library()
-    (root / "README.md").write_text("# Bench\n\n<!-- papernotes:index:start -->\n<!-- papernotes:index:end -->\n")
-    papers = root / "papers"
-    tags = [f"tag{i}" for i in range(300)]
-    for i in range(size):
-        year = rng.randint(2007, 2026)
-        published = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
-        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12))).capitalize()
-        body = "\n## Summary\n\n" + "\n".join(
-            " ".join(rng.choice(WORDS) for _ in range(14)) for _ in range(rng.randint(8, 24))
-        ) + "\n\n## Notes\n\nSee [[k{}]].\n".format(rng.randrange(size))
-        paper = Paper(
-            key=f"k{i}",
-            title=title,
-            authors=tuple(f"Author{rng.randrange(5000)} Surname{rng.randrange(5000)}" for _ in range(rng.randint(1, 8))),
-            year=year,
-            arxiv=f"{published:%y%m}.{i % 99999 + 1:05d}" if year >= 2015 else None,
-            version=rng.randint(1, 4),
-            published=published,
-            updated=published + dt.timedelta(days=rng.randint(0, 400)),
-            categories=tuple(rng.sample(["cs.LG", "cs.CL", "cs.CV", "stat.ML", "cs.AI"], rng.randint(1, 3))),
-            venue=rng.choice([None, "NeurIPS", "ICML", "ICLR", "ACL"]),
-            abstract=" ".join(rng.choice(WORDS) for _ in range(rng.randint(80, 200))),
-            topic=rng.choice(TOPICS + [None]),
-            tags=tuple(rng.sample(tags, rng.randint(0, 4))),
-            status=rng.choice(STATUSES),
-            added=dt.date(2026, rng.randint(1, 11), rng.randint(1, 28)),
-            body=body,
-        )
-        (papers / f"k{i}.md").write_text(serialize(paper), encoding="utf-8")
-    return root
-
 
 def run(argv: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str] | None]:
     """Wall seconds and peak RSS (MB) of one child process."""

@@ -9,6 +9,7 @@ HTML block rendered by an autoescaping template.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import posixpath
 import re
@@ -219,6 +220,7 @@ class SiteBuilder:
 _HEADER_ENV = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
+@functools.lru_cache(maxsize=1)
 def _header_template() -> jinja2.Template:
     return _HEADER_ENV.from_string(_HEADER)
 
