@@ -41,8 +41,8 @@ def splice(text: str, region: str, readme: str) -> str:
     if text.find(START, start + 1) >= 0 or text.find(END, end + 1) >= 0:
         raise PapernotesError(f"{readme} has more than one {START} or {END} marker; keep one of each")
     newline = "\r\n" if "\r\n" in text[:start] or text[start:].startswith(START + "\r\n") else "\n"
-    body = region.replace("\n", newline)
-    return text[: start + len(START)] + newline + body + text[end:]
+    body = region.replace("\n", newline) if newline != "\n" else region
+    return "".join((text[: start + len(START)], newline, body, text[end:]))
 
 
 def generated_region(library: Library, use_cache: bool) -> str:
@@ -69,7 +69,9 @@ def generated_region(library: Library, use_cache: bool) -> str:
     if use_cache and settled:
         try:
             tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
-            tmp.write_text(f"{digest}\n{region}", encoding="utf-8")
+            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(digest + "\n")
+                handle.write(region)
             os.replace(tmp, memo)
         except OSError:
             pass
@@ -87,7 +89,9 @@ def main(args: argparse.Namespace) -> int:
     except UnicodeDecodeError:
         raise PapernotesError("README.md is not valid UTF-8") from None
     updated = splice(current, region, "README.md")
-    if updated == current:
+    unchanged = updated == current
+    del current, region  # at 50,000 notes each copy of the index is ~20 MB
+    if unchanged:
         return 0
     if args.check:
         print("error: README.md index is stale; run python tools/index.py", file=sys.stderr)
