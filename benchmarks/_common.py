@@ -34,12 +34,10 @@ def median_time(argv: list[str], runs: int = 5, env: dict[str, str] | None = Non
     return statistics.median(timed(argv, env)[0] for _ in range(runs))
 
 
-from papernotes.library import serialize  # noqa: E402 - needs the sys.path above
-from papernotes.paper import STATUSES, Paper  # noqa: E402
+from papernotes.library import serialize
+from papernotes.paper import STATUSES, Paper
 
-WORDS = ("learning neural network deep model language vision graph attention robust efficient sparse "
-         "transformer optimization inference generative adversarial representation embedding contrastive "
-         "reinforcement policy gradient kernel bayesian causal retrieval diffusion scaling").split()
+WORDS = ["learning", "neural", "network", "deep", "model", "language", "vision", "graph", "attention", "robust", "efficient", "sparse", "transformer", "optimization", "inference", "generative", "adversarial", "representation", "embedding", "contrastive", "reinforcement", "policy", "gradient", "kernel", "bayesian", "causal", "retrieval", "diffusion", "scaling"]
 TOPICS = ["nlp", "nlp/embeddings", "nlp/translation", "vision", "vision/detection", "training", "rl", "theory",
           "graphs", "speech", "generative", "generative/diffusion", "systems", "robotics", "causality"]
 
@@ -56,7 +54,7 @@ def make_library(size: int, seed: int = 0) -> Path:
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12))).capitalize()
         body = "\n## Summary\n\n" + "\n".join(
             " ".join(rng.choice(WORDS) for _ in range(14)) for _ in range(rng.randint(8, 24))
-        ) + "\n\n## Notes\n\nSee [[k{}]].\n".format(rng.randrange(size))
+        ) + f"\n\n## Notes\n\nSee [[k{rng.randrange(size)}]].\n"
         paper = Paper(
             key=f"k{i}",
             title=title,

@@ -11,9 +11,8 @@ from __future__ import annotations
 import shutil
 import sys
 
-from _common import REPO, empty_library, median_time, timed
-
 import fakearxiv
+from _common import REPO, empty_library, median_time, timed
 from conftest import script_env
 
 

@@ -151,7 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         state = self.server.state
         parts = urlsplit(self.path)
         request = Request(parts.path, parse_qs(parts.query, keep_blank_values=True), self.headers.get("User-Agent", ""))

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, TOOLS, run_script, script_env
 from fakearxiv import FakeArxiv
 from papernotes.library import Library, serialize

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, run_script
 from papernotes.bibtex import export_entry, latex_decode, latex_escape
 from papernotes.paper import Paper

@@ -11,11 +11,9 @@ import functools
 import http.server
 import os
 import threading
-from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
-
 from conftest import REPO
 from test_site import build, copy_library
 

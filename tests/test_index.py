@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_script
 from papernotes.library import Library
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import html.parser
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_script
 
 HOSTILE = """---

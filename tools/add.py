@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -48,19 +47,6 @@ def read_text(source: str) -> str:
         raise PapernotesError(f"cannot read --from {source}: {exc.strerror}") from None
 
 
-def user_fields(args: argparse.Namespace) -> dict[str, object]:
-    """The user's own fields for every new note, validated by the same schema as loading."""
-    fields: dict[str, object] = {"key": "-", "title": "-", "status": args.status, "tags": args.tag}
-    if args.topic:
-        fields["topic"] = args.topic
-    try:
-        checked = Paper.from_frontmatter(fields)
-    except FieldError as exc:
-        raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
-    tags = tuple(dict.fromkeys(t.strip() for t in checked.tags if t.strip()))
-    return {"topic": checked.topic, "tags": tags, "status": checked.status, "added": dt.date.today()}
-
-
 def collect_ids(args: argparse.Namespace) -> tuple[list[str], int]:
     """Canonical IDs from the arguments and --from, deduplicated in order; and how many inputs were bad."""
     ids: list[str] = []
@@ -90,13 +76,9 @@ def main(args: argparse.Namespace) -> int:
         return add_manual(args)
     if not args.ids and not args.from_file:
         raise PapernotesError("nothing to add: give arXiv IDs or links, --from FILE, or --title for a paper not on arXiv")
-    mine = user_fields(args)
+    mine = cli.new_note_fields(args.topic, args.tag, args.status)
     ids, failures = collect_ids(args)
-    library = Library(args.root)
-    papers, problems = library.load()
-    for problem in problems:
-        cli.warn(f"{problem} (not checked for duplicates)")
-    catalog = library.catalog(papers)
+    library, catalog = cli.library_for_adding(args.root)
 
     if args.dry_run:
         for ident in ids:
@@ -132,10 +114,8 @@ def main(args: argparse.Namespace) -> int:
 def add_manual(args: argparse.Namespace) -> int:
     if not args.author:
         raise PapernotesError("--title needs at least one --author")
-    library = Library(args.root)
-    papers, problems = library.load()
-    for problem in problems:
-        cli.warn(f"{problem} (not checked for duplicates)")
+    mine = cli.new_note_fields(args.topic, args.tag, args.status)
+    library, catalog = cli.library_for_adding(args.root)
     fields: dict[str, object] = {"key": "-", "title": args.title, "authors": args.author}
     for name in ("year", "doi", "url", "venue"):
         if getattr(args, name) is not None:
@@ -146,11 +126,11 @@ def add_manual(args: argparse.Namespace) -> int:
         raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
     if paper.doi and paper.doi.lower().startswith("10.48550/arxiv."):
         raise PapernotesError(f"{paper.doi} is an arXiv DOI: run python tools/add.py {paper.doi}")
-    paper = paper.replace(body=render(library.root, "paper.md.j2"), **user_fields(args))
+    paper = paper.replace(body=render(library.root, "paper.md.j2"), **mine)
     if args.dry_run:
         print(f"would add {paper.title}")
         return 0
-    report(library, library.write_new(paper, library.catalog(papers)))
+    report(library, library.write_new(paper, catalog))
     return 0
 
 

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from papernotes import cli
 from papernotes.bibtex import export, parse_bib
 from papernotes.errors import PapernotesError
 from papernotes.library import Library
-from papernotes.paper import STATUSES, FieldError, Paper
+from papernotes.paper import STATUSES, Paper
 from papernotes.render import render
 
 
@@ -74,18 +73,8 @@ def run_import(args: argparse.Namespace) -> int:
         text = Path(args.file).read_bytes().decode("utf-8-sig", "replace")
     except OSError as exc:
         raise PapernotesError(f"cannot read {args.file}: {exc.strerror}") from None
-    fields: dict[str, object] = {"key": "-", "title": "-", "tags": args.tag}
-    if args.topic:
-        fields["topic"] = args.topic
-    try:
-        mine = Paper.from_frontmatter(fields)
-    except FieldError as exc:
-        raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
-    library = Library(args.root)
-    papers, problems = library.load()
-    for problem in problems:
-        cli.warn(f"{problem} (not checked for duplicates)")
-    catalog = library.catalog(papers)
+    mine = cli.new_note_fields(args.topic, args.tag)
+    library, catalog = cli.library_for_adding(args.root)
     body = render(library.root, "paper.md.j2")
     result = parse_bib(text)
     failed = 0
@@ -95,9 +84,7 @@ def run_import(args: argparse.Namespace) -> int:
             cli.error(f"{args.file}:{entry.line}: entry '{entry.key}': {entry.problem}")
             failed += 1
             continue
-        paper = entry.paper.replace(
-            key="", topic=mine.topic, tags=mine.tags, status="to-read", added=dt.date.today(), body=body
-        )
+        paper = entry.paper.replace(key="", body=body, **mine)
         existing = catalog.existing_key(paper)
         if args.dry_run:
             if existing:

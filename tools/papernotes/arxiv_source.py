@@ -12,8 +12,9 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import arxiv
 import requests
@@ -83,14 +84,14 @@ class _CheckedSession(requests.Session):
         self.settings = settings
         self.requests_sent = 0
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self.settings.timeout)
-        headers = dict(kwargs.pop("headers", None) or {})
-        headers = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
+        headers = {k: v for k, v in dict(kwargs.get("headers") or {}).items() if k.lower() != "user-agent"}
         headers["User-Agent"] = USER_AGENT
+        kwargs["headers"] = headers
         self.requests_sent += 1
         try:
-            response = super().request(method, url, *args, headers=headers, **kwargs)
+            response = super().request(method, url, *args, **kwargs)  # type: ignore[arg-type]
         except requests.Timeout:
             raise _Transient(f"no answer within {self.settings.timeout:g} s") from None
         except requests.ConnectionError as exc:

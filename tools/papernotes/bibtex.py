@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import latexcodec  # noqa: F401 - registers the "ulatex" codec
 import pybtex.errors
@@ -69,7 +69,7 @@ def latex_decode(text: str) -> str:
         trail = part[len(part.rstrip()) :]
         decoded = _LITERAL_RE.sub(lambda m: _PLACEHOLDERS[m.group(0)], part.strip())
         try:
-            decoded = codecs.decode(decoded, "ulatex")  # type: ignore[arg-type]
+            decoded = codecs.decode(decoded, "ulatex")  # type: ignore[call-overload]
         except (ValueError, UnicodeDecodeError):
             pass
         decoded = decoded.replace("{", "").replace("}", "")

@@ -6,11 +6,14 @@ Exit codes: 0 success; 1 some input failed or a check found problems; 2 bad usag
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .errors import PapernotesError
+from .library import Catalog, Library
+from .paper import FieldError, Paper
 
 # The repository the scripts live in: tools/papernotes/cli.py -> the repository root.
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
@@ -54,8 +57,30 @@ def run(main: Callable[[argparse.Namespace], int], ap: argparse.ArgumentParser, 
         return 130
     except BrokenPipeError:
         return 1
-    except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
+    except Exception as exc:
         if args.debug:
             raise
         print(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
         return 1
+
+
+def new_note_fields(topic: str | None, tags: Sequence[str], status: str = "to-read") -> dict[str, object]:
+    """The user's own fields for new notes (from --topic, --tag, --status), checked like a note's."""
+    fields: dict[str, object] = {"key": "-", "title": "-", "status": status, "tags": list(tags)}
+    if topic:
+        fields["topic"] = topic
+    try:
+        checked = Paper.from_frontmatter(fields)
+    except FieldError as exc:
+        raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
+    unique_tags = tuple(dict.fromkeys(t.strip() for t in checked.tags if t.strip()))
+    return {"topic": checked.topic, "tags": unique_tags, "status": checked.status, "added": dt.date.today()}
+
+
+def library_for_adding(root: Path) -> tuple[Library, Catalog]:
+    """The library and what it already holds; notes that do not load are named, not fatal."""
+    library = Library(root)
+    papers, problems = library.load()
+    for problem in problems:
+        warn(f"{problem} (not checked for duplicates)")
+    return library, library.catalog(papers)

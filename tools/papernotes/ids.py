@@ -15,9 +15,7 @@ from .errors import PapernotesError
 
 # The closed list of archives that used old-style identifiers (before April 2007).
 OLD_ARCHIVES = frozenset(
-    """acc-phys adap-org alg-geom ao-sci astro-ph atom-ph bayes-an chao-dyn chem-ph cmp-lg comp-gas
-    cond-mat cs dg-ga funct-an gr-qc hep-ex hep-lat hep-ph hep-th math math-ph mtrl-th nlin nucl-ex
-    nucl-th patt-sol physics plasm-ph q-alg q-bio quant-ph solv-int supr-con""".split()
+    ["acc-phys", "adap-org", "alg-geom", "ao-sci", "astro-ph", "atom-ph", "bayes-an", "chao-dyn", "chem-ph", "cmp-lg", "comp-gas", "cond-mat", "cs", "dg-ga", "funct-an", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th", "math", "math-ph", "mtrl-th", "nlin", "nucl-ex", "nucl-th", "patt-sol", "physics", "plasm-ph", "q-alg", "q-bio", "quant-ph", "solv-int", "supr-con"]
 )
 
 _NEW = r"(?P<yymm>\d{4})\.(?P<number>\d{4,5})"
@@ -101,10 +99,8 @@ def _id_from_url(text: str) -> str | None:
     candidate = text if "://" in text else "https://" + text
     parts = urlsplit(candidate)
     host = (parts.hostname or "").lower()
-    if host.startswith("www."):
-        host = host[4:]
-    if host.startswith("export."):
-        host = host[7:]
+    host = host.removeprefix("www.")
+    host = host.removeprefix("export.")
     known = any(host == h or host.endswith("." + h) for h in ARXIV_HOSTS)
     if host == "doi.org" or host == "dx.doi.org":
         path = unquote(parts.path.lstrip("/"))

@@ -14,17 +14,18 @@ import re
 import secrets
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .config import Config, load_config
 from .errors import PapernotesError
-from .paper import VALID_KEY, FieldError, Paper, base_key, key_candidates, normalized_title
 from .paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
+from .paper import VALID_KEY, FieldError, Paper, base_key, key_candidates, normalized_title
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -95,8 +96,7 @@ def _closing_delimiter(text: str, start: int) -> tuple[int, int] | None:
 
 def parse_note(text: str, rel_path: str) -> Paper:
     """Parse a note's text; raise NoteError naming the line of the first problem."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     first_line_end = text.find("\n")
     first_line = text if first_line_end < 0 else text[:first_line_end]
     if first_line.rstrip("\r \t") != "---":

@@ -135,7 +135,7 @@ class Paper:
     @classmethod
     def from_tuple(cls, values: tuple[Any, ...]) -> Paper:
         paper = object.__new__(cls)
-        paper.__dict__.update(zip(_ATTRIBUTES, values))
+        paper.__dict__.update(zip(_ATTRIBUTES, values, strict=True))
         return paper
 
     # -- derived ----------------------------------------------------------------------------------
@@ -229,8 +229,7 @@ def _describe(value: Any) -> str:
 # -- citation keys ------------------------------------------------------------------------------------
 
 _STOPWORDS = frozenset(
-    """a an the on of in for to and with without via from by at as is are be do does can how what
-    when why which we our your its it this that these those into towards toward using use one""".split()
+    ["a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "without", "via", "from", "by", "at", "as", "is", "are", "be", "do", "does", "can", "how", "what", "when", "why", "which", "we", "our", "your", "its", "it", "this", "that", "these", "those", "into", "towards", "toward", "using", "use", "one"]
 )
 # Letters that NFKD does not decompose into ASCII.
 _FOLD = str.maketrans(

@@ -24,7 +24,7 @@ from .errors import PapernotesError
 from .ids import InvalidArxivId, parse_arxiv_id
 from .library import Library, LibraryProblems
 from .paper import Paper
-from .render import STATUS_MARKS, Links, environment, md, note_link, paper_line
+from .render import STATUS_MARKS, Links, environment, md, note_link
 from .views import TopicNode, chronological, short_authors, status_counts, topic_tree
 
 RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets"}

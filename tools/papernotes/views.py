@@ -8,8 +8,8 @@ no file-system order, locale, time zone or today's date leaks into the output.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .config import Config
 from .paper import STATUSES, Paper, last_name
