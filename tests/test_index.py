@@ -203,9 +203,9 @@ def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     reads: list[str] = []
     original = Library.read_note
 
-    def counting(self: Library, path: Path, rel: str | None = None):  # type: ignore[no-untyped-def]
+    def counting(self: Library, path: Path, rel: str | None = None, with_body: bool = True):  # type: ignore[no-untyped-def]
         reads.append(Path(path).name)
-        return original(self, path, rel)
+        return original(self, path, rel, with_body)
 
     monkeypatch.setattr(Library, "read_note", counting)
     return reads

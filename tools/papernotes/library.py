@@ -94,7 +94,7 @@ def _closing_delimiter(text: str, start: int) -> tuple[int, int] | None:
         position += 4
 
 
-def parse_note(text: str, rel_path: str) -> Paper:
+def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
     """Parse a note's text; raise NoteError naming the line of the first problem."""
     text = text.removeprefix("\ufeff")
     first_line_end = text.find("\n")
@@ -134,7 +134,7 @@ def parse_note(text: str, rel_path: str) -> Paper:
         # A note written by hand may leave the key out: its file name says it.
         meta = {"key": stem, **meta}
     try:
-        paper = Paper.from_frontmatter(meta, body)
+        paper = Paper.from_frontmatter(meta, body if with_body else "")
     except FieldError as exc:
         raise NoteError(NoteProblem(rel_path, _line_of_field(raw, exc.field), str(exc))) from None
     if paper.key != stem:
@@ -269,13 +269,13 @@ class Library:
                     papers.append(Paper.from_tuple(cached + (body,)))
                     continue
             try:
-                paper = self.read_note(entry.path, rel)
+                paper = self.read_note(entry.path, rel, with_body=bodies)
             except NoteError as exc:
                 problems.append(exc.problem)
                 continue
             if cache:
                 cache.put(entry.name, signature, paper)
-            papers.append(paper if bodies else Paper.from_tuple(paper.as_tuple()[:-1] + ("",)))
+            papers.append(paper)
         if cache:
             cache.save(keep={e.name for e in entries})
         return papers, problems
@@ -310,7 +310,7 @@ class Library:
             raise LibraryProblems(problems)
         return papers
 
-    def read_note(self, path: Path | str, rel: str | None = None) -> Paper:
+    def read_note(self, path: Path | str, rel: str | None = None, with_body: bool = True) -> Paper:
         rel = rel or self.rel(Path(path))
         try:
             with open(path, "rb") as handle:
@@ -321,7 +321,7 @@ class Library:
             raise NoteError(NoteProblem(rel, line, "not valid UTF-8; save the file as UTF-8")) from None
         except OSError as exc:
             raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
-        return parse_note(text, rel)
+        return parse_note(text, rel, with_body)
 
     def catalog(self, papers: Iterable[Paper]) -> Catalog:
         catalog = Catalog()

@@ -96,15 +96,20 @@ class Paper:
         values: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         for name, value in meta.items():
-            if not isinstance(name, str):
-                raise FieldError(str(name), "field names must be text")
             spec = FIELD_BY_NAME.get(name)
             if spec is None:
+                if not isinstance(name, str):
+                    raise FieldError(str(name), "field names must be text")
                 extra[name] = value
                 continue
-            if value is None or value == "" or value == []:
+            # Values as the tools write them pass here without a call; the rest are checked in full.
+            kind, value_type = spec.kind, type(value)
+            if value_type is str and value and kind == "str" or value_type is int and kind == "int" or value_type is dt.date and kind == "date":
+                values[name] = value
+            elif value is None or value == "" or value == []:
                 continue
-            values[name] = _validate(spec, value)
+            else:
+                values[name] = _validate(spec, value)
         for name in REQUIRED:
             if name not in values:
                 raise FieldError(name, "is required")
