@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from papernotes.errors import PapernotesError
+from papernotes.paper import Paper
 from papernotes.site import SiteBuilder
 
 _builder: SiteBuilder | None = None
@@ -41,7 +42,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         page.meta["title"] = html.escape(page.meta["title"])
     if isinstance(page.meta.get("tags"), list):
         page.meta["tags"] = [html.escape(str(tag)) for tag in page.meta["tags"]]
-    paper = _builder.by_key.get(page.file.src_uri.removesuffix(".md")) if "/" not in page.file.src_uri else None
-    if paper is None:
-        return markdown
-    return _builder.paper_markdown(paper, markdown)
+    paper = _paper_of(page)
+    return markdown if paper is None else _builder.paper_markdown(paper, markdown)
+
+
+def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    paper = _paper_of(page)
+    return html_content if paper is None else _builder.paper_header(paper) + html_content  # type: ignore[union-attr]
+
+
+def _paper_of(page: Page) -> Paper | None:
+    assert _builder is not None
+    uri = page.file.src_uri
+    return _builder.by_key.get(uri.removesuffix(".md")) if "/" not in uri else None

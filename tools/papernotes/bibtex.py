@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import latexcodec  # noqa: F401 - registers the "ulatex" codec
@@ -108,9 +108,9 @@ def export_entry(paper: Paper) -> str:
     return f"@{kind}{{{paper.key},\n{body}\n}}\n"
 
 
-def export(papers: Iterable[Paper]) -> str:
+def export(papers: Iterable[Paper], entry: Callable[[Paper], str] = export_entry) -> str:
     """A whole .bib: entries in key order, so exporting twice gives the same bytes."""
-    return "\n".join(export_entry(p) for p in sorted(papers, key=lambda p: p.key))
+    return "\n".join(entry(p) for p in sorted(papers, key=lambda p: p.key))
 
 
 def _person_name(name: str) -> str:

@@ -97,6 +97,7 @@ class SiteBuilder:
     by_key: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
     backlinks: dict[str, list[Paper]] = field(default_factory=dict)
+    _bibtex: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> SiteBuilder:
@@ -123,6 +124,13 @@ class SiteBuilder:
     def config(self) -> Config:
         return self.library.config
 
+    def bibtex(self, paper: Paper) -> str:
+        """The paper's BibTeX entry, made once per build (the page and library.bib both use it)."""
+        entry = self._bibtex.get(paper.key)
+        if entry is None:
+            entry = self._bibtex[paper.key] = export_entry(paper)
+        return entry
+
     def resolve(self, target: str) -> Paper | None:
         """A [[link]] target: a note's key, or an arXiv ID in any form."""
         target = target.strip()
@@ -143,7 +151,7 @@ class SiteBuilder:
             "topics/index.md": self._render("site_topics.md.j2", "topics/index.md", roots=roots),
             "tags.md": self._render("site_tags.md.j2", "tags.md"),
             "timeline.md": self._render("site_timeline.md.j2", "timeline.md"),
-            "library.bib": export(self.papers),
+            "library.bib": export(self.papers, entry=self.bibtex),
             "stylesheets/papernotes.css": STYLESHEET,
             "javascripts/mathjax.js": MATHJAX_CONFIG,
         }
@@ -179,8 +187,19 @@ class SiteBuilder:
     # -- paper pages -----------------------------------------------------------------------------------
 
     def paper_markdown(self, paper: Paper, markdown: str) -> str:
-        """The paper's page: a header built from the frontmatter, the user's notes, then backlinks."""
+        """The user's notes with [[links]] resolved, then the "Linked from" backlinks."""
         links = SiteLinks(f"{paper.key}.md")
+        body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), markdown)
+        backlinks = self.backlinks.get(paper.key, [])
+        tail = ""
+        if backlinks:
+            tail = "\n\n## Linked from\n\n" + "\n".join(
+                f"- {note_link(p, links)} — {md(short_authors(p))}, {p.year or 'n.d.'}" for p in backlinks
+            ) + "\n"
+        return body.strip("\n") + tail + "\n"
+
+    def paper_header(self, paper: Paper) -> str:
+        """The HTML put above the notes, built from the frontmatter (after Markdown: no need to parse it)."""
         header = _header_template().render(
             paper=paper,
             title=math_html(paper.title),
@@ -196,17 +215,10 @@ class SiteBuilder:
             abstract=math_html(paper.abstract) if paper.abstract else None,
             topic=paper.topic,
         )
-        entry = export_entry(paper)
-        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", entry)), default=0) + 1)
-        # A fenced block inside md_in_html: Material gives it a copy button; search skips it.
-        bibtex = (f'<details class="paper-bibtex" data-search-exclude="" markdown>\n<summary>BibTeX</summary>\n\n'
-                  f"{fence}bibtex\n{entry}{fence}\n\n</details>")
-        body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), markdown)
-        backlinks = self.backlinks.get(paper.key, [])
-        tail = ""
-        if backlinks:
-            tail = "\n\n## Linked from\n\n" + "\n".join(f"- {note_link(p, links)} — {md(short_authors(p))}, {p.year or 'n.d.'}" for p in backlinks) + "\n"
-        return header + "\n\n" + bibtex + "\n\n" + body.strip("\n") + tail + "\n"
+        # Material adds its copy button to any <pre><code>; data-search-exclude keeps it out of search.
+        bibtex = (f'<details class="paper-bibtex" data-search-exclude><summary>BibTeX</summary>'
+                  f"<pre><code>{html.escape(self.bibtex(paper))}</code></pre></details>")
+        return header + "\n" + bibtex + "\n"
 
     def _wiki_link(self, match: re.Match[str], links: SiteLinks) -> str:
         target = self.resolve(match.group(1))
