@@ -90,8 +90,7 @@ def export_entry(paper: Paper) -> str:
     kind = entry_type(paper)
     fields: list[tuple[str, str]] = [("title", latex_escape(paper.title, protect_capitals=True))]
     if paper.authors:
-        names = [_person_name(a) for a in paper.authors]
-        fields.append(("author", " and ".join(latex_escape(n) for n in names)))
+        fields.append(("author", " and ".join(_person_name(a) for a in paper.authors)))
     if paper.venue:
         fields.append(("booktitle" if kind == "inproceedings" else "journal", latex_escape(paper.venue)))
     if paper.year is not None:
@@ -114,14 +113,22 @@ def export(papers: Iterable[Paper], entry: Callable[[Paper], str] = export_entry
 
 
 def _person_name(name: str) -> str:
-    """'Last, First' as BibTeX wants it; a name that is one word (an organisation) stays as it is."""
-    if "," in name or len(name.split()) < 2:
-        return name
-    person = Person(name)
-    last = " ".join(person.prelast_names + person.last_names)
-    first = " ".join(person.first_names + person.middle_names)
-    lineage = " ".join(person.lineage_names)
-    return ", ".join(p for p in (last, lineage, first) if p)
+    """'Last, First' in LaTeX as BibTeX wants it, keeping particles: 'Peter de With' -> 'de With, Peter'.
+
+    BibTeX's own rule for 'First von Last': the von part starts at the first word after the first
+    that begins with a lower-case letter. A one-word name (an organisation) stays as it is.
+    """
+    words = name.split()
+    if re.search(r"\band\b", name):
+        return "{" + latex_escape(name) + "}"  # an organisation: its 'and' must not split it in two
+    if "," in name or len(words) < 2:
+        return latex_escape(name)
+    start = len(words) - 1
+    for i, word in enumerate(words[1:-1], start=1):
+        if word[:1].islower():
+            start = i
+            break
+    return latex_escape(f"{' '.join(words[start:])}, {' '.join(words[:start])}")
 
 
 # -- import ---------------------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def environment(root: Path) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(md=md, md_url=md_url, code=code, note_link=note_link)
-    env.globals.update(status_mark=STATUS_MARKS.get, paper_line=paper_line, note_link=note_link)
+    env.globals.update(status_mark=STATUS_MARKS.get, paper_line=paper_line, note_link=note_link, short_authors=short_authors)
     return env
 
 

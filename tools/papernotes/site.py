@@ -31,6 +31,7 @@ RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "st
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _MATH = re.compile(r"\$([^$]+)\$")
 AUTHORS_SHOWN = 12
+HOME_LIST = 10
 
 STYLESHEET = """\
 .paper-header .paper-authors { margin-bottom: .2em; }
@@ -146,43 +147,43 @@ class SiteBuilder:
     def pages(self) -> dict[str, str]:
         """Every generated page (and file) by its path in the site's docs."""
         roots = topic_tree(self.papers, self.config)
+        nodes = {node.path: node for root in roots for node in root.walk()}
+        by_year: dict[int | None, list[Paper]] = {}
+        for paper in chronological(self.papers):
+            by_year.setdefault(paper.year, []).append(paper)
+        reading = chronological(p for p in self.papers if p.status == "reading")
+        recent = sorted(self.papers, key=lambda p: (p.added or dt.date.min, p.key), reverse=True)
+        queue = sorted((p for p in self.papers if p.status == "to-read"), key=lambda p: (p.added or dt.date.min, p.key))
+        shared = {
+            "papers": self.papers,
+            "counts": status_counts(self.papers),
+            "roots": roots,
+            # The home page stays short however large the library: the rest is a click away.
+            "reading": reading[:HOME_LIST],
+            "more_reading": len(reading) - HOME_LIST,
+            "recent": recent[:HOME_LIST],
+            "queue": queue[:HOME_LIST],
+            "years": sorted(by_year.items(), key=lambda item: -(item[0] or 0)),
+            "topic_page": topic_page,
+        }
         pages = {
-            "index.md": self._render("site_home.md.j2", "index.md", roots=roots),
-            "topics/index.md": self._render("site_topics.md.j2", "topics/index.md", roots=roots),
-            "tags.md": self._render("site_tags.md.j2", "tags.md"),
-            "timeline.md": self._render("site_timeline.md.j2", "timeline.md"),
+            "index.md": self._render("site_home.md.j2", "index.md", shared),
+            "topics/index.md": self._render("site_topics.md.j2", "topics/index.md", shared),
+            "tags.md": self._render("site_tags.md.j2", "tags.md", shared),
+            "timeline.md": self._render("site_timeline.md.j2", "timeline.md", shared),
             "library.bib": export(self.papers, entry=self.bibtex),
             "stylesheets/papernotes.css": STYLESHEET,
             "javascripts/mathjax.js": MATHJAX_CONFIG,
         }
-        for root in roots:
-            for node in root.walk():
-                page = topic_page(node.path)
-                pages[page] = self._render("site_topic.md.j2", page, node=node, parents=self._parents(roots, node))
+        for path, node in nodes.items():
+            parts = path.split("/") if path else []
+            parents = [nodes["/".join(parts[:i])] for i in range(1, len(parts))]
+            page = topic_page(path)
+            pages[page] = self._render("site_topic.md.j2", page, shared, node=node, parents=parents)
         return pages
 
-    def _parents(self, roots: list[TopicNode], node: TopicNode) -> list[TopicNode]:
-        nodes = {n.path: n for root in roots for n in root.walk()}
-        parts = node.path.split("/") if node.path else []
-        return [nodes["/".join(parts[:i])] for i in range(1, len(parts))]
-
-    def _render(self, template: str, page: str, **context: object) -> str:
-        by_year: dict[int | None, list[Paper]] = {}
-        for paper in chronological(self.papers):
-            by_year.setdefault(paper.year, []).append(paper)
-        recent = sorted(self.papers, key=lambda p: (p.added or dt.date.min, p.key), reverse=True)
-        queue = sorted((p for p in self.papers if p.status == "to-read"), key=lambda p: (p.added or dt.date.min, p.key))
-        return environment(self.library.root).get_template(template).render(
-            papers=self.papers,
-            counts=status_counts(self.papers),
-            links=SiteLinks(page),
-            reading=chronological(p for p in self.papers if p.status == "reading"),
-            recent=recent[:10],
-            queue=queue[:10],
-            years=sorted(by_year.items(), key=lambda item: -(item[0] or 0)),
-            topic_page=topic_page,
-            **context,
-        )
+    def _render(self, template: str, page: str, shared: dict[str, object], **context: object) -> str:
+        return environment(self.library.root).get_template(template).render(**shared, links=SiteLinks(page), **context)
 
     # -- paper pages -----------------------------------------------------------------------------------
 
