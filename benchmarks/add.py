@@ -11,8 +11,11 @@ from __future__ import annotations
 import shutil
 import sys
 
-import fakearxiv
 from _common import REPO, empty_library, median_time, timed
+
+# isort: split
+# (_common put tools/ and tests/ on sys.path)
+import fakearxiv
 from conftest import script_env
 
 
