@@ -408,3 +408,29 @@ def test_help_documents_the_contract(library: Path) -> None:
     assert result.returncode == 0
     for option in ("--from FILE", "--dry-run", "--root DIR", "--topic", "--tag", "--status", "--title", "--debug"):
         assert option in result.stdout
+
+
+def test_a_progress_bar_only_when_a_person_watches(library: Path, arxiv_server: FakeArxiv) -> None:
+    ids = [f"2102.{i:05d}" for i in range(1, 121)]  # more than 50 per run: a long batch
+    for i, ident in enumerate(ids):
+        arxiv_server.add(ident, f"Paper {i}", [f"Author Surname{i}"], published="2021-02-01T00:00:00Z")
+    piped = add(library, *ids[:60], server=arxiv_server)
+    assert piped.returncode == 0 and "fetching" not in piped.stderr
+    controller, terminal = os.openpty()
+    proc = subprocess.Popen([sys.executable, str(TOOLS / "add.py"), "--root", str(library), *ids[60:]],
+                            stdout=subprocess.PIPE, stderr=terminal, env=script_env(arxiv_server))
+    os.close(terminal)
+    stdout, _ = proc.communicate(timeout=60)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(controller)
+    assert proc.returncode == 0
+    assert stdout.decode().count("added ") == 60
+    assert b"fetching from arXiv [" in seen and b"60/60" in seen
