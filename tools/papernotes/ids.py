@@ -48,14 +48,6 @@ class ArxivId:
     def __str__(self) -> str:
         return self.canonical if self.version is None else f"{self.canonical}v{self.version}"
 
-    @property
-    def abs_url(self) -> str:
-        return f"https://arxiv.org/abs/{self.canonical}"
-
-    @property
-    def pdf_url(self) -> str:
-        return f"https://arxiv.org/pdf/{self.canonical}"
-
 
 def _validated(match: re.Match[str]) -> ArxivId:
     """Check the fields of a syntactic match; raise ValueError naming the rule broken."""
@@ -136,10 +128,6 @@ def parse_arxiv_id(text: str) -> ArxivId:
         return _full_id(text)
     except ValueError as exc:
         raise InvalidArxivId(original, str(exc)) from None
-
-
-def canonical_id(text: str) -> str:
-    return parse_arxiv_id(text).canonical
 
 
 # --- finding references in free text -------------------------------------------------------------

@@ -146,21 +146,24 @@ class Paper:
     # -- derived ----------------------------------------------------------------------------------
 
     @property
-    def first_author_last_name(self) -> str:
-        return last_name(self.authors[0]) if self.authors else ""
-
-    @property
     def link(self) -> str | None:
-        """The best public link to the paper itself."""
+        """The best public link to the paper itself (web links only: no `javascript:`)."""
         if self.arxiv:
             return f"https://arxiv.org/abs/{self.arxiv}"
         if self.doi:
             return f"https://doi.org/{self.doi}"
-        return self.url
+        return web_url(self.url)
 
 
 _ATTRIBUTES = tuple(f.name for f in dataclasses.fields(Paper))
 assert _ATTRIBUTES[-1] == "body", "the load cache leaves the body, the last field, out"
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` if it is a web link; `javascript:` and other schemes never reach a page."""
+    if url and re.match(r"https?://", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None
 
 
 def _validate(spec: Field, value: Any) -> Any:

@@ -23,7 +23,7 @@ from .config import Config
 from .errors import PapernotesError
 from .ids import InvalidArxivId, parse_arxiv_id
 from .library import Library, LibraryProblems
-from .paper import Paper
+from .paper import Paper, web_url
 from .render import STATUS_MARKS, Links, environment, md, note_link
 from .views import TopicNode, chronological, short_authors, status_counts, topic_tree
 
@@ -82,13 +82,6 @@ def math_html(text: str) -> str:
     for i, part in enumerate(_MATH.split(text)):
         out.append(f'<span class="arithmatex">\\({html.escape(part)}\\)</span>' if i % 2 else html.escape(part))
     return "".join(out)
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only web links reach a page: `javascript:` and friends are dropped."""
-    if url and re.match(r"https?://", url.strip(), re.IGNORECASE):
-        return url.strip()
-    return None
 
 
 @dataclass
@@ -211,8 +204,8 @@ class SiteBuilder:
             mark=STATUS_MARKS[paper.status],
             arxiv=paper.arxiv,
             doi=paper.doi,
-            url=safe_url(paper.url),
-            code=safe_url(paper.code),
+            url=web_url(paper.url),
+            code=web_url(paper.code),
             abstract=math_html(paper.abstract) if paper.abstract else None,
             topic=paper.topic,
         )
