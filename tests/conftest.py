@@ -11,8 +11,13 @@ from pathlib import Path
 
 import fakearxiv
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
+
+# This kind of machine is noisy: judge properties on their examples, never on a per-example deadline.
+settings.register_profile("papernotes", deadline=None)
+settings.load_profile("papernotes")
 TOOLS = REPO / "tools"
 
 
