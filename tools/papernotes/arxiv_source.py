@@ -26,7 +26,7 @@ from .ids import InvalidArxivId, parse_arxiv_id
 from .paper import Paper
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
-USER_AGENT = f"papernotes/{__version__} (paper notes in git; +https://pypi.org/project/arxiv/ client)"
+USER_AGENT = f"papernotes/{__version__} (research paper notes kept in git) arxiv.py/{arxiv.__version__}"
 # arXiv serves a few hundred IDs per request comfortably; 200 keeps URLs well under 4 KB.
 BATCH_SIZE = 200
 RETRIES = 4
