@@ -13,6 +13,7 @@ import yaml
 from conftest import REPO, TOOLS, run_script, script_env
 from fakearxiv import FakeArxiv
 from papernotes.library import Library, serialize
+from papernotes.paper import Paper
 
 BERT_TITLE = "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding"
 BERT_AUTHORS = ["Jacob Devlin", "Ming-Wei Chang", "Kenton Lee", "Kristina Toutanova"]
@@ -354,6 +355,18 @@ def test_two_processes_racing_on_one_id_leave_one_file(library: Path, arxiv_serv
         assert sorted(out.split()[0] for out, _ in outputs).count("added") <= 1
         assert front(library / "papers" / "devlin2018bert.md")["arxiv"] == "1810.04805"
         (library / "papers" / "devlin2018bert.md").unlink()
+
+
+def test_a_note_written_by_another_process_after_loading_is_recognised(library: Path) -> None:
+    """The window the racing test can hit only sometimes, opened on purpose."""
+    lib = Library(library)
+    papers, problems = lib.load()
+    paper = Paper(key="", title=BERT_TITLE, authors=tuple(BERT_AUTHORS), year=2018, arxiv="1810.04805")
+    other = Library(library).write_new(paper, Library(library).catalog([]))  # "another process", just now
+    assert other.status == "added"
+    mine = lib.write_new(paper, lib.catalog(papers, problems))
+    assert (mine.status, mine.path.name) == ("exists", "devlin2018bert.md")
+    assert notes(library) == ["devlin2018bert.md"]
 
 
 # -- --from and --dry-run --------------------------------------------------------------------------------

@@ -83,4 +83,4 @@ def library_for_adding(root: Path) -> tuple[Library, Catalog]:
     papers, problems = library.load()
     for problem in problems:
         warn(f"{problem} (not checked for duplicates)")
-    return library, library.catalog(papers)
+    return library, library.catalog(papers, problems)

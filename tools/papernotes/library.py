@@ -221,11 +221,6 @@ class Library:
     def note_path(self, key: str) -> Path:
         return self.papers_dir / f"{key}.md"
 
-    def note_files(self) -> list[Path]:
-        if not self.papers_dir.is_dir():
-            return []
-        return sorted(p for p in self.papers_dir.glob("*.md") if not p.name.startswith("."))
-
     @property
     def cache_path(self) -> Path:
         return self.root / ".cache" / "papernotes" / "notes.pickle"
@@ -323,12 +318,14 @@ class Library:
             raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
         return parse_note(text, rel, with_body)
 
-    def catalog(self, papers: Iterable[Paper]) -> Catalog:
+    def catalog(self, papers: Iterable[Paper], problems: Iterable[NoteProblem] = ()) -> Catalog:
+        """What one load() saw. Built from that load only: a note another process writes afterwards is
+        found when creating its file fails, and is then read and compared (see write_new)."""
         catalog = Catalog()
         for paper in papers:
             catalog.add(paper)
         # Broken notes still own their file names.
-        catalog.keys.update(p.stem for p in self.note_files())
+        catalog.keys.update(Path(problem.path).stem for problem in problems)
         return catalog
 
     def write_new(self, paper: Paper, catalog: Catalog, preferred_key: str | None = None) -> Written:
