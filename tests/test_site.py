@@ -230,3 +230,17 @@ def test_workflows_pass_actionlint() -> None:
             if "uses:" in line:
                 ref = line.split("@", 1)[1].split()[0]
                 assert len(ref) == 40 and "#" in line, f"{workflow.name}: pin actions to a full commit SHA: {line}"
+
+
+def test_home_page_lists_stay_short(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    for i in range(12):
+        (root / "papers" / f"reader{i}.md").write_text(
+            f"---\ntitle: Reading number {i}\nyear: 2020\nstatus: reading\nadded: 2026-01-{i + 1:02d}\n---\n", encoding="utf-8")
+    assert build(root).returncode == 0
+    home = page(root / "site", "index.html")
+    reading = home[home.index('id="currently-reading"') : home.index('id="recently-added"')]
+    assert reading.count("<li>") == 10
+    assert "…and 3 more, each marked" in reading  # 12 new ones and BERT
+    recent = home[home.index('id="recently-added"') : home.index('id="reading-queue"')]
+    assert recent.count("<li>") == 10 and "Reading number 11" in recent
