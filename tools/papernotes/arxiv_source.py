@@ -82,14 +82,12 @@ class _CheckedSession(requests.Session):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
-        self.requests_sent = 0
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self.settings.timeout)
         headers = {k: v for k, v in dict(kwargs.get("headers") or {}).items() if k.lower() != "user-agent"}
         headers["User-Agent"] = USER_AGENT
         kwargs["headers"] = headers
-        self.requests_sent += 1
         try:
             response = super().request(method, url, *args, **kwargs)  # type: ignore[arg-type]
         except requests.Timeout:
@@ -154,10 +152,6 @@ class ArxivSource:
         self.client._session = self.session
         self.client.query_url_format = self.settings.api_url + "?{}"
 
-    @property
-    def requests_sent(self) -> int:
-        return self.session.requests_sent
-
     def fetch(self, ids: Iterable[str], progress: ProgressFn | None = None) -> FetchResult:
         """Papers for canonical IDs; IDs arXiv does not know are in neither `papers` nor `rejected`."""
         wanted = list(dict.fromkeys(ids))
@@ -200,18 +194,13 @@ class ArxivSource:
         for attempt in range(self.settings.retries + 1):
             try:
                 return list(self.client.results(search))
-            except _Transient as exc:
-                last = exc.reason
+            except (_Transient, arxiv.ArxivError) as exc:
+                # arxiv.ArxivError only for what the session lets through, e.g. an empty later page.
+                last = exc.reason if isinstance(exc, _Transient) else exc.message
                 if attempt == self.settings.retries:
                     break
-                wait = exc.retry_after if exc.retry_after is not None else self.settings.delay * 2**attempt
-                time.sleep(wait)
-            except arxiv.ArxivError as exc:
-                # Only reached for what the session let through, e.g. an empty later page.
-                last = exc.message
-                if attempt == self.settings.retries:
-                    break
-                time.sleep(self.settings.delay * 2**attempt)
+                retry_after = exc.retry_after if isinstance(exc, _Transient) else None
+                time.sleep(retry_after if retry_after is not None else self.settings.delay * 2**attempt)
         raise ArxivUnavailable(
             f"arXiv did not answer usefully after {self.settings.retries + 1} tries: {last} "
             f"({self.settings.api_url}); try again later"

@@ -168,13 +168,8 @@ def web_url(url: str | None) -> str | None:
 
 def _validate(spec: Field, value: Any) -> Any:
     kind = spec.kind
-    # Fast paths for values as the tools write them; everything else gets the careful checks below.
-    value_type = type(value)
-    if value_type is str and (kind == "str" or kind == "status" and value in STATUSES):
-        return value
-    if (value_type is int and kind == "int") or (value_type is dt.date and kind == "date"):
-        return value
-    if value_type is list and kind == "list" and all(type(v) is str for v in value):
+    # Fast path for lists as the tools write them (plain str, int and date values never get here).
+    if type(value) is list and kind == "list" and all(type(v) is str for v in value):
         return tuple(value)
     if kind == "str":
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):

@@ -9,7 +9,6 @@ HTML block rendered by an autoescaping template.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import posixpath
 import re
@@ -25,7 +24,7 @@ from .ids import InvalidArxivId, parse_arxiv_id
 from .library import Library, LibraryProblems
 from .paper import Paper, web_url
 from .render import STATUS_MARKS, Links, environment, md, note_link
-from .views import TopicNode, chronological, short_authors, status_counts, topic_tree
+from .views import chronological, short_authors, status_counts, topic_tree
 
 RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets"}
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
@@ -71,9 +70,6 @@ class SiteLinks(Links):
 
     def note(self, paper: Paper) -> str:
         return self.to(f"{paper.key}.md")
-
-    def topic(self, node: TopicNode) -> str:
-        return self.to(topic_page(node.path))
 
 
 def math_html(text: str) -> str:
@@ -194,7 +190,7 @@ class SiteBuilder:
 
     def paper_header(self, paper: Paper) -> str:
         """The HTML put above the notes, built from the frontmatter (after Markdown: no need to parse it)."""
-        header = _header_template().render(
+        header = _HEADER_TEMPLATE.render(
             paper=paper,
             title=math_html(paper.title),
             authors=paper.authors[:AUTHORS_SHOWN],
@@ -226,11 +222,6 @@ class SiteBuilder:
 _HEADER_ENV = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
-@functools.lru_cache(maxsize=1)
-def _header_template() -> jinja2.Template:
-    return _HEADER_ENV.from_string(_HEADER)
-
-
 # An HTML block: Markdown leaves it alone, and autoescaping covers every value put into it.
 _HEADER = """\
 <div class="paper-header">
@@ -249,3 +240,4 @@ _HEADER = """\
 <details class="paper-abstract" data-search-exclude><summary>Abstract</summary><p>{{ abstract|safe }}</p></details>
 {% endif %}
 </div>"""
+_HEADER_TEMPLATE = _HEADER_ENV.from_string(_HEADER)
