@@ -269,10 +269,27 @@ def test_an_existing_note_is_left_byte_identical(library: Path, arxiv_server: Fa
     note = library / "papers" / "devlin2018bert.md"
     original = b"---\r\nkey: devlin2018bert\r\ntitle: My own title\r\narxiv: '1810.04805'\r\ntags: [mine]\r\n---\r\nmy notes\r\n"
     note.write_bytes(original)
-    result = add(library, "1810.04805v1", "--tag", "other", server=arxiv_server)
+    result = add(library, "1810.04805v1", server=arxiv_server)
     assert result.returncode == 0
     assert result.stdout == "exists papers/devlin2018bert.md\n"
     assert note.read_bytes() == original
+    assert arxiv_server.requests == []
+
+
+def test_options_on_an_existing_note_are_applied_in_place_and_only_add(library: Path, arxiv_server: FakeArxiv) -> None:
+    note = library / "papers" / "devlin2018bert.md"
+    original = (b"---\r\nkey: devlin2018bert\r\ntitle: My own title  # keep\r\narxiv: '1810.04805'\r\n"
+                b"topic: mine/own\r\ntags:\r\n  - mine\r\n---\r\nmy notes\r\n")
+    note.write_bytes(original)
+    result = run_script("add.py", "--root", library, "1810.04805v1", "--tag", "mine", "--tag", "stack-bert",
+                        "--topic", "nlp", "--status", "reading", server=arxiv_server, PAPERNOTES_TODAY="2026-11-30")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "updated papers/devlin2018bert.md +tag stack-bert, status: to-read → reading, started: 2026-11-30\n"
+    assert note.read_bytes() == original.replace(b"  - mine\r\n", b"  - mine\r\n  - stack-bert\r\n").replace(
+        b"---\r\nmy notes", b"status: reading\r\nstarted: 2026-11-30\r\n---\r\nmy notes")
+    assert arxiv_server.requests == []
+    again = add(library, "1810.04805", "--tag", "stack-bert", server=arxiv_server)
+    assert again.stdout == "exists papers/devlin2018bert.md\n"
 
 
 def test_a_different_paper_with_the_same_key_gets_a_suffix(library: Path, arxiv_server: FakeArxiv) -> None:

@@ -1,4 +1,5 @@
-"""What every script shares: `--root`, `--debug`, and the one place errors become messages and exit codes.
+"""The `papernotes` command line: one table of commands, and the one place errors become messages
+and exit codes. `python tools/NAME.py` runs the same command through a two-line shim.
 
 Exit codes: 0 success; 1 some input failed or a check found problems; 2 bad usage (argparse).
 """
@@ -7,16 +8,36 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
+import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import PapernotesError
-from .library import Catalog, Library
-from .paper import FieldError, Paper
+
+if TYPE_CHECKING:
+    from .library import Catalog, Library
+    from .paper import Paper
 
 # The repository the scripts live in: tools/papernotes/cli.py -> the repository root.
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
+
+# name -> (module with parser(prog) and run(args), one line for `papernotes --help`).
+# Modules are imported only when their command runs, so every command starts quickly.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("papernotes.commands.add", "scaffold notes from arXiv IDs or links, or every arXiv link in a text"),
+    "status": ("papernotes.commands.status", "mark papers reading, read, skipped or to-read"),
+    "tag": ("papernotes.commands.tag", "add and remove tags: papernotes tag KEY... +TAG -TAG"),
+    "list": ("papernotes.commands.listing", "list papers by status, topic, tag, week, year or text"),
+    "plan": ("papernotes.commands.plan", "plan the week's papers from the queue; write a calendar"),
+    "index": ("papernotes.commands.index", "rewrite the paper index in README.md"),
+    "bib": ("papernotes.commands.bib", "export the library as BibTeX, or import a .bib file"),
+}
+
+TODAY_VARIABLE = "PAPERNOTES_TODAY"
 
 
 def parser(description: str, prog: str | None = None) -> argparse.ArgumentParser:
@@ -24,7 +45,7 @@ def parser(description: str, prog: str | None = None) -> argparse.ArgumentParser
     ap.add_argument(
         "--root",
         type=Path,
-        default=DEFAULT_ROOT,
+        default=None,
         metavar="DIR",
         help="the library to work on (default: the repository this script is in)",
     )
@@ -40,14 +61,34 @@ def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def run(main: Callable[[argparse.Namespace], int], ap: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+def today() -> dt.date:
+    """Today's date, or the one PAPERNOTES_TODAY names (tests and "what if" runs set it)."""
+    value = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise PapernotesError(f"{TODAY_VARIABLE}={value!r} is not a date like 2026-11-29") from None
+
+
+def run(
+    main: Callable[[argparse.Namespace], int],
+    ap: argparse.ArgumentParser,
+    argv: Sequence[str] | None = None,
+    default_root: Path = DEFAULT_ROOT,
+) -> int:
     args = ap.parse_args(argv)
+    if getattr(args, "root", None) is None:
+        args.root = default_root
     if not args.root.is_dir():
         ap.error(f"--root {args.root}: no such directory")
+    debug = getattr(args, "debug", False)
     try:
+        args.today = today()
         return main(args)
     except PapernotesError as exc:
-        if args.debug:
+        if debug:
             raise
         message = str(exc)
         print(message if message.startswith("error: ") else f"error: {message}", file=sys.stderr)
@@ -58,14 +99,54 @@ def run(main: Callable[[argparse.Namespace], int], ap: argparse.ArgumentParser, 
     except BrokenPipeError:
         return 1
     except Exception as exc:
-        if args.debug:
+        if debug:
             raise
         print(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
         return 1
 
 
-def new_note_fields(topic: str | None, tags: Sequence[str], status: str = "to-read") -> dict[str, object]:
+def run_command(name: str, argv: Sequence[str], prog: str, default_root: Path = DEFAULT_ROOT) -> int:
+    module = importlib.import_module(COMMANDS[name][0])
+    argv = list(argv)
+    if hasattr(module, "preprocess"):
+        argv = module.preprocess(argv)
+    return run(module.run, module.parser(prog), argv, default_root)
+
+
+def find_root(start: Path) -> Path:
+    """The library around `start` (a folder with a pyproject.toml naming [tool.papernotes]), as git finds
+    its repository; the repository this package lives in when there is none."""
+    for folder in (start, *start.parents):
+        try:
+            if "[tool.papernotes" in (folder / "pyproject.toml").read_text(encoding="utf-8", errors="replace"):
+                return folder
+        except OSError:
+            continue
+    return DEFAULT_ROOT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The `papernotes` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        width = max(map(len, COMMANDS))
+        lines = [f"  {name:<{width}}  {summary}" for name, (_, summary) in COMMANDS.items()]
+        usage = "usage: papernotes COMMAND [ARGS...]   (papernotes COMMAND --help for its options)\n\ncommands:\n"
+        (sys.stdout if argv else sys.stderr).write(usage + "\n".join(lines) + "\n")
+        return 0 if argv else 2
+    name = argv[0]
+    if name not in COMMANDS:
+        close = difflib.get_close_matches(name, COMMANDS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        print(f"papernotes: error: no command '{name}'{hint}; papernotes --help lists them", file=sys.stderr)
+        return 2
+    return run_command(name, argv[1:], prog=f"papernotes {name}", default_root=find_root(Path.cwd()))
+
+
+def new_note_fields(topic: str | None, tags: Sequence[str], status: str = "to-read", added: dt.date | None = None) -> dict[str, object]:
     """The user's own fields for new notes (from --topic, --tag, --status), checked like a note's."""
+    from .paper import FieldError, Paper
+
     fields: dict[str, object] = {"key": "-", "title": "-", "status": status, "tags": list(tags)}
     if topic:
         fields["topic"] = topic
@@ -74,13 +155,48 @@ def new_note_fields(topic: str | None, tags: Sequence[str], status: str = "to-re
     except FieldError as exc:
         raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
     unique_tags = tuple(dict.fromkeys(t.strip() for t in checked.tags if t.strip()))
-    return {"topic": checked.topic, "tags": unique_tags, "status": checked.status, "added": dt.date.today()}
+    return {"topic": checked.topic, "tags": unique_tags, "status": checked.status, "added": added or dt.date.today()}
 
 
 def library_for_adding(root: Path) -> tuple[Library, Catalog]:
     """The library and what it already holds; notes that do not load are named, not fatal."""
+    from .library import Library
+
     library = Library(root)
     papers, problems = library.load()
     for problem in problems:
         warn(f"{problem} (not checked for duplicates)")
     return library, library.catalog(papers, problems)
+
+
+def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper], dict[str, object]]) -> int:
+    """Change each note `refs` names, through the patcher, and print what changed.
+
+    Every ref is resolved first: if one names no paper, nothing is written. A note that fails to
+    load or write is reported and the others are still done.
+    """
+    from .paper import describe_change
+
+    paths: list[Path] = []
+    unknown = 0
+    for ref in refs:
+        try:
+            paths.append(library.find(ref))
+        except PapernotesError as exc:
+            error(str(exc))
+            unknown += 1
+    if unknown:
+        return 1
+    failures = 0
+    for path in dict.fromkeys(paths):
+        try:
+            updated = library.update(path, change)
+        except PapernotesError as exc:
+            error(str(exc))
+            failures += 1
+            continue
+        if updated.changed:
+            print(f"updated {library.rel(path)} {describe_change(updated.before, updated.after)}")
+        else:
+            print(f"unchanged {library.rel(path)}")
+    return 1 if failures else 0

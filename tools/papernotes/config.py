@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .errors import PapernotesError
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
 
 @dataclass(frozen=True)
 class Config:
@@ -15,6 +17,9 @@ class Config:
     papers_dir: str = "papers"
     # Topic path -> title, in the order the README and the site list them.
     topics: dict[str, str] = field(default_factory=dict)
+    papers_per_week: int = 3
+    # The days `plan --ics` puts the week's papers on, in order.
+    reading_days: tuple[str, ...] = ("Mon", "Wed", "Fri")
 
     @property
     def papers_path(self) -> Path:
@@ -38,4 +43,18 @@ def load_config(root: Path) -> Config:
             )
         path = entry["path"].strip("/")
         topics[path] = str(entry.get("title") or path)
-    return Config(root=root, papers_dir=str(settings.get("papers_dir", "papers")), topics=topics)
+    per_week = settings.get("papers_per_week", 3)
+    if isinstance(per_week, bool) or not isinstance(per_week, int) or not 1 <= per_week <= 100:
+        raise PapernotesError(f"{pyproject}: papers_per_week must be a whole number from 1 to 100, not {per_week!r}")
+    days = settings.get("reading_days", ["Mon", "Wed", "Fri"])
+    if not isinstance(days, list) or not days or any(d not in WEEKDAYS for d in days) or len(set(days)) != len(days):
+        raise PapernotesError(
+            f"{pyproject}: reading_days must list different days from {', '.join(WEEKDAYS)}, e.g. [\"Mon\", \"Wed\", \"Fri\"]"
+        )
+    return Config(
+        root=root,
+        papers_dir=str(settings.get("papers_dir", "papers")),
+        topics=topics,
+        papers_per_week=per_week,
+        reading_days=tuple(sorted(days, key=WEEKDAYS.index)),
+    )

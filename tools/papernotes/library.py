@@ -7,65 +7,27 @@ leaves a half-written note behind.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import pickle
-import re
 import secrets
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
-
-import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from .config import Config, load_config
 from .errors import PapernotesError
+from .ids import InvalidArxivId, parse_arxiv_id
+from .notefile import NoteError, NoteProblem, _read_body, parse_note, patch_text, serialize
 from .paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
-from .paper import VALID_KEY, FieldError, Paper, base_key, key_candidates, normalized_title
+from .paper import VALID_KEY, Paper, base_key, key_candidates, normalized_title
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
-
-# Top-level keys of a block mapping: PyYAML silently keeps the last of two equal keys, so the
-# loader looks for repeats itself (a regex over the text is far cheaper than a Python constructor).
-_TOP_LEVEL_KEY = re.compile(r"^([^\s#\-][^:\n]*?)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
-
-
-class _NoteDumper(yaml.SafeDumper):
-    """Lists of plain values in flow style (`[a, b]`), as people write them by hand."""
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = all(isinstance(v, (str, int, float)) for v in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-_NoteDumper.add_representer(list, _represent_list)
-
-
-@dataclass(frozen=True)
-class NoteProblem:
-    """A note that cannot be used, with the line to look at: `papers/x.md:3: field 'year': ...`."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-class NoteError(PapernotesError):
-    def __init__(self, problem: NoteProblem) -> None:
-        self.problem = problem
-        super().__init__(str(problem))
-
+__all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize"]
 
 class LibraryProblems(PapernotesError):
     """Some notes failed to load; carries every problem so a user can fix them in one pass."""
@@ -80,91 +42,21 @@ class WriteError(PapernotesError):
     pass
 
 
-def _closing_delimiter(text: str, start: int) -> tuple[int, int] | None:
-    """Where the closing '---' line starts, and where the body after it starts."""
-    position = start - 1
-    while True:
-        position = text.find("\n---", position)
-        if position < 0:
-            return None
-        end = text.find("\n", position + 4)
-        rest = text[position + 4 : end if end >= 0 else len(text)]
-        if not rest.strip(" \t\r"):
-            return position + 1, (end + 1 if end >= 0 else len(text))
-        position += 4
+class UnknownPaper(PapernotesError):
+    pass
 
 
-def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
-    """Parse a note's text; raise NoteError naming the line of the first problem."""
-    text = text.removeprefix("\ufeff")
-    first_line_end = text.find("\n")
-    first_line = text if first_line_end < 0 else text[:first_line_end]
-    if first_line.rstrip("\r \t") != "---":
-        raise NoteError(NoteProblem(rel_path, 1, "no frontmatter: the file must start with a line '---'"))
-    start = first_line_end + 1
-    closing = _closing_delimiter(text, start)
-    if closing is None:
-        raise NoteError(NoteProblem(rel_path, 1, "frontmatter has no closing '---' line"))
-    raw = text[start:closing[0]]
-    body = text[closing[1] :]
-    try:
-        meta = yaml.load(raw, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None and mark.line >= raw.count("\n") and getattr(exc, "context_mark", None) is not None:
-            # Something left open (a bracket, a quote) is only noticed at the end: point at its start.
-            mark = exc.context_mark  # type: ignore[attr-defined]
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise NoteError(NoteProblem(rel_path, line, f"invalid YAML: {reason}")) from None
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise NoteError(NoteProblem(rel_path, 2, "frontmatter must be a mapping of 'field: value' lines"))
-    # Tool-written notes have one field per line; then a repeated key is impossible and the
-    # (comparatively slow) scan for one is skipped.
-    keys = _TOP_LEVEL_KEY.findall(raw) if len(meta) != raw.count("\n") else []
-    if len(keys) != len(set(keys)):
-        duplicate = next(k for i, k in enumerate(keys) if k in keys[:i])
-        matches = [m for m in _TOP_LEVEL_KEY.finditer(raw) if m.group(1) == duplicate]
-        line = raw.count("\n", 0, matches[1].start()) + 2
-        raise NoteError(NoteProblem(rel_path, line, f"duplicate key '{duplicate}'"))
-    stem = rel_path.rsplit("/", 1)[-1].removesuffix(".md")
-    if "key" not in meta:
-        # A note written by hand may leave the key out: its file name says it.
-        meta = {"key": stem, **meta}
-    try:
-        paper = Paper.from_frontmatter(meta, body if with_body else "")
-    except FieldError as exc:
-        raise NoteError(NoteProblem(rel_path, _line_of_field(raw, exc.field), str(exc))) from None
-    if paper.key != stem:
-        raise NoteError(
-            NoteProblem(rel_path, _line_of_field(raw, "key"), f"key '{paper.key}' does not match the file name '{stem}.md'")
-        )
-    return paper
+@dataclass(frozen=True)
+class Updated:
+    """What `Library.update` did to one note: the paper before and after (equal when nothing changed)."""
 
+    path: Path
+    before: Paper
+    after: Paper
 
-def _read_body(path: str) -> str | None:
-    """The body of a note whose frontmatter is cached; None if the file no longer reads as a note."""
-    try:
-        with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    closing = _closing_delimiter(text, text.find("\n") + 1)
-    return text[closing[1] :] if closing else None
-
-
-def _line_of_field(raw: str, name: str) -> int:
-    match = re.search(rf"^{re.escape(name)}\s*:", raw, re.MULTILINE)
-    return raw.count("\n", 0, match.start()) + 2 if match else 1
-
-
-def serialize(paper: Paper) -> str:
-    """The full text of a note: YAML frontmatter written by a serializer, then the body as it is."""
-    meta = paper.frontmatter()
-    fm = YAMLHandler().export(meta, Dumper=_NoteDumper, sort_keys=False, allow_unicode=True, width=1 << 30)
-    return f"---\n{fm}\n---\n{paper.body}"
+    @property
+    def changed(self) -> bool:
+        return self.before.frontmatter() != self.after.frontmatter()
 
 
 @dataclass
@@ -318,6 +210,79 @@ class Library:
             raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
         return parse_note(text, rel, with_body)
 
+    def find(self, ref: str) -> Path:
+        """The note a user means by `ref`: its key, an arXiv ID in any form, or a unique prefix of a key."""
+        ref = ref.strip()
+        if VALID_KEY.fullmatch(ref) and self.note_path(ref).is_file():
+            return self.note_path(ref)
+        stems = self._stems()
+        try:
+            arxiv_id = parse_arxiv_id(ref).canonical
+        except InvalidArxivId:
+            arxiv_id = None
+        if arxiv_id is not None:
+            papers, _ = self.load()
+            for paper in papers:
+                if paper.arxiv == arxiv_id:
+                    return self.note_path(paper.key)
+            raise UnknownPaper(f"no paper with arXiv ID {arxiv_id} in {self.rel(self.papers_dir)}/ (add it: papernotes add {arxiv_id})")
+        folded = ref.lower()
+        matches = [stem for stem in stems if stem.lower().startswith(folded)] if ref else []
+        if len(matches) == 1:
+            return self.note_path(matches[0])
+        if len(matches) > 1:
+            shown = ", ".join(matches[:10]) + (f" and {len(matches) - 10} more" if len(matches) > 10 else "")
+            raise UnknownPaper(f"'{ref}' matches {len(matches)} papers: {shown}; give more of the key")
+        close = difflib.get_close_matches(ref, stems, n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise UnknownPaper(f"no paper '{ref}'{hint}")
+
+    def _stems(self) -> list[str]:
+        try:
+            return sorted(e.name[:-3] for e in os.scandir(self.papers_dir) if e.name.endswith(".md") and not e.name.startswith("."))
+        except OSError:
+            return []
+
+    def update(self, path: Path, changes: Mapping[str, Any] | Callable[[Paper], Mapping[str, Any]]) -> Updated:
+        """Set (or, with None, remove) the named frontmatter fields of one note, in place.
+
+        Only those fields' lines change (see notefile.patch_text). The new text goes to a temporary
+        file that replaces the note only if the note is still exactly what was read (size,
+        modification time and content): if an editor saved it meanwhile, the change is made again
+        on what the editor saved, and after a few tries the note is left alone with an error.
+        `changes` may be a function of the paper as read, so that it is worked out again then.
+        """
+        rel = self.rel(path)
+        target = Path(os.path.realpath(path))
+        for _ in range(UPDATE_ATTEMPTS):
+            data, signature = _read_regular(target, rel)
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                raise NoteError(NoteProblem(rel, line, "not valid UTF-8; save the file as UTF-8")) from None
+            before = parse_note(text, rel)
+            new_text = patch_text(text, changes(before) if callable(changes) else changes, rel)
+            if new_text == text:
+                return Updated(path, before, before)
+            after = parse_note(new_text, rel)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+            try:
+                with open(tmp, "xb") as handle:
+                    handle.write(new_text.encode("utf-8"))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(tmp, signature[2] & 0o7777)
+                if _read_regular(target, rel) != (data, signature):
+                    continue  # saved by someone else since we read it: patch what they saved
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
+            finally:
+                tmp.unlink(missing_ok=True)
+            return Updated(path, before, after)
+        raise WriteError(f"{rel} kept changing while it was being updated (is an editor saving it?); nothing written")
+
     def catalog(self, papers: Iterable[Paper], problems: Iterable[NoteProblem] = ()) -> Catalog:
         """What one load() saw. Built from that load only: a note another process writes afterwards is
         found when creating its file fails, and is then read and compared (see write_new)."""
@@ -394,6 +359,24 @@ class Library:
                 pass
             except OSError:
                 pass
+
+
+UPDATE_ATTEMPTS = 3
+
+
+def _read_regular(path: Path, rel: str) -> tuple[bytes, tuple[int, int, int]]:
+    """A note's bytes and (size, mtime_ns, mode); a FIFO or device is refused, never opened."""
+    try:
+        stat = os.stat(path)
+        if not S_ISREG(stat.st_mode):
+            raise NoteError(NoteProblem(rel, 1, "not a regular file"))
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise NoteError(NoteProblem(rel, 1, "the note no longer exists")) from None
+    except OSError as exc:
+        raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
+    return data, (stat.st_size, stat.st_mtime_ns, stat.st_mode)
 
 
 RACY_SECONDS = 2

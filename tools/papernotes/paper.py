@@ -18,7 +18,10 @@ from .errors import PapernotesError
 
 STATUSES = ("to-read", "reading", "read", "skipped")
 
-Kind = Literal["str", "int", "date", "list", "status", "topic"]
+PRIORITIES = (1, 2, 3)  # 1 high ... 3 low; a note without one counts as 2
+DEFAULT_PRIORITY = 2
+
+Kind = Literal["str", "int", "date", "list", "status", "topic", "priority", "week"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,12 @@ FIELDS: tuple[Field, ...] = (
     Field("tags", "list", "user"),
     Field("status", "status", "user"),
     Field("added", "date", "user"),
+    # The reading workflow's fields: set by `status`, `plan` and `refs`, or by hand.
+    Field("priority", "priority", "user"),
+    Field("planned", "week", "user"),
+    Field("started", "date", "user"),
+    Field("finished", "date", "user"),
+    Field("found_via", "list", "user"),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 REQUIRED = ("key", "title")
@@ -84,6 +93,11 @@ class Paper:
     tags: tuple[str, ...] = ()
     status: str = "to-read"
     added: dt.date | None = None
+    priority: int | None = None
+    planned: str | None = None
+    started: dt.date | None = None
+    finished: dt.date | None = None
+    found_via: tuple[str, ...] = ()
     # Keys the user invented, kept in their order and never dropped.
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     body: str = ""
@@ -205,6 +219,14 @@ def _validate(spec: Field, value: Any) -> Any:
         if value not in STATUSES:
             raise FieldError(spec.name, f"expected one of {', '.join(STATUSES)}, got {_describe(value)}")
         return value
+    if kind == "priority":
+        if value not in PRIORITIES or isinstance(value, bool):
+            raise FieldError(spec.name, f"expected 1 (high), 2 or 3 (low), got {_describe(value)}")
+        return value
+    if kind == "week":
+        if not isinstance(value, str) or parse_week(value) is None:
+            raise FieldError(spec.name, f"expected an ISO week like 2026-W49, got {_describe(value)}")
+        return value
     if kind == "topic":
         if not isinstance(value, str):
             raise FieldError(spec.name, f"expected a topic path like nlp/embeddings, got {_describe(value)}")
@@ -213,6 +235,25 @@ def _validate(spec: Field, value: Any) -> Any:
             raise FieldError(spec.name, f"expected a topic path like nlp/embeddings, got '{value}'")
         return "/".join(parts)
     raise AssertionError(kind)
+
+
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+
+def parse_week(text: str) -> dt.date | None:
+    """The Monday of an ISO week written `2026-W49`; None if `text` is not such a week."""
+    match = _WEEK.fullmatch(text.strip())
+    if not match:
+        return None
+    try:
+        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+
+
+def week_of(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def _describe(value: Any) -> str:
@@ -283,3 +324,27 @@ def key_candidates(base: str) -> list[str]:
 
 # Keys are file names and URLs: letters, digits, '_' and '-' work everywhere.
 VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
+
+
+def describe_change(before: Paper, after: Paper) -> str:
+    """What changed between two versions of a note, as `update` prints it: `status: to-read → read, +tag x`."""
+    old, new = before.frontmatter(), after.frontmatter()
+    parts: list[str] = []
+    for name in dict.fromkeys([*old, *new]):
+        was, now = old.get(name), new.get(name)
+        if was == now:
+            continue
+        if name == "tags":
+            parts += [f"+tag {t}" for t in now or [] if t not in (was or [])]
+            parts += [f"-tag {t}" for t in was or [] if t not in (now or [])]
+        elif now is None or now == []:
+            parts.append(f"-{name}")
+        elif was is None or was == []:
+            parts.append(f"{name}: {_shown(now)}")
+        else:
+            parts.append(f"{name}: {_shown(was)} → {_shown(now)}")
+    return ", ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)

@@ -1,0 +1,8 @@
+"""`python tools/list.py ...` is `papernotes list ...`; see `--help`."""
+
+import sys
+
+from papernotes.cli import run_command
+
+if __name__ == "__main__":
+    sys.exit(run_command("list", sys.argv[1:], prog="list.py"))

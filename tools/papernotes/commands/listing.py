@@ -1,0 +1,133 @@
+"""List papers, filtered and sorted: an aligned table, or keys, JSON or TSV for scripts.
+
+    papernotes list --status to-read --topic nlp
+    papernotes list --tag transformers --format keys
+    papernotes list --text attention --sort added
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from papernotes import cli
+from papernotes.library import Library
+from papernotes.paper import STATUSES, Paper, parse_week
+from papernotes.reading import planning_week, queue
+
+SORTS = ("year", "key", "added", "title", "queue")
+FORMATS = ("table", "keys", "json", "tsv")
+
+
+def week(text: str) -> str:
+    if parse_week(text) is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO week like 2026-W49")
+    return text.strip()
+
+
+def parser(prog: str) -> argparse.ArgumentParser:
+    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap.add_argument("--status", action="append", choices=STATUSES, help="only papers with this status (repeatable)")
+    ap.add_argument("--topic", help="only papers in this topic or its subtopics")
+    ap.add_argument("--tag", action="append", default=[], help="only papers with this tag (repeatable: all of them)")
+    ap.add_argument("--planned", type=week, metavar="WEEK", help="only papers planned for this ISO week, e.g. 2026-W49")
+    ap.add_argument("--year", type=int, help="only papers of this year")
+    ap.add_argument("--text", metavar="WORD", help="only papers whose title, authors or notes contain WORD (any case)")
+    ap.add_argument("--sort", choices=SORTS, default="year", help="order (default: year, oldest first; queue: what plan would pick)")
+    ap.add_argument("--format", choices=FORMATS, default="table", help="output (default: an aligned table)")
+    return ap
+
+
+def matches(args: argparse.Namespace) -> Callable[[Paper], bool]:
+    topic = args.topic.strip("/") if args.topic else None
+    text = args.text.casefold() if args.text else None
+
+    def keep(paper: Paper) -> bool:
+        if args.status and paper.status not in args.status:
+            return False
+        if topic and not (paper.topic == topic or (paper.topic or "").startswith(topic + "/")):
+            return False
+        if args.tag and not set(args.tag) <= set(paper.tags):
+            return False
+        if args.planned and paper.planned != args.planned:
+            return False
+        if args.year is not None and paper.year != args.year:
+            return False
+        if text is not None:
+            haystack = "\n".join((paper.title, *paper.authors, paper.body)).casefold()
+            if text not in haystack:
+                return False
+        return True
+
+    return keep
+
+
+def ordered(papers: list[Paper], sort: str, today: dt.date) -> list[Paper]:
+    if sort == "queue":
+        return queue(papers, planning_week(today))
+    keys: dict[str, Callable[[Paper], Any]] = {
+        "year": lambda p: (p.year or 9999, p.published or dt.date.max, p.key),
+        "key": lambda p: p.key,
+        "added": lambda p: (p.added or dt.date.min, p.key),
+        "title": lambda p: (p.title.casefold(), p.key),
+    }
+    return sorted(papers, key=keys[sort])
+
+
+def run(args: argparse.Namespace) -> int:
+    library = Library(args.root)
+    papers = library.load_strict() if not args.text else _with_bodies(library)
+    chosen = ordered([p for p in papers if matches(args)(p)], args.sort, args.today)
+    write = sys.stdout.write
+    if args.format == "keys":
+        write("".join(f"{p.key}\n" for p in chosen))
+    elif args.format == "json":
+        write(json.dumps([_json(p) for p in chosen], ensure_ascii=False, indent=1) + "\n")
+    elif args.format == "tsv":
+        write("key\tstatus\tyear\ttopic\ttags\tplanned\ttitle\n")
+        write("".join("\t".join(_clean(v) for v in _row(p)) + "\n" for p in chosen))
+    else:
+        write(table(chosen, shutil.get_terminal_size().columns if sys.stdout.isatty() else None))
+    return 0
+
+
+def _with_bodies(library: Library) -> list[Paper]:
+    from papernotes.library import LibraryProblems
+
+    papers, problems = library.load(bodies=True)
+    if problems:
+        raise LibraryProblems(problems)
+    return papers
+
+
+def _row(paper: Paper) -> tuple[str, ...]:
+    return (paper.key, paper.status, str(paper.year or ""), paper.topic or "", ",".join(paper.tags),
+            paper.planned or "", paper.title)
+
+
+def _clean(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _json(paper: Paper) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in paper.frontmatter().items()}
+
+
+def table(papers: Iterable[Paper], width: int | None) -> str:
+    """Aligned columns; on a terminal, titles are cut to fit its width."""
+    rows = [(p.key, p.status, str(p.year or "n.d."), _clean(p.title)) for p in papers]
+    if not rows:
+        return ""
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = []
+    for key, status, year, title in rows:
+        head = f"{key:<{widths[0]}}  {status:<{widths[1]}}  {year:<{widths[2]}}  "
+        if width and len(head) + len(title) > width:
+            title = title[: max(10, width - len(head) - 1)] + "…"
+        lines.append(head + title)
+    return "\n".join(lines) + "\n"

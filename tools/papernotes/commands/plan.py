@@ -1,0 +1,111 @@
+"""Plan the week's reading: pick papers from the head of the queue and mark them `planned: WEEK`.
+
+    papernotes plan                    # on a Sunday: the coming week; otherwise this week
+    papernotes plan --week 2026-W49 --count 4
+    papernotes plan --show             # print the week's plan and the queue; change nothing
+    papernotes plan --ics plan.ics     # also write every planned paper to a calendar file
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from pathlib import Path
+
+from papernotes import cli
+from papernotes.commands.listing import week
+from papernotes.errors import PapernotesError
+from papernotes.library import Library, LibraryProblems
+from papernotes.paper import Paper
+from papernotes.reading import make_plan, planning_week, queue, week_days
+
+QUEUE_SHOWN = 5
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of papers from 1 to 100")
+    return value
+
+
+def parser(prog: str) -> argparse.ArgumentParser:
+    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap.add_argument("--week", type=week, help="the ISO week to plan, e.g. 2026-W49 (default: this week; on Sundays the next)")
+    ap.add_argument("--count", type=positive, help="papers in the week (default: papers_per_week in pyproject.toml, 3)")
+    ap.add_argument("--show", action="store_true", help="print the week's plan and the head of the queue; change nothing")
+    ap.add_argument("--dry-run", action="store_true", help="print what would be planned; write nothing")
+    ap.add_argument("--ics", metavar="FILE", help="write every planned paper as all-day events on the reading days")
+    return ap
+
+
+def run(args: argparse.Namespace) -> int:
+    library = Library(args.root)
+    papers, problems = library.load()
+    for problem in problems:
+        cli.warn(f"{problem} (left out of the plan)")
+    target = args.week or planning_week(args.today)
+    plan = make_plan(papers, target, args.count or library.config.papers_per_week)
+    monday, sunday = week_days(target)
+    new = [] if args.show else plan.new
+    print(f"Week {target} ({monday:%a %d %b} – {sunday:%a %d %b %Y}): {len(plan.kept) + len(new)} papers")
+    for paper in plan.kept:
+        print(f"  planned  {_line(library, paper)}")
+    failures = 0
+    for paper in new:
+        if args.dry_run:
+            print(f"  would plan  {_line(library, paper)}")
+            continue
+        try:
+            library.update(library.note_path(paper.key), {"planned": target})
+        except PapernotesError as exc:
+            cli.error(str(exc))
+            failures += 1
+            continue
+        print(f"  new      {_line(library, paper)}")
+    if args.show:
+        upcoming = queue(papers, target)
+        if upcoming:
+            print(f"Next in the queue ({len(upcoming)}):")
+            for paper in upcoming[:QUEUE_SHOWN]:
+                print(f"  {_line(library, paper)}")
+    if not plan.kept and not plan.new:
+        print("  nothing to plan: no paper is waiting to be read (add some, or mark some to-read)")
+    if args.ics and not args.dry_run:
+        write_calendar(library, Path(args.ics))
+    if problems:
+        raise LibraryProblems(problems)
+    return 1 if failures else 0
+
+
+def _line(library: Library, paper: Paper) -> str:
+    return f"{library.rel(library.note_path(paper.key))}  {paper.title}"
+
+
+def site_url(root: Path) -> str | None:
+    """`site_url` from mkdocs.yml, read as text: the file may hold tags no safe YAML loader accepts."""
+    try:
+        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = re.search(r"^site_url:[ \t]*['\"]?(https?://[^\s'\"#]+)", text, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def write_calendar(library: Library, target: Path) -> None:
+    from papernotes.ics import plan_calendar
+
+    papers = library.load_strict()
+    data = plan_calendar(papers, library.config.reading_days, site_url(library.root))
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise PapernotesError(f"cannot write {target}: {exc.strerror}") from None
+    print(f"wrote {target}")

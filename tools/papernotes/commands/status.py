@@ -1,0 +1,28 @@
+"""Set papers' reading status; the first `reading` records `started:`, the first `read` records `finished:`.
+
+    papernotes status devlin2018bert reading
+    papernotes status 1810.04805 vaswani read
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from papernotes import cli
+from papernotes.library import Library
+from papernotes.paper import STATUSES, Paper
+from papernotes.reading import status_changes
+
+
+def parser(prog: str) -> argparse.ArgumentParser:
+    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap.add_argument("papers", nargs="+", metavar="KEY", help="a note's key, an arXiv ID in any form, or a unique prefix of a key")
+    ap.add_argument("status", choices=STATUSES, help="the new status")
+    return ap
+
+
+def run(args: argparse.Namespace) -> int:
+    def change(paper: Paper) -> dict[str, object]:
+        return status_changes(paper, args.status, args.today)
+
+    return cli.update_notes(Library(args.root), args.papers, change)

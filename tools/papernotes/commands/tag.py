@@ -1,0 +1,53 @@
+"""Add and remove tags: `papernotes tag KEY... +TAG -TAG`.
+
+    papernotes tag devlin2018bert +stack-bert -todo
+    papernotes tag 1810.04805 1706.03762 +transformers
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from papernotes import cli
+from papernotes.library import Library
+from papernotes.paper import Paper
+
+_TAG = re.compile(r"[^\s,#\[\]{}]+")
+
+
+def preprocess(argv: list[str]) -> list[str]:
+    """`-TAG` reads as an option to argparse: spell it `--remove TAG` before parsing."""
+    out: list[str] = []
+    for arg in argv:
+        if arg.startswith("-") and not arg.startswith("--") and arg not in ("-h",) and len(arg) > 1:
+            out.append(f"--remove={arg[1:]}")
+        else:
+            out.append(arg)
+    return out
+
+
+def parser(prog: str) -> argparse.ArgumentParser:
+    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap.add_argument("items", nargs="+", metavar="KEY|+TAG", help="papers (key, arXiv ID or key prefix) and +TAG to add")
+    ap.add_argument("--remove", action="append", default=[], metavar="TAG", help="a tag to remove (also written -TAG)")
+    ap.set_defaults(parser=ap)
+    return ap
+
+
+def run(args: argparse.Namespace) -> int:
+    refs = [item for item in args.items if not item.startswith("+")]
+    add = [item[1:] for item in args.items if item.startswith("+")]
+    remove = args.remove
+    for tag in add + remove:
+        if not _TAG.fullmatch(tag):
+            args.parser.error(f"'{tag}' is not a tag: one word without spaces, commas or brackets, e.g. stack-bert")
+    if not refs or not (add or remove):
+        args.parser.error("give at least one paper and one +TAG or -TAG")
+
+    def change(paper: Paper) -> dict[str, object]:
+        tags = [t for t in paper.tags if t not in remove]
+        tags += [t for t in dict.fromkeys(add) if t not in tags]
+        return {"tags": tags} if tags != list(paper.tags) else {}
+
+    return cli.update_notes(Library(args.root), refs, change)

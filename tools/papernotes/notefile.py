@@ -1,0 +1,283 @@
+"""One note file: parse it, serialize a new one, and patch an existing one in place.
+
+The patcher is the one way tools change a note the user may have edited: it rewrites only the
+lines of the fields it is asked to change, so comments, key order, quoting, block or flow style,
+blank lines, line endings, a BOM and the whole body stay byte for byte as the user wrote them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .errors import PapernotesError
+from .paper import FieldError, Paper
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+# Top-level keys of a block mapping: PyYAML silently keeps the last of two equal keys, so the
+# loader looks for repeats itself (a regex over the text is far cheaper than a Python constructor).
+_TOP_LEVEL_KEY = re.compile(r"^([^\s#\-][^:\n]*?)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+
+
+class _NoteDumper(yaml.SafeDumper):
+    """Lists of plain values in flow style (`[a, b]`), as people write them by hand."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(isinstance(v, (str, int, float)) for v in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_NoteDumper.add_representer(list, _represent_list)
+
+
+@dataclass(frozen=True)
+class NoteProblem:
+    """A note that cannot be used, with the line to look at: `papers/x.md:3: field 'year': ...`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class NoteError(PapernotesError):
+    def __init__(self, problem: NoteProblem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def _closing_delimiter(text: str, start: int) -> tuple[int, int] | None:
+    """Where the closing '---' line starts, and where the body after it starts."""
+    position = start - 1
+    while True:
+        position = text.find("\n---", position)
+        if position < 0:
+            return None
+        end = text.find("\n", position + 4)
+        rest = text[position + 4 : end if end >= 0 else len(text)]
+        if not rest.strip(" \t\r"):
+            return position + 1, (end + 1 if end >= 0 else len(text))
+        position += 4
+
+
+def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
+    """Parse a note's text; raise NoteError naming the line of the first problem."""
+    text = text.removeprefix("\ufeff")
+    first_line_end = text.find("\n")
+    first_line = text if first_line_end < 0 else text[:first_line_end]
+    if first_line.rstrip("\r \t") != "---":
+        raise NoteError(NoteProblem(rel_path, 1, "no frontmatter: the file must start with a line '---'"))
+    start = first_line_end + 1
+    closing = _closing_delimiter(text, start)
+    if closing is None:
+        raise NoteError(NoteProblem(rel_path, 1, "frontmatter has no closing '---' line"))
+    raw = text[start:closing[0]]
+    body = text[closing[1] :]
+    try:
+        meta = yaml.load(raw, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None and mark.line >= raw.count("\n") and getattr(exc, "context_mark", None) is not None:
+            # Something left open (a bracket, a quote) is only noticed at the end: point at its start.
+            mark = exc.context_mark  # type: ignore[attr-defined]
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise NoteError(NoteProblem(rel_path, line, f"invalid YAML: {reason}")) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise NoteError(NoteProblem(rel_path, 2, "frontmatter must be a mapping of 'field: value' lines"))
+    # Tool-written notes have one field per line; then a repeated key is impossible and the
+    # (comparatively slow) scan for one is skipped.
+    keys = _TOP_LEVEL_KEY.findall(raw) if len(meta) != raw.count("\n") else []
+    if len(keys) != len(set(keys)):
+        duplicate = next(k for i, k in enumerate(keys) if k in keys[:i])
+        matches = [m for m in _TOP_LEVEL_KEY.finditer(raw) if m.group(1) == duplicate]
+        line = raw.count("\n", 0, matches[1].start()) + 2
+        raise NoteError(NoteProblem(rel_path, line, f"duplicate key '{duplicate}'"))
+    stem = rel_path.rsplit("/", 1)[-1].removesuffix(".md")
+    if "key" not in meta:
+        # A note written by hand may leave the key out: its file name says it.
+        meta = {"key": stem, **meta}
+    try:
+        paper = Paper.from_frontmatter(meta, body if with_body else "")
+    except FieldError as exc:
+        raise NoteError(NoteProblem(rel_path, _line_of_field(raw, exc.field), str(exc))) from None
+    if paper.key != stem:
+        raise NoteError(
+            NoteProblem(rel_path, _line_of_field(raw, "key"), f"key '{paper.key}' does not match the file name '{stem}.md'")
+        )
+    return paper
+
+
+def _read_body(path: str) -> str | None:
+    """The body of a note whose frontmatter is cached; None if the file no longer reads as a note."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    closing = _closing_delimiter(text, text.find("\n") + 1)
+    return text[closing[1] :] if closing else None
+
+
+def _line_of_field(raw: str, name: str) -> int:
+    match = re.search(rf"^{re.escape(name)}\s*:", raw, re.MULTILINE)
+    return raw.count("\n", 0, match.start()) + 2 if match else 1
+
+
+def serialize(paper: Paper) -> str:
+    """The full text of a note: YAML frontmatter written by a serializer, then the body as it is."""
+    meta = paper.frontmatter()
+    fm = YAMLHandler().export(meta, Dumper=_NoteDumper, sort_keys=False, allow_unicode=True, width=1 << 30)
+    return f"---\n{fm}\n---\n{paper.body}"
+
+
+
+
+# -- changing a note in place ----------------------------------------------------------------------------
+
+
+class PatchError(PapernotesError):
+    """A change that cannot be made without touching lines other than the field's own."""
+
+
+@dataclass(frozen=True)
+class _Split:
+    """A note's text cut into its parts; `raw` is the frontmatter between the two '---' lines."""
+
+    head: str  # BOM and the opening '---' line
+    raw: str
+    tail: str  # the closing '---' line and the body
+    newline: str
+
+
+def _split(text: str, rel_path: str) -> _Split:
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    first_line_end = text.find("\n")
+    if first_line_end < 0 or text[len(bom):first_line_end].rstrip("\r \t") != "---":
+        raise NoteError(NoteProblem(rel_path, 1, "no frontmatter: the file must start with a line '---'"))
+    start = first_line_end + 1
+    closing = _closing_delimiter(text, start)
+    if closing is None:
+        raise NoteError(NoteProblem(rel_path, 1, "frontmatter has no closing '---' line"))
+    newline = "\r\n" if text[:start].endswith("\r\n") else "\n"
+    return _Split(text[:start], text[start:closing[0]], text[closing[0]:], newline)
+
+
+def render_value(value: Any, style: str | None = None) -> str:
+    """A value as the note writer spells it (quoted IDs, flow lists), in a scalar `style` if given."""
+    dumped = yaml.dump(value, Dumper=_NoteDumper, default_style=style, allow_unicode=True, width=1 << 30)
+    return dumped.removesuffix("\n...\n").removesuffix("\n")
+
+
+def _line_start(raw: str, index: int) -> int:
+    return raw.rfind("\n", 0, index) + 1
+
+
+def _line_end(raw: str, index: int) -> int:
+    """Just past the line break of the line holding `index` (or the end of the text)."""
+    end = raw.find("\n", index)
+    return len(raw) if end < 0 else end + 1
+
+
+def _content_end(node: yaml.Node) -> int:
+    """Where a value's own text ends: a block collection's end mark lies at the next key, past any
+    comments and blank lines between, so take its last item's end instead."""
+    if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        return _content_end(last[1] if isinstance(last, tuple) else last)
+    end = node.end_mark.index
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        # A block scalar's end mark includes the line breaks after its text.
+        text = node.end_mark.buffer or ""
+        while end > node.start_mark.index and text[end - 1] in " \t\r\n":
+            end -= 1
+    return end
+
+
+def patch_text(text: str, changes: Mapping[str, Any], rel_path: str) -> str:
+    """`text` with each named field set to its value (None removes it) and every other byte kept.
+
+    A changed field keeps its place and its style (quoting, a block list stays a block list, a
+    comment after the value stays); a new field goes at the end of the frontmatter. The result is
+    parsed again and must hold exactly the expected fields, or PatchError is raised and the caller
+    writes nothing.
+    """
+    parse_note(text, rel_path, with_body=False)  # a note that does not parse is reported, not patched
+    parts = _split(text, rel_path)
+    raw, newline = parts.raw, parts.newline
+    try:
+        root = yaml.compose(raw, Loader=yaml.SafeLoader)
+        before = yaml.safe_load(raw) or {}
+    except yaml.YAMLError as exc:  # parse_note accepted it, so this is PyYAML's pure-Python loader disagreeing
+        raise PatchError(f"{rel_path}: cannot read the frontmatter to change it: {exc}") from None
+    if root is not None and (not isinstance(root, yaml.MappingNode) or root.flow_style):
+        raise PatchError(f"{rel_path}: the frontmatter is not written as 'field: value' lines; change it by hand")
+    pairs = {key.value: (key, value) for key, value in (root.value if root is not None else [])
+             if isinstance(key, yaml.ScalarNode)}
+
+    edits: list[tuple[int, int, str]] = []
+    appended: list[str] = []
+    for name, value in changes.items():
+        if isinstance(value, tuple):
+            value = list(value)
+        if name not in pairs:
+            if value is not None:
+                appended.append(f"{render_value({name: value})}{newline}")
+            continue
+        key_node, value_node = pairs[name]
+        if value is None:
+            edits.append((_line_start(raw, key_node.start_mark.index), _line_end(raw, _content_end(value_node)), ""))
+        else:
+            edits.append(_replacement(raw, key_node, value_node, value, newline))
+    for start, end, replacement in sorted(edits, reverse=True):
+        raw = raw[:start] + replacement + raw[end:]
+    raw += "".join(appended)
+
+    expected = {k: v for k, v in before.items() if k not in changes}
+    expected.update({k: list(v) if isinstance(v, tuple) else v for k, v in changes.items() if v is not None})
+    try:
+        after = yaml.safe_load(raw) or {}
+    except yaml.YAMLError:
+        after = None
+    if after != expected or list(after) != [k for k in before if k in after] + [k for k in after if k not in before]:
+        names = ", ".join(changes)
+        raise PatchError(f"{rel_path}: cannot change {names} in place without touching other lines; edit it by hand")
+    result = parts.head + raw + parts.tail
+    parse_note(result, rel_path, with_body=False)
+    return result
+
+
+def _replacement(raw: str, key_node: yaml.Node, value_node: yaml.Node, value: Any, newline: str) -> tuple[int, int, str]:
+    """The edit that puts `value` where `value_node` is, in the same style."""
+    start, end = value_node.start_mark.index, _content_end(value_node)
+    block_list = isinstance(value_node, yaml.SequenceNode) and not value_node.flow_style and value_node.value
+    if block_list and isinstance(value, list) and value and all(isinstance(v, (str, int, float)) for v in value):
+        indent = " " * value_node.start_mark.column
+        items = "".join(f"{indent}- {render_value(v)}{newline}" for v in value)
+        return _line_start(raw, start), _line_end(raw, end), items
+    if isinstance(value_node, (yaml.SequenceNode, yaml.MappingNode)) and not value_node.flow_style and value_node.value:
+        # A block value becoming a one-line value: it moves up onto the key line.
+        key_line_end = _line_end(raw, key_node.end_mark.index)
+        colon = raw.index(":", key_node.end_mark.index) + 1
+        return colon, _line_end(raw, end), f" {render_value(value)}{raw[colon:key_line_end].rstrip(chr(13) + chr(10))}{newline}"
+    style = value_node.style if isinstance(value_node, yaml.ScalarNode) and isinstance(value, str) else None
+    if style in ("|", ">") and "\n" not in value:
+        style = None
+    rendered = render_value(value, style if style in ("'", '"', "|", ">") else None).replace("\n", newline)
+    if start == end and raw[start - 1 : start] == ":":
+        rendered = " " + rendered  # an empty value: `tags:` becomes `tags: [x]`
+    return start, end, rendered

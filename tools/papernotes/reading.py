@@ -1,0 +1,133 @@
+"""The reading workflow as pure functions: status dates, the queue, the week's plan, the reading log.
+
+"Today" is always a parameter: nothing here reads the clock, so the site, the commands and the
+tests agree on what "this week" means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .paper import DEFAULT_PRIORITY, Paper, parse_week, week_of
+
+UNFINISHED = ("to-read", "reading")
+
+
+def status_changes(paper: Paper, status: str, today: dt.date) -> dict[str, Any]:
+    """The fields to set for a new status: the status, and `started`/`finished` the first time."""
+    changes: dict[str, Any] = {}
+    if paper.status != status:
+        changes["status"] = status
+    if status == "reading" and paper.started is None:
+        changes["started"] = today
+    if status == "read" and paper.finished is None:
+        changes["finished"] = today
+    return changes
+
+
+def planning_week(today: dt.date) -> str:
+    """The week a plan is for: this ISO week, or the coming one on a Sunday (when people plan)."""
+    return week_of(today + dt.timedelta(days=1) if today.isoweekday() == 7 else today)
+
+
+def week_days(week: str) -> tuple[dt.date, dt.date]:
+    monday = parse_week(week)
+    assert monday is not None, week
+    return monday, monday + dt.timedelta(days=6)
+
+
+def queue(papers: Iterable[Paper], week: str) -> list[Paper]:
+    """What to read next, best first.
+
+    The queue holds papers to read, and unfinished papers planned for a week before `week`
+    (carried over). Order: those carried over (oldest plan first), then by priority (1 first; none
+    counts as 2), then papers found via a paper being read, then the oldest added.
+    """
+    papers = list(papers)
+    being_read = {p.key for p in papers if p.status == "reading"}
+    candidates = [
+        p for p in papers
+        if (p.status == "to-read" and not (p.planned and p.planned >= week))
+        or (p.status in UNFINISHED and p.planned and p.planned < week)
+    ]
+
+    def rank(paper: Paper) -> tuple[Any, ...]:
+        carried = paper.planned is not None and paper.planned < week
+        return (
+            0 if carried else 1,
+            paper.planned if carried else "",
+            paper.priority or DEFAULT_PRIORITY,
+            0 if being_read.intersection(paper.found_via) else 1,
+            paper.added or dt.date.max,
+            paper.key,
+        )
+
+    return sorted(candidates, key=rank)
+
+
+def planned_for(papers: Iterable[Paper], week: str) -> list[Paper]:
+    """The papers planned for `week`, in the order they were ranked (priority, then added)."""
+    chosen = [p for p in papers if p.planned == week]
+    return sorted(chosen, key=lambda p: (p.priority or DEFAULT_PRIORITY, p.added or dt.date.max, p.key))
+
+
+@dataclass(frozen=True)
+class Plan:
+    week: str
+    kept: list[Paper]  # already planned for the week
+    new: list[Paper]  # to be planned now, from the head of the queue
+
+
+def make_plan(papers: Sequence[Paper], week: str, count: int) -> Plan:
+    kept = planned_for(papers, week)
+    new = queue(papers, week)[: max(0, count - len(kept))]
+    return Plan(week, kept, new)
+
+
+# -- the reading log ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadingLog:
+    weeks: list[tuple[str, int]]  # the last 52 weeks (oldest first) and papers finished in each
+    streak: int  # weeks in a row, up to this one, with at least one paper read
+    total_read: int
+    by_topic: list[tuple[str, int, int]]  # topic, papers read, papers in all
+
+
+def reading_log(papers: Sequence[Paper], today: dt.date, weeks: int = 52) -> ReadingLog:
+    finished: dict[str, int] = {}
+    for paper in papers:
+        if paper.status == "read" and paper.finished is not None:
+            week = week_of(paper.finished)
+            finished[week] = finished.get(week, 0) + 1
+    this_monday = today - dt.timedelta(days=today.weekday())
+    recent = [week_of(this_monday - dt.timedelta(weeks=i)) for i in range(weeks - 1, -1, -1)]
+    # This week still counts as unbroken until it ends: the streak starts from last week if need be.
+    streak = 0
+    start = 0 if finished.get(recent[-1]) else 1
+    monday = this_monday - dt.timedelta(weeks=start)
+    while finished.get(week_of(monday)):
+        streak += 1
+        monday -= dt.timedelta(weeks=1)
+    topics: dict[str, list[int]] = {}
+    for paper in papers:
+        counts = topics.setdefault(paper.topic or "", [0, 0])
+        counts[0] += paper.status == "read"
+        counts[1] += 1
+    by_topic = sorted(((t, c[0], c[1]) for t, c in topics.items()), key=lambda item: (-item[1], item[0] == "", item[0]))
+    return ReadingLog(
+        weeks=[(week, finished.get(week, 0)) for week in recent],
+        streak=streak,
+        total_read=sum(1 for p in papers if p.status == "read"),
+        by_topic=by_topic,
+    )
+
+
+def recently_read(papers: Iterable[Paper]) -> list[Paper]:
+    """Papers read, the most recently finished first (those without a date last)."""
+    read = [p for p in papers if p.status == "read"]
+    return sorted(read, key=lambda p: (p.finished is None, -(p.finished or dt.date.min).toordinal(), p.key))

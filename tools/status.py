@@ -1,0 +1,8 @@
+"""`python tools/status.py ...` is `papernotes status ...`; see `--help`."""
+
+import sys
+
+from papernotes.cli import run_command
+
+if __name__ == "__main__":
+    sys.exit(run_command("status", sys.argv[1:], prog="status.py"))
