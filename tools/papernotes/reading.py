@@ -7,7 +7,7 @@ tests agree on what "this week" means.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,12 +47,22 @@ def queue(papers: Iterable[Paper], week: str) -> list[Paper]:
     counts as 2), then papers found via a paper being read, then the oldest added.
     """
     papers = list(papers)
-    being_read = {p.key for p in papers if p.status == "reading"}
     candidates = [
         p for p in papers
         if (p.status == "to-read" and not (p.planned and p.planned >= week))
         or (p.status in UNFINISHED and p.planned and p.planned < week)
     ]
+    return sorted(candidates, key=_ranking(papers, week))
+
+
+def planned_for(papers: Iterable[Paper], week: str) -> list[Paper]:
+    """The papers planned for `week`, ranked as the queue ranks them (priority, trail, added)."""
+    papers = list(papers)
+    return sorted((p for p in papers if p.planned == week), key=_ranking(papers, week))
+
+
+def _ranking(papers: list[Paper], week: str) -> Callable[[Paper], tuple[Any, ...]]:
+    being_read = {p.key for p in papers if p.status == "reading"}
 
     def rank(paper: Paper) -> tuple[Any, ...]:
         carried = paper.planned is not None and paper.planned < week
@@ -65,13 +75,7 @@ def queue(papers: Iterable[Paper], week: str) -> list[Paper]:
             paper.key,
         )
 
-    return sorted(candidates, key=rank)
-
-
-def planned_for(papers: Iterable[Paper], week: str) -> list[Paper]:
-    """The papers planned for `week`, in the order they were ranked (priority, then added)."""
-    chosen = [p for p in papers if p.planned == week]
-    return sorted(chosen, key=lambda p: (p.priority or DEFAULT_PRIORITY, p.added or dt.date.max, p.key))
+    return rank
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,10 @@ _TAG = re.compile(r"[^\s,#\[\]{}]+")
 
 
 def preprocess(argv: list[str]) -> list[str]:
-    """`-TAG` reads as an option to argparse: spell it `--remove TAG` before parsing."""
-    out: list[str] = []
-    for arg in argv:
-        if arg.startswith("-") and not arg.startswith("--") and arg not in ("-h",) and len(arg) > 1:
-            out.append(f"--remove={arg[1:]}")
-        else:
-            out.append(arg)
-    return out
+    """`-TAG` reads as an option to argparse: spell it `--remove=TAG`, after the positionals (argparse
+    will not take positionals on both sides of an option)."""
+    removals = [f"--remove={arg[1:]}" for arg in argv if arg.startswith("-") and not arg.startswith("--") and arg != "-h" and len(arg) > 1]
+    return [arg for arg in argv if f"--remove={arg[1:]}" not in removals or arg.startswith("--")] + removals
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
