@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import REPO
-from test_site import build, copy_library
+from test_site import build, copy_library, reading_note
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -31,7 +31,10 @@ def browser_path() -> str | None:
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = copy_library(tmp_path_factory.mktemp("browser"))
-    result = build(root)
+    reading_note(root, "planned2026week", "A paper planned for the week", status="reading", planned="2026-W49",
+                 started="2026-11-30")
+    reading_note(root, "finished2026week", "A paper read last week", status="read", finished="2026-11-24")
+    result = build(root, PAPERNOTES_TODAY="2026-12-01")
     assert result.returncode == 0, result.stderr
     handler = functools.partial(QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -151,3 +154,26 @@ def test_dark_palette_toggle(open_page) -> None:  # type: ignore[no-untyped-def]
     before = page.locator("body").get_attribute("data-md-color-scheme")
     page.click("label.md-header__button[for^='__palette'] >> visible=true")
     assert page.locator("body").get_attribute("data-md-color-scheme") != before
+
+
+def test_this_week_and_the_reading_log(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/")
+    assert page.locator("h2#this-week").inner_text().startswith("This week")
+    week = page.locator("h2#this-week + p + ul li").all_inner_texts()
+    assert len(week) == 1 and "A paper planned for the week" in week[0] and week[0].endswith("reading")
+    page.click("text=A paper planned for the week")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/planned2026week/")
+    assert "planned for 2026-W49 · started 2026-11-30" in page.locator(".paper-dates").inner_text()
+
+    log = open_page("/reading-log/")
+    assert log.locator(".reading-chart svg rect").count() == 52
+    ARTIFACTS.mkdir(exist_ok=True)
+    for scheme in ("default", "slate"):
+        # Both palettes: bars must stand out from the page behind them.
+        log.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+        bar = log.eval_on_selector(".reading-chart rect.bar:not(.empty)", "e => getComputedStyle(e).fill")
+        background = log.eval_on_selector("body", "e => getComputedStyle(e).backgroundColor")
+        assert bar not in ("none", "", background, "rgb(0, 0, 0)"), (scheme, bar, background)
+        log.screenshot(path=str(ARTIFACTS / f"reading-log-{scheme}.png"), full_page=True)
+    assert "1 paper read" in log.locator(".reading-chart rect.bar:not(.empty) title").first.text_content()

@@ -43,8 +43,8 @@ def copy_library(root: Path) -> Path:
     return root
 
 
-def build(root: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def build(root: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra_env}
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
                           cwd=root, capture_output=True, text=True, env=env, timeout=300)
 
@@ -191,7 +191,7 @@ def test_nav_does_not_list_every_paper(built: Path) -> None:
     home = page(built, "index.html")
     nav_links = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', home)
     assert not any(re.match(r"[a-z]+\d{4}[a-z]+/", link) for link in nav_links), nav_links
-    assert [link for link in nav_links if not link.startswith("#")] == [".", "topics/", "tags/", "timeline/"]
+    assert [link for link in nav_links if not link.startswith("#")] == [".", "topics/", "tags/", "timeline/", "reading-log/"]
 
 
 def test_library_bib_is_the_export(built: Path) -> None:
@@ -239,8 +239,54 @@ def test_home_page_lists_stay_short(tmp_path: Path) -> None:
             f"---\ntitle: Reading number {i}\nyear: 2020\nstatus: reading\nadded: 2026-01-{i + 1:02d}\n---\n", encoding="utf-8")
     assert build(root).returncode == 0
     home = page(root / "site", "index.html")
-    reading = home[home.index('id="currently-reading"') : home.index('id="recently-added"')]
+    reading = home[home.index('id="currently-reading"') : home.index('id="reading-queue"')]
     assert reading.count("<li>") == 10
     assert "…and 3 more, each marked" in reading  # 12 new ones and BERT
-    recent = home[home.index('id="recently-added"') : home.index('id="reading-queue"')]
+    recent = home[home.index('id="recently-added"') : home.index('id="topics"')]
     assert recent.count("<li>") == 10 and "Reading number 11" in recent
+
+
+def reading_note(root: Path, key: str, title: str, **fields: str) -> None:
+    extra = "".join(f"{name}: {value}\n" for name, value in fields.items())
+    (root / "papers" / f"{key}.md").write_text(f"---\ntitle: {title}\nyear: 2020\n{extra}---\n\nMy notes.\n",
+                                               encoding="utf-8")
+
+
+def test_reading_workflow_on_the_site(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    for name in list((root / "papers").iterdir()):
+        name.unlink()  # a library of its own: the week, the queue and the log are exactly these notes
+    reading_note(root, "planned1", "Planned and reading", status="reading", planned="2026-W49", started="2026-11-30")
+    reading_note(root, "planned2", "Planned to read", status="to-read", planned="2026-W49", priority="1")
+    reading_note(root, "queued1", "Queued low", status="to-read", priority="3", added="2026-01-01")
+    reading_note(root, "queued2", "Queued normal", status="to-read", added="2026-02-01")
+    for i, day in enumerate(["2026-11-24", "2026-11-25", "2026-11-18", "2026-10-01"]):
+        reading_note(root, f"read{i}", f"Read number {i}", status="read", finished=day, topic="nlp")
+    result = build(root, PAPERNOTES_TODAY="2026-11-29")  # a Sunday: the site shows the coming week
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    home = page(site, "index.html")
+    sections = [home.index(f'id="{name}"') for name in ("this-week", "reading-queue", "recently-read", "recently-added")]
+    assert sections == sorted(sections)
+    week = home[sections[0] : sections[1]]
+    assert "Planned for 2026-W49" in week
+    assert week.index("Planned to read") < week.index("Planned and reading")  # priority 1 first
+    assert "<em>reading</em>" in week and "<em>to read</em>" in week
+    queue = home[sections[1] : sections[2]]
+    assert queue.index("Queued normal") < queue.index("Queued low")
+    recently = home[sections[2] : sections[3]]
+    assert [recently.index(f"Read number {i}") for i in (1, 0, 2, 3)] == sorted(
+        recently.index(f"Read number {i}") for i in (1, 0, 2, 3))
+
+    log = page(site, "reading-log/index.html")
+    assert "<strong>4 papers read</strong>" in log and "current streak: <strong>2 weeks</strong>" in log
+    assert "<svg" in log and "<script" not in log.split('class="reading-chart"')[1].split("</div>")[0]
+    assert "<title>2026-W48: 2 papers read</title>" in log and "<title>2026-W47: 1 paper read</title>" in log
+    assert log.count('class="bar"') == 3 and log.count('class="bar empty"') == 49
+
+    header = page(site, "planned1/index.html")
+    assert "planned for 2026-W49 · started 2026-11-30" in header
+    calendar = (site / "plan.ics").read_text(encoding="utf-8")
+    assert calendar.count("BEGIN:VEVENT") == 2 and "SUMMARY:Planned to read" in calendar
+    again = build(root, PAPERNOTES_TODAY="2026-11-29")
+    assert again.returncode == 0 and (site / "plan.ics").read_text(encoding="utf-8") == calendar

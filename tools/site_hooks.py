@@ -13,6 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from papernotes.cli import today
 from papernotes.errors import PapernotesError
 from papernotes.paper import Paper
 from papernotes.site import SiteBuilder
@@ -23,7 +24,7 @@ _builder: SiteBuilder | None = None
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _builder
     try:
-        _builder = SiteBuilder.load(Path(config.config_file_path).parent)
+        _builder = SiteBuilder.load(Path(config.config_file_path).parent, today=today(), site_url=config.site_url)
     except PapernotesError as exc:
         raise PluginError(str(exc)) from None
     for path, content in _builder.pages().items():

@@ -20,13 +20,15 @@ import jinja2
 from .bibtex import export, export_entry
 from .config import Config
 from .errors import PapernotesError
+from .ics import plan_calendar
 from .ids import InvalidArxivId, parse_arxiv_id
 from .library import Library, LibraryProblems
 from .paper import Paper, web_url
+from .reading import ReadingLog, planned_for, planning_week, queue, reading_log, recently_read
 from .render import STATUS_MARKS, Links, environment, md, note_link
 from .views import chronological, short_authors, status_counts, topic_tree
 
-RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets"}
+RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets", "reading-log", "plan"}
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _MATH = re.compile(r"\$([^$]+)\$")
 AUTHORS_SHOWN = 12
@@ -37,6 +39,11 @@ STYLESHEET = """\
 .paper-header .paper-meta, .paper-header .paper-links { margin: .2em 0; }
 .paper-header details { margin: .6em 0; }
 .paper-status { font-weight: 600; }
+.paper-header .paper-dates { margin: .2em 0; font-size: .9em; color: var(--md-default-fg-color--light); }
+.reading-chart svg { width: 100%; height: auto; max-width: 60em; }
+.reading-chart .bar { fill: var(--md-primary-fg-color); }
+.reading-chart .bar.empty { fill: var(--md-default-fg-color--lightest); }
+.reading-chart text { fill: var(--md-default-fg-color--light); font-size: 10px; }
 .unresolved-link { border-bottom: 1px dashed var(--md-typeset-a-color); cursor: help; opacity: .75; }
 """
 MATHJAX_CONFIG = """\
@@ -84,18 +91,20 @@ def math_html(text: str) -> str:
 class SiteBuilder:
     library: Library
     papers: list[Paper] = field(default_factory=list)
+    today: dt.date = dt.date.min
+    site_url: str | None = None
     by_key: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
     backlinks: dict[str, list[Paper]] = field(default_factory=dict)
     _bibtex: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, root: Path) -> SiteBuilder:
+    def load(cls, root: Path, today: dt.date, site_url: str | None = None) -> SiteBuilder:
         library = Library(root)
         papers, problems = library.load(bodies=True)
         if problems:
             raise LibraryProblems(problems)
-        builder = cls(library, papers)
+        builder = cls(library, papers, today, site_url)
         for paper in papers:
             if paper.key.lower() in RESERVED:
                 raise PapernotesError(
@@ -142,7 +151,8 @@ class SiteBuilder:
             by_year.setdefault(paper.year, []).append(paper)
         reading = chronological(p for p in self.papers if p.status == "reading")
         recent = sorted(self.papers, key=lambda p: (p.added or dt.date.min, p.key), reverse=True)
-        queue = sorted((p for p in self.papers if p.status == "to-read"), key=lambda p: (p.added or dt.date.min, p.key))
+        week = planning_week(self.today)
+        waiting = queue(self.papers, week)
         shared = {
             "papers": self.papers,
             "counts": status_counts(self.papers),
@@ -151,7 +161,11 @@ class SiteBuilder:
             "reading": reading[:HOME_LIST],
             "more_reading": len(reading) - HOME_LIST,
             "recent": recent[:HOME_LIST],
-            "queue": queue[:HOME_LIST],
+            "week": week,
+            "this_week": planned_for(self.papers, week),
+            "queue": waiting[:HOME_LIST],
+            "more_queue": len(waiting) - HOME_LIST,
+            "recently_read": recently_read(self.papers)[:HOME_LIST],
             "years": sorted(by_year.items(), key=lambda item: -(item[0] or 0)),
             "topic_page": topic_page,
         }
@@ -160,6 +174,9 @@ class SiteBuilder:
             "topics/index.md": self._render("site_topics.md.j2", "topics/index.md", shared),
             "tags.md": self._render("site_tags.md.j2", "tags.md", shared),
             "timeline.md": self._render("site_timeline.md.j2", "timeline.md", shared),
+            "reading-log.md": self._render("site_reading_log.md.j2", "reading-log.md", shared,
+                                           log=reading_log(self.papers, self.today), chart=self._chart),
+            "plan.ics": plan_calendar(self.papers, self.config.reading_days, self.site_url).decode("utf-8"),
             "library.bib": export(self.papers, entry=self.bibtex),
             "stylesheets/papernotes.css": STYLESHEET,
             "javascripts/mathjax.js": MATHJAX_CONFIG,
@@ -170,6 +187,27 @@ class SiteBuilder:
             page = topic_page(path)
             pages[page] = self._render("site_topic.md.j2", page, shared, node=node, parents=parents)
         return pages
+
+    @staticmethod
+    def _chart(log: ReadingLog) -> str:
+        """Papers finished per week as an inline SVG bar chart: no script, colours from the theme."""
+        bar, gap, height, top = 12, 3, 90, 12
+        most = max([count for _, count in log.weeks] + [1])
+        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {len(log.weeks) * (bar + gap)} {height + top + 16}" '
+                 f'role="img" aria-label="Papers read per week, last {len(log.weeks)} weeks">']
+        for i, (week, count) in enumerate(log.weeks):
+            x = i * (bar + gap)
+            h = max(2, round(count / most * height))
+            label = f"{week}: {count} {'paper' if count == 1 else 'papers'} read"
+            css = "bar" if count else "bar empty"
+            parts.append(f'<rect class="{css}" x="{x}" y="{top + height - h}" width="{bar}" height="{h}" rx="2">'
+                         f"<title>{label}</title></rect>")
+            if count:
+                parts.append(f'<text x="{x + bar / 2}" y="{top + height - h - 2}" text-anchor="middle">{count}</text>')
+            if i % 13 == 0:
+                parts.append(f'<text x="{x}" y="{top + height + 13}">{week}</text>')
+        parts.append("</svg>")
+        return "".join(parts)
 
     def _render(self, template: str, page: str, shared: dict[str, object], **context: object) -> str:
         return environment(self.library.root).get_template(template).render(**shared, links=SiteLinks(page), **context)
@@ -204,6 +242,9 @@ class SiteBuilder:
             code=web_url(paper.code),
             abstract=math_html(paper.abstract) if paper.abstract else None,
             topic=paper.topic,
+            planned=paper.planned,
+            started=paper.started,
+            finished=paper.finished,
         )
         # Material adds its copy button to any <pre><code>; data-search-exclude keeps it out of search.
         bibtex = (f'<details class="paper-bibtex" data-search-exclude><summary>BibTeX</summary>'
@@ -236,6 +277,14 @@ _HEADER = """\
 {%- if url %}{{ sep() }}<a href="{{ url }}">Link</a>{% endif %}
 {%- if code %}{{ sep() }}<a href="{{ code }}">Code</a>{% endif %}
 </p>
+{% if planned or started or finished %}
+<p class="paper-dates">
+{%- set sep = joiner(" · ") %}
+{%- if planned %}{{ sep() }}planned for {{ planned }}{% endif %}
+{%- if started %}{{ sep() }}started {{ started }}{% endif %}
+{%- if finished %}{{ sep() }}finished {{ finished }}{% endif %}
+</p>
+{% endif %}
 {% if abstract %}
 <details class="paper-abstract" data-search-exclude><summary>Abstract</summary><p>{{ abstract|safe }}</p></details>
 {% endif %}
