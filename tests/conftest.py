@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import fakearxiv
+import fakes2
 import pytest
 from hypothesis import settings
 
@@ -52,25 +53,39 @@ def arxiv_server() -> Iterator[fakearxiv.FakeArxiv]:
         server.server_close()
 
 
-def script_env(server: fakearxiv.FakeArxiv | None = None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ARXIV_API_")}
+@pytest.fixture
+def s2_server() -> Iterator[fakes2.FakeS2]:
+    state, server = fakes2.serve()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def script_env(server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | None = None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARXIV_API_", "S2_API_", "PAPERNOTES_"))}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
-    # Point the real client at the fake server; nothing may reach the internet.
+    # Point the real clients at the fake servers; nothing may reach the internet.
     env["ARXIV_API_URL"] = server.url if server else "http://127.0.0.1:9/api/query"
     env["ARXIV_API_DELAY"] = "0"
     env["ARXIV_API_TIMEOUT"] = "1"
+    env["S2_API_URL"] = s2.url if s2 else "http://127.0.0.1:9"
+    env["S2_API_DELAY"] = "0"
+    env["S2_API_TIMEOUT"] = "1"
     env.update(extra)
     return env
 
 
 def run_script(
-    name: str, *args: str | Path, server: fakearxiv.FakeArxiv | None = None, stdin: str | None = None, **env: str
+    name: str, *args: str | Path, server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | None = None,
+    stdin: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(TOOLS / name), *map(str, args)],
         input=stdin,
         capture_output=True,
         text=True,
-        env=script_env(server, **env),
+        env=script_env(server, s2, **env),
         timeout=120,
     )

@@ -20,6 +20,8 @@ class Config:
     papers_per_week: int = 3
     # The days `plan --ics` puts the week's papers on, in order.
     reading_days: tuple[str, ...] = ("Mon", "Wed", "Fri")
+    # How long answers from Semantic Scholar are reused from .cache/ before being asked again.
+    s2_cache_days: float = 7.0
 
     @property
     def papers_path(self) -> Path:
@@ -51,8 +53,12 @@ def load_config(root: Path) -> Config:
         raise PapernotesError(
             f"{pyproject}: reading_days must list different days from {', '.join(WEEKDAYS)}, e.g. [\"Mon\", \"Wed\", \"Fri\"]"
         )
+    cache_days = settings.get("s2_cache_days", 7)
+    if isinstance(cache_days, bool) or not isinstance(cache_days, (int, float)) or not 0 <= cache_days <= 3650:
+        raise PapernotesError(f"{pyproject}: s2_cache_days must be a number of days from 0 to 3650, not {cache_days!r}")
     return Config(
         root=root,
+        s2_cache_days=float(cache_days),
         papers_dir=str(settings.get("papers_dir", "papers")),
         topics=topics,
         papers_per_week=per_week,

@@ -110,13 +110,28 @@ def _id_from_url(text: str) -> str | None:
     return ident
 
 
+# Sites that name a paper by its arXiv ID in the path: huggingface.co/papers/1810.04805,
+# alphaxiv.org/abs/1810.04805 (or /overview/, /pdf/).
+_MIRROR_PATHS = {"huggingface.co": ("papers",), "alphaxiv.org": ("abs", "overview", "pdf")}
+
+
+def _id_from_mirror(text: str) -> str | None:
+    parts = urlsplit(text if "://" in text else "https://" + text)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    kinds = _MIRROR_PATHS.get(host)
+    segments = unquote(parts.path).strip("/").split("/")
+    if kinds and len(segments) == 2 and segments[0] in kinds:
+        return segments[1].removesuffix(".pdf")
+    return None
+
+
 def parse_arxiv_id(text: str) -> ArxivId:
     """Parse one user-given ID or URL; raise InvalidArxivId with the reason when it is not one."""
     original = text
     text = text.strip().rstrip(_TRAILING_JUNK).strip()
     lowered = text.lower()
     if lowered.startswith(("http://", "https://")) or re.match(r"(www\.|export\.)?arxiv\.org/", lowered):
-        ident = _id_from_url(text)
+        ident = _id_from_url(text) or _id_from_mirror(text)
         if ident is None:
             raise InvalidArxivId(original, "not an arXiv abstract, PDF or HTML link")
         text = ident
@@ -136,6 +151,7 @@ _HOST_RE = r"(?:[a-z0-9-]+\.)?(?:arxiv\.org|xxx\.lanl\.gov|128\.84\.21\.199|ar5i
 _LOOSE = r"(?P<loose>[A-Za-z0-9.\-/]+)"
 _REFERENCE_RE = re.compile(
     rf"(?:{_HOST_RE}/(?:{'|'.join(_URL_KINDS)})/"  # a link to arXiv or a mirror
+    r"|(?<![A-Za-z0-9.-])(?:www\.)?(?:huggingface\.co/papers|alphaxiv\.org/(?:abs|overview))/"  # sites keyed by arXiv ID
     r"|(?<![A-Za-z])doi\.org/10\.48550/arxiv\."  # an arXiv DOI link
     r"|(?<![A-Za-z0-9/.])10\.48550/arxiv\."  # a bare arXiv DOI
     r"|(?<![A-Za-z])arxiv\s*:\s*"  # arXiv:1810.04805, arXiv preprint arXiv:1810.04805
@@ -184,3 +200,67 @@ def unique_ids(findings: list[Finding]) -> list[str]:
         if finding.arxiv_id is not None:
             seen.setdefault(finding.arxiv_id.canonical, None)
     return list(seen)
+
+
+# --- papers not named by an arXiv ID --------------------------------------------------------------------
+
+_DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
+_S2_PAPER_RE = re.compile(r"(?:^|/)([0-9a-f]{40})$")
+_ACL_ID_RE = re.compile(r"[A-Z]\d{2}-\d{4}|\d{4}\.[a-z0-9-]+\.\d+", re.ASCII)
+
+
+class InvalidPaperId(PapernotesError):
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(
+            f"'{text}' is not an arXiv ID, DOI or paper link; try 1810.04805, 10.18653/v1/N19-1423, an arxiv.org, "
+            "doi.org, Semantic Scholar, ACL Anthology, OpenReview or Hugging Face link, or --search \"title words\""
+        )
+
+
+@dataclass(frozen=True)
+class OtherId:
+    """A paper named by something other than an arXiv ID, in the form Semantic Scholar looks it up:
+    `DOI:10.18653/v1/N19-1423`, `ACL:P19-1001`, `URL:https://openreview.net/forum?id=...`, or its own ID."""
+
+    s2_id: str
+    text: str
+
+
+def parse_paper_id(text: str) -> ArxivId | OtherId:
+    """An arXiv ID when `text` names one (in any form, including Hugging Face and alphaXiv links); else
+    the Semantic Scholar lookup for a DOI, a Semantic Scholar, ACL Anthology or OpenReview link."""
+    try:
+        return parse_arxiv_id(text)
+    except InvalidArxivId:
+        pass
+    original = text
+    text = text.strip().rstrip(".,;)]>'\"")
+    lowered = text.lower()
+    if lowered.startswith("doi:"):
+        text, lowered = text[4:].strip(), lowered[4:].strip()
+    if _DOI_RE.fullmatch(text):
+        return OtherId(f"DOI:{text}", original)
+    if not re.match(r"(https?://)?[a-z0-9.-]+\.[a-z]{2,}/", lowered):
+        raise InvalidPaperId(original)
+    parts = urlsplit(text if "://" in text else "https://" + text)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = unquote(parts.path).strip("/")
+    if host in ("doi.org", "dx.doi.org") and _DOI_RE.fullmatch(path):
+        return OtherId(f"DOI:{path}", original)
+    if host in ("semanticscholar.org", "api.semanticscholar.org"):
+        match = _S2_PAPER_RE.search(path)
+        if match:
+            return OtherId(match.group(1), original)
+        corpus = re.fullmatch(r"(?:graph/v1/paper/)?CorpusI[dD]:(\d+)", path)
+        if corpus:
+            return OtherId(f"CorpusId:{corpus.group(1)}", original)
+    if host in ("aclanthology.org", "aclweb.org"):
+        ident = path.removeprefix("anthology/").removesuffix(".pdf").removesuffix(".bib")
+        if _ACL_ID_RE.fullmatch(ident):
+            return OtherId(f"ACL:{ident}", original)
+    if host == "openreview.net":
+        forum = re.search(r"(?:^|&)id=([A-Za-z0-9_-]+)", parts.query)
+        if forum and path in ("forum", "pdf"):
+            return OtherId(f"URL:https://openreview.net/forum?id={forum.group(1)}", original)
+    raise InvalidPaperId(original)

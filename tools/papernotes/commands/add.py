@@ -1,6 +1,8 @@
-"""Scaffold notes from arXiv (IDs, URLs, or every reference in a text), or for a paper not on arXiv.
+"""Scaffold notes from arXiv (IDs, URLs, or every reference in a text), Semantic Scholar (DOIs, links, titles), or by hand.
 
     python tools/add.py 1810.04805 https://arxiv.org/pdf/1706.03762v7.pdf --topic nlp --tag transformers
+    python tools/add.py 10.18653/v1/N19-1423 https://aclanthology.org/P19-1001/
+    python tools/add.py --search "Semi-supervised sequence learning"
     python tools/add.py --from awesome-list.md --dry-run
     python tools/add.py --title "Dropout: ..." --author "Nitish Srivastava" --year 2014 --url http://jmlr.org/...
 """
@@ -8,28 +10,45 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from papernotes import cli
-from papernotes.arxiv_source import BATCH_SIZE, ArxivSource, terminal_progress
+from papernotes.adding import Candidate, add_candidates
+from papernotes.arxiv_source import BATCH_SIZE, terminal_progress
 from papernotes.errors import PapernotesError
-from papernotes.ids import InvalidArxivId, find_references, parse_arxiv_id, unique_ids
-from papernotes.library import Library, Written
-from papernotes.paper import STATUSES, FieldError, Paper, describe_change
+from papernotes.ids import (
+    ArxivId,
+    InvalidArxivId,
+    InvalidPaperId,
+    OtherId,
+    find_references,
+    parse_arxiv_id,
+    parse_paper_id,
+    unique_ids,
+)
+from papernotes.library import Library
+from papernotes.paper import STATUSES, FieldError, Paper, normalized_title
 from papernotes.reading import status_changes
-from papernotes.render import render
+from papernotes.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2
+
+SEARCH_SHOWN = 5
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
     ap = cli.parser(__doc__.splitlines()[0], prog=prog)
-    ap.add_argument("ids", nargs="*", metavar="ID_OR_URL", help="arXiv IDs or links (abs, pdf, html, DOI)")
+    ap.add_argument("ids", nargs="*", metavar="ID_OR_URL",
+                    help="arXiv IDs or links; DOIs; Semantic Scholar, ACL Anthology, OpenReview, Hugging Face or alphaXiv links")
     ap.add_argument("--from", dest="from_file", metavar="FILE", help="add every arXiv paper mentioned in FILE (- for stdin)")
     ap.add_argument("--topic", help="topic path for the new notes (and for existing ones that have none), e.g. nlp/embeddings")
     ap.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag for the notes (repeatable); added to existing notes too")
     ap.add_argument("--status", choices=STATUSES, help="reading status (new notes: to-read unless given); set on existing notes too")
     ap.add_argument("--dry-run", action="store_true", help="print the canonical IDs that would be added; contact nobody")
+    ap.add_argument("--search", metavar="TITLE", help="find a paper by title words on Semantic Scholar; adds the exact title match")
+    ap.add_argument("--pick", type=int, metavar="N", help="with --search: add the Nth match shown")
     manual = ap.add_argument_group("a paper not on arXiv")
     manual.add_argument("--title")
     manual.add_argument("--author", action="append", default=[], metavar="NAME", help="repeatable, in order")
@@ -49,16 +68,18 @@ def read_text(source: str) -> str:
         raise PapernotesError(f"cannot read --from {source}: {exc.strerror}") from None
 
 
-def collect_ids(args: argparse.Namespace) -> tuple[list[str], int]:
-    """Canonical IDs from the arguments and --from, deduplicated in order; and how many inputs were bad."""
-    ids: list[str] = []
+def collect_ids(args: argparse.Namespace) -> tuple[list[ArxivId | OtherId], int]:
+    """IDs from the arguments and --from, deduplicated in order; and how many inputs were bad."""
+    ids: list[ArxivId | OtherId] = []
     bad = 0
     for raw in args.ids:
         try:
-            ids.append(parse_arxiv_id(raw).canonical)
-        except InvalidArxivId as exc:
+            ident = parse_paper_id(raw)
+        except InvalidPaperId as exc:
             cli.error(str(exc))
             bad += 1
+            continue
+        ids.append(ArxivId(ident.canonical) if isinstance(ident, ArxivId) else ident)
     if args.from_file:
         findings = find_references(read_text(args.from_file))
         for finding in findings:
@@ -67,49 +88,130 @@ def collect_ids(args: argparse.Namespace) -> tuple[list[str], int]:
         found = unique_ids(findings)
         if not found:
             raise PapernotesError(f"no arXiv references found in {args.from_file}")
-        ids.extend(found)
-    return list(dict.fromkeys(ids)), bad
+        ids.extend(ArxivId(i) for i in found)
+    unique = {(i.canonical if isinstance(i, ArxivId) else i.s2_id): i for i in reversed(ids)}
+    return list(reversed(unique.values())), bad
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.search is not None:
+        if args.ids or args.from_file or args.title is not None:
+            raise PapernotesError("--search finds one paper by its title; give IDs in a separate command")
+        return add_search(args)
+    if args.pick is not None:
+        raise PapernotesError("--pick N chooses among the matches of --search \"title words\"")
     if args.title is not None:
         if args.ids or args.from_file:
             raise PapernotesError("--title adds one paper by hand; give arXiv IDs in a separate command")
         return add_manual(args)
     if not args.ids and not args.from_file:
-        raise PapernotesError("nothing to add: give arXiv IDs or links, --from FILE, or --title for a paper not on arXiv")
+        raise PapernotesError("nothing to add: give arXiv IDs, DOIs or links, --from FILE, --search \"title\", "
+                              "or --title for a paper by hand")
     mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today)
     ids, failures = collect_ids(args)
     library, catalog = cli.library_for_adding(args.root)
 
     if args.dry_run:
         for ident in ids:
-            if ident not in catalog.by_arxiv:
-                print(ident)
+            if isinstance(ident, OtherId):
+                print(ident.s2_id)
+            elif ident.canonical not in catalog.by_arxiv:
+                print(ident.canonical)
         return 1 if failures else 0
 
-    # Papers already in the library are reported without asking arXiv.
-    to_fetch = [i for i in ids if i not in catalog.by_arxiv]
-    source = ArxivSource()
-    progress = terminal_progress() if len(to_fetch) > BATCH_SIZE // 4 else None
-    fetched = source.fetch(to_fetch, progress) if to_fetch else None
-    body = render(library.root, "paper.md.j2")
-    for ident in ids:
-        if ident in catalog.by_arxiv:
-            failures += not update_existing(library, library.note_path(catalog.by_arxiv[ident]), args, mine)
-            continue
-        assert fetched is not None
-        if ident in fetched.rejected:
-            cli.error(f"{ident}: {fetched.rejected[ident]}")
-            failures += 1
-            continue
-        paper = fetched.papers.get(ident)
-        if paper is None:
-            print(f"not found {ident}")
-            failures += 1
-            continue
-        failures += not report(library, library.write_new(paper.replace(body=body, **mine), catalog), args, mine)
+    candidates = resolve(library, ids)
+    arxiv_count = sum(1 for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv)
+    progress = terminal_progress() if arxiv_count > BATCH_SIZE // 4 else None
+    failures += add_candidates(library, catalog, candidates, mine, existing_changes(args, mine), progress)
     return 1 if failures else 0
+
+
+def resolve(library: Library, ids: list[ArxivId | OtherId]) -> list[Candidate]:
+    """Candidates in the order given; papers named by DOI or link are looked up on Semantic Scholar
+    (one batch request) and taken from arXiv when they are on arXiv."""
+    others = [i for i in ids if isinstance(i, OtherId)]
+    found: dict[str, dict[str, Any] | None] = {}
+    if others:
+        s2 = semantic_scholar(library)
+        found = dict(zip([o.s2_id for o in others], s2.batch([o.s2_id for o in others]), strict=True))
+    candidates = []
+    for ident in ids:
+        if isinstance(ident, ArxivId):
+            candidates.append(Candidate(ident.canonical, arxiv=ident.canonical))
+            continue
+        data = found.get(ident.s2_id)
+        if data is None:
+            candidates.append(Candidate(ident.text, problem=f"not found on Semantic Scholar: {ident.text}"))
+        elif arxiv_id := s2_arxiv(data):
+            candidates.append(Candidate(ident.text, arxiv=arxiv_id))
+        else:
+            candidates.append(Candidate(ident.text, paper=paper_from_s2(data)))
+    return candidates
+
+
+def s2_arxiv(data: dict[str, Any]) -> str | None:
+    """The canonical arXiv ID of a Semantic Scholar record, when it has a valid one."""
+    value = arxiv_of(data)
+    if value is None:
+        return None
+    try:
+        return parse_arxiv_id(value).canonical
+    except InvalidArxivId:
+        return None
+
+
+def semantic_scholar(library: Library, refresh: bool = False) -> SemanticScholar:
+    return SemanticScholar(cache_dir=library.root / ".cache" / "papernotes" / "s2",
+                           max_age=dt.timedelta(days=library.config.s2_cache_days), refresh=refresh)
+
+
+def existing_changes(args: argparse.Namespace, mine: dict[str, Any]) -> Callable[[Paper], dict[str, object]] | None:
+    """What --tag, --status and --topic (when the note has none) add to a paper already in the library."""
+    if not (mine["tags"] or mine["topic"] or args.status):
+        return None
+
+    def additive(paper: Paper) -> dict[str, object]:
+        changes: dict[str, object] = {}
+        tags = [t for t in mine["tags"] if t not in paper.tags]
+        if tags:
+            changes["tags"] = [*paper.tags, *tags]
+        if mine["topic"] and not paper.topic:
+            changes["topic"] = mine["topic"]
+        if args.status:
+            changes.update(status_changes(paper, args.status, args.today))
+        return changes
+
+    return additive
+
+
+def add_search(args: argparse.Namespace) -> int:
+    """Show the top matches for a title; add the exact title match, or the one --pick names."""
+    mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today)
+    library, catalog = cli.library_for_adding(args.root)
+    matches = semantic_scholar(library).search(args.search, limit=SEARCH_SHOWN)
+    if not matches:
+        raise PapernotesError(f"no paper on Semantic Scholar matches {args.search!r}")
+    exact = [i for i, m in enumerate(matches) if normalized_title(str(m.get("title") or "")) == normalized_title(args.search)]
+    if args.pick is not None and not 1 <= args.pick <= len(matches):
+        raise PapernotesError(f"--pick {args.pick}: choose 1 to {len(matches)}")
+    chosen = args.pick - 1 if args.pick is not None else exact[0] if len(exact) == 1 else None
+    for i, match in enumerate(matches, 1):
+        authors = authors_of(match)
+        who = f"{authors[0].split()[-1]}{' et al.' if len(authors) > 1 else ''}" if authors else "Anonymous"
+        where = f"arXiv:{s2_arxiv(match)}" if s2_arxiv(match) else f"DOI:{doi_of(match)}" if doi_of(match) else ""
+        mark = "→" if chosen == i - 1 else " "
+        print(f"{mark} {i}. {' '.join(str(match.get('title') or '').split())} — {who}, {match.get('year') or 'n.d.'}"
+              + (f" · {where}" if where else ""), file=sys.stderr)
+    if chosen is None:
+        cli.error("no exact title match: add one with --pick N")
+        return 1
+    if args.dry_run:
+        return 0
+    match = matches[chosen]
+    arxiv_id = s2_arxiv(match)
+    title = str(match.get("title") or args.search)
+    candidate = Candidate(title, arxiv=arxiv_id) if arxiv_id else Candidate(title, paper=paper_from_s2(match))
+    return 1 if add_candidates(library, catalog, [candidate], mine, existing_changes(args, mine)) else 0
 
 
 def add_manual(args: argparse.Namespace) -> int:
@@ -127,44 +229,8 @@ def add_manual(args: argparse.Namespace) -> int:
         raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
     if paper.doi and paper.doi.lower().startswith("10.48550/arxiv."):
         raise PapernotesError(f"{paper.doi} is an arXiv DOI: run python tools/add.py {paper.doi}")
-    paper = paper.replace(body=render(library.root, "paper.md.j2"), **mine)
     if args.dry_run:
         print(f"would add {paper.title}")
         return 0
-    return 0 if report(library, library.write_new(paper, catalog), args, mine) else 1
-
-
-def report(library: Library, written: Written, args: argparse.Namespace, mine: dict[str, Any]) -> bool:
-    """Say what happened to one paper; a paper already in the library gets the options applied."""
-    if written.status == "exists":
-        return update_existing(library, written.path, args, mine)
-    print(f"added {library.rel(written.path)}  {written.paper.title}")
-    return True
-
-
-def update_existing(library: Library, path: Path, args: argparse.Namespace, mine: dict[str, Any]) -> bool:
-    """Apply --tag, --status and --topic (when the note has none) to a note that exists; never remove."""
-
-    def additive(paper: Paper) -> dict[str, object]:
-        changes: dict[str, object] = {}
-        tags = [t for t in mine["tags"] if t not in paper.tags]
-        if tags:
-            changes["tags"] = [*paper.tags, *tags]
-        if mine["topic"] and not paper.topic:
-            changes["topic"] = mine["topic"]
-        if args.status:
-            changes.update(status_changes(paper, args.status, args.today))
-        return changes
-
-    rel = library.rel(path)
-    if not (mine["tags"] or mine["topic"] or args.status):
-        print(f"exists {rel}")
-        return True
-    try:
-        updated = library.update(path, additive)
-    except PapernotesError as exc:
-        cli.error(str(exc))
-        return False
-    print(f"updated {rel} {describe_change(updated.before, updated.after)}" if updated.changed else f"exists {rel}")
-    return True
-
+    failures = add_candidates(library, catalog, [Candidate(paper.title, paper=paper)], mine, existing_changes(args, mine))
+    return 1 if failures else 0

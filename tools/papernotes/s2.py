@@ -1,0 +1,259 @@
+"""Semantic Scholar's Graph API: papers by DOI, link or title, their references and citations.
+
+Written on `requests` rather than the `semanticscholar` client: that client cannot cap an
+answer's size or a request's total time, and brings httpx, tenacity and nest_asyncio along.
+Here every request goes through `web.fetch` (bounded), waits S2_API_DELAY seconds after the
+previous one, retries 429/5xx/timeouts with backoff, and answers from a cache in `.cache/` when
+it has a fresh copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from . import __version__
+from .errors import PapernotesError
+from .paper import Paper
+from .web import Answer, Transient, env_seconds, fetch, json_message
+
+DEFAULT_API_URL = "https://api.semanticscholar.org"
+USER_AGENT = f"papernotes/{__version__} (research paper notes kept in git)"
+RETRIES = 4
+PAGE_SIZE = 1000  # the most the references and citations endpoints return per page
+BATCH_SIZE = 500  # the most paper/batch accepts
+MAX_REFERENCES = 10_000  # no paper cites more; a server that pages forever stops here
+PAPER_FIELDS = "title,authors,year,venue,journal,publicationDate,externalIds,abstract,url,citationCount"
+REFERENCE_FIELDS = "contexts,isInfluential,title,authors,year,venue,citationCount,externalIds"
+
+
+class S2Unavailable(PapernotesError):
+    """Semantic Scholar could not be reached or kept failing; worth trying again later."""
+
+
+class S2NotFound(PapernotesError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_url: str = DEFAULT_API_URL
+    api_key: str | None = None
+    delay: float = 1.0
+    timeout: float = 30.0
+    retries: int = RETRIES
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        url = (os.environ.get("S2_API_URL") or DEFAULT_API_URL).rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise PapernotesError(f"S2_API_URL={url!r} is not an http(s) URL")
+        return cls(url, os.environ.get("S2_API_KEY") or None, env_seconds("S2_API_DELAY", 1.0),
+                   env_seconds("S2_API_TIMEOUT", 30.0))
+
+
+class SemanticScholar:
+    def __init__(self, settings: Settings | None = None, cache_dir: Path | None = None,
+                 max_age: dt.timedelta = dt.timedelta(days=7), refresh: bool = False) -> None:
+        self.settings = settings or Settings.from_env()
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        if self.settings.api_key:
+            self.session.headers["x-api-key"] = self.settings.api_key
+        self.cache_dir = cache_dir
+        self.max_age = max_age
+        self.refresh = refresh
+        self.requests_made = 0
+        self._last_request = 0.0
+
+    # -- the endpoints ------------------------------------------------------------------------------------
+
+    def paper(self, paper_id: str, fields: str = PAPER_FIELDS) -> dict[str, Any]:
+        """One paper by any ID Semantic Scholar accepts (DOI:..., arXiv:..., ACL:..., URL:..., its own)."""
+        data = self._get(f"/graph/v1/paper/{quote(paper_id, safe=':/')}", {"fields": fields}, what=paper_id)
+        if not isinstance(data, dict) or not data.get("paperId"):
+            raise S2Unavailable(f"Semantic Scholar sent something that is not a paper for {paper_id}")
+        return data
+
+    def batch(self, ids: list[str], fields: str = PAPER_FIELDS) -> list[dict[str, Any] | None]:
+        """Papers for many IDs in few requests; None where Semantic Scholar knows no such paper."""
+        out: list[dict[str, Any] | None] = []
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start : start + BATCH_SIZE]
+            data = self._call("POST", "/graph/v1/paper/batch", {"fields": fields}, {"ids": chunk}, what="a batch")
+            if not isinstance(data, list) or len(data) != len(chunk):
+                raise S2Unavailable("Semantic Scholar's batch answer does not match the IDs asked for")
+            out.extend(item if isinstance(item, dict) else None for item in data)
+        return out
+
+    def references(self, paper_id: str, cited_by: bool = False, limit: int | None = None,
+                   label: str | None = None) -> list[dict[str, Any]]:
+        """A paper's references (or the papers citing it), every page of them, up to `limit`.
+        `label` names the paper in messages as the user named it."""
+        kind, inner = ("citations", "citingPaper") if cited_by else ("references", "citedPaper")
+        path = f"/graph/v1/paper/{quote(paper_id, safe=':/')}/{kind}"
+        rows: list[dict[str, Any]] = []
+        offset = 0
+        cap = min(limit or MAX_REFERENCES, MAX_REFERENCES)
+        while offset < cap:
+            page = self._get(path, {"fields": REFERENCE_FIELDS, "offset": str(offset),
+                                    "limit": str(min(PAGE_SIZE, cap - offset))}, what=label or paper_id)
+            if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+                raise S2Unavailable(f"Semantic Scholar sent no list of {kind} for {paper_id}")
+            for row in page["data"]:
+                if isinstance(row, dict) and isinstance(row.get(inner), dict):
+                    rows.append({**row[inner], "contexts": row.get("contexts") or [],
+                                 "isInfluential": bool(row.get("isInfluential"))})
+            following = page.get("next")
+            if not isinstance(following, int) or following <= offset or not page["data"]:
+                break
+            offset = following
+        return rows[:cap]
+
+    def search(self, query: str, limit: int = 5) -> list[dict[str, Any]]:
+        data = self._get("/graph/v1/paper/search", {"query": query, "limit": str(limit), "fields": PAPER_FIELDS},
+                         what=f"search {query!r}")
+        rows = data.get("data") if isinstance(data, dict) else None
+        return [row for row in rows or [] if isinstance(row, dict) and row.get("paperId")]
+
+    def match(self, title: str) -> dict[str, Any] | None:
+        """The paper whose title best matches, or None (the endpoint answers 404 when nothing does)."""
+        try:
+            data = self._get("/graph/v1/paper/search/match", {"query": title, "fields": PAPER_FIELDS}, what=title)
+        except S2NotFound:
+            return None
+        rows = data.get("data") if isinstance(data, dict) else None
+        return rows[0] if rows and isinstance(rows[0], dict) and rows[0].get("paperId") else None
+
+    # -- requests, retries and the cache -------------------------------------------------------------
+
+    def _get(self, path: str, params: dict[str, str], what: str) -> Any:
+        return self._call("GET", path, params, None, what)
+
+    def _call(self, method: str, path: str, params: dict[str, str], body: Any, what: str) -> Any:
+        url = self.settings.api_url + path
+        cache_file = self._cache_file(method, url, params, body)
+        if cache_file is not None and not self.refresh:
+            cached = self._cached(cache_file)
+            if cached is not None:
+                return cached
+        answer = self._with_retries(method, url, params, body)
+        if answer.status == 404:
+            raise S2NotFound(f"not found on Semantic Scholar: {what}")
+        if answer.status != 200:
+            said = json_message(answer.body) or f"HTTP {answer.status}"
+            raise PapernotesError(f"Semantic Scholar refused the request for {what}: {said}")
+        try:
+            data = json.loads(answer.body)
+        except ValueError:
+            raise S2Unavailable(f"Semantic Scholar sent an answer that is not JSON for {what}; try again later") from None
+        if cache_file is not None:
+            self._store(cache_file, data)
+        return data
+
+    def _with_retries(self, method: str, url: str, params: dict[str, str], body: Any) -> Answer:
+        last = ""
+        for attempt in range(self.settings.retries + 1):
+            wait = self._last_request + self.settings.delay - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                self.requests_made += 1
+                return fetch(self.session, method, url, timeout=self.settings.timeout, params=params,
+                             json=body)
+            except Transient as exc:
+                last = exc.reason
+                if attempt == self.settings.retries:
+                    break
+                time.sleep(exc.retry_after if exc.retry_after is not None else max(self.settings.delay, 0.05) * 2**attempt)
+            finally:
+                self._last_request = time.monotonic()
+        raise S2Unavailable(f"Semantic Scholar did not answer usefully after {self.settings.retries + 1} tries: "
+                            f"{last} ({self.settings.api_url}); try again later")
+
+    def _cache_file(self, method: str, url: str, params: dict[str, str], body: Any) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        key = json.dumps([method, url, sorted(params.items()), body], sort_keys=True)
+        return self.cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+    def _cached(self, path: Path) -> Any:
+        try:
+            with open(path, "rb") as handle:
+                entry = json.loads(handle.read())
+            saved = dt.datetime.fromisoformat(entry["saved"])
+            digest = hashlib.sha256(json.dumps(entry["data"], sort_keys=True).encode()).hexdigest()
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing, old or damaged: ask again
+        if digest != entry.get("sha256") or dt.datetime.now(dt.UTC) - saved > self.max_age:
+            return None
+        return entry["data"]
+
+    def _store(self, path: Path, data: Any) -> None:
+        entry = {"saved": dt.datetime.now(dt.UTC).isoformat(), "data": data,
+                 "sha256": hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(entry), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # the cache only saves requests
+
+
+# -- Semantic Scholar's data as papers ------------------------------------------------------------------
+
+
+def arxiv_of(data: dict[str, Any]) -> str | None:
+    ids = data.get("externalIds") or {}
+    value = ids.get("ArXiv") if isinstance(ids, dict) else None
+    return str(value) if value else None
+
+
+def doi_of(data: dict[str, Any]) -> str | None:
+    ids = data.get("externalIds") or {}
+    value = ids.get("DOI") if isinstance(ids, dict) else None
+    return str(value) if value else None
+
+
+def authors_of(data: dict[str, Any]) -> tuple[str, ...]:
+    names = (a.get("name") for a in data.get("authors") or [] if isinstance(a, dict))
+    return tuple(" ".join(str(n).split()) for n in names if n and str(n).strip())
+
+
+def _text(value: Any) -> str | None:
+    return " ".join(str(value).split()) or None if value else None
+
+
+def paper_from_s2(data: dict[str, Any]) -> Paper:
+    """A Paper (without a key yet) from Semantic Scholar's metadata, for papers not on arXiv."""
+    journal = data.get("journal") if isinstance(data.get("journal"), dict) else {}
+    published = None
+    if isinstance(data.get("publicationDate"), str):
+        try:
+            published = dt.date.fromisoformat(data["publicationDate"])
+        except ValueError:
+            published = None
+    year = data.get("year") if isinstance(data.get("year"), int) and not isinstance(data.get("year"), bool) else None
+    doi = doi_of(data)
+    url = data.get("url") if isinstance(data.get("url"), str) and data["url"].startswith("https://") else None
+    return Paper(
+        key="",
+        title=_text(data.get("title")) or "(untitled)",
+        authors=authors_of(data),
+        year=year or (published.year if published else None),
+        published=published,
+        venue=_text(data.get("venue")) or _text((journal or {}).get("name")),
+        doi=doi,
+        url=None if doi else url,
+        abstract=_text(data.get("abstract")),
+    )

@@ -1,0 +1,108 @@
+"""Bounded HTTP for every service the tools talk to: a total time limit and a body size limit per
+request, whatever the server does (a stalled or trickling answer, a body that inflates when
+decompressed), and one classification of failures into "try again" and "give up".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from dataclasses import dataclass
+
+import requests
+
+from .errors import PapernotesError
+
+MAX_BODY = 32 * 1024 * 1024  # the largest answer read from any service: 32 MiB
+
+
+class Transient(Exception):
+    """A failure worth retrying: no connection, a timeout, 429 or a 5xx answer."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def env_seconds(name: str, default: float) -> float:
+    """A non-negative number of seconds from the environment, or a clear error naming the variable."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise PapernotesError(f"{name}={raw!r} is not a number of seconds") from None
+    if not 0 <= value < 1e6:
+        raise PapernotesError(f"{name}={raw!r} must be a number of seconds from 0 up")
+    return value
+
+
+def fetch(session: requests.Session, method: str, url: str, *, timeout: float, max_bytes: int = MAX_BODY,
+          **kwargs: object) -> Answer:
+    """One request, read within `timeout` seconds in all and `max_bytes` bytes (after decompression)."""
+    deadline = time.monotonic() + timeout
+    try:
+        response = session.request(method, url, timeout=(timeout, timeout), stream=True, **kwargs)  # type: ignore[arg-type]
+    except requests.Timeout:
+        raise Transient(f"no answer within {timeout:g} s") from None
+    except requests.ConnectionError as exc:
+        raise Transient(f"cannot connect ({short_reason(exc)})") from None
+    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as exc:
+        raise PapernotesError(f"{url} is not a usable URL ({exc})") from None
+    except requests.TooManyRedirects:
+        raise Transient("too many redirects") from None
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with response:
+            for chunk in response.iter_content(65536):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise PapernotesError(f"the answer from {url.split('?')[0]} is larger than {max_bytes // (1024 * 1024)} MiB; not read")
+                if time.monotonic() > deadline:
+                    raise Transient(f"the answer took longer than {timeout:g} s")
+                chunks.append(chunk)
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+        raise Transient(f"the answer broke off ({short_reason(exc)})") from None
+    except requests.Timeout:
+        raise Transient(f"no answer within {timeout:g} s") from None
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    answer = Answer(response.status_code, headers, b"".join(chunks))
+    if answer.status == 429 or answer.status >= 500:
+        said = json_message(answer.body)
+        raise Transient(f"HTTP {answer.status}" + (f": {said}" if said else ""), retry_after(headers))
+    return answer
+
+
+def json_message(body: bytes) -> str | None:
+    """The `message` or `error` a JSON API puts in its error answers, if any."""
+    try:
+        data = json.loads(body[:10000])
+    except ValueError:
+        return None
+    if isinstance(data, dict):
+        said = data.get("message") or data.get("error")
+        return str(said)[:300] if said else None
+    return None
+
+
+def short_reason(exc: Exception) -> str:
+    text = str(exc)
+    match = re.search(r"\[Errno -?\d+\] [^')\]]+|Connection refused|Read timed out|Connection broken[^')\]]*", text)
+    return match.group(0) if match else text[:80]
+
+
+def retry_after(headers: dict[str, str]) -> float | None:
+    value = headers.get("retry-after", "")
+    return min(float(value), 120.0) if value.strip().isdigit() else None

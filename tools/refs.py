@@ -1,0 +1,8 @@
+"""`python tools/refs.py ...` is `papernotes refs ...`; see `--help`."""
+
+import sys
+
+from papernotes.cli import run_command
+
+if __name__ == "__main__":
+    sys.exit(run_command("refs", sys.argv[1:], prog="refs.py"))
