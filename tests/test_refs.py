@@ -75,7 +75,7 @@ def test_references_are_ranked_and_marked(bert: Path, s2_server: FakeS2) -> None
     assert lines[5] == "6.   [unresolved] A technical report nobody indexed — Anonymous, 2016"
     assert result.stderr == "devlin2018bert: 6 references, 1 not resolved by Semantic Scholar\n"
     paths = [r.path for r in s2_server.requests]
-    assert paths == [f"/graph/v1/paper/arXiv:1810.04805/references"]
+    assert paths == ["/graph/v1/paper/arXiv:1810.04805/references"]
     assert s2_server.requests[0].query["limit"] == "1000" and "contexts" in s2_server.requests[0].query["fields"]
 
 
