@@ -32,8 +32,9 @@ def browser_path() -> str | None:
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = copy_library(tmp_path_factory.mktemp("browser"))
     reading_note(root, "planned2026week", "A paper planned for the week", status="reading", planned="2026-W49",
-                 started="2026-11-30")
-    reading_note(root, "finished2026week", "A paper read last week", status="read", finished="2026-11-24")
+                 started="2026-11-30", found_via="[devlin2018bert]")
+    reading_note(root, "finished2026week", "A paper read last week", status="read", finished="2026-11-24",
+                 found_via="[planned2026week]")
     result = build(root, PAPERNOTES_TODAY="2026-12-01")
     assert result.returncode == 0, result.stderr
     handler = functools.partial(QuietHandler, directory=str(root / "site"))
@@ -177,3 +178,18 @@ def test_this_week_and_the_reading_log(open_page) -> None:  # type: ignore[no-un
         assert bar not in ("none", "", background, "rgb(0, 0, 0)"), (scheme, bar, background)
         log.screenshot(path=str(ARTIFACTS / f"reading-log-{scheme}.png"), full_page=True)
     assert "1 paper read" in log.locator(".reading-chart rect.bar:not(.empty) title").first.text_content()
+
+
+def test_trails(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/trails/")
+    assert "3 papers, 1 read" in page.locator("article").inner_text()
+    tree = page.locator("article ul").first
+    assert tree.locator("> li > a").first.inner_text().startswith("BERT")
+    nested = tree.locator("li li li a").all_inner_texts()
+    assert nested == ["A paper read last week"]
+    page.click("text=A paper read last week")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/finished2026week/")
+    assert page.locator("#found-via + ul a").all_inner_texts() == ["A paper planned for the week"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    open_page("/trails/").screenshot(path=str(ARTIFACTS / "trails.png"), full_page=True)

@@ -28,6 +28,7 @@ code: 'javascript:alert(9)'
 topic: '<script>alert(10)</script>'
 tags: ['<img src=x onerror=alert(11)>', 'safe']
 status: to-read
+found_via: [devlin2018bert]
 ---
 
 Links to [[devlin2018bert]], [[1706.03762|the Transformer]], [[nobody2099nothing]] and [[2101.99999]].
@@ -191,7 +192,7 @@ def test_nav_does_not_list_every_paper(built: Path) -> None:
     home = page(built, "index.html")
     nav_links = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', home)
     assert not any(re.match(r"[a-z]+\d{4}[a-z]+/", link) for link in nav_links), nav_links
-    assert [link for link in nav_links if not link.startswith("#")] == [".", "topics/", "tags/", "timeline/", "reading-log/"]
+    assert [link for link in nav_links if not link.startswith("#")] == [".", "topics/", "tags/", "timeline/", "reading-log/", "trails/"]
 
 
 def test_library_bib_is_the_export(built: Path) -> None:
@@ -290,3 +291,34 @@ def test_reading_workflow_on_the_site(tmp_path: Path) -> None:
     assert calendar.count("BEGIN:VEVENT") == 2 and "SUMMARY:Planned to read" in calendar
     again = build(root, PAPERNOTES_TODAY="2026-11-29")
     assert again.returncode == 0 and (site / "plan.ics").read_text(encoding="utf-8") == calendar
+
+
+def test_reading_trails(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    for name in list((root / "papers").iterdir()):
+        name.unlink()
+    reading_note(root, "bert", "BERT", status="read")
+    reading_note(root, "transformer", "The Transformer", status="read", found_via="[bert]")
+    reading_note(root, "semi", "Semi-supervised sequence learning", status="reading", found_via="[bert]")
+    reading_note(root, "elmo", "ELMo", status="to-read", found_via="[bert, transformer]")
+    reading_note(root, "seq2seq", "Sequence to sequence", status="to-read", found_via="[semi, 'watch:retrieval']")
+    reading_note(root, "loop1", "Loop one", found_via="[loop2]")
+    reading_note(root, "loop2", "Loop two", found_via="[loop1]")  # a cycle has no root and hangs nothing
+    reading_note(root, "alone", "Alone")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    trails = page(root / "site", "trails/index.html")
+    assert "5 papers, 2 read" in trails
+    body = trails[trails.index("5 papers, 2 read"):]
+    assert body.index("Semi-supervised sequence learning") < body.index("Sequence to sequence") < body.index("The Transformer")
+    nested = re.search(r"Semi-supervised sequence learning</a>.*?<ul>\s*<li>.*?Sequence to sequence", body, re.DOTALL)
+    assert nested, "a paper found via another is nested under it"
+    assert body.count(">ELMo<") == 1, "a paper reached twice is drawn once"
+    assert "Loop one" not in trails and "Alone" not in trails
+    semi = page(root / "site", "semi/index.html")
+    found = semi[semi.index('id="found-via"') : semi.index('id="led-to"')]
+    assert 'href="../bert/"' in found and "<em>read</em>" in found
+    led = semi[semi.index('id="led-to"') :]
+    assert 'href="../seq2seq/"' in led and "<em>to read</em>" in led
+    bert = page(root / "site", "bert/index.html")
+    assert 'id="found-via"' not in bert and bert.count('href="../') >= 3

@@ -28,7 +28,7 @@ from .reading import ReadingLog, planned_for, planning_week, queue, reading_log,
 from .render import STATUS_MARKS, Links, environment, md, note_link
 from .views import chronological, short_authors, status_counts, topic_tree
 
-RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets", "reading-log", "plan"}
+RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets", "reading-log", "plan", "trails"}
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _MATH = re.compile(r"\$([^$]+)\$")
 AUTHORS_SHOWN = 12
@@ -88,6 +88,29 @@ def math_html(text: str) -> str:
 
 
 @dataclass
+class Trail:
+    paper: Paper
+    children: list[Trail]
+
+    @property
+    def size(self) -> int:
+        return 1 + sum(child.size for child in self.children)
+
+    @property
+    def read(self) -> int:
+        return (self.paper.status == "read") + sum(child.read for child in self.children)
+
+    def lines(self, links: Links, depth: int = 0) -> list[str]:
+        """The tree as nested Markdown list items, each with its status mark and word."""
+        line = f"{'    ' * depth}- {STATUS_MARKS[self.paper.status]} {note_link(self.paper, links)} · *{status_word(self.paper.status)}*"
+        return [line] + [text for child in self.children for text in child.lines(links, depth + 1)]
+
+
+def status_word(status: str) -> str:
+    return status.replace("-", " ")
+
+
+@dataclass
 class SiteBuilder:
     library: Library
     papers: list[Paper] = field(default_factory=list)
@@ -96,6 +119,7 @@ class SiteBuilder:
     by_key: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
     backlinks: dict[str, list[Paper]] = field(default_factory=dict)
+    led_to: dict[str, list[Paper]] = field(default_factory=dict)  # the reading trail: found_via, reversed
     _bibtex: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -117,7 +141,23 @@ class SiteBuilder:
             for target in dict.fromkeys(builder.resolve(m.group(1)) for m in WIKI_LINK.finditer(paper.body)):
                 if target is not None and target.key != paper.key:
                     builder.backlinks.setdefault(target.key, []).append(paper)
+            for parent in dict.fromkeys(paper.found_via):
+                if parent in builder.by_key and parent != paper.key:
+                    builder.led_to.setdefault(parent, []).append(paper)
         return builder
+
+    def trails(self) -> list[Trail]:
+        """Every reading trail as a tree from a root paper (one that led somewhere and was itself not
+        found via a paper in the library), largest first."""
+        roots = [p for p in chronological(self.papers) if p.key in self.led_to
+                 and not any(k in self.by_key and k != p.key for k in p.found_via)]
+        trails = [self._trail(root, set()) for root in roots]
+        return sorted(trails, key=lambda t: (-t.size, t.paper.key))
+
+    def _trail(self, paper: Paper, seen: set[str]) -> Trail:
+        seen.add(paper.key)
+        children = [self._trail(child, seen) for child in self.led_to.get(paper.key, []) if child.key not in seen]
+        return Trail(paper, children)
 
     @property
     def config(self) -> Config:
@@ -174,6 +214,7 @@ class SiteBuilder:
             "topics/index.md": self._render("site_topics.md.j2", "topics/index.md", shared),
             "tags.md": self._render("site_tags.md.j2", "tags.md", shared),
             "timeline.md": self._render("site_timeline.md.j2", "timeline.md", shared),
+            "trails.md": self._render("site_trails.md.j2", "trails.md", shared, trails=self.trails()),
             "reading-log.md": self._render("site_reading_log.md.j2", "reading-log.md", shared,
                                            log=reading_log(self.papers, self.today), chart=self._chart),
             "plan.ics": plan_calendar(self.papers, self.config.reading_days, self.site_url).decode("utf-8"),
@@ -220,8 +261,15 @@ class SiteBuilder:
         body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), markdown)
         backlinks = self.backlinks.get(paper.key, [])
         tail = ""
+        trail = [("Found via", [self.by_key[k] for k in dict.fromkeys(paper.found_via) if k in self.by_key and k != paper.key]),
+                 ("Led to", self.led_to.get(paper.key, []))]
+        for heading, related in trail:
+            if related:
+                tail += f"\n\n## {heading}\n\n" + "\n".join(
+                    f"- {STATUS_MARKS[p.status]} {note_link(p, links)} — {md(short_authors(p))}, {p.year or 'n.d.'} · *{status_word(p.status)}*"
+                    for p in related) + "\n"
         if backlinks:
-            tail = "\n\n## Linked from\n\n" + "\n".join(
+            tail += "\n\n## Linked from\n\n" + "\n".join(
                 f"- {note_link(p, links)} — {md(short_authors(p))}, {p.year or 'n.d.'}" for p in backlinks
             ) + "\n"
         return body.strip("\n") + tail + "\n"
