@@ -181,3 +181,41 @@ def test_ids_that_read_as_numbers_round_trip_through_a_note_file(tmp_path: Path)
         assert f"arxiv: '{canonical}'" in path.read_text() or "/" in canonical
         assert lib.read_note(path).arxiv == canonical
         assert lib.read_note(path).title == "0"
+
+
+def test_links_to_sites_keyed_by_arxiv_id() -> None:
+    from papernotes.ids import parse_paper_id
+
+    assert str(parse_arxiv_id("https://huggingface.co/papers/1810.04805")) == "1810.04805"
+    assert str(parse_arxiv_id("https://www.alphaxiv.org/abs/1706.03762v2")) == "1706.03762v2"
+    assert str(parse_paper_id("alphaxiv.org/overview/2312.00752")) == "2312.00752"
+    text = "Daily papers: https://huggingface.co/papers/2401.00001, then www.alphaxiv.org/abs/2312.00752v1.\n"
+    assert unique_ids(find_references(text)) == ["2401.00001", "2312.00752"]
+
+
+@pytest.mark.parametrize(("text", "s2_id"), [
+    ("10.18653/v1/N19-1423", "DOI:10.18653/v1/N19-1423"),
+    ("doi:10.1145/3292500.3330701", "DOI:10.1145/3292500.3330701"),
+    ("https://doi.org/10.1038/nature14539", "DOI:10.1038/nature14539"),
+    ("https://www.semanticscholar.org/paper/BERT-Devlin/df2b0e26d0599ce3e70df8a9da02e51594e0e992",
+     "df2b0e26d0599ce3e70df8a9da02e51594e0e992"),
+    ("https://api.semanticscholar.org/CorpusID:52967399", "CorpusId:52967399"),
+    ("https://aclanthology.org/N19-1423.pdf", "ACL:N19-1423"),
+    ("https://aclanthology.org/2020.acl-main.1/", "ACL:2020.acl-main.1"),
+    ("https://www.aclweb.org/anthology/P19-1001", "ACL:P19-1001"),
+    ("https://openreview.net/forum?id=rJ4km2R5t7", "URL:https://openreview.net/forum?id=rJ4km2R5t7"),
+    ("https://openreview.net/pdf?id=rJ4km2R5t7&noteId=x", "URL:https://openreview.net/forum?id=rJ4km2R5t7"),
+])
+def test_papers_named_by_doi_or_link(text: str, s2_id: str) -> None:
+    from papernotes.ids import OtherId, parse_paper_id
+
+    ident = parse_paper_id(text)
+    assert isinstance(ident, OtherId) and ident.s2_id == s2_id
+
+
+@pytest.mark.parametrize("text", ["https://example.com/paper", "10.1/x", "nonsense", "https://openreview.net/group?id=ICLR"])
+def test_other_things_are_not_papers(text: str) -> None:
+    from papernotes.ids import InvalidPaperId, parse_paper_id
+
+    with pytest.raises(InvalidPaperId, match="is not an arXiv ID, DOI or paper link"):
+        parse_paper_id(text)

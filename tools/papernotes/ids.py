@@ -130,7 +130,7 @@ def parse_arxiv_id(text: str) -> ArxivId:
     original = text
     text = text.strip().rstrip(_TRAILING_JUNK).strip()
     lowered = text.lower()
-    if lowered.startswith(("http://", "https://")) or re.match(r"(www\.|export\.)?arxiv\.org/", lowered):
+    if lowered.startswith(("http://", "https://")) or re.match(r"(www\.|export\.)?(arxiv|alphaxiv)\.org/|(www\.)?huggingface\.co/", lowered):
         ident = _id_from_url(text) or _id_from_mirror(text)
         if ident is None:
             raise InvalidArxivId(original, "not an arXiv abstract, PDF or HTML link")
