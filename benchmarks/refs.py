@@ -15,6 +15,8 @@ import sys
 
 from _common import REPO, empty_library, timed
 
+# isort: split
+# (_common put tools/ and tests/ on sys.path)
 import fakearxiv
 import fakes2
 
