@@ -20,6 +20,9 @@ REPO = Path(__file__).resolve().parents[1]
 settings.register_profile("papernotes", deadline=None)
 settings.load_profile("papernotes")
 TOOLS = REPO / "tools"
+# The example library the tests copy: settings, notes, README and mkdocs.yml of their own, so that a
+# fork that deletes its examples, sets its topics or renames its site keeps a green suite.
+LIBRARY_DATA = REPO / "tests" / "data" / "library"
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def library(tmp_path: Path) -> Path:
     """An empty library: the repository's settings and templates, no notes. Never the real papers/."""
     root = tmp_path / "lib"
     root.mkdir()
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    shutil.copy(LIBRARY_DATA / "pyproject.toml", root / "pyproject.toml")
     shutil.copytree(REPO / "templates", root / "templates")
     (root / "papers").mkdir()
     return root
@@ -36,10 +39,10 @@ def library(tmp_path: Path) -> Path:
 @pytest.fixture
 def example_library(library: Path) -> Path:
     """A copy of the example notes that ship with the repository."""
-    for note in sorted((REPO / "papers").glob("*.md")):
+    for note in sorted((LIBRARY_DATA / "papers").glob("*.md")):
         shutil.copy(note, library / "papers" / note.name)
-    shutil.copy(REPO / "README.md", library / "README.md")
-    shutil.copy(REPO / "mkdocs.yml", library / "mkdocs.yml")
+    shutil.copy(LIBRARY_DATA / "README.md", library / "README.md")
+    shutil.copy(LIBRARY_DATA / "mkdocs.yml", library / "mkdocs.yml")
     return library
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, TOOLS, run_script, script_env
+from conftest import LIBRARY_DATA, REPO, TOOLS, run_script, script_env
 from fakearxiv import FakeArxiv
 from papernotes.library import Library, serialize
 from papernotes.paper import Paper
@@ -60,8 +60,8 @@ def test_golden_note_for_bert(library: Path, arxiv_server: FakeArxiv) -> None:
 
 def test_example_notes_have_the_shape_add_writes() -> None:
     """The example library is exactly what the writer produces: same field order, quoting and layout."""
-    library = Library(REPO)
-    for note in sorted((REPO / "papers").glob("*.md")):
+    library = Library(LIBRARY_DATA)
+    for note in sorted((LIBRARY_DATA / "papers").glob("*.md")):
         assert serialize(library.read_note(note)) == note.read_text(encoding="utf-8"), note.name
         assert note.read_text(encoding="utf-8").count("## Summary") == 1, note.name
 

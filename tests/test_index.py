@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_script
+from conftest import LIBRARY_DATA, REPO, run_script
 from papernotes.library import Library
 
 START = "<!-- papernotes:index:start -->"
@@ -46,8 +46,8 @@ def test_golden_readme_for_the_example_library(example_library: Path) -> None:
     assert region(readme) + "\n" == GOLDEN.read_text(encoding="utf-8")
 
 
-def test_the_repository_readme_is_up_to_date() -> None:
-    result = index(REPO, "--check", "--no-cache")
+def test_the_example_readme_is_up_to_date(example_library: Path) -> None:
+    result = index(example_library, "--check", "--no-cache")
     assert result.returncode == 0, result.stderr
 
 
@@ -63,8 +63,8 @@ def test_running_twice_changes_nothing(example_library: Path) -> None:
 
 
 def test_output_ignores_file_order_locale_time_zone(library: Path) -> None:
-    shutil.copy(REPO / "README.md", library / "README.md")
-    notes = sorted((REPO / "papers").glob("*.md"))
+    shutil.copy(LIBRARY_DATA / "README.md", library / "README.md")
+    notes = sorted((LIBRARY_DATA / "papers").glob("*.md"))
     outputs = []
     for seed, env in ((1, {"TZ": "UTC", "LC_ALL": "C"}), (2, {"TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8"})):
         for existing in (library / "papers").glob("*.md"):
@@ -114,7 +114,7 @@ def test_check_on_fresh_stale_and_broken_libraries(example_library: Path) -> Non
     ],
 )
 def test_each_kind_of_broken_note_is_reported_with_its_line(library: Path, text: str, message: str) -> None:
-    shutil.copy(REPO / "README.md", library / "README.md")
+    shutil.copy(LIBRARY_DATA / "README.md", library / "README.md")
     before = (library / "README.md").read_bytes()
     write_note(library, "bad", text)
     result = index(library)
@@ -126,7 +126,7 @@ def test_each_kind_of_broken_note_is_reported_with_its_line(library: Path, text:
 
 
 def test_non_utf8_and_every_problem_listed_at_once(library: Path) -> None:
-    shutil.copy(REPO / "README.md", library / "README.md")
+    shutil.copy(LIBRARY_DATA / "README.md", library / "README.md")
     (library / "papers" / "latin1.md").write_bytes("---\ntitle: Caf\xe9\n---\n".encode("latin-1"))
     write_note(library, "good", note("good", "Fine"))
     write_note(library, "worse", "---\ntitle: A\nyear: 1.5\n---\n")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_script
+from conftest import LIBRARY_DATA, REPO, run_script
 
 HOSTILE = """---
 key: evil2020script
@@ -36,10 +36,11 @@ Links to [[devlin2018bert]], [[1706.03762|the Transformer]], [[nobody2099nothing
 
 
 def copy_library(root: Path) -> Path:
-    """A buildable copy of the repository: settings, templates, tools and the example notes."""
+    """A buildable library: the tests' example notes and settings, with the repository's tools and templates."""
     for name in ("pyproject.toml", "mkdocs.yml", "README.md"):
-        shutil.copy(REPO / name, root / name)
-    for folder in ("templates", "papers", "tools"):
+        shutil.copy(LIBRARY_DATA / name, root / name)
+    shutil.copytree(LIBRARY_DATA / "papers", root / "papers")
+    for folder in ("templates", "tools"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     return root
 

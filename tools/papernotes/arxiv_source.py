@@ -24,6 +24,7 @@ from . import __version__
 from .errors import PapernotesError
 from .ids import InvalidArxivId, parse_arxiv_id
 from .paper import Paper
+from .web import Transient, env_seconds, fetch
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 USER_AGENT = f"papernotes/{__version__} (research paper notes kept in git) arxiv.py/{arxiv.__version__}"
@@ -41,13 +42,6 @@ class ArxivRejected(PapernotesError):
     """arXiv answered with an error entry (for example an ID format it does not accept)."""
 
 
-class _Transient(Exception):
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-
-
 @dataclass(frozen=True)
 class Settings:
     api_url: str = DEFAULT_API_URL
@@ -57,23 +51,10 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        def number(name: str, default: float) -> float:
-            raw = os.environ.get(name)
-            if raw is None or raw.strip() == "":
-                return default
-            try:
-                value = float(raw)
-            except ValueError:
-                raise PapernotesError(f"{name}={raw!r} is not a number of seconds") from None
-            if value < 0:
-                raise PapernotesError(f"{name}={raw!r} must not be negative")
-            return value
-
-        return cls(
-            api_url=os.environ.get("ARXIV_API_URL") or DEFAULT_API_URL,
-            delay=number("ARXIV_API_DELAY", 3.0),
-            timeout=number("ARXIV_API_TIMEOUT", 30.0),
-        )
+        url = os.environ.get("ARXIV_API_URL") or DEFAULT_API_URL
+        if not url.startswith(("http://", "https://")):
+            raise PapernotesError(f"ARXIV_API_URL={url!r} is not an http(s) URL")
+        return cls(api_url=url, delay=env_seconds("ARXIV_API_DELAY", 3.0), timeout=env_seconds("ARXIV_API_TIMEOUT", 30.0))
 
 
 class _CheckedSession(requests.Session):
@@ -84,39 +65,24 @@ class _CheckedSession(requests.Session):
         self.settings = settings
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        kwargs.setdefault("timeout", self.settings.timeout)
-        headers = {k: v for k, v in dict(kwargs.get("headers") or {}).items() if k.lower() != "user-agent"}
+        headers = {k: v for k, v in dict(kwargs.pop("headers", None) or {}).items() if k.lower() != "user-agent"}
         headers["User-Agent"] = USER_AGENT
-        kwargs["headers"] = headers
-        try:
-            response = super().request(method, url, *args, **kwargs)  # type: ignore[arg-type]
-        except requests.Timeout:
-            raise _Transient(f"no answer within {self.settings.timeout:g} s") from None
-        except requests.ConnectionError as exc:
-            raise _Transient(f"cannot connect ({_short(exc)})") from None
-        body = response.content
-        if response.status_code in (429, 500, 502, 503, 504):
-            raise _Transient(f"HTTP {response.status_code}", _retry_after(response))
+        kwargs.pop("timeout", None)
+        # Read through web.fetch: a total time limit and a size limit, whatever the server does.
+        answer = fetch(super().request, str(method), str(url), timeout=self.settings.timeout, headers=headers, **kwargs)
+        body = answer.body
         error_entry = _error_entry(body)
         if error_entry is not None:
             raise ArxivRejected(f"arXiv rejected the request: {error_entry}")
-        if response.status_code != 200:
-            raise ArxivRejected(f"arXiv answered HTTP {response.status_code}")
+        if answer.status != 200:
+            raise ArxivRejected(f"arXiv answered HTTP {answer.status}")
         if b"<feed" not in body[:2000]:
             snippet = body[:60].decode("utf-8", "replace").strip().splitlines()
-            raise _Transient(f"arXiv sent no Atom feed ({snippet[0] if snippet else 'empty body'!r})")
+            raise Transient(f"arXiv sent no Atom feed ({snippet[0] if snippet else 'empty body'!r})")
+        response = requests.Response()
+        response.status_code, response._content, response.url = answer.status, body, str(url)
+        response.headers.update(answer.headers)
         return response
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc)
-    match = re.search(r"\[Errno -?\d+\] [^')\]]+|Connection refused|Read timed out", text)
-    return match.group(0) if match else text[:80]
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    return min(float(value), 120.0) if value.strip().isdigit() else None
 
 
 def _error_entry(body: bytes) -> str | None:
@@ -194,12 +160,12 @@ class ArxivSource:
         for attempt in range(self.settings.retries + 1):
             try:
                 return list(self.client.results(search))
-            except (_Transient, arxiv.ArxivError) as exc:
+            except (Transient, arxiv.ArxivError) as exc:
                 # arxiv.ArxivError only for what the session lets through, e.g. an empty later page.
-                last = exc.reason if isinstance(exc, _Transient) else exc.message
+                last = exc.reason if isinstance(exc, Transient) else exc.message
                 if attempt == self.settings.retries:
                     break
-                retry_after = exc.retry_after if isinstance(exc, _Transient) else None
+                retry_after = exc.retry_after if isinstance(exc, Transient) else None
                 time.sleep(retry_after if retry_after is not None else self.settings.delay * 2**attempt)
         raise ArxivUnavailable(
             f"arXiv did not answer usefully after {self.settings.retries + 1} tries: {last} "

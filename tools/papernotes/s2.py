@@ -168,7 +168,7 @@ class SemanticScholar:
                 time.sleep(wait)
             try:
                 self.requests_made += 1
-                return fetch(self.session, method, url, timeout=self.settings.timeout, params=params,
+                return fetch(self.session.request, method, url, timeout=self.settings.timeout, params=params,
                              json=body)
             except Transient as exc:
                 last = exc.reason

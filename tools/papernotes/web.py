@@ -9,6 +9,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import requests
@@ -48,12 +49,13 @@ def env_seconds(name: str, default: float) -> float:
     return value
 
 
-def fetch(session: requests.Session, method: str, url: str, *, timeout: float, max_bytes: int = MAX_BODY,
-          **kwargs: object) -> Answer:
-    """One request, read within `timeout` seconds in all and `max_bytes` bytes (after decompression)."""
+def fetch(send: Callable[..., requests.Response], method: str, url: str, *, timeout: float,
+          max_bytes: int = MAX_BODY, **kwargs: object) -> Answer:
+    """One request through `send` (a session's `request`), read within `timeout` seconds in all and
+    `max_bytes` bytes (after decompression)."""
     deadline = time.monotonic() + timeout
     try:
-        response = session.request(method, url, timeout=(timeout, timeout), stream=True, **kwargs)  # type: ignore[arg-type]
+        response = send(method, url, timeout=(timeout, timeout), stream=True, **kwargs)
     except requests.Timeout:
         raise Transient(f"no answer within {timeout:g} s") from None
     except requests.ConnectionError as exc:
