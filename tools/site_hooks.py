@@ -13,10 +13,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 from papernotes.cli import today
 from papernotes.errors import PapernotesError
 from papernotes.paper import Paper
-from papernotes.site import SiteBuilder
+from papernotes.site import MATHJAX_URL, SiteBuilder
 
 _builder: SiteBuilder | None = None
 
@@ -24,7 +25,8 @@ _builder: SiteBuilder | None = None
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _builder
     try:
-        _builder = SiteBuilder.load(Path(config.config_file_path).parent, today=today(), site_url=config.site_url)
+        _builder = SiteBuilder.load(Path(config.config_file_path).parent, today=today(), site_url=config.site_url,
+                                    site_name=config.site_name, directory_urls=config.use_directory_urls)
     except PapernotesError as exc:
         raise PluginError(str(exc)) from None
     for path, content in _builder.pages().items():
@@ -44,12 +46,36 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if isinstance(page.meta.get("tags"), list):
         page.meta["tags"] = [html.escape(str(tag)) for tag in page.meta["tags"]]
     paper = _paper_of(page)
-    return markdown if paper is None else _builder.paper_markdown(paper, markdown)
+    if paper is None:
+        page.edit_url = None  # generated pages have no file to edit
+        return markdown
+    page.meta["description"] = _builder.description(paper)
+    return _builder.paper_markdown(paper, markdown)
 
 
 def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     paper = _paper_of(page)
     return html_content if paper is None else _builder.paper_header(paper) + html_content  # type: ignore[union-attr]
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Link previews for paper pages, the feed for every page, and MathJax only where there is math."""
+    def relative(path: str) -> str:
+        return html.escape(get_relative_url(path, page.url))
+
+    head = f'<link rel="alternate" type="application/atom+xml" title="{html.escape(config.site_name)}" href="{relative("feed.xml")}">'
+    paper = _paper_of(page)
+    if paper is not None:
+        assert _builder is not None
+        head += (f'<meta property="og:type" content="article"><meta property="og:title" content="{html.escape(paper.title)}">'
+                 f'<meta property="og:description" content="{html.escape(_builder.description(paper))}">')
+        if page.canonical_url:
+            head += f'<meta property="og:url" content="{html.escape(page.canonical_url)}">'
+    output = output.replace("</head>", head + "</head>", 1)
+    if 'class="arithmatex"' in output:
+        scripts = f'<script src="{relative("javascripts/mathjax.js")}"></script><script src="{MATHJAX_URL}"></script>'
+        output = output.replace("</body>", scripts + "</body>", 1)
+    return output
 
 
 def _paper_of(page: Page) -> Paper | None:

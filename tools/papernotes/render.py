@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import jinja2
 
@@ -54,8 +55,20 @@ def code(text: object) -> str:
     return " ".join(str(text).replace("`", "'").split())
 
 
+NOTES_MARK = "📝"
+
+
 def link_label(paper: Paper) -> str:
-    return "arXiv" if paper.arxiv else "DOI" if paper.doi else "link"
+    return "arXiv" if paper.arxiv else "DOI" if paper.doi else "link" if paper.link else "find it"
+
+
+def way_out(paper: Paper) -> str:
+    """Where to read the paper: its arXiv, DOI or web link, else a search for its title."""
+    return paper.link or "https://www.semanticscholar.org/search?q=" + quote_plus(" ".join(paper.title.split()))
+
+
+def status_word(status: str) -> str:
+    return status.replace("-", " ")
 
 
 def paper_line(paper: Paper, links: Links) -> str:
@@ -64,11 +77,16 @@ def paper_line(paper: Paper, links: Links) -> str:
     A Python function rather than a template macro: the README and every site page call it once
     per paper, and at 10,000 papers a macro call is most of the rendering time.
     """
-    line = f"- {STATUS_MARKS[paper.status]} {note_link(paper, links)} — {md(short_authors(paper))}, {paper.year or 'n.d.'}"
-    if paper.link:
-        line += f" · [{link_label(paper)}]({md_url(paper.link)})"
+    mark = STATUS_MARKS[paper.status]
+    if links.status_words:
+        mark += f" {status_word(paper.status)}"
+    line = f"- {mark} {note_link(paper, links)}"
+    if links.has_notes(paper):
+        line += f" {NOTES_MARK}"
+    line += f" — {md(short_authors(paper))}, {paper.year or 'n.d.'} · [{link_label(paper)}]({md_url(way_out(paper))})"
     for tag in paper.tags:
-        line += f" `#{code(tag)}`"
+        target = links.tag(tag)
+        line += f" [`#{code(tag)}`]({target})" if target else f" `#{code(tag)}`"
     return line
 
 
@@ -110,11 +128,20 @@ class Links:
     index repeats once per tag.
     """
 
+    status_words = False  # the status written beside its mark
+
     def __init__(self) -> None:
         self._title_links: dict[str, str] = {}
 
     def note(self, paper: Paper) -> str:
         raise NotImplementedError
+
+    def tag(self, tag: str) -> str | None:
+        """Where a tag links to, if anywhere."""
+        return None
+
+    def has_notes(self, paper: Paper) -> bool:
+        return False
 
     def title_link(self, paper: Paper) -> str:
         text = self._title_links.get(paper.key)

@@ -25,14 +25,21 @@ from .ids import InvalidArxivId, parse_arxiv_id
 from .library import Library, LibraryProblems
 from .paper import Paper, web_url
 from .reading import ReadingLog, planned_for, planning_week, queue, reading_log, recently_read
-from .render import STATUS_MARKS, Links, environment, md, note_link
+from .render import NOTES_MARK, STATUS_MARKS, Links, environment, md, note_link, status_word, way_out
 from .views import chronological, short_authors, status_counts, topic_tree
 
-RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets", "reading-log", "plan", "trails"}
+RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets", "reading-log", "plan", "trails",
+            "all", "feed", "search", "assets", "404"}
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _MATH = re.compile(r"\$([^$]+)\$")
 AUTHORS_SHOWN = 12
 HOME_LIST = 10
+FEED_ENTRIES = 50
+STATUS_ORDER = {"reading": 0, "to-read": 1, "read": 2, "skipped": 3}
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 STYLESHEET = """\
 .paper-header .paper-authors { margin-bottom: .2em; }
@@ -44,8 +51,15 @@ STYLESHEET = """\
 .reading-chart .bar { fill: var(--md-primary-fg-color); }
 .reading-chart .bar.empty { fill: var(--md-default-fg-color--lightest); }
 .reading-chart text { fill: var(--md-default-fg-color--light); font-size: 10px; }
+.papers-table table { font-size: .75rem; }
+.papers-table th button { font: inherit; font-weight: 700; color: inherit; cursor: pointer; background: none; border: 0; padding: 0; }
+.papers-table th[aria-sort="ascending"] button::after { content: " ▲"; }
+.papers-table th[aria-sort="descending"] button::after { content: " ▼"; }
+.papers-controls input, .papers-controls select { font: inherit; padding: .2em .4em; border: 1px solid var(--md-default-fg-color--lighter); border-radius: .2em; background: var(--md-default-bg-color); color: var(--md-default-fg-color); }
 .unresolved-link { border-bottom: 1px dashed var(--md-typeset-a-color); cursor: help; opacity: .75; }
 """
+# Loaded only on pages with math (see site_hooks.on_post_page); offline, math shows as TeX source.
+MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
 MATHJAX_CONFIG = """\
 window.MathJax = {
   tex: { inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: true, processEnvironments: true },
@@ -68,15 +82,65 @@ def topic_page(path: str) -> str:
 class SiteLinks(Links):
     """Links between Markdown files, relative to the page they appear on (MkDocs resolves them)."""
 
-    def __init__(self, page: str) -> None:
+    status_words = True
+
+    def __init__(self, page: str, noted: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.directory = posixpath.dirname(page)
+        self.noted = noted
 
     def to(self, target: str) -> str:
         return posixpath.relpath(target, self.directory or ".")
 
     def note(self, paper: Paper) -> str:
         return self.to(f"{paper.key}.md")
+
+    def tag(self, tag: str) -> str:
+        return f"{self.to('tags.md')}#tag:{tag_slug(tag)}"
+
+    def has_notes(self, paper: Paper) -> bool:
+        return paper.key in self.noted
+
+
+def tag_slug(tag: str) -> str:
+    """The anchor Material's tags plugin gives a tag on the tags page."""
+    return re.sub(r"[\s]+", "-", re.sub(r"[^\w\s-]", "", tag.strip().lower()))
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+\S|^(#{1,6})[ \t]*$")
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+
+
+def strip_empty_sections(markdown: str) -> str:
+    """The notes without headings that head nothing (the scaffold's "## Summary" left unfilled),
+    so a page shows what the user wrote and its table of contents points only at that."""
+    lines = markdown.split("\n")
+    fenced = [False] * len(lines)
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * 3
+            fenced[i] = True
+        elif fence is not None:
+            fenced[i] = True
+            if line.strip().startswith(fence):
+                fence = None
+    levels = [len(m.group(1) or m.group(2)) if not fenced[i] and (m := _HEADING.match(line)) else 0
+              for i, line in enumerate(lines)]
+    keep = [True] * len(lines)
+    # From the end: a heading is empty when, before the next heading of its level or higher, there
+    # is nothing but blank lines and headings already found empty.
+    for i in range(len(lines) - 1, -1, -1):
+        if not levels[i]:
+            continue
+        j = i + 1
+        while j < len(lines) and (not lines[j].strip() or (levels[j] and not keep[j])):
+            j += 1
+        if j == len(lines) or (levels[j] and levels[j] <= levels[i]):
+            keep[i] = False
+    kept = "\n".join(line for line, wanted in zip(lines, keep, strict=True) if wanted)
+    return re.sub(r"\n{3,}", "\n\n", kept).strip("\n")
 
 
 def math_html(text: str) -> str:
@@ -106,29 +170,30 @@ class Trail:
         return [line] + [text for child in self.children for text in child.lines(links, depth + 1)]
 
 
-def status_word(status: str) -> str:
-    return status.replace("-", " ")
-
-
 @dataclass
 class SiteBuilder:
     library: Library
     papers: list[Paper] = field(default_factory=list)
     today: dt.date = dt.date.min
     site_url: str | None = None
+    site_name: str = "Paper notes"
+    directory_urls: bool = True
     by_key: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
     backlinks: dict[str, list[Paper]] = field(default_factory=dict)
     led_to: dict[str, list[Paper]] = field(default_factory=dict)  # the reading trail: found_via, reversed
+    noted: frozenset[str] = frozenset()  # papers whose notes say something
     _bibtex: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, root: Path, today: dt.date, site_url: str | None = None) -> SiteBuilder:
+    def load(cls, root: Path, today: dt.date, site_url: str | None = None, site_name: str = "Paper notes",
+             directory_urls: bool = True) -> SiteBuilder:
         library = Library(root)
         papers, problems = library.load(bodies=True)
         if problems:
             raise LibraryProblems(problems)
-        builder = cls(library, papers, today, site_url)
+        builder = cls(library, papers, today, site_url or None, site_name, directory_urls)
+        builder.noted = frozenset(p.key for p in papers if strip_empty_sections(p.body))
         for paper in papers:
             if paper.key.lower() in RESERVED:
                 raise PapernotesError(
@@ -190,7 +255,8 @@ class SiteBuilder:
         for paper in chronological(self.papers):
             by_year.setdefault(paper.year, []).append(paper)
         reading = chronological(p for p in self.papers if p.status == "reading")
-        recent = sorted(self.papers, key=lambda p: (p.added or dt.date.min, p.key), reverse=True)
+        # Papers with notes first: they are what the library is for.
+        recent = sorted(self.papers, key=lambda p: (p.key in self.noted, p.added or dt.date.min, p.key), reverse=True)
         week = planning_week(self.today)
         waiting = queue(self.papers, week)
         shared = {
@@ -208,6 +274,9 @@ class SiteBuilder:
             "recently_read": recently_read(self.papers)[:HOME_LIST],
             "years": sorted(by_year.items(), key=lambda item: -(item[0] or 0)),
             "topic_page": topic_page,
+            "site_name": self.site_name,
+            "legend": " · ".join(f"{mark} {status_word(status)}" for status, mark in STATUS_MARKS.items())
+                      + f" · {NOTES_MARK} has notes",
         }
         pages = {
             "index.md": self._render("site_home.md.j2", "index.md", shared),
@@ -218,6 +287,8 @@ class SiteBuilder:
             "reading-log.md": self._render("site_reading_log.md.j2", "reading-log.md", shared,
                                            log=reading_log(self.papers, self.today), chart=self._chart),
             "plan.ics": plan_calendar(self.papers, self.config.reading_days, self.site_url).decode("utf-8"),
+            "all.md": self._render("site_all.md.j2", "all.md", shared, table=self.papers_table()),
+            "feed.xml": self.feed(),
             "library.bib": export(self.papers, entry=self.bibtex),
             "stylesheets/papernotes.css": STYLESHEET,
             "javascripts/mathjax.js": MATHJAX_CONFIG,
@@ -251,28 +322,108 @@ class SiteBuilder:
         return "".join(parts)
 
     def _render(self, template: str, page: str, shared: dict[str, object], **context: object) -> str:
-        return environment(self.library.root).get_template(template).render(**shared, links=SiteLinks(page), **context)
+        links = SiteLinks(page, self.noted)
+        return environment(self.library.root).get_template(template).render(**shared, links=links, **context)
+
+    def url(self, source: str, from_source: str) -> str:
+        """The built URL of the page made from `source`, relative to the page made from `from_source`
+        (for links in HTML, which MkDocs does not rewrite)."""
+        def built(path: str) -> str:
+            stem = path.removesuffix(".md")
+            if not self.directory_urls:
+                return stem + ".html"
+            return stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/"
+
+        target, base = built(source), built(from_source)
+        if not self.directory_urls:
+            return posixpath.relpath(target, posixpath.dirname(base) or ".")
+        relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+        return "./" if relative == "." else relative + "/"
+
+    def papers_table(self) -> str:
+        """Every paper as one HTML table, sortable and filterable by a few lines of script (no network)."""
+        rows = []
+        for paper in chronological(self.papers):
+            topic = (f'<a href="{html.escape(self.url(topic_page(paper.topic), "all.md"))}">{html.escape(paper.topic)}</a>'
+                     if paper.topic else "")
+            tags = " ".join(f'<a href="{html.escape(self.url("tags.md", "all.md"))}#tag:{html.escape(tag_slug(t))}">'
+                            f"{html.escape(t)}</a>" for t in paper.tags)
+            words = " ".join([paper.title, *paper.authors, paper.topic or "", *paper.tags, str(paper.year or "")])
+            notes = f" {NOTES_MARK}" if paper.key in self.noted else ""
+            rows.append(
+                f'<tr data-status="{paper.status}" data-text="{html.escape(words.casefold())}">'
+                f'<td data-sort="{STATUS_ORDER[paper.status]}">{STATUS_MARKS[paper.status]} {status_word(paper.status)}</td>'
+                f'<td data-sort="{paper.year or 0}">{paper.year or "n.d."}</td>'
+                f'<td data-sort="{html.escape(paper.title.casefold())}"><a href="{html.escape(self.url(paper.key + ".md", "all.md"))}">'
+                f"{html.escape(paper.title)}</a>{notes}</td>"
+                f'<td data-sort="{html.escape(short_authors(paper).casefold())}">{html.escape(short_authors(paper))}</td>'
+                f'<td data-sort="{html.escape(paper.topic or "~")}">{topic}</td><td>{tags}</td></tr>')
+        return "".join(rows)
+
+    def feed(self) -> str:
+        """An Atom feed of papers recently added and recently read, newest first."""
+        from feedgen.feed import FeedGenerator  # only the site build pays for it
+
+        events: list[tuple[dt.date, str, Paper]] = []
+        for paper in self.papers:
+            if paper.added:
+                events.append((paper.added, "added", paper))
+            if paper.status == "read" and paper.finished:
+                events.append((paper.finished, "read", paper))
+        events.sort(key=lambda e: (e[0], e[1], e[2].key), reverse=True)
+        events = events[:FEED_ENTRIES]
+        base = (self.site_url or "").rstrip("/") + "/"
+        feed = FeedGenerator()
+        feed.id(base + "feed.xml" if self.site_url else "urn:papernotes:" + self.site_name)
+        feed.title(self.site_name)
+        feed.subtitle("Papers added to and read in this library")
+        feed.link(href=base, rel="alternate")
+        feed.link(href=base + "feed.xml", rel="self")
+        feed.generator("papernotes")
+        feed.updated(_midnight(events[0][0] if events else dt.date(1970, 1, 1)))
+        for day, what, paper in reversed(events):  # feedgen puts the last added entry first
+            page = f"{base}{paper.key}/" if self.directory_urls else f"{base}{paper.key}.html"
+            entry = feed.add_entry()
+            # Entry IDs must never change; without the site's address only a URN is stable.
+            entry.id(f"{page}#{what}-{day.isoformat()}" if self.site_url else f"urn:papernotes:{paper.key}:{what}:{day.isoformat()}")
+            entry.title(f"{'Read' if what == 'read' else 'Added'}: {paper.title}")
+            entry.link(href=page)
+            entry.updated(_midnight(day))
+            entry.author({"name": short_authors(paper)})
+            entry.summary(f"{', '.join(paper.authors[:5])}{' et al.' if len(paper.authors) > 5 else ''} "
+                          f"({paper.year or 'n.d.'}). {paper.abstract or ''}".strip())
+        return feed.atom_str(pretty=True).decode("utf-8")
 
     # -- paper pages -----------------------------------------------------------------------------------
 
     def paper_markdown(self, paper: Paper, markdown: str) -> str:
-        """The user's notes with [[links]] resolved, then the "Linked from" backlinks."""
-        links = SiteLinks(f"{paper.key}.md")
-        body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), markdown)
-        backlinks = self.backlinks.get(paper.key, [])
+        """The user's notes with [[links]] resolved and empty sections left out, then the reading trail
+        ("Found via", "Led to") and the backlinks ("Linked from"), kept out of search."""
+        links = SiteLinks(f"{paper.key}.md", self.noted)
+        body = strip_empty_sections(WIKI_LINK.sub(lambda m: self._wiki_link(m, links), markdown))
+        related = [
+            ("found-via", "Found via", [self.by_key[k] for k in dict.fromkeys(paper.found_via) if k in self.by_key and k != paper.key]),
+            ("led-to", "Led to", self.led_to.get(paper.key, [])),
+            ("linked-from", "Linked from", self.backlinks.get(paper.key, [])),
+        ]
         tail = ""
-        trail = [("Found via", [self.by_key[k] for k in dict.fromkeys(paper.found_via) if k in self.by_key and k != paper.key]),
-                 ("Led to", self.led_to.get(paper.key, []))]
-        for heading, related in trail:
-            if related:
-                tail += f"\n\n## {heading}\n\n" + "\n".join(
-                    f"- {STATUS_MARKS[p.status]} {note_link(p, links)} — {md(short_authors(p))}, {p.year or 'n.d.'} · *{status_word(p.status)}*"
-                    for p in related) + "\n"
-        if backlinks:
-            tail += "\n\n## Linked from\n\n" + "\n".join(
-                f"- {note_link(p, links)} — {md(short_authors(p))}, {p.year or 'n.d.'}" for p in backlinks
-            ) + "\n"
-        return body.strip("\n") + tail + "\n"
+        for anchor, heading, papers in related:
+            if not papers:
+                continue
+            items = "".join(
+                f'<li>{STATUS_MARKS[p.status]} <a href="{html.escape(self.url(p.key + ".md", paper.key + ".md"))}">'
+                f"{html.escape(p.title)}</a> — {html.escape(short_authors(p))}, {p.year or 'n.d.'} · "
+                f"<em>{status_word(p.status)}</em></li>" for p in papers)
+            tail += f'\n\n<h2 id="{anchor}" data-search-exclude>{heading}</h2>\n<ul data-search-exclude>{items}</ul>\n'
+        return body + tail + "\n"
+
+    def description(self, paper: Paper) -> str:
+        """A line for search engines and link previews: authors, year, venue, the abstract's start."""
+        who = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")
+        text = f"{who} ({paper.year or 'n.d.'}{', ' + paper.venue if paper.venue else ''})."
+        if paper.abstract:
+            text += " " + paper.abstract
+        return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
 
     def paper_header(self, paper: Paper) -> str:
         """The HTML put above the notes, built from the frontmatter (after Markdown: no need to parse it)."""
@@ -290,6 +441,8 @@ class SiteBuilder:
             code=web_url(paper.code),
             abstract=math_html(paper.abstract) if paper.abstract else None,
             topic=paper.topic,
+            topic_url=self.url(topic_page(paper.topic), paper.key + ".md") if paper.topic else None,
+            find=None if paper.link else way_out(paper),
             planned=paper.planned,
             started=paper.started,
             finished=paper.finished,
@@ -314,16 +467,17 @@ _HEADER_ENV = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_block
 # An HTML block: Markdown leaves it alone, and autoescaping covers every value put into it.
 _HEADER = """\
 <div class="paper-header">
-<h1>{{ title|safe }}</h1>
+<h1 data-search-exclude>{{ title|safe }}</h1>
 <p class="paper-authors">{{ authors|join(", ") }}
 {%- if more_authors %}<details><summary>and {{ more_authors|length }} more</summary>{{ more_authors|join(", ") }}</details>{% endif %}</p>
-<p class="paper-meta">{% if venue %}{{ venue }} · {% endif %}{{ paper.year or "n.d." }} · <span class="paper-status">{{ mark }} {{ status }}</span>{% if topic %} · {{ topic }}{% endif %}</p>
-<p class="paper-links">
+<p class="paper-meta">{% if venue %}{{ venue }} · {% endif %}{{ paper.year or "n.d." }} · <span class="paper-status">{{ mark }} {{ status }}</span>{% if topic %} · <a href="{{ topic_url }}">{{ topic }}</a>{% endif %}</p>
+<p class="paper-links" data-search-exclude>
 {%- set sep = joiner(" · ") %}
 {%- if arxiv %}{{ sep() }}<a href="https://arxiv.org/abs/{{ arxiv }}">arXiv</a>{{ sep() }}<a href="https://arxiv.org/pdf/{{ arxiv }}">PDF</a>{% endif %}
 {%- if doi %}{{ sep() }}<a href="https://doi.org/{{ doi }}">DOI</a>{% endif %}
 {%- if url %}{{ sep() }}<a href="{{ url }}">Link</a>{% endif %}
 {%- if code %}{{ sep() }}<a href="{{ code }}">Code</a>{% endif %}
+{%- if find %}{{ sep() }}<a href="{{ find }}" title="No arXiv ID, DOI or link in the note: search for the title">Find it</a>{% endif %}
 </p>
 {% if planned or started or finished %}
 <p class="paper-dates">
@@ -334,7 +488,7 @@ _HEADER = """\
 </p>
 {% endif %}
 {% if abstract %}
-<details class="paper-abstract" data-search-exclude><summary>Abstract</summary><p>{{ abstract|safe }}</p></details>
+<details class="paper-abstract"><summary>Abstract</summary><p>{{ abstract|safe }}</p></details>
 {% endif %}
 </div>"""
 _HEADER_TEMPLATE = _HEADER_ENV.from_string(_HEADER)
