@@ -35,19 +35,45 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                  started="2026-11-30", found_via="[devlin2018bert]")
     reading_note(root, "finished2026week", "A paper read last week", status="read", finished="2026-11-24",
                  found_via="[planned2026week]")
-    result = build(root, PAPERNOTES_TODAY="2026-12-01")
-    assert result.returncode == 0, result.stderr
+    scaffold = (REPO / "templates" / "paper.md.j2").read_text(encoding="utf-8")
+    (root / "papers" / "stub2001report.md").write_text(
+        "---\ntitle: A Report Without Links\nauthors: [Ada Lovelace]\nyear: 2001\n---\n" + scaffold, encoding="utf-8")
+    # Served under a sub-path, as GitHub Pages serves a project site, with its 404 page for what is missing.
     handler = functools.partial(QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    result = build(root, PAPERNOTES_TODAY="2026-12-01", SITE_URL=base + "/")
+    assert result.returncode == 0, result.stderr
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield base
     finally:
         server.shutdown()
         server.server_close()
 
 
+PREFIX = "/notes"
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(PREFIX + "/"):
+            return "/nonexistent"
+        return super().translate_path(path[len(PREFIX):])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = os.path.join(self.directory, "404.html")
+        if code != 404 or not os.path.isfile(page):
+            super().send_error(code, message, explain)
+            return
+        with open(page, "rb") as handle:
+            body = handle.read()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -193,3 +219,60 @@ def test_trails(open_page) -> None:  # type: ignore[no-untyped-def]
     assert page.locator("#found-via + ul a").all_inner_texts() == ["A paper planned for the week"]
     ARTIFACTS.mkdir(exist_ok=True)
     open_page("/trails/").screenshot(path=str(ARTIFACTS / "trails.png"), full_page=True)
+
+
+def test_a_parent_topic_page(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/topics/nlp/")
+    assert page.locator("article li a", has_text="Attention Is All You Need").count() == 1
+    assert page.locator("article a", has_text="Embeddings and pre-training").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "topic-nlp.png"), full_page=True)
+
+
+def test_the_404_page_under_a_sub_path(open_page, site_url) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/no/such/paper/")
+    assert "404" in page.locator("article").inner_text()
+    assert page.evaluate("document.styleSheets.length") >= 3, "the theme's stylesheets load under /notes/"
+    header = page.eval_on_selector(".md-header", "e => getComputedStyle(e).backgroundColor")
+    assert header not in ("rgba(0, 0, 0, 0)", "transparent"), header
+    page.click("a.md-header__button.md-logo")
+    page.wait_for_load_state("networkidle")
+    assert page.url == site_url + "/"
+    ARTIFACTS.mkdir(exist_ok=True)
+    open_page("/no/such/paper/").screenshot(path=str(ARTIFACTS / "not-found.png"), full_page=True)
+
+
+def test_the_all_papers_table_sorts_and_filters(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/all/")
+    rows = page.locator("#papers-table tbody tr")
+    total = rows.count()
+    assert total == 11  # the eight examples and three of this test's own
+
+    def titles() -> list[str]:
+        return [t for t in page.locator("#papers-table tbody tr:not([hidden]) td:nth-child(3) a").all_inner_texts()]
+
+    page.click("button[data-column='2']")
+    assert titles() == sorted(titles(), key=str.casefold)
+    assert page.get_attribute("#papers-table th:nth-child(3)", "aria-sort") == "ascending"
+    page.focus("button[data-column='1']")
+    page.keyboard.press("Enter")  # by keyboard: years, oldest first
+    years = page.locator("#papers-table tbody tr td:nth-child(2)").all_inner_texts()
+    assert years == sorted(years)
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#papers-table th:nth-child(2)", "aria-sort") == "descending"
+    page.fill("#papers-filter", "attention vaswani")
+    assert titles() == ["Attention Is All You Need"] and page.inner_text("#papers-count") == "1 paper"
+    page.fill("#papers-filter", "")
+    page.select_option("#papers-status", "reading")
+    assert len(titles()) == 2  # BERT and the paper planned for the week
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "all-papers.png"), full_page=True)
+
+
+def test_a_stub_paper_page(open_page) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("/stub2001report/")
+    assert page.locator("article h2").count() == 0, "no empty Summary / Key ideas / Notes headings"
+    find = page.locator(".paper-links a", has_text="Find it")
+    assert find.get_attribute("href") == "https://www.semanticscholar.org/search?q=A+Report+Without+Links"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "stub-paper.png"), full_page=True)

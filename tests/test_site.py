@@ -323,3 +323,98 @@ def test_reading_trails(tmp_path: Path) -> None:
     assert 'href="../seq2seq/"' in led and "<em>to read</em>" in led
     bert = page(root / "site", "bert/index.html")
     assert 'id="found-via"' not in bert and bert.count('href="../') >= 3
+
+
+def test_a_parent_topic_page_lists_its_papers(built: Path) -> None:
+    nlp = page(built, "topics/nlp/index.html")
+    assert re.search(r"<ul>\s*<li>✅ read <a href=\"../../vaswani2017attention/\">Attention Is All You Need</a>", nlp)
+    assert "Subtopics:" in nlp.split("<ul>")[0]
+
+
+def test_lists_show_status_words_notes_and_tag_links(built: Path) -> None:
+    home = page(built, "index.html")
+    assert "Status: ✅ read · 📖 reading · ⏳ to read · ⏭️ skipped · 📝 has notes" in home
+    assert '📖 reading <a href="devlin2018bert/">BERT: Pre-training' in home
+    assert '</a> 📝 — Devlin et al., 2018' in home, "BERT has notes"
+    assert 'href="tags/#tag:transformers"><code>#transformers</code></a>' in home
+
+
+def test_stub_pages_hide_the_empty_scaffold_and_still_have_a_way_out(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    scaffold = (REPO / "templates" / "paper.md.j2").read_text(encoding="utf-8")
+    (root / "papers" / "stub2001report.md").write_text(
+        "---\ntitle: A Report Without Links\nauthors: [Ada Lovelace]\nyear: 2001\ntopic: nlp\n---\n" + scaffold,
+        encoding="utf-8")
+    (root / "papers" / "half2002written.md").write_text(
+        "---\ntitle: Half written\nyear: 2002\n---\n\n## Summary\n\nOne line.\n\n## Key ideas\n\n## Notes\n\n```\n## not a heading\n```\n",
+        encoding="utf-8")
+    assert build(root).returncode == 0
+    stub = page(root / "site", "stub2001report/index.html")
+    article = stub[stub.index("<article"):stub.index("</article>")]
+    assert "Summary" not in article and "Key ideas" not in article and 'id="notes"' not in article
+    assert 'href="https://www.semanticscholar.org/search?q=A+Report+Without+Links"' in article and ">Find it<" in article
+    assert 'href="../topics/nlp/">nlp</a>' in article, "the topic links to its page"
+    assert not re.search(r'href="#(summary|key-ideas|notes)"', stub), "no table of contents entries for empty headings"
+    half = page(root / "site", "half2002written/index.html")
+    assert 'id="summary"' in half and 'id="key-ideas"' not in half and 'id="notes"' in half
+    home = page(root / "site", "index.html")
+    assert home.index("Half written") < home.index("A Report Without Links"), "papers with notes come first"
+    assert "A Report Without Links</a> — Lovelace, 2001 · [find it]" not in home
+    assert re.search(r'A Report Without Links</a> — Lovelace, 2001 · <a href="https://www.semanticscholar.org/search', home)
+
+
+def test_search_indexes_abstract_and_notes_not_links_or_related_lists(built: Path) -> None:
+    docs = json.loads(page(built, "search/search_index.json"))["docs"]
+    evil = [d for d in docs if d["location"].startswith("evil2020script/")]
+    assert evil[0]["text"].startswith("<p>") and "Normal Author</p>" in evil[0]["text"][:120], evil[0]["text"][:200]
+    assert "An abstract with" in evil[0]["text"], "the abstract is searchable"
+    bert = [d for d in docs if d["location"].startswith("devlin2018bert/")]
+    assert bert[0]["text"].startswith("<p>Jacob Devlin, Ming-Wei Chang"), "the excerpt starts with the authors"
+    everything = " ".join(d["title"] + d["text"] for d in bert)
+    assert "arXiv · PDF" not in everything and "Linked from" not in everything and "Led to" not in everything
+    sizes = [len(json.dumps(d)) for d in docs]
+    papers = len(list((built.parent / "papers").glob("*.md")))
+    assert sum(sizes) / papers < 4096, "under 4 KB of search index per paper"
+
+
+def test_descriptions_open_graph_mathjax_and_feed_link(built: Path) -> None:
+    bert = page(built, "devlin2018bert/index.html")
+    assert '<meta name="description" content="Jacob Devlin, Ming-Wei Chang, Kenton Lee et al. (2018, NAACL 2019)."' in bert
+    assert '<meta property="og:title" content="BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding">' in bert
+    assert 'type="application/atom+xml"' in bert and 'href="../feed.xml"' in bert
+    assert "mathjax" not in bert.lower(), "no math, no MathJax"
+    evil = page(built, "evil2020script/index.html")
+    assert 'src="../javascripts/mathjax.js"' in evil and "tex-mml-chtml.js" in evil
+    assert '<meta property="og:title" content="&lt;script&gt;' in evil
+
+
+def test_the_feed_parses_and_is_stable(built: Path) -> None:
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.fromstring((built / "feed.xml").read_bytes())
+    entries = feed.findall(f"{atom}entry")
+    titles = [e.findtext(f"{atom}title") or "" for e in entries]
+    assert "Added: BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding" in titles
+    assert all(t.startswith(("Added: ", "Read: ")) for t in titles)
+    dates = [e.findtext(f"{atom}updated") for e in entries]
+    assert dates == sorted(dates, reverse=True) and feed.findtext(f"{atom}updated") == dates[0]
+    assert all((e.findtext(f"{atom}id") or "").startswith("urn:papernotes:") for e in entries), "no site_url: stable URNs"
+
+
+def test_all_papers_table(built: Path) -> None:
+    table = page(built, "all/index.html")
+    rows = re.findall(r'<tr data-status="([a-z-]+)"', table)
+    assert len(rows) == len(list((built.parent / "papers").glob("*.md")))
+    assert '<a href="../devlin2018bert/">BERT: Pre-training' in table
+    assert '<button type="button" data-column="1">Year</button>' in table and 'id="papers-filter"' in table
+    assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in table, "titles are escaped"
+    assert re.search(r'<td data-sort="[^"]*"><a href="../topics/vision/">vision</a>', table)
+
+
+def test_404_page_works_under_a_project_path(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    assert build(root, SITE_URL="https://ada.github.io/notes/").returncode == 0
+    missing = page(root / "site", "404.html")
+    assert 'href="/notes/assets/stylesheets/main.' in missing and 'href="/notes/stylesheets/papernotes.css"' in missing
+    assert "https://ada.github.io/notes/devlin2018bert/" in page(root / "site", "sitemap.xml")

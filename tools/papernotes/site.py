@@ -433,7 +433,7 @@ class SiteBuilder:
             authors=paper.authors[:AUTHORS_SHOWN],
             more_authors=paper.authors[AUTHORS_SHOWN:],
             venue=paper.venue,
-            status=paper.status,
+            status=status_word(paper.status),
             mark=STATUS_MARKS[paper.status],
             arxiv=paper.arxiv,
             doi=paper.doi,
