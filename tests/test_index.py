@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import hashlib
 import pickle
 import random
 import shutil
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LIBRARY_DATA, REPO, run_script
-from papernotes.library import Library
+from papernotes.library import CHECKSUM_BYTES, Library
 
 START = "<!-- papernotes:index:start -->"
 END = "<!-- papernotes:index:end -->"
@@ -191,12 +192,24 @@ def test_hostile_titles_cannot_break_the_readme(library: Path) -> None:
 # -- the cache --------------------------------------------------------------------------------------------
 
 
+def read_cache(cache: Path) -> dict:
+    """The cache's contents, after checking the checksum it starts with."""
+    raw = cache.read_bytes()
+    assert hashlib.blake2b(raw[CHECKSUM_BYTES:], digest_size=CHECKSUM_BYTES).digest() == raw[:CHECKSUM_BYTES]
+    return pickle.loads(raw[CHECKSUM_BYTES:])
+
+
+def write_cache(cache: Path, data: dict) -> None:
+    payload = pickle.dumps(data)
+    cache.write_bytes(hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest() + payload)
+
+
 def age_cache(root: Path, seconds: float = 10) -> None:
     """Pretend the cache was written `seconds` after the notes last changed (tests run faster than that)."""
     cache = root / ".cache" / "papernotes" / "notes.pickle"
-    data = pickle.loads(cache.read_bytes())
+    data = read_cache(cache)
     data["written_ns"] += int(seconds * 1e9)
-    cache.write_bytes(pickle.dumps(data))
+    write_cache(cache, data)
 
 
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -266,6 +279,6 @@ def test_a_damaged_cache_is_rebuilt(example_library: Path) -> None:
     cache.write_bytes(b"not a pickle")
     papers, problems = Library(example_library).load()
     assert len(papers) == 8 and problems == []
-    assert pickle.loads(cache.read_bytes())["entries"]
+    assert read_cache(cache)["entries"]
     shutil.rmtree(example_library / ".cache")
     assert index(example_library).returncode == 0

@@ -202,7 +202,7 @@ def test_ids_are_written_quoted() -> None:
 
 def test_a_change_that_would_touch_other_lines_is_refused() -> None:
     aliased = "---\ntitle: x\nmine: &shared [a, b]\ntheirs: *shared\n---\n"
-    with pytest.raises(PatchError, match="edit it by hand"):
+    with pytest.raises(NoteError, match="anchors and aliases are not supported"):
         patch_text(aliased, {"mine": ["c"]}, "papers/x.md")
     flow = "---\n{title: x}\n---\n"
     with pytest.raises(PatchError):

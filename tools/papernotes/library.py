@@ -9,23 +9,33 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
 import os
 import pickle
+import re
 import secrets
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any
 
 from .config import Config, load_config
 from .errors import PapernotesError
 from .ids import InvalidArxivId, parse_arxiv_id
-from .notefile import NoteError, NoteProblem, _read_body, parse_note, patch_text, serialize
+from .notefile import (
+    NoteError,
+    NoteProblem,
+    _read_body,
+    decode_note,
+    parse_note,
+    patch_text,
+    read_regular,
+    serialize,
+)
 from .paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
-from .paper import VALID_KEY, Paper, base_key, key_candidates, normalized_title
+from .paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, Paper, base_key, key_candidates, normalized_title
 
 __all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize"]
 
@@ -132,10 +142,9 @@ class Library:
         papers: list[Paper] = []
         problems: list[NoteProblem] = []
         try:
-            entries = sorted(
-                (e for e in os.scandir(self.papers_dir) if e.name.endswith(".md") and not e.name.startswith(".")),
-                key=lambda e: e.name,
-            )
+            listing = list(os.scandir(self.papers_dir))
+            remove_stale_temporaries(listing)
+            entries = sorted((e for e in listing if e.name.endswith(".md") and not e.name.startswith(".")), key=lambda e: e.name)
         except FileNotFoundError:
             entries = []
         except OSError as exc:
@@ -165,7 +174,7 @@ class Library:
             papers.append(paper)
         if cache:
             cache.save(keep={e.name for e in entries})
-        return papers, problems
+        return _unique_ignoring_case(papers, problems, prefix)
 
     def fingerprint(self, extra: Iterable[Path] = ()) -> tuple[str, bool]:
         """A digest of every note's file signature and of `extra` files (settings, templates, code).
@@ -199,16 +208,7 @@ class Library:
 
     def read_note(self, path: Path | str, rel: str | None = None, with_body: bool = True) -> Paper:
         rel = rel or self.rel(Path(path))
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise NoteError(NoteProblem(rel, line, "not valid UTF-8; save the file as UTF-8")) from None
-        except OSError as exc:
-            raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
-        return parse_note(text, rel, with_body)
+        return parse_note(decode_note(read_regular(path, rel)[0], rel), rel, with_body)
 
     def find(self, ref: str) -> Path:
         """The note a user means by `ref`: its key, an arXiv ID in any form, or a unique prefix of a key."""
@@ -255,12 +255,8 @@ class Library:
         rel = self.rel(path)
         target = Path(os.path.realpath(path))
         for _ in range(UPDATE_ATTEMPTS):
-            data, signature = _read_regular(target, rel)
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                line = data[: exc.start].count(b"\n") + 1
-                raise NoteError(NoteProblem(rel, line, "not valid UTF-8; save the file as UTF-8")) from None
+            data, signature = read_regular(target, rel)
+            text = decode_note(data, rel)
             before = parse_note(text, rel)
             new_text = patch_text(text, changes(before) if callable(changes) else changes, rel)
             if new_text == text:
@@ -273,7 +269,7 @@ class Library:
                     handle.flush()
                     os.fsync(handle.fileno())
                 os.chmod(tmp, signature[2] & 0o7777)
-                if _read_regular(target, rel) != (data, signature):
+                if read_regular(target, rel) != (data, signature):
                     continue  # saved by someone else since we read it: patch what they saved
                 os.replace(tmp, target)
             except OSError as exc:
@@ -307,7 +303,8 @@ class Library:
             except OSError as exc:
                 raise WriteError(f"cannot create {self.rel(self.papers_dir)}/: {exc.strerror}") from None
         candidates = key_candidates(base_key(paper.authors, paper.year, paper.title))
-        if preferred_key and VALID_KEY.fullmatch(preferred_key):
+        if preferred_key and VALID_KEY.fullmatch(preferred_key) and len(preferred_key) <= MAX_KEY_LENGTH \
+                and preferred_key.lower() not in RESERVED_KEYS:
             candidates.insert(0, preferred_key)
         taken = {k.lower() for k in catalog.keys}
         for key in candidates:
@@ -364,22 +361,43 @@ class Library:
 UPDATE_ATTEMPTS = 3
 
 
-def _read_regular(path: Path, rel: str) -> tuple[bytes, tuple[int, int, int]]:
-    """A note's bytes and (size, mtime_ns, mode); a FIFO or device is refused, never opened."""
-    try:
-        stat = os.stat(path)
-        if not S_ISREG(stat.st_mode):
-            raise NoteError(NoteProblem(rel, 1, "not a regular file"))
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise NoteError(NoteProblem(rel, 1, "the note no longer exists")) from None
-    except OSError as exc:
-        raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
-    return data, (stat.st_size, stat.st_mtime_ns, stat.st_mode)
+_TEMPORARY = re.compile(r"\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp")
+
+
+def remove_stale_temporaries(entries: Iterable[os.DirEntry[str]]) -> None:
+    """Delete temporary files (`.x.md.PID.HEX.tmp`) left by a process that was killed mid-write."""
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None or int(match.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+        except (PermissionError, OverflowError):
+            continue
+
+
+def _unique_ignoring_case(papers: list[Paper], problems: list[NoteProblem], prefix: str) -> tuple[list[Paper], list[NoteProblem]]:
+    """Two notes whose keys differ only by case are one file on macOS and Windows and one citation
+    key to BibTeX: the second (in sorted order) is reported instead of loaded."""
+    first: dict[str, str] = {}
+    kept: list[Paper] = []
+    for paper in papers:
+        other = first.setdefault(paper.key.lower(), paper.key)
+        if other == paper.key:
+            kept.append(paper)
+        else:
+            problems.append(NoteProblem(f"{prefix}{paper.key}.md", 1, f"the key differs from {other}.md only by case; "
+                                                                      "rename one of the two"))
+    return kept, problems
 
 
 RACY_SECONDS = 2
+CHECKSUM_BYTES = 16
 _CACHE_FORMAT = ("papernotes-notes", 2, sys.version_info[:2], _ATTRIBUTE_NAMES)
 
 
@@ -394,7 +412,12 @@ class _NoteCache:
         self.dirty = False
         try:
             with open(path, "rb") as handle:
-                data = pickle.load(handle)
+                checksum = handle.read(CHECKSUM_BYTES)
+                payload = handle.read()
+            # A damaged cache would silently change every output built from it: verify, else rebuild.
+            if hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest() != checksum:
+                raise ValueError("cache checksum mismatch")
+            data = pickle.loads(payload)
             if data["format"] == _CACHE_FORMAT and data["papers_dir"] == self.papers_dir:
                 self.entries, self.written_ns = data["entries"], data["written_ns"]
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply rebuilt
@@ -420,15 +443,23 @@ class _NoteCache:
             self.dirty = True
         if not self.dirty:
             return
+        try:
+            remove_stale_temporaries(list(os.scandir(self.path.parent)))
+        except OSError:
+            pass
         data = {"format": _CACHE_FORMAT, "papers_dir": self.papers_dir, "written_ns": time.time_ns(), "entries": self.entries}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+            # No memo: the data has no cycles, and at 50,000 notes the memo alone costs ~100 MB.
+            pickler.fast = True
+            pickler.dump(data)
+            payload = buffer.getbuffer()
             with open(tmp, "wb") as handle:
-                pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-                # No memo: the data has no cycles, and at 50,000 notes the memo alone costs ~100 MB.
-                pickler.fast = True
-                pickler.dump(data)
+                handle.write(hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest())
+                handle.write(payload)
             os.replace(tmp, self.path)
         except OSError:
             pass  # the cache only saves time; a library on a read-only disk still loads

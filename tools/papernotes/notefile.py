@@ -7,25 +7,56 @@ blank lines, line endings, a BOM and the whole body stay byte for byte as the us
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from stat import S_ISREG
 from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .errors import PapernotesError
-from .paper import FieldError, Paper
+from .paper import MAX_KEY_LENGTH, VALID_KEY, FieldError, Paper
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
 
-# Top-level keys of a block mapping: PyYAML silently keeps the last of two equal keys, so the
-# loader looks for repeats itself (a regex over the text is far cheaper than a Python constructor).
-_TOP_LEVEL_KEY = re.compile(r"^([^\s#\-][^:\n]*?)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+# The largest note read, and the largest frontmatter parsed: far beyond any real note, small enough
+# that a hostile file cannot exhaust memory or time.
+MAX_NOTE_BYTES = 4 * 1024 * 1024
+MAX_FRONTMATTER_CHARS = 256 * 1024
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing what people never mean in frontmatter: aliases (ten lines of them
+    expand to gigabytes), a key given twice (PyYAML would keep the last), and dates that do not exist."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(None, None, "anchors and aliases are not supported", node.start_mark)
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key_node.value}'", key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(None, None, f"'{node.value}' is not a date that exists", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 class _NoteDumper(yaml.SafeDumper):
@@ -85,8 +116,16 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
         raise NoteError(NoteProblem(rel_path, 1, "frontmatter has no closing '---' line"))
     raw = text[start:closing[0]]
     body = text[closing[1] :]
+    if len(raw) > MAX_FRONTMATTER_CHARS:
+        raise NoteError(NoteProblem(rel_path, 1, f"frontmatter longer than {MAX_FRONTMATTER_CHARS // 1024} KiB; "
+                                                 "keep long text in the body"))
     try:
         meta = yaml.load(raw, Loader=_Loader)
+    except yaml.constructor.ConstructorError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark is not None else 1
+        reason = exc.problem or "invalid value"
+        raise NoteError(NoteProblem(rel_path, line, reason if "not supported" in reason or "duplicate" in reason
+                                    else f"invalid YAML: {reason}")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if mark is not None and mark.line >= raw.count("\n") and getattr(exc, "context_mark", None) is not None:
@@ -95,19 +134,16 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
         line = mark.line + 2 if mark is not None else 1
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise NoteError(NoteProblem(rel_path, line, f"invalid YAML: {reason}")) from None
+    except RecursionError:
+        raise NoteError(NoteProblem(rel_path, 2, "frontmatter nested too deeply")) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise NoteError(NoteProblem(rel_path, 2, "frontmatter must be a mapping of 'field: value' lines"))
-    # Tool-written notes have one field per line; then a repeated key is impossible and the
-    # (comparatively slow) scan for one is skipped.
-    keys = _TOP_LEVEL_KEY.findall(raw) if len(meta) != raw.count("\n") else []
-    if len(keys) != len(set(keys)):
-        duplicate = next(k for i, k in enumerate(keys) if k in keys[:i])
-        matches = [m for m in _TOP_LEVEL_KEY.finditer(raw) if m.group(1) == duplicate]
-        line = raw.count("\n", 0, matches[1].start()) + 2
-        raise NoteError(NoteProblem(rel_path, line, f"duplicate key '{duplicate}'"))
     stem = rel_path.rsplit("/", 1)[-1].removesuffix(".md")
+    if not VALID_KEY.fullmatch(stem) or len(stem) > MAX_KEY_LENGTH:
+        raise NoteError(NoteProblem(rel_path, 1, f"'{stem}.md' is not a usable citation key: name the file with letters, "
+                                                 f"digits, '-' and '_' (at most {MAX_KEY_LENGTH}), e.g. devlin2018bert.md"))
     if "key" not in meta:
         # A note written by hand may leave the key out: its file name says it.
         meta = {"key": stem, **meta}
@@ -122,12 +158,43 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
     return paper
 
 
+def read_regular(path: str | os.PathLike[str], rel: str) -> tuple[bytes, tuple[int, int, int]]:
+    """A note's bytes and (size, mtime_ns, mode). A FIFO, device or directory is refused without
+    blocking on it (opened non-blocking, then checked), and a note over MAX_NOTE_BYTES is not read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise NoteError(NoteProblem(rel, 1, "the note no longer exists")) from None
+    except OSError as exc:
+        raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
+    with os.fdopen(fd, "rb") as handle:
+        stat = os.fstat(handle.fileno())
+        if not S_ISREG(stat.st_mode):
+            raise NoteError(NoteProblem(rel, 1, "not a regular file; a note is a plain .md file"))
+        if stat.st_size > MAX_NOTE_BYTES:
+            raise NoteError(NoteProblem(rel, 1, f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB; not read"))
+        try:
+            data = handle.read(MAX_NOTE_BYTES + 1)
+        except OSError as exc:
+            raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
+    if len(data) > MAX_NOTE_BYTES:
+        raise NoteError(NoteProblem(rel, 1, f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB; not read"))
+    return data, (stat.st_size, stat.st_mtime_ns, stat.st_mode)
+
+
+def decode_note(data: bytes, rel: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise NoteError(NoteProblem(rel, line, "not valid UTF-8; save the file as UTF-8")) from None
+
+
 def _read_body(path: str) -> str | None:
     """The body of a note whose frontmatter is cached; None if the file no longer reads as a note."""
     try:
-        with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = decode_note(read_regular(path, path)[0], path)
+    except NoteError:
         return None
     closing = _closing_delimiter(text, text.find("\n") + 1)
     return text[closing[1] :] if closing else None

@@ -319,11 +319,17 @@ def base_key(authors: tuple[str, ...] | list[str], year: int | None, title: str)
 def key_candidates(base: str) -> list[str]:
     """The base key, then base+a ... base+z, base+aa ... base+zz: enough for any real clash."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    return [base] + [base + c for c in letters] + [base + a + b for a in letters for b in letters]
+    base = base[: MAX_KEY_LENGTH - 2]
+    keys = [base] + [base + c for c in letters] + [base + a + b for a in letters for b in letters]
+    return [k for k in keys if k.lower() not in RESERVED_KEYS]
 
 
 # Keys are file names and URLs: letters, digits, '_' and '-' work everywhere.
 VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
+MAX_KEY_LENGTH = 100
+# Names the site uses for its own pages and folders: a note may not take them.
+RESERVED_KEYS = frozenset({"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets", "reading-log",
+                           "plan", "trails", "all", "feed", "search", "assets", "404", "sitemap"})
 
 
 def describe_change(before: Paper, after: Paper) -> str:

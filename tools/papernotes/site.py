@@ -23,13 +23,12 @@ from .errors import PapernotesError
 from .ics import plan_calendar
 from .ids import InvalidArxivId, parse_arxiv_id
 from .library import Library, LibraryProblems
-from .paper import Paper, web_url
+from .paper import RESERVED_KEYS, Paper, web_url
 from .reading import ReadingLog, planned_for, planning_week, queue, reading_log, recently_read
 from .render import NOTES_MARK, STATUS_MARKS, Links, environment, md, note_link, status_word, way_out
 from .views import chronological, short_authors, status_counts, topic_tree
 
-RESERVED = {"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets", "reading-log", "plan", "trails",
-            "all", "feed", "search", "assets", "404"}
+RESERVED = RESERVED_KEYS
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _MATH = re.compile(r"\$([^$]+)\$")
 AUTHORS_SHOWN = 12

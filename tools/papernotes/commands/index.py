@@ -9,6 +9,7 @@ Everything outside the markers is yours and stays byte-identical.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -53,8 +54,10 @@ def generated_region(library: Library, use_cache: bool) -> str:
     digest, settled = library.fingerprint(inputs)
     if use_cache:
         try:
-            stored_digest, region = memo.read_text(encoding="utf-8").split("\n", 1)
-            if stored_digest == digest:
+            header, region = memo.read_text(encoding="utf-8").split("\n", 1)
+            stored_digest, checksum = header.split(" ")
+            # The checksum catches a truncated or damaged memo, which would otherwise pass --check.
+            if stored_digest == digest and checksum == hashlib.blake2b(region.encode("utf-8"), digest_size=16).hexdigest():
                 return region
         except (OSError, ValueError, UnicodeDecodeError):
             pass
@@ -69,7 +72,7 @@ def generated_region(library: Library, use_cache: bool) -> str:
         try:
             tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
             with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(digest + "\n")
+                handle.write(f"{digest} {hashlib.blake2b(region.encode('utf-8'), digest_size=16).hexdigest()}\n")
                 handle.write(region)
             os.replace(tmp, memo)
         except OSError:
@@ -80,13 +83,18 @@ def generated_region(library: Library, use_cache: bool) -> str:
 def run(args: argparse.Namespace) -> int:
     library = Library(args.root)
     region = generated_region(library, use_cache=not args.no_cache)
-    readme = library.root / "README.md"
+    # A README that is a symlink: its target is updated and the link kept.
+    readme = Path(os.path.realpath(library.root / "README.md"))
     try:
+        if not readme.is_file() and readme.exists():
+            raise PapernotesError("README.md is not a regular file; the index goes into a README.md file")
         current = readme.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise PapernotesError(f"no README.md in {library.root}; create one with the lines {START} and {END}") from None
     except UnicodeDecodeError:
         raise PapernotesError("README.md is not valid UTF-8") from None
+    except OSError as exc:
+        raise PapernotesError(f"cannot read README.md: {exc.strerror}") from None
     updated = splice(current, region, "README.md")
     unchanged = updated == current
     del current, region  # at 50,000 notes each copy of the index is ~20 MB
@@ -95,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         print("error: README.md index is stale; run python tools/index.py", file=sys.stderr)
         return 1
-    tmp = readme.with_name(f".README.md.{os.getpid()}.tmp")
+    tmp = readme.with_name(f".{readme.name}.{os.getpid()}.tmp")
     try:
         tmp.write_bytes(updated.encode("utf-8"))
         os.chmod(tmp, readme.stat().st_mode & 0o7777)
