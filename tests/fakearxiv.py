@@ -172,7 +172,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault == "garbage":
             self._send(200, "<feed xmlns='http://www.w3.org/2005/Atom'><entry><id>", "application/atom+xml")
         elif fault == "empty":
-            self._send(200, FEED_HEAD.format(query="", per_page=0, total=0, start=0) + "</feed>\n")
+            # arXiv's known flake: a page that counts results but holds none (an unknown ID counts 0).
+            self._send(200, FEED_HEAD.format(query="", per_page=0, total=max(1, len(request.id_list)), start=0) + "</feed>\n")
         elif fault == "stall":
             time.sleep(state.stall_seconds)
             self._send(503, "late", "text/plain")

@@ -205,6 +205,21 @@ def test_an_empty_answer_is_asked_once_more_before_not_found(library: Path, arxi
     assert notes(library) == ["devlin2018bert.md"]
 
 
+def test_unknown_ids_are_asked_for_once(library: Path, arxiv_server: FakeArxiv) -> None:
+    ids = [f"2104.{i:05d}" for i in range(1, 401)]  # two batches, none of them known to arXiv
+    result = add(library, *ids, server=arxiv_server)
+    assert result.returncode == 1 and result.stdout.count("not found ") == 400
+    assert len(arxiv_server.requests) == 2, "an answer that counts no results is final"
+
+
+def test_a_truncated_feed_is_a_bad_answer_not_a_missing_paper(library: Path, arxiv_server: FakeArxiv) -> None:
+    add_bert(arxiv_server)
+    arxiv_server.always = "garbage"
+    result = add(library, "1810.04805", server=arxiv_server)
+    assert result.returncode == 1 and "not found" not in result.stdout
+    assert "arXiv sent a malformed feed" in result.stderr and notes(library) == []
+
+
 def test_an_id_arxiv_refuses_is_reported_and_the_rest_still_added(library: Path, arxiv_server: FakeArxiv) -> None:
     add_bert(arxiv_server)
     arxiv_server.faults.extend(["400"])  # arXiv refuses "abc" once, as if it were in the batch

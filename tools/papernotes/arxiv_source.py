@@ -32,6 +32,7 @@ USER_AGENT = f"papernotes/{__version__} (research paper notes kept in git) arxiv
 BATCH_SIZE = 200
 RETRIES = 4
 _ATOM = "{http://www.w3.org/2005/Atom}"
+_TOTAL_RESULTS = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
 
 
 class ArxivUnavailable(PapernotesError):
@@ -63,6 +64,7 @@ class _CheckedSession(requests.Session):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
+        self.last_total: int | None = None  # totalResults of the last feed: 0 means "none of these exist"
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         headers = {k: v for k, v in dict(kwargs.pop("headers", None) or {}).items() if k.lower() != "user-agent"}
@@ -79,6 +81,13 @@ class _CheckedSession(requests.Session):
         if b"<feed" not in body[:2000]:
             snippet = body[:60].decode("utf-8", "replace").strip().splitlines()
             raise Transient(f"arXiv sent no Atom feed ({snippet[0] if snippet else 'empty body'!r})")
+        # The client's parser recovers from broken XML, so a truncated feed would read as "not found".
+        try:
+            etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+        except etree.XMLSyntaxError as exc:
+            raise Transient(f"arXiv sent a malformed feed ({exc.msg})") from None
+        total = _TOTAL_RESULTS.search(body[:4000])
+        self.last_total = int(total.group(1)) if total else None
         response = requests.Response()
         response.status_code, response._content, response.url = answer.status, body, str(url)
         response.headers.update(answer.headers)
@@ -133,8 +142,9 @@ class ArxivSource:
         while batch:
             try:
                 results = self._with_retries(batch)
-                if not results:
-                    # arXiv sometimes answers a good query with an empty page; one more try tells.
+                if not results and self.session.last_total != 0:
+                    # arXiv sometimes answers a good query with an empty page that still counts results;
+                    # one more try tells. A feed that counts none means the IDs do not exist.
                     results = self._with_retries(batch)
             except ArxivRejected as exc:
                 # arXiv names the one ID it refuses; drop it and ask again for the others.

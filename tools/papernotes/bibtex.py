@@ -153,19 +153,59 @@ class ImportResult:
         return [e for e in self.entries if e.problem]
 
 
+MAX_EXPANSION = 1024 * 1024  # the most text one entry may expand to through @string macros
+_WORDS = re.compile(r"[A-Za-z_][\w\-:+.]*")
+
+
+def _entry_end(text: str, start: int, limit: int) -> int:
+    """Just past the brace or parenthesis that closes the entry opening at `start`, or `limit` when it
+    does not close before the next entry: junk after an entry then never spoils the entry itself."""
+    opening = text.find("{", start, limit)
+    paren = text.find("(", start, limit)
+    if opening < 0 or 0 <= paren < opening:
+        opening, closer = paren, ")"
+    else:
+        closer = "}"
+    if opening < 0:
+        return limit
+    depth = 0
+    for position in range(opening + 1, limit):
+        char = text[position]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0 and closer == "}":
+                return position + 1
+            depth -= 1
+            if depth < 0:
+                return limit
+        elif char == ")" and closer == ")" and depth == 0:
+            return position + 1
+    return limit
+
+
 def parse_bib(text: str) -> ImportResult:
     """Every entry of a .bib text as a Paper (without a library key yet), or a problem with its line."""
     macros = bibtex_input.Parser().macros  # month names, then every @string in the file
     result = ImportResult()
     starts = list(_ENTRY_START.finditer(text))
     raw_entries: list[tuple[str, int, Entry]] = []
+    line, counted = 1, 0  # a running line count: counting from the start for each entry is quadratic
     for i, match in enumerate(starts):
         kind = match.group(1).lower()
-        chunk = text[match.start() : starts[i + 1].start() if i + 1 < len(starts) else len(text)]
-        line = text.count("\n", 0, match.start()) + 1
+        limit = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        chunk = text[match.start() : _entry_end(text, match.start(), limit)]
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
         key = match.group(2)
         if kind in ("comment", "preamble", "set", "xdata"):
             continue  # not papers: comments, LaTeX preambles, biblatex entry sets and data containers
+        # Macros concatenated into macros double at each step: refuse what would expand too far.
+        expansion = len(chunk) + sum(len(macros[w]) for w in _WORDS.findall(chunk) if w in macros)
+        if expansion > MAX_EXPANSION:
+            result.entries.append(ImportedEntry(line, key, problem=f"@string macros would expand it past "
+                                                                   f"{MAX_EXPANSION // 1024} KiB; not read"))
+            continue
         # A parser per entry (sharing the macros): one bad or repeated entry cannot affect the others.
         parser = bibtex_input.Parser()
         parser.macros = macros

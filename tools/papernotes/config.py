@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import PapernotesError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+KNOWN_SETTINGS = frozenset({"papers_dir", "topics", "papers_per_week", "reading_days", "s2_cache_days"})
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,24 @@ def load_config(root: Path) -> Config:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PapernotesError(f"{pyproject}: {exc}") from None
-    settings = data.get("tool", {}).get("papernotes", {})
+    except OSError as exc:
+        raise PapernotesError(f"cannot read {pyproject}: {exc.strerror}") from None
+    tool = data.get("tool", {})
+    settings = tool.get("papernotes", {}) if isinstance(tool, dict) else None
+    if not isinstance(settings, dict):
+        raise PapernotesError(f"{pyproject}: [tool.papernotes] must be a table of settings")
+    unknown = sorted(set(settings) - KNOWN_SETTINGS)
+    if unknown:
+        raise PapernotesError(f"{pyproject}: unknown setting tool.papernotes.{unknown[0]} "
+                              f"(known: {', '.join(sorted(KNOWN_SETTINGS))})")
+    papers_dir = settings.get("papers_dir", "papers")
+    if not isinstance(papers_dir, str) or not papers_dir.strip() or Path(papers_dir).is_absolute() or ".." in Path(papers_dir).parts:
+        raise PapernotesError(f"{pyproject}: papers_dir must be a folder inside the library, like \"papers\", not {papers_dir!r}")
+    topic_list = settings.get("topics", [])
+    if not isinstance(topic_list, list):
+        raise PapernotesError(f"{pyproject}: topics must be written as [[tool.papernotes.topics]] tables")
     topics: dict[str, str] = {}
-    for entry in settings.get("topics", []):
+    for entry in topic_list:
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
             raise PapernotesError(
                 f"{pyproject}: each [[tool.papernotes.topics]] needs path = \"a/b\" and title = \"...\""
@@ -59,7 +75,7 @@ def load_config(root: Path) -> Config:
     return Config(
         root=root,
         s2_cache_days=float(cache_days),
-        papers_dir=str(settings.get("papers_dir", "papers")),
+        papers_dir=papers_dir,
         topics=topics,
         papers_per_week=per_week,
         reading_days=tuple(sorted(days, key=WEEKDAYS.index)),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import requests
+import urllib3
 
 from .errors import PapernotesError
 
@@ -68,16 +69,19 @@ def fetch(send: Callable[..., requests.Response], method: str, url: str, *, time
     size = 0
     try:
         with response:
-            for chunk in response.iter_content(65536):
+            # read1 returns whatever has arrived, so a server that trickles a byte at a time cannot
+            # hold a read past the deadline (iter_content would wait for a whole chunk).
+            while chunk := response.raw.read1(65536, decode_content=True):
                 size += len(chunk)
                 if size > max_bytes:
                     raise PapernotesError(f"the answer from {url.split('?')[0]} is larger than {max_bytes // (1024 * 1024)} MiB; not read")
                 if time.monotonic() > deadline:
                     raise Transient(f"the answer took longer than {timeout:g} s")
                 chunks.append(chunk)
-    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError,
+            urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as exc:
         raise Transient(f"the answer broke off ({short_reason(exc)})") from None
-    except requests.Timeout:
+    except (requests.Timeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
         raise Transient(f"no answer within {timeout:g} s") from None
     headers = {k.lower(): v for k, v in response.headers.items()}
     answer = Answer(response.status_code, headers, b"".join(chunks))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -68,39 +69,67 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_import(args: argparse.Namespace) -> int:
+MAX_BIB_BYTES = 64 * 1024 * 1024
+
+
+def read_bib(name: str) -> str:
+    """A .bib file's text: UTF-8, or else read explicitly as Windows-1252 (a superset of Latin-1, the
+    other encoding .bib files come in) with a warning, never with characters silently replaced."""
     try:
-        text = Path(args.file).read_bytes().decode("utf-8-sig", "replace")
+        with open(name, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise PapernotesError(f"{name} is not a regular file")
+            data = handle.read(MAX_BIB_BYTES + 1)
     except OSError as exc:
-        raise PapernotesError(f"cannot read {args.file}: {exc.strerror}") from None
+        raise PapernotesError(f"cannot read {name}: {exc.strerror}") from None
+    if len(data) > MAX_BIB_BYTES:
+        raise PapernotesError(f"{name} is larger than {MAX_BIB_BYTES // (1024 * 1024)} MiB; split it")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        cli.warn(f"{name}:{line}: not UTF-8; reading the file as Windows-1252 (Latin-1)")
+        return data.decode("cp1252", "replace")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    text = read_bib(args.file)
     mine = cli.new_note_fields(args.topic, args.tag)
     library, catalog = cli.library_for_adding(args.root)
     body = render(library.root, "paper.md.j2")
     result = parse_bib(text)
     failed = 0
     counts = {"added": 0, "exists": 0}
-    for entry in result.entries:
-        if entry.paper is None:
-            cli.error(f"{args.file}:{entry.line}: entry '{entry.key}': {entry.problem}")
-            failed += 1
-            continue
-        paper = entry.paper.replace(key="", body=body, **mine)
-        existing = catalog.existing_key(paper)
-        if args.dry_run:
-            if existing:
-                print(f"exists {library.rel(library.note_path(existing))}  ({entry.key})")
-            else:
-                print(f"would add {entry.key}  {paper.title}")
-            counts["exists" if existing else "added"] += 1
-            catalog.add(paper.replace(key=entry.key))
-            continue
-        written = library.write_new(paper, catalog, preferred_key=entry.key)
-        counts[written.status] += 1
-        suffix = f"  {paper.title}" if written.status == "added" else f"  ({entry.key})"
-        print(f"{written.status} {library.rel(written.path)}{suffix}")
-    verb = "would add" if args.dry_run else "added"
-    print(f"{args.file}: {len(result.entries)} entries, {verb} {counts['added']}, "
-          f"{counts['exists']} already in the library, {failed} malformed", file=sys.stderr)
+    try:
+        for entry in result.entries:
+            if entry.paper is None:
+                cli.error(f"{args.file}:{entry.line}: entry '{entry.key[:60]}': {entry.problem}")
+                failed += 1
+                continue
+            paper = entry.paper.replace(key="", body=body, **mine)
+            existing = catalog.existing_key(paper)
+            if args.dry_run:
+                if existing:
+                    print(f"exists {library.rel(library.note_path(existing))}  ({entry.key})")
+                else:
+                    print(f"would add {entry.key}  {paper.title}")
+                counts["exists" if existing else "added"] += 1
+                catalog.add(paper.replace(key=entry.key))
+                continue
+            try:
+                written = library.write_new(paper, catalog, preferred_key=entry.key)
+            except PapernotesError as exc:  # each entry stands alone: one that cannot be written is reported
+                cli.error(f"{args.file}:{entry.line}: entry '{entry.key[:60]}': {exc}")
+                failed += 1
+                continue
+            counts[written.status] += 1
+            suffix = f"  {paper.title}" if written.status == "added" else f"  ({entry.key})"
+            print(f"{written.status} {library.rel(written.path)}{suffix}")
+    finally:
+        # The summary always comes, even after an interruption: it says what is on disk.
+        verb = "would add" if args.dry_run else "added"
+        print(f"{args.file}: {len(result.entries)} entries, {verb} {counts['added']}, "
+              f"{counts['exists']} already in the library, {failed} malformed", file=sys.stderr)
     return 1 if failed else 0
 
 
