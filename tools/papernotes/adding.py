@@ -5,7 +5,6 @@ additive changes to papers the library already has. `add` and `refs` both go thr
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +35,7 @@ def add_candidates(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write a note for each new candidate and update the ones already in the library; return failures."""
-    from .cli import error
+    from .cli import error, uninterrupted
 
     wanted_arxiv = [c.arxiv for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv]
     fetched = None
@@ -71,12 +70,12 @@ def add_candidates(
                 failures += 1
                 continue
         assert paper is not None
-        written = library.write_new(paper.replace(body=body, **new_fields), catalog)
+        with uninterrupted():  # Ctrl-C: what is printed as added is exactly what is on disk
+            written = library.write_new(paper.replace(body=body, **new_fields), catalog)
+            if written.status != "exists":
+                print(f"added {library.rel(written.path)}  {written.paper.title}")
         if written.status == "exists":
             failures += not update_existing(library, written.paper.key, existing_changes)
-        else:
-            print(f"added {library.rel(written.path)}  {written.paper.title}")
-        sys.stdout.flush()
     return failures
 
 

@@ -7,14 +7,18 @@ Exit codes: 0 success; 1 some input failed or a check found problems; 2 bad usag
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import difflib
 import importlib
+import io
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from .errors import PapernotesError
 
@@ -74,11 +78,85 @@ def today() -> dt.date:
         raise PapernotesError(f"{TODAY_VARIABLE}={value!r} is not a date like 2026-11-29") from None
 
 
+class _GuardedOutput(io.TextIOBase):
+    """Standard output that, when it fails (a full disk, a closed pipe or descriptor), keeps what it
+    could not deliver, so that the command can still say on stderr what it did: a note written is
+    never left unreported."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+        self.failure: str | None = None if stream is not None else "standard output is closed"
+        self.undelivered: list[str] = []
+
+    def write(self, text: str) -> int:
+        if self.failure is None:
+            try:
+                assert self.stream is not None
+                self.stream.write(text)
+                return len(text)
+            except OSError as exc:
+                self.failure = exc.strerror or str(exc)
+        self.undelivered.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.failure is None and self.stream is not None:
+            try:
+                self.stream.flush()
+            except OSError as exc:
+                self.failure = exc.strerror or str(exc)
+
+    def isatty(self) -> bool:
+        return self.failure is None and self.stream is not None and self.stream.isatty()
+
+    def report(self) -> bool:
+        """Tell stderr what could not be printed; True if output failed."""
+        self.flush()
+        if self.failure is None:
+            return False
+        lost = "".join(self.undelivered)
+        print(f"error: could not write to standard output ({self.failure})" + ("; it said:" if lost else ""),
+              file=sys.stderr)
+        sys.stderr.write(lost)
+        return True
+
+
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C until the block is done: a note written is also reported, or neither happens."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def run(
     main: Callable[[argparse.Namespace], int],
     ap: argparse.ArgumentParser,
     argv: Sequence[str] | None = None,
     default_root: Path = DEFAULT_ROOT,
+) -> int:
+    output = _GuardedOutput(sys.stdout)
+    sys.stdout = output  # type: ignore[assignment]
+    try:
+        code = _run(main, ap, argv, default_root)
+    except SystemExit as exc:  # argparse: --help, usage errors
+        code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        sys.stdout = output.stream  # type: ignore[assignment]
+    return 1 if output.report() else code
+
+
+def _run(
+    main: Callable[[argparse.Namespace], int],
+    ap: argparse.ArgumentParser,
+    argv: Sequence[str] | None,
+    default_root: Path,
 ) -> int:
     args = ap.parse_args(argv)
     if getattr(args, "root", None) is None:
@@ -191,14 +269,15 @@ def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper]
         return 1
     failures = 0
     for path in dict.fromkeys(paths):
-        try:
-            updated = library.update(path, change)
-        except PapernotesError as exc:
-            error(str(exc))
-            failures += 1
-            continue
-        if updated.changed:
-            print(f"updated {library.rel(path)} {describe_change(updated.before, updated.after)}")
-        else:
-            print(f"unchanged {library.rel(path)}")
+        with uninterrupted():  # Ctrl-C: a note changed is also reported
+            try:
+                updated = library.update(path, change)
+            except PapernotesError as exc:
+                error(str(exc))
+                failures += 1
+                continue
+            if updated.changed:
+                print(f"updated {library.rel(path)} {describe_change(updated.before, updated.after)}")
+            else:
+                print(f"unchanged {library.rel(path)}")
     return 1 if failures else 0

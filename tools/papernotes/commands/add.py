@@ -13,7 +13,6 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from papernotes import cli
@@ -59,13 +58,23 @@ def parser(prog: str) -> argparse.ArgumentParser:
     return ap
 
 
+MAX_FROM_BYTES = 16 * 1024 * 1024  # the largest text --from reads: far more than any reading list
+
+
 def read_text(source: str) -> str:
-    if source == "-":
-        return sys.stdin.buffer.read().decode("utf-8", "replace")
     try:
-        return Path(source).read_bytes().decode("utf-8", "replace")
+        if source == "-":
+            if sys.stdin is None:
+                raise PapernotesError("--from -: standard input is closed; give a file, or pipe the text in")
+            data = sys.stdin.buffer.read(MAX_FROM_BYTES + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(MAX_FROM_BYTES + 1)
     except OSError as exc:
         raise PapernotesError(f"cannot read --from {source}: {exc.strerror}") from None
+    if len(data) > MAX_FROM_BYTES:
+        raise PapernotesError(f"--from {source}: more than {MAX_FROM_BYTES // (1024 * 1024)} MiB of text; split it")
+    return data.decode("utf-8", "replace")
 
 
 def collect_ids(args: argparse.Namespace) -> tuple[list[ArxivId | OtherId], int]:

@@ -116,15 +116,16 @@ def run_import(args: argparse.Namespace) -> int:
                 counts["exists" if existing else "added"] += 1
                 catalog.add(paper.replace(key=entry.key))
                 continue
-            try:
-                written = library.write_new(paper, catalog, preferred_key=entry.key)
-            except PapernotesError as exc:  # each entry stands alone: one that cannot be written is reported
-                cli.error(f"{args.file}:{entry.line}: entry '{entry.key[:60]}': {exc}")
-                failed += 1
-                continue
-            counts[written.status] += 1
-            suffix = f"  {paper.title}" if written.status == "added" else f"  ({entry.key})"
-            print(f"{written.status} {library.rel(written.path)}{suffix}")
+            with cli.uninterrupted():  # Ctrl-C: every note written is also reported
+                try:
+                    written = library.write_new(paper, catalog, preferred_key=entry.key)
+                except PapernotesError as exc:  # each entry stands alone: one that cannot be written is reported
+                    cli.error(f"{args.file}:{entry.line}: entry '{entry.key[:60]}': {exc}")
+                    failed += 1
+                    continue
+                counts[written.status] += 1
+                suffix = f"  {paper.title}" if written.status == "added" else f"  ({entry.key})"
+                print(f"{written.status} {library.rel(written.path)}{suffix}")
     finally:
         # The summary always comes, even after an interruption: it says what is on disk.
         verb = "would add" if args.dry_run else "added"
