@@ -140,6 +140,10 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
         meta = {}
     if not isinstance(meta, dict):
         raise NoteError(NoteProblem(rel_path, 2, "frontmatter must be a mapping of 'field: value' lines"))
+    deep = _deepest_field(meta)
+    if deep is not None:
+        raise NoteError(NoteProblem(rel_path, _line_of_field(raw, str(deep)),
+                                    f"field '{deep}' is nested more than {MAX_NESTING} levels deep"))
     stem = rel_path.rsplit("/", 1)[-1].removesuffix(".md")
     if not VALID_KEY.fullmatch(stem) or len(stem) > MAX_KEY_LENGTH:
         raise NoteError(NoteProblem(rel_path, 1, f"'{stem}.md' is not a usable citation key: name the file with letters, "
@@ -167,10 +171,11 @@ def read_regular(path: str | os.PathLike[str], rel: str) -> tuple[bytes, tuple[i
         raise NoteError(NoteProblem(rel, 1, "the note no longer exists")) from None
     except OSError as exc:
         raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
+    stat = os.fstat(fd)
+    if not S_ISREG(stat.st_mode):
+        os.close(fd)
+        raise NoteError(NoteProblem(rel, 1, "not a regular file; a note is a plain .md file"))
     with os.fdopen(fd, "rb") as handle:
-        stat = os.fstat(handle.fileno())
-        if not S_ISREG(stat.st_mode):
-            raise NoteError(NoteProblem(rel, 1, "not a regular file; a note is a plain .md file"))
         if stat.st_size > MAX_NOTE_BYTES:
             raise NoteError(NoteProblem(rel, 1, f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB; not read"))
         try:
@@ -188,6 +193,24 @@ def decode_note(data: bytes, rel: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise NoteError(NoteProblem(rel, line, "not valid UTF-8; save the file as UTF-8")) from None
+
+
+MAX_NESTING = 16  # lists and mappings inside a field: real notes use one or two
+
+
+def _deepest_field(meta: dict[Any, Any]) -> Any:
+    """The first field nested deeper than MAX_NESTING (checked without recursion), or None."""
+    for name, value in meta.items():
+        if not isinstance(value, (list, dict)):
+            continue
+        stack = [(value, 1)]
+        while stack:
+            item, depth = stack.pop()
+            if depth > MAX_NESTING:
+                return name
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, (list, dict)))
+    return None
 
 
 def _read_body(path: str) -> str | None:

@@ -1,0 +1,352 @@
+"""Hostile input: every run is bounded (memory, time, size), nothing is written wrong, and every
+failure is one line naming the input. Each subprocess runs under a memory cap and a timeout, so a
+regression fails here instead of taking the machine down."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import LIBRARY_DATA, REPO, TOOLS, script_env
+from fakearxiv import FakeArxiv
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from papernotes.library import CHECKSUM_BYTES
+from papernotes.notefile import NoteError, parse_note
+
+MEMORY_CAP = 1536 * 1024 * 1024  # address space per tool run; the tools need a fraction of it
+TIME_CAP = 90
+
+
+def capped() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def tool(name: str, *args: str | Path, stdin: str | None = None, server: FakeArxiv | None = None,
+         **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(TOOLS / name), *map(str, args)], input=stdin, capture_output=True,
+                          text=True, env=script_env(server, **env), timeout=TIME_CAP, preexec_fn=capped)
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr, result.stderr
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+# -- notes -----------------------------------------------------------------------------------------------
+
+ALIAS_BOMB = "---\ntitle: x\nl0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"l{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)) + "---\n"
+
+
+def test_an_alias_bomb_is_refused(example_library: Path) -> None:
+    (example_library / "papers" / "bomb.md").write_text(ALIAS_BOMB, encoding="utf-8")
+    result = tool("index.py", "--root", example_library)
+    one_line_error(result, "papers/bomb.md:3: anchors and aliases are not supported")
+    cache = example_library / ".cache"
+    assert sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) < 1024 * 1024
+
+
+def test_huge_and_special_files_are_refused_without_hanging(example_library: Path) -> None:
+    papers = example_library / "papers"
+    os.mkfifo(papers / "fifo.md")
+    (papers / "huge.md").write_bytes(b"---\ntitle: x\n---\n" + b"y" * (5 * 1024 * 1024))
+    (papers / "longtitle.md").write_text("---\ntitle: \"a" + " " * 480_000 + "b\"\n---\n", encoding="utf-8")
+    (papers / "spaces.md").write_text("---\ntitle: \"a" + " " * 200_000 + "b\"\n---\n", encoding="utf-8")
+    (papers / "directory.md").mkdir()
+    start = time.monotonic()
+    result = tool("index.py", "--root", example_library)
+    assert time.monotonic() - start < 30
+    one_line_error(result, "papers/fifo.md:1: not a regular file", "papers/huge.md:1: larger than 4 MiB",
+                   "papers/longtitle.md:1: frontmatter longer than 256 KiB", "papers/directory.md:1: not a regular file")
+    assert "spaces.md" not in result.stderr, "a long line is read in linear time"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("---\ntitle: One\n\"title\": Two\n---\n", "papers/bad.md:3: duplicate key 'title'"),
+    ("---\ntitle: x\npublished: 2018-13-45\n---\n", "papers/bad.md:3: invalid YAML: '2018-13-45' is not a date that exists"),
+    ("---\ntitle: x\nlinks: &l [a]\nmore: *l\n---\n", "papers/bad.md:3: anchors and aliases are not supported"),
+    ("---\ntitle: x\ndeep: " + "[" * 3000 + "]" * 3000 + "\n---\n", "papers/bad.md:"),
+])
+def test_frontmatter_that_means_trouble_is_reported_with_its_line(library: Path, text: str, message: str) -> None:
+    shutil.copy(LIBRARY_DATA / "README.md", library / "README.md")
+    (library / "papers" / "bad.md").write_text(text, encoding="utf-8")
+    one_line_error(tool("index.py", "--root", library), message)
+
+
+def test_keys_must_be_citation_keys_unique_ignoring_case(library: Path) -> None:
+    shutil.copy(LIBRARY_DATA / "README.md", library / "README.md")
+    for name in ("my note.md", "a,b}c.md", "devlin2018bert.md", "Devlin2018bert.md"):
+        (library / "papers" / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    result = tool("index.py", "--root", library)
+    one_line_error(result, "papers/my note.md:1: 'my note.md' is not a usable citation key",
+                   "papers/a,b}c.md:1: 'a,b}c.md' is not a usable citation key",
+                   "papers/devlin2018bert.md:1: the key differs from Devlin2018bert.md only by case")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="-:[]{}&*!|>'\"#\n\r\t abc1é", max_size=200))
+def test_any_text_either_loads_or_is_a_note_problem(text: str) -> None:
+    try:
+        parse_note("---\n" + text + "\n---\n", "papers/x.md")
+    except NoteError as exc:
+        assert exc.problem.line >= 1 and exc.problem.message
+
+
+# -- caches ------------------------------------------------------------------------------------------------
+
+
+def test_a_truncated_index_memo_is_not_trusted(example_library: Path) -> None:
+    assert tool("index.py", "--root", example_library).returncode == 0
+    time.sleep(2.1)  # past the racy window, so the memo is stored
+    assert tool("index.py", "--root", example_library).returncode == 0
+    memo = example_library / ".cache" / "papernotes" / "readme_index.md"
+    good = (example_library / "README.md").read_bytes()
+    memo.write_bytes(memo.read_bytes()[:-1669])
+    assert tool("index.py", "--root", example_library, "--check").returncode == 0
+    assert tool("index.py", "--root", example_library).returncode == 0
+    assert (example_library / "README.md").read_bytes() == good
+
+
+def test_a_flipped_byte_in_the_note_cache_changes_nothing(example_library: Path) -> None:
+    first = tool("bib.py", "--root", example_library, "export")
+    assert first.returncode == 0, first.stderr
+    expected = first.stdout
+    cache = example_library / ".cache" / "papernotes" / "notes.pickle"
+    data = bytearray(cache.read_bytes())
+    for position in range(CHECKSUM_BYTES + 40, len(data), max(1, len(data) // 15)):
+        flipped = bytearray(data)
+        flipped[position] ^= 0x20
+        cache.write_bytes(bytes(flipped))
+        assert tool("bib.py", "--root", example_library, "export").stdout == expected, position
+
+
+# -- BibTeX ------------------------------------------------------------------------------------------------
+
+
+def test_a_macro_bomb_is_refused_and_the_rest_imported(library: Path) -> None:
+    bomb = "@string{a0 = \"lol\"}\n" + "".join(f"@string{{a{i} = a{i - 1} # a{i - 1}}}\n" for i in range(1, 30))
+    bib = library / "bomb.bib"
+    bib.write_text(bomb + "@article{good, title={A Good Paper}, author={Ada Lovelace}, year=2020}\n"
+                   "@article{bad, title=a29, author={X Y}, year=2020}\n", encoding="utf-8")
+    start = time.monotonic()
+    result = tool("bib.py", "--root", library, "import", bib)
+    assert time.monotonic() - start < 30
+    assert result.returncode == 1 and "would expand it past 1024 KiB" in result.stderr
+    assert "added papers/good.md" in result.stdout
+    assert "entry 'a19': @string macros would expand it past" in result.stderr  # the first to cross the cap
+    assert "3 entries, added 1, 0 already in the library, 2 malformed" in result.stderr
+
+
+def test_entries_stand_alone_and_the_summary_always_comes(library: Path) -> None:
+    bib = library / "mixed.bib"
+    long_key = "k" * 300
+    bib.write_text("@article{valid, title={Valid Entry}, author={Ada Lovelace}, year=2020}\n"
+                   "junk } text { after @ it\n"
+                   f"@article{{{long_key}, title={{Long Key}}, author={{Grace Hopper}}, year=2021}}\n"
+                   "@article{index, title={Named Like a Page}, author={Alan Turing}, year=1950}\n", encoding="utf-8")
+    result = tool("bib.py", "--root", library, "import", bib)
+    assert "added papers/valid.md  Valid Entry" in result.stdout
+    assert "added papers/hopper2021long.md  Long Key" in result.stdout, "a key too long for a file name gets another"
+    assert "added papers/turing1950named.md" in result.stdout, "a key that is a site page's name gets another"
+    assert result.stderr.strip().endswith("3 entries, added 3, 0 already in the library, 0 malformed")
+
+
+def test_a_latin1_bib_is_read_as_such(library: Path) -> None:
+    bib = library / "latin1.bib"
+    bib.write_bytes("@article{m, title={\u00dcber alles}, author={J\u00fcrgen M\u00fcller}, year=2020}\n".encode("latin-1"))
+    result = tool("bib.py", "--root", library, "import", bib)
+    assert result.returncode == 0, result.stderr
+    assert "latin1.bib:1: not UTF-8; reading the file as Windows-1252 (Latin-1)" in result.stderr
+    text = (library / "papers" / "m.md").read_text(encoding="utf-8")
+    assert "Jürgen Müller" in text and "Über alles" in text
+
+
+# -- settings ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("settings_text", "message"), [
+    ("tool = 'x'\n", "[tool.papernotes] must be a table of settings"),
+    ("[tool.papernotes]\npapers_dir = 5\n", "papers_dir must be a folder inside the library"),
+    ("[tool.papernotes]\npapers_dir = '../elsewhere'\n", "papers_dir must be a folder inside the library"),
+    ("[tool.papernotes]\npaper_dir = 'x'\n", "unknown setting tool.papernotes.paper_dir"),
+    ("[tool.papernotes\n", "pyproject.toml"),
+])
+def test_bad_settings_are_named(example_library: Path, settings_text: str, message: str) -> None:
+    (example_library / "pyproject.toml").write_text(settings_text, encoding="utf-8")
+    one_line_error(tool("index.py", "--root", example_library), message)
+    one_line_error(tool("list.py", "--root", example_library), message)
+
+
+# -- the network ---------------------------------------------------------------------------------------------
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    bomb = gzip.compress(b"<feed>" + b" " * (300 * 1024 * 1024))
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        kind = self.path.split("/")[1]
+        if kind == "bomb":
+            self.send_response(200)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(self.bomb)))
+            self.end_headers()
+            self.wfile.write(self.bomb)
+        elif kind == "trickle":
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(100000):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+        elif kind == "loop":
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif kind == "chunked":
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(b"100\r\n<feed")
+            self.wfile.flush()
+            self.connection.shutdown(2)
+
+
+@pytest.fixture(scope="module")
+def hostile_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("bomb", "is larger than 32 MiB; not read"),
+    ("trickle", "did not answer usefully"),
+    ("loop", "too many redirects"),
+    ("chunked", "did not answer usefully"),
+])
+def test_hostile_servers_are_bounded(library: Path, hostile_server: str, path: str, message: str) -> None:
+    start = time.monotonic()
+    result = tool("add.py", "--root", library, "1810.04805", ARXIV_API_URL=f"{hostile_server}/{path}/api/query",
+                  ARXIV_API_TIMEOUT="1")
+    assert time.monotonic() - start < 45
+    one_line_error(result, message)
+    assert list((library / "papers").iterdir()) == []
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"ARXIV_API_URL": "not a url"}, "ARXIV_API_URL='not a url' is not an http(s) URL"),
+    ({"ARXIV_API_DELAY": "nan"}, "ARXIV_API_DELAY='nan' must be a number of seconds"),
+    ({"ARXIV_API_TIMEOUT": "-1"}, "ARXIV_API_TIMEOUT='-1' must be a number of seconds"),
+    ({"S2_API_URL": "ftp://x"}, "S2_API_URL='ftp://x' is not an http(s) URL"),
+])
+def test_bad_environment_is_named(library: Path, env: dict[str, str], message: str) -> None:
+    paper = "10.1000/x" if "S2_API_URL" in env else "1810.04805"
+    one_line_error(tool("add.py", "--root", library, paper, **env), message)
+
+
+# -- the command line --------------------------------------------------------------------------------------
+
+
+def test_unusual_inputs_and_outputs(library: Path, arxiv_server: FakeArxiv) -> None:
+    one_line_error(tool("add.py", "--root", library), "nothing to add")
+    usage = tool("add.py", "--root", library, "--status", "done", "1810.04805")
+    assert usage.returncode == 2 and "invalid choice" in usage.stderr
+    one_line_error(tool("add.py", "--root", library, "--from", "/dev/zero"), "more than 16 MiB")
+    closed = subprocess.run([sys.executable, str(TOOLS / "add.py"), "--root", str(library), "--from", "-"],
+                            capture_output=True, text=True,
+                            env=script_env(), timeout=TIME_CAP, preexec_fn=lambda: os.close(0))
+    one_line_error(closed, "standard input is closed")
+    arxiv_server.add("1810.04805", "BERT", ["Jacob Devlin"])
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, str(TOOLS / "add.py"), "--root", str(library), "1810.04805"],
+                                stdout=full, stderr=subprocess.PIPE, text=True, env=script_env(arxiv_server), timeout=TIME_CAP)
+    assert result.returncode == 1
+    assert result.stderr == ("error: could not write to standard output (No space left on device); it said:\n"
+                             "added papers/devlin2018bert.md  BERT\n")
+    assert (library / "papers" / "devlin2018bert.md").exists()
+
+
+def test_readme_that_is_a_directory_or_a_symlink(example_library: Path) -> None:
+    readme = example_library / "README.md"
+    target = example_library / "docs-readme.md"
+    readme.rename(target)
+    readme.symlink_to(target.name)
+    assert tool("index.py", "--root", example_library).returncode == 0
+    assert readme.is_symlink() and "papernotes:index:start" in target.read_text(encoding="utf-8")
+    readme.unlink()
+    readme.mkdir()
+    one_line_error(tool("index.py", "--root", example_library), "README.md is not a regular file")
+
+
+def test_leftover_temporary_files_are_ignored_and_cleaned(example_library: Path) -> None:
+    papers = example_library / "papers"
+    dead = papers / ".devlin2018bert.md.4194000.deadbeef.tmp"
+    dead.write_text("half a note", encoding="utf-8")
+    assert tool("index.py", "--root", example_library).returncode == 0
+    assert not dead.exists()
+    shutil.copy(REPO / ".gitignore", example_library / ".gitignore")
+    subprocess.run(["git", "init", "-q", str(example_library)], check=True)
+    dead.write_text("again", encoding="utf-8")
+    ignored = subprocess.run(["git", "-C", str(example_library), "check-ignore", "-q", str(dead)])
+    assert ignored.returncode == 0, ".*.tmp files are ignored by git"
+
+
+def test_ctrl_c_while_adding_leaves_what_was_printed_on_disk(library: Path, arxiv_server: FakeArxiv) -> None:
+    ids = [f"2101.{i:05d}" for i in range(1, 181)]
+    for ident in ids:
+        arxiv_server.add(ident, f"Paper {ident}", ["Ada Lovelace"], published="2021-01-05T00:00:00Z")
+    proc = subprocess.Popen([sys.executable, str(TOOLS / "add.py"), "--root", str(library), *ids],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env(arxiv_server))
+    assert proc.stdout is not None
+    printed = [proc.stdout.readline() for _ in range(15)]
+    proc.send_signal(signal.SIGINT)
+    rest, _ = proc.communicate(timeout=TIME_CAP)
+    printed += rest.splitlines(keepends=True)
+    added = {line.split()[1].split("/")[1] for line in printed if line.startswith("added ")}
+    on_disk = {p.name for p in (library / "papers").glob("*.md")}
+    assert proc.returncode == 130 and 15 <= len(added) < len(ids)
+    assert added == on_disk
+
+
+@pytest.mark.parametrize(("file", "text", "message"), [
+    ("papers/bad.md", "---\ntitle: x\npublished: 2018-13-45\n---\n", "papers/bad.md:3: invalid YAML: '2018-13-45' is not a date"),
+    ("papers/bad.md", ALIAS_BOMB, "papers/bad.md:3: anchors and aliases are not supported"),
+    ("pyproject.toml", "tool = 'x'\n", "[tool.papernotes] must be a table of settings"),
+    ("pyproject.toml", "[tool.papernotes]\npapers_dir = 5\n", "papers_dir must be a folder inside the library"),
+])
+def test_the_site_build_names_what_is_wrong(tmp_path: Path, file: str, text: str, message: str) -> None:
+    from test_site import build, copy_library
+
+    root = copy_library(tmp_path)
+    (root / file).write_text(text, encoding="utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert message in result.stderr and "Traceback" not in result.stderr, result.stderr[-2000:]
