@@ -112,11 +112,64 @@ class Request:
         return [i for i in raw.split(",") if i]
 
 
+_QUERY_TOKEN = re.compile(r'\s*(\(|\)|ANDNOT\b|AND\b|OR\b|[a-zA-Z]+:(?:"[^"]*"|\[[^\]]*\]|[^\s()]+))')
+
+
+def matches_query(query: str, meta: dict[str, object]) -> bool:
+    """arXiv's search syntax, the part papernotes uses: ti: au: abs: cat: all: and submittedDate:[A TO B]
+    terms, AND / OR / ANDNOT, parentheses. Raises ValueError for what arXiv would refuse."""
+    tokens: list[str] = []
+    position = 0
+    while position < len(query.rstrip()):
+        match = _QUERY_TOKEN.match(query, position)
+        if not match:
+            raise ValueError(f"malformed query near {query[position:position + 20]!r}")
+        tokens.append(match.group(1))
+        position = match.end()
+
+    def term(token: str) -> bool:
+        name, _, value = token.partition(":")
+        value = value.strip('"').lower()
+        if name == "submittedDate":
+            low, _, high = value.strip("[]").partition(" to ")
+            stamp = str(meta["published"]).replace("-", "").replace("T", "").replace(":", "")[:12]
+            return low <= stamp <= high
+        fields = {"ti": [meta["title"]], "au": meta["authors"], "abs": [meta["summary"]], "cat": meta["categories"],
+                  "all": [meta["title"], meta["summary"], *meta["authors"]]}  # type: ignore[list-item]
+        if name not in fields:
+            raise ValueError(f"unknown field {name}")
+        return any(value in str(text).lower() for text in fields[name])  # type: ignore[attr-defined]
+
+    def expression(i: int) -> tuple[bool, int]:
+        value, i = operand(i)
+        while i < len(tokens) and tokens[i] in ("AND", "OR", "ANDNOT"):
+            operator = tokens[i]
+            right, i = operand(i + 1)
+            value = value and right if operator == "AND" else value or right if operator == "OR" else value and not right
+        return value, i
+
+    def operand(i: int) -> tuple[bool, int]:
+        if i >= len(tokens):
+            raise ValueError("query ends too early")
+        if tokens[i] == "(":
+            value, i = expression(i + 1)
+            if i >= len(tokens) or tokens[i] != ")":
+                raise ValueError("unbalanced parentheses")
+            return value, i + 1
+        return term(tokens[i]), i + 1
+
+    value, end = expression(0)
+    if end != len(tokens):
+        raise ValueError("unexpected text at the end of the query")
+    return value
+
+
 @dataclass
 class FakeArxiv:
     """The server's state; tests add entries, queue faults and read the request log."""
 
     entries: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, dict[str, object]] = field(default_factory=dict)  # what search queries look at
     faults: deque[str] = field(default_factory=deque)
     always: str | None = None  # a fault served to every request
     stall_seconds: float = 3.0
@@ -126,6 +179,9 @@ class FakeArxiv:
 
     def add(self, ident: str, title: str, authors: list[str], **kwargs: object) -> None:
         self.entries[ident] = make_entry(ident, title, authors, **kwargs)  # type: ignore[arg-type]
+        self.meta[ident] = {"title": title, "authors": authors, "summary": kwargs.get("summary", "An abstract."),
+                            "categories": list(kwargs.get("categories", ("cs.CL",))),  # type: ignore[call-overload]
+                            "published": kwargs.get("published", "2018-10-11T17:59:46Z")}
 
     def add_recorded(self, name: str) -> None:
         self.entries.update(recorded_entries(DATA / name))
@@ -186,6 +242,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, request: Request) -> None:
         state = self.server.state
+        query = request.query.get("search_query", [""])[0]
+        if query:
+            self._search(request, query)
+            return
         ids = request.id_list
         for ident in ids:
             if not _ARXIV_ACCEPTS.fullmatch(ident):
@@ -197,6 +257,22 @@ class _Handler(BaseHTTPRequestHandler):
         found.reverse()
         page = found[start : start + max_results]
         feed = FEED_HEAD.format(query=escape(request.query.get("id_list", [""])[0]), per_page=len(page), total=len(found), start=start)
+        self._send(200, feed + "".join(page) + "</feed>\n")
+
+
+    def _search(self, request: Request, query: str) -> None:
+        """A search, sorted by submission date (newest first, as papernotes asks), paged by start/max_results."""
+        state = self.server.state
+        try:
+            found = [i for i, meta in state.meta.items() if matches_query(query, meta)]
+        except ValueError as exc:
+            self._send(400, error_feed(f"malformed query: {exc}", "query"))
+            return
+        found.sort(key=lambda i: (str(state.meta[i]["published"]), i), reverse=True)
+        start = int(request.query.get("start", ["0"])[0])
+        max_results = int(request.query.get("max_results", ["10"])[0])
+        page = [state.entries[i] for i in found[start : start + max_results]]
+        feed = FEED_HEAD.format(query=escape(query), per_page=len(page), total=len(found), start=start)
         self._send(200, feed + "".join(page) + "</feed>\n")
 
 

@@ -193,7 +193,7 @@ def test_nav_does_not_list_every_paper(built: Path) -> None:
     home = page(built, "index.html")
     nav_links = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', home)
     assert not any(re.match(r"[a-z]+\d{4}[a-z]+/", link) for link in nav_links), nav_links
-    assert [link for link in nav_links if not link.startswith("#")] == [".", "all/", "topics/", "tags/", "timeline/", "reading-log/", "trails/"]
+    assert [link for link in nav_links if not link.startswith("#")] == [".", "all/", "topics/", "tags/", "timeline/", "reading-log/", "trails/", "inbox/"]
 
 
 def test_library_bib_is_the_export(built: Path) -> None:
@@ -418,3 +418,26 @@ def test_404_page_works_under_a_project_path(tmp_path: Path) -> None:
     missing = page(root / "site", "404.html")
     assert 'href="/notes/assets/stylesheets/main.' in missing and 'href="/notes/stylesheets/papernotes.css"' in missing
     assert "https://ada.github.io/notes/devlin2018bert/" in page(root / "site", "sitemap.xml")
+
+
+def test_the_inbox_shows_the_latest_digest(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    (root / "inbox").mkdir()
+    (root / "inbox" / "2026-W47.md").write_text("# New papers, 2026-W47\n\n- [ ] [Older](https://arxiv.org/abs/2611.00009) — X\n",
+                                                 encoding="utf-8")
+    (root / "inbox" / "2026-W48.md").write_text(
+        "# New papers, 2026-W48\n\nSubmitted 2026-11-22 to 2026-11-29.\n\n"
+        "- [ ] [\\<script\\>alert(1)\\</script\\> Late interaction](https://arxiv.org/abs/2611.00001) — Kenton Lee · cs.CL · "
+        "matched: retrieval · close to: [[devlin2018bert]]\n"
+        "    <details><summary>Abstract</summary>We improve &lt;b&gt;retrieval&lt;/b&gt;.</details>\n"
+        "- [x] [Ticked](https://arxiv.org/abs/2611.00002) — Someone · matched: retrieval\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    inbox = page(root / "site", "inbox/index.html")
+    assert "inbox/2026-W48.md" in inbox and "Older" not in inbox
+    assert 'href="https://arxiv.org/abs/2611.00001"' in inbox and 'href="../devlin2018bert/"' in inbox
+    article = inbox[inbox.index("<article"):inbox.index("</article>")]
+    assert article.count('type="checkbox"') == 2 and "<details><summary>Abstract</summary>" in article
+    assert "<script>alert" not in inbox
+    nav = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', page(root / "site", "index.html"))
+    assert "inbox/" in nav

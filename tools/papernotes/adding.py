@@ -24,6 +24,7 @@ class Candidate:
     paper: Paper | None = None
     problem: str | None = None  # why it cannot be added (printed as an error)
     not_found: bool = False  # printed as "not found LABEL", the way add has always said it
+    fields: tuple[tuple[str, Any], ...] = ()  # fields of this paper's own, over the shared new-note fields
 
 
 def add_candidates(
@@ -71,7 +72,7 @@ def add_candidates(
                 continue
         assert paper is not None
         with uninterrupted():  # Ctrl-C: what is printed as added is exactly what is on disk
-            written = library.write_new(paper.replace(body=body, **new_fields), catalog)
+            written = library.write_new(paper.replace(body=body, **{**new_fields, **dict(candidate.fields)}), catalog)
             if written.status != "exists":
                 print(f"added {library.rel(written.path)}  {written.paper.title}")
         if written.status == "exists":

@@ -8,6 +8,7 @@ so the client keeps doing what it does well (URL building, paging, Atom parsing)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sys
@@ -30,6 +31,7 @@ DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 USER_AGENT = f"papernotes/{__version__} (research paper notes kept in git) arxiv.py/{arxiv.__version__}"
 # arXiv serves a few hundred IDs per request comfortably; 200 keeps URLs well under 4 KB.
 BATCH_SIZE = 200
+SEARCH_PAGE_SIZE = 500  # a busy category's week in a few requests; arXiv serves up to 2,000 a page
 RETRIES = 4
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _TOTAL_RESULTS = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
@@ -163,9 +165,20 @@ class ArxivSource:
                     into.papers[paper.arxiv] = paper
             return
 
-    def _with_retries(self, batch: list[str]) -> list[arxiv.Result]:
-        search = arxiv.Search(id_list=batch, max_results=len(batch))
-        self.client.page_size = len(batch)
+    def search(self, query: str, since: dt.date, until: dt.date) -> list[Paper]:
+        """Every paper matching an arXiv search query submitted from `since` to `until`, newest first,
+        in pages of SEARCH_PAGE_SIZE (so ceil(papers / page size) requests)."""
+        dated = f"({query}) AND submittedDate:[{since:%Y%m%d}0000 TO {until:%Y%m%d}2359]"
+        search = arxiv.Search(query=dated, max_results=None, sort_by=arxiv.SortCriterion.SubmittedDate,
+                              sort_order=arxiv.SortOrder.Descending)
+        results = self._with_retries(search, SEARCH_PAGE_SIZE)
+        return [paper for result in results if (paper := paper_from_result(result)) is not None]
+
+    def _with_retries(self, search: arxiv.Search | list[str], page_size: int | None = None) -> list[arxiv.Result]:
+        if isinstance(search, list):
+            page_size = len(search)
+            search = arxiv.Search(id_list=search, max_results=len(search))
+        self.client.page_size = page_size or BATCH_SIZE
         last = ""
         for attempt in range(self.settings.retries + 1):
             try:

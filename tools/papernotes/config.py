@@ -9,7 +9,73 @@ from pathlib import Path
 from .errors import PapernotesError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-KNOWN_SETTINGS = frozenset({"papers_dir", "topics", "papers_per_week", "reading_days", "s2_cache_days"})
+KNOWN_SETTINGS = frozenset({"papers_dir", "topics", "papers_per_week", "reading_days", "s2_cache_days", "watch"})
+STATUSES = ("to-read", "reading", "read", "skipped")
+
+
+@dataclass(frozen=True)
+class WatchQuery:
+    """A saved search `papernotes watch` runs every week: an arXiv query, authors, or citations."""
+
+    name: str
+    query: str | None = None  # arXiv's search syntax
+    authors: tuple[str, ...] = ()
+    cited_by: str | None = None  # a status: new papers citing the library's papers with it
+
+    def arxiv_query(self) -> str | None:
+        if self.query:
+            return self.query
+        if self.authors:
+            return " OR ".join(f'au:"{name}"' for name in self.authors)
+        return None
+
+
+def _watch_queries(entries: object, pyproject: Path) -> tuple[WatchQuery, ...]:
+    if not isinstance(entries, list):
+        raise PapernotesError(f"{pyproject}: saved queries are written as [[tool.papernotes.watch]] tables")
+    queries: list[WatchQuery] = []
+    for number, entry in enumerate(entries, 1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        label = f"watch query '{name}'" if isinstance(name, str) and name.strip() else f"watch query #{number}"
+        if not isinstance(entry, dict) or not isinstance(name, str) or not name.strip():
+            raise PapernotesError(f"{pyproject}: {label} needs name = \"...\"")
+        unknown = sorted(set(entry) - {"name", "query", "authors", "cited_by"})
+        if unknown:
+            raise PapernotesError(f"{pyproject}: {label}: unknown key '{unknown[0]}' (use query, authors or cited_by)")
+        kinds = [k for k in ("query", "authors", "cited_by") if k in entry]
+        if len(kinds) != 1:
+            raise PapernotesError(f"{pyproject}: {label} needs exactly one of query, authors or cited_by")
+        if name in {q.name for q in queries}:
+            raise PapernotesError(f"{pyproject}: two watch queries are named '{name}'; names must differ")
+        query, authors, cited_by = entry.get("query"), entry.get("authors"), entry.get("cited_by")
+        if query is not None:
+            problem = _query_problem(query)
+            if problem:
+                raise PapernotesError(f"{pyproject}: {label}: {problem}")
+        if authors is not None and (not isinstance(authors, list) or not authors
+                                    or not all(isinstance(a, str) and a.strip() and '"' not in a for a in authors)):
+            raise PapernotesError(f"{pyproject}: {label}: authors must be a list of names, like [\"Kenton Lee\"]")
+        if cited_by is not None and cited_by not in STATUSES:
+            raise PapernotesError(f"{pyproject}: {label}: cited_by must be a status ({', '.join(STATUSES)})")
+        queries.append(WatchQuery(name.strip(), query.strip() if query else None,
+                                  tuple(a.strip() for a in authors or ()), cited_by))
+    return tuple(queries)
+
+
+def _query_problem(query: object) -> str | None:
+    """Why an arXiv query cannot be right (unbalanced brackets or quotes), or None."""
+    if not isinstance(query, str) or not query.strip():
+        return "query must be arXiv search text, like 'cat:cs.CL AND abs:retrieval'"
+    if query.count('"') % 2:
+        return f"query has an unclosed quote: {query}"
+    depth = 0
+    for char in "".join(query.split('"')[::2]):  # brackets outside quotes
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            break
+    if depth != 0:
+        return f"query has unbalanced parentheses: {query}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -23,6 +89,7 @@ class Config:
     reading_days: tuple[str, ...] = ("Mon", "Wed", "Fri")
     # How long answers from Semantic Scholar are reused from .cache/ before being asked again.
     s2_cache_days: float = 7.0
+    watches: tuple[WatchQuery, ...] = ()
 
     @property
     def papers_path(self) -> Path:
@@ -74,6 +141,7 @@ def load_config(root: Path) -> Config:
         raise PapernotesError(f"{pyproject}: s2_cache_days must be a number of days from 0 to 3650, not {cache_days!r}")
     return Config(
         root=root,
+        watches=_watch_queries(settings.get("watch", []), pyproject),
         s2_cache_days=float(cache_days),
         papers_dir=papers_dir,
         topics=topics,

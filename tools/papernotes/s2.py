@@ -33,7 +33,7 @@ PAGE_SIZE = 1000  # the most the references and citations endpoints return per p
 BATCH_SIZE = 500  # the most paper/batch accepts
 MAX_REFERENCES = 10_000  # no paper cites more; a server that pages forever stops here
 PAPER_FIELDS = "title,authors,year,venue,journal,publicationDate,externalIds,abstract,url,citationCount"
-REFERENCE_FIELDS = "contexts,isInfluential,title,authors,year,venue,citationCount,externalIds"
+REFERENCE_FIELDS = "contexts,isInfluential,title,authors,year,venue,citationCount,externalIds,publicationDate"
 
 
 class S2Unavailable(PapernotesError):

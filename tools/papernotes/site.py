@@ -34,6 +34,7 @@ _MATH = re.compile(r"\$([^$]+)\$")
 AUTHORS_SHOWN = 12
 HOME_LIST = 10
 FEED_ENTRIES = 50
+MAX_DIGEST = 2 * 1024 * 1024
 STATUS_ORDER = {"reading": 0, "to-read": 1, "read": 2, "skipped": 3}
 
 
@@ -182,6 +183,7 @@ class SiteBuilder:
     backlinks: dict[str, list[Paper]] = field(default_factory=dict)
     led_to: dict[str, list[Paper]] = field(default_factory=dict)  # the reading trail: found_via, reversed
     noted: frozenset[str] = frozenset()  # papers whose notes say something
+    digest: tuple[str, str] | None = None  # the latest digest of `papernotes watch`: (file name, text)
     _bibtex: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -193,6 +195,12 @@ class SiteBuilder:
             raise LibraryProblems(problems)
         builder = cls(library, papers, today, site_url or None, site_name, directory_urls)
         builder.noted = frozenset(p.key for p in papers if strip_empty_sections(p.body))
+        digests = sorted((root / "inbox").glob("*.md"), key=lambda p: (p.stem[:8], len(p.stem), p.stem))
+        if digests:
+            try:
+                builder.digest = (digests[-1].name, digests[-1].read_text(encoding="utf-8", errors="replace")[:MAX_DIGEST])
+            except OSError:
+                builder.digest = None
         for paper in papers:
             if paper.key.lower() in RESERVED:
                 raise PapernotesError(
@@ -286,6 +294,7 @@ class SiteBuilder:
             "reading-log.md": self._render("site_reading_log.md.j2", "reading-log.md", shared,
                                            log=reading_log(self.papers, self.today), chart=self._chart),
             "plan.ics": plan_calendar(self.papers, self.config.reading_days, self.site_url).decode("utf-8"),
+            "inbox.md": self.inbox(),
             "all.md": self._render("site_all.md.j2", "all.md", shared, table=self.papers_table()),
             "feed.xml": self.feed(),
             "library.bib": export(self.papers, entry=self.bibtex),
@@ -338,6 +347,17 @@ class SiteBuilder:
             return posixpath.relpath(target, posixpath.dirname(base) or ".")
         relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
         return "./" if relative == "." else relative + "/"
+
+    def inbox(self) -> str:
+        """The latest digest of new papers, ranked, as `papernotes watch` wrote it."""
+        head = "---\nsearch:\n  exclude: true\ntitle: Inbox\n---\n\n# Inbox\n\n"
+        if self.digest is None:
+            return head + "No digest yet: `papernotes watch` checks the saved queries for new papers.\n"
+        name, text = self.digest
+        body = text.split("\n", 1)[1] if text.startswith("# ") else text
+        links = SiteLinks("inbox.md", self.noted)
+        body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), body)
+        return head + f"The latest digest, `inbox/{name}`, best first:\n\n" + body.strip("\n") + "\n"
 
     def papers_table(self) -> str:
         """Every paper as one HTML table, sortable and filterable by a few lines of script (no network)."""

@@ -1,0 +1,184 @@
+"""`papernotes watch`: saved queries against a fake arXiv (search, paging, date sorting, faults) and a
+fake Semantic Scholar; the ranked digest; --accept."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import run_script
+from fakearxiv import FakeArxiv
+from fakes2 import FakeS2
+
+TODAY = "2026-11-29"  # a Sunday; the digest is inbox/2026-W48.md
+QUERIES = """
+[[tool.papernotes.watch]]
+name = "retrieval"
+query = 'cat:cs.CL AND (abs:retrieval OR abs:"dense passage")'
+
+[[tool.papernotes.watch]]
+name = "authors I follow"
+authors = ["Kenton Lee", "Percy Liang"]
+"""
+
+
+def note(library: Path, key: str, title: str, abstract: str, status: str = "read", **fields: object) -> None:
+    meta = {"title": title, "authors": ["Ada Lovelace"], "year": 2020, "abstract": abstract, "status": status, **fields}
+    (library / "papers" / f"{key}.md").write_text("---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n",
+                                                   encoding="utf-8")
+
+
+@pytest.fixture
+def watching(library: Path, arxiv_server: FakeArxiv) -> Path:
+    with open(library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write(QUERIES)
+    note(library, "karpukhin2020dense", "Dense Passage Retrieval for Open-Domain Question Answering",
+         "Open-domain question answering relies on efficient passage retrieval to select candidate contexts; "
+         "dense representations with a dual encoder outperform sparse BM25 retrieval.", arxiv="2004.04906")
+    note(library, "he2015deep", "Deep Residual Learning for Image Recognition",
+         "Deeper neural networks are more difficult to train; residual learning eases training of image networks.",
+         status="skipped")
+    a = arxiv_server
+    a.add("2611.00001", "Late-interaction retrieval for open-domain question answering", ["Kenton Lee"],
+          summary="We improve dense passage retrieval for question answering with late interaction over passages.",
+          published="2026-11-25T10:00:00Z", categories=("cs.CL", "cs.IR"))
+    a.add("2611.00002", "A retrieval benchmark for image captions", ["Someone Else"],
+          summary="A new retrieval dataset of image captions.", published="2026-11-24T10:00:00Z", categories=("cs.CL",))
+    a.add("2611.00003", "Scaling laws for protein folding", ["Percy Liang"],
+          summary="Protein structure prediction scales with compute.", published="2026-11-26T10:00:00Z",
+          categories=("q-bio.BM",))
+    a.add("2611.00004", "Old retrieval paper", ["Kenton Lee"], summary="retrieval from last month",
+          published="2026-10-01T10:00:00Z", categories=("cs.CL",))
+    a.add("2004.04906", "Dense Passage Retrieval for Open-Domain Question Answering", ["Vladimir Karpukhin"],
+          summary="dense passage retrieval", published="2026-11-27T10:00:00Z", categories=("cs.CL",))  # in the library
+    return library
+
+
+def watch(library: Path, *args: str, server: FakeArxiv, s2: FakeS2 | None = None) -> subprocess.CompletedProcess[str]:
+    return run_script("watch.py", "--root", library, *args, server=server, s2=s2, PAPERNOTES_TODAY=TODAY)
+
+
+def test_the_weekly_digest(watching: Path, arxiv_server: FakeArxiv) -> None:
+    result = watch(watching, server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "wrote inbox/2026-W48.md: 3 new papers since 2026-11-22 (of 3 found)\n"
+    digest = (watching / "inbox" / "2026-W48.md").read_text(encoding="utf-8")
+    lines = [line for line in digest.splitlines() if line.startswith("- [ ]")]
+    assert lines[0] == ("- [ ] [Late-interaction retrieval for open-domain question answering](https://arxiv.org/abs/2611.00001)"
+                        " — Kenton Lee · cs.CL, cs.IR · matched: retrieval, authors I follow · close to: [[karpukhin2020dense]]")
+    assert "2611.00003" in lines[-1], "a paper unlike the library comes last"
+    assert "<details><summary>Abstract</summary>We improve dense passage retrieval" in digest
+    assert "2611.00004" not in digest and "2004.04906" not in digest, "old papers and papers in the library are left out"
+    assert (watching / "inbox" / "last-check").read_text(encoding="utf-8") == "2026-11-29\n"
+    searches = [r.query["search_query"][0] for r in arxiv_server.requests]
+    assert searches[0] == ('(cat:cs.CL AND (abs:retrieval OR abs:"dense passage")) AND '
+                           "submittedDate:[202611220000 TO 202611292359]")
+    assert searches[1].startswith('(au:"Kenton Lee" OR au:"Percy Liang")')
+    assert all(r.query["sortBy"] == ["submittedDate"] and r.query["sortOrder"] == ["descending"] for r in arxiv_server.requests)
+    again = watch(watching, server=arxiv_server)
+    assert again.returncode == 0 and again.stdout == "nothing new since 2026-11-29\n"
+    rerun = watch(watching, "--since", "2026-09-01", server=arxiv_server)
+    assert "2611.00004" in (watching / "inbox" / "2026-W48-2.md").read_text(encoding="utf-8")
+    assert "of 1 found" in rerun.stdout, "papers in an earlier digest were seen: not shown again"
+
+
+def test_accepting_the_ticked_papers(watching: Path, arxiv_server: FakeArxiv) -> None:
+    assert watch(watching, server=arxiv_server).returncode == 0
+    digest = watching / "inbox" / "2026-W48.md"
+    text = digest.read_text(encoding="utf-8").replace("- [ ] [Late", "- [x] [Late").replace("- [ ] [A retrieval", "- [X] [A retrieval")
+    text += "- [x] a line someone typed by hand\n"
+    digest.write_text(text, encoding="utf-8")
+    before = len(arxiv_server.requests)
+    result = watch(watching, "--accept", str(digest), server=arxiv_server)
+    assert result.returncode == 1
+    broken = len(text.splitlines())
+    assert result.stderr == f"error: {digest}:{broken}: no arXiv link on this line\n"
+    assert sorted(line.split()[1] for line in result.stdout.splitlines()) == ["papers/else2026retrieval.md",
+                                                                             "papers/lee2026late.md"]
+    assert len(arxiv_server.requests) == before + 1, "one arXiv request for every ticked paper"
+    late = yaml.safe_load((watching / "papers" / "lee2026late.md").read_text(encoding="utf-8").split("---\n")[1])
+    assert late["found_via"] == ["watch:retrieval", "watch:authors I follow"] and late["status"] == "to-read"
+    again = watch(watching, "--accept", str(digest), server=arxiv_server)
+    assert again.stdout.count("exists ") == 2 and "added" not in again.stdout
+
+
+def test_a_query_arxiv_rejects_and_arxiv_down(watching: Path, arxiv_server: FakeArxiv) -> None:
+    with open(watching / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write('\n[[tool.papernotes.watch]]\nname = "broken"\nquery = "nonsense:field"\n')
+    result = watch(watching, server=arxiv_server)
+    assert result.returncode == 1
+    assert "error: watch query 'broken': arXiv rejected the request: malformed query: unknown field nonsense" in result.stderr
+    assert (watching / "inbox" / "2026-W48.md").exists(), "the other queries still ran"
+    assert not (watching / "inbox" / "last-check").exists(), "the last check is not advanced"
+    arxiv_server.always = "503"
+    (watching / "inbox" / "2026-W48.md").unlink()
+    down = watch(watching, server=arxiv_server)
+    assert down.returncode == 1 and "arXiv did not answer usefully" in down.stderr
+    assert not (watching / "inbox" / "2026-W48.md").exists(), "no digest when every query failed"
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ('name = "x"\nquery = "(cat:cs.CL"', "watch query 'x': query has unbalanced parentheses"),
+    ('name = "x"\nquery = "ti:\\"open"', "watch query 'x': query has an unclosed quote"),
+    ('name = "x"\nquery = "cat:cs.CL"\nauthors = ["A B"]', "watch query 'x' needs exactly one of query, authors or cited_by"),
+    ('name = "x"\nsearch = "cat:cs.CL"', "watch query 'x': unknown key 'search'"),
+    ('name = "x"\ncited_by = "finished"', "watch query 'x': cited_by must be a status"),
+    ('query = "cat:cs.CL"', "watch query #1 needs name"),
+])
+def test_saved_queries_are_validated(library: Path, entry: str, message: str) -> None:
+    with open(library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write(f"\n[[tool.papernotes.watch]]\n{entry}\n")
+    result = run_script("watch.py", "--root", library, PAPERNOTES_TODAY=TODAY)
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_dry_run_and_paging(library: Path, arxiv_server: FakeArxiv) -> None:
+    with open(library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write('\n[[tool.papernotes.watch]]\nname = "busy"\nquery = "cat:cs.LG"\n')
+    for i in range(1, 1201):
+        arxiv_server.add(f"2611.{i:05d}", f"Paper {i}", ["A B"], categories=("cs.LG",),
+                         published=f"2026-11-{23 + i % 6:02d}T{i % 24:02d}:00:00Z")
+    result = watch(library, "--dry-run", "--limit", "5", server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 5 and not (library / "inbox").exists()
+    assert len(arxiv_server.requests) == 3, "1,200 papers in pages of 500"
+    assert [r.query["start"][0] for r in arxiv_server.requests] == ["0", "500", "1000"]
+
+
+def test_new_papers_citing_what_was_read(library: Path, arxiv_server: FakeArxiv, s2_server: FakeS2) -> None:
+    with open(library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write('\n[[tool.papernotes.watch]]\nname = "cites what I read"\ncited_by = "read"\n')
+    note(library, "devlin2018bert", "BERT", "pre-training transformers", arxiv="1810.04805")
+    s2_server.add("b" * 40, "BERT", arxiv="1810.04805")
+    new = s2_server.add("c" * 40, "A new paper citing BERT", arxiv="2611.00042", year=2026)
+    new["publicationDate"] = "2026-11-26"
+    old = s2_server.add("d" * 40, "An old paper citing BERT", arxiv="2001.00042", year=2020)
+    old["publicationDate"] = "2020-01-01"
+    s2_server.cite("c" * 40, "b" * 40)
+    s2_server.cite("d" * 40, "b" * 40)
+    arxiv_server.add("2611.00042", "A new paper citing BERT", ["Grace Hopper"], summary="Pre-training transformers again.",
+                     published="2026-11-26T10:00:00Z")
+    result = watch(library, s2=s2_server, server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    digest = (library / "inbox" / "2026-W48.md").read_text(encoding="utf-8")
+    assert "2611.00042" in digest and "matched: cites what I read" in digest and "2001.00042" not in digest
+
+
+def test_no_saved_queries(library: Path) -> None:
+    result = run_script("watch.py", "--root", library)
+    assert result.returncode == 1 and "no saved queries" in result.stderr
+
+
+def test_the_workflow_opens_a_pull_request_with_least_privilege() -> None:
+    from conftest import REPO
+
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "watch.yml").read_text(encoding="utf-8"))
+    assert workflow["permissions"] == {"contents": "read"}
+    job = workflow["jobs"]["digest"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert "workflow_dispatch" in triggers and triggers["schedule"][0]["cron"] == "0 6 * * 0"
+    pr = next(step for step in job["steps"] if "create-pull-request" in step.get("uses", ""))
+    assert pr["if"] == "steps.changes.outputs.digest == 'true'", "nothing new, no pull request"

@@ -1,0 +1,199 @@
+"""Check for new papers: run the saved queries, rank what they found against the library, write a digest to tick.
+
+    papernotes watch                          # inbox/2026-W48.md: new since the last check, best first
+    papernotes watch --dry-run                # print the ranked list; write nothing
+    papernotes watch --accept inbox/2026-W48.md   # add the papers ticked [x] in the digest
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from pathlib import Path
+
+from papernotes import cli
+from papernotes.adding import Candidate, add_candidates
+from papernotes.arxiv_source import ArxivRejected, ArxivSource
+from papernotes.commands.add import s2_arxiv, semantic_scholar
+from papernotes.config import WatchQuery
+from papernotes.errors import PapernotesError
+from papernotes.library import Catalog, Library, LibraryProblems
+from papernotes.paper import Paper, week_of
+from papernotes.watch import NewPaper, digest_line, rank, read_digest
+
+INBOX = "inbox"
+LAST_CHECK = "last-check"  # inbox/last-check: the date of the last complete check, committed with the digests
+FIRST_CHECK_DAYS = 7
+
+
+def day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-22") from None
+
+
+def positive(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 10_000:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number from 1 to 10000")
+    return int(text)
+
+
+def parser(prog: str) -> argparse.ArgumentParser:
+    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap.add_argument("--since", type=day, help="papers submitted from this date (default: the last check)")
+    ap.add_argument("--limit", type=positive, default=50, help="papers in the digest at most (default 50)")
+    ap.add_argument("--dry-run", action="store_true", help="print the ranked list; write nothing")
+    ap.add_argument("--accept", metavar="DIGEST", help="add the papers ticked [x] in this digest")
+    return ap
+
+
+def run(args: argparse.Namespace) -> int:
+    library = Library(args.root)
+    if args.accept:
+        return accept(library, Path(args.accept), args)
+    queries = library.config.watches
+    if not queries:
+        raise PapernotesError("no saved queries: add [[tool.papernotes.watch]] tables to pyproject.toml "
+                              "(name, and query, authors or cited_by)")
+    inbox = library.root / INBOX
+    until = args.today
+    since = args.since or last_check(inbox) or until - dt.timedelta(days=FIRST_CHECK_DAYS)
+    papers, problems = library.load(bodies=True)
+    if problems:
+        raise LibraryProblems(problems)
+    catalog = library.catalog(papers)
+    seen = seen_before(inbox)
+    found: dict[str, NewPaper] = {}
+    failures = 0
+    arxiv = ArxivSource()
+    for query in queries:
+        try:
+            results = run_query(query, arxiv, library, papers, since, until)
+        except ArxivRejected as exc:
+            cli.error(f"watch query '{query.name}': {exc.message}; fix it in pyproject.toml")
+            failures += 1
+            continue
+        except PapernotesError as exc:
+            cli.error(f"watch query '{query.name}': {exc}")
+            failures += 1
+            continue
+        for paper in results:
+            if paper.arxiv is None or paper.arxiv in catalog.by_arxiv or paper.arxiv in seen:
+                continue
+            entry = found.setdefault(paper.arxiv, NewPaper(paper))
+            if query.name not in entry.queries:
+                entry.queries.append(query.name)
+    ranked = rank(list(found.values()), papers)[: args.limit]
+    if args.dry_run:
+        for number, candidate in enumerate(ranked, 1):
+            close = f" · close to: {', '.join(candidate.close_to)}" if candidate.close_to else ""
+            print(f"{number:>3}. {candidate.score:.3f} {candidate.paper.title} — arXiv:{candidate.paper.arxiv} · "
+                  f"matched: {', '.join(candidate.queries)}{close}")
+        return 1 if failures else 0
+    if ranked:
+        path = write_digest(inbox, until, since, ranked, len(found))
+        print(f"wrote {library.rel(path)}: {len(ranked)} new papers since {since} (of {len(found)} found)")
+    else:
+        print(f"nothing new since {since}")
+    if failures:
+        print(f"the last check stays {since}: {failures} of {len(queries)} queries failed", flush=True)
+        return 1
+    write_text(inbox / LAST_CHECK, f"{until.isoformat()}\n")
+    return 0
+
+
+def run_query(query: WatchQuery, arxiv: ArxivSource, library: Library, papers: list[Paper], since: dt.date,
+              until: dt.date) -> list[Paper]:
+    arxiv_query = query.arxiv_query()
+    if arxiv_query is not None:
+        return arxiv.search(arxiv_query, since, until)
+    # New papers citing the library's papers with the given status, found on Semantic Scholar.
+    s2 = semantic_scholar(library)
+    wanted: list[str] = []
+    for paper in papers:
+        if paper.status != query.cited_by or not (paper.arxiv or paper.doi):
+            continue
+        ident = f"arXiv:{paper.arxiv}" if paper.arxiv else f"DOI:{paper.doi}"
+        for row in s2.references(ident, cited_by=True, label=paper.key):
+            published = row.get("publicationDate")
+            arxiv_id = s2_arxiv(row)
+            if arxiv_id and isinstance(published, str) and since.isoformat() <= published[:10] <= until.isoformat():
+                wanted.append(arxiv_id)
+    if not wanted:
+        return []
+    fetched = arxiv.fetch(list(dict.fromkeys(wanted)))
+    return list(fetched.papers.values())
+
+
+def last_check(inbox: Path) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((inbox / LAST_CHECK).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def seen_before(inbox: Path) -> set[str]:
+    """arXiv IDs in earlier digests: a paper left unticked was seen, and is not shown again."""
+    seen: set[str] = set()
+    for digest in sorted(inbox.glob("*.md")) if inbox.is_dir() else []:
+        try:
+            items, _ = read_digest(digest.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+        seen.update(item.arxiv for item in items)
+    return seen
+
+
+def write_digest(inbox: Path, until: dt.date, since: dt.date, ranked: list[NewPaper], found: int) -> Path:
+    week = week_of(until)
+    header = (f"# New papers, {week}\n\nSubmitted {since} to {until}; {len(ranked)} of {found} new papers, best first. "
+              f"Tick the ones to read (`[x]`), then run `papernotes watch --accept {INBOX}/{{name}}`.\n\n")
+    body = "\n".join(digest_line(candidate) for candidate in ranked) + "\n"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for suffix in [""] + [f"-{n}" for n in range(2, 100)]:
+        path = inbox / f"{week}{suffix}.md"
+        try:
+            with open(path, "x", encoding="utf-8", newline="\n") as handle:  # never over an earlier digest
+                handle.write(header.replace("{name}", path.name) + body)
+            return path
+        except FileExistsError:
+            continue
+    raise PapernotesError(f"too many digests for {week} in {INBOX}/")
+
+
+def accept(library: Library, digest: Path, args: argparse.Namespace) -> int:
+    """Add the ticked papers (one arXiv request) with found_via: ["watch:QUERY"]; report unreadable lines."""
+    try:
+        text = digest.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PapernotesError(f"cannot read {digest}: {getattr(exc, 'strerror', None) or exc}") from None
+    items, problems = read_digest(text)
+    for line, reason in problems:
+        cli.error(f"{digest}:{line}: {reason}")
+    ticked = [item for item in items if item.ticked]
+    if not ticked:
+        print(f"{digest}: nothing ticked; mark papers [x] to add them")
+        return 1 if problems else 0
+    papers, load_problems = library.load()
+    for problem in load_problems:
+        cli.warn(f"{problem} (not checked for duplicates)")
+    catalog: Catalog = library.catalog(papers, load_problems)
+    mine = cli.new_note_fields(None, [], "to-read", args.today)
+    candidates = [Candidate(item.arxiv, arxiv=item.arxiv,
+                            fields=(("found_via", tuple(f"watch:{q}" for q in item.queries)),))
+                  for item in ticked]
+    failures = add_candidates(library, catalog, candidates, mine, None)
+    return 1 if failures or problems else 0
+
+
+def write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise PapernotesError(f"cannot write {path}: {exc.strerror}") from None
