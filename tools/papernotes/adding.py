@@ -12,7 +12,6 @@ from typing import Any
 from .errors import PapernotesError
 from .library import Catalog, Library
 from .paper import Paper, describe_change
-from .render import render
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,7 @@ def add_candidates(
 ) -> int:
     """Write a note for each new candidate and update the ones already in the library; return failures."""
     from .cli import error, uninterrupted
+    from .render import render
 
     wanted_arxiv = [c.arxiv for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv]
     fetched = None

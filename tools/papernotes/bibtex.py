@@ -58,8 +58,15 @@ _LITERAL_RE = re.compile("|".join(re.escape(k) for k in _LITERALS))
 _PLACEHOLDERS = {k: chr(0xE000 + i) for i, k in enumerate(_LITERALS)}
 
 
+# Text with none of these characters means the same in LaTeX and in Unicode: no need to decode it
+# (latexcodec tokenising every value was most of an import's time).
+_PLAIN = re.compile(r"[^\\{}~$\-`'!?<>\"]*")
+
+
 def latex_decode(text: str) -> str:
     """Unicode for LaTeX text: accents and escapes decoded, grouping braces dropped, math kept."""
+    if _PLAIN.fullmatch(text):
+        return " ".join(text.split())
     parts = []
     for i, part in enumerate(_MATH.split(text)):
         if i % 2:

@@ -16,15 +16,18 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import requests
 
 from . import __version__
 from .errors import PapernotesError
 from .paper import Paper
-from .web import Answer, Transient, env_seconds, fetch, json_message
+
+if TYPE_CHECKING:
+    from .web import Answer
+
+# requests and the bounded fetch are imported when a request is made: the converters below are used
+# by commands that must start quickly.
 
 DEFAULT_API_URL = "https://api.semanticscholar.org"
 USER_AGENT = f"papernotes/{__version__} (research paper notes kept in git)"
@@ -54,6 +57,8 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
+        from .web import env_seconds
+
         url = (os.environ.get("S2_API_URL") or DEFAULT_API_URL).rstrip("/")
         if not url.startswith(("http://", "https://")):
             raise PapernotesError(f"S2_API_URL={url!r} is not an http(s) URL")
@@ -64,6 +69,8 @@ class Settings:
 class SemanticScholar:
     def __init__(self, settings: Settings | None = None, cache_dir: Path | None = None,
                  max_age: dt.timedelta = dt.timedelta(days=7), refresh: bool = False) -> None:
+        import requests
+
         self.settings = settings or Settings.from_env()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -146,6 +153,8 @@ class SemanticScholar:
             cached = self._cached(cache_file)
             if cached is not None:
                 return cached
+        from .web import json_message
+
         answer = self._with_retries(method, url, params, body)
         if answer.status == 404:
             raise S2NotFound(f"not found on Semantic Scholar: {what}")
@@ -161,6 +170,8 @@ class SemanticScholar:
         return data
 
     def _with_retries(self, method: str, url: str, params: dict[str, str], body: Any) -> Answer:
+        from .web import Transient, fetch
+
         last = ""
         for attempt in range(self.settings.retries + 1):
             wait = self._last_request + self.settings.delay - time.monotonic()

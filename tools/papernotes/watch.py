@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from .ids import InvalidArxivId, parse_arxiv_id
 from .paper import Paper
-from .render import md
 
 # How much a library paper's likeness counts, by its status: what was read says most about taste.
 STATUS_WEIGHT = {"read": 1.0, "reading": 1.0, "to-read": 0.6, "skipped": 0.2}
@@ -62,6 +61,8 @@ def rank(candidates: Sequence[NewPaper], library: Sequence[Paper]) -> list[NewPa
 
 def digest_line(candidate: NewPaper) -> str:
     """`- [ ] [Title](arXiv link) — authors · categories · matched: q · close to: [[key]]`."""
+    from .render import md
+
     paper = candidate.paper
     authors = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")
     parts = [md(authors) or "Anonymous"]

@@ -13,11 +13,10 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papernotes import cli
 from papernotes.adding import Candidate, add_candidates
-from papernotes.arxiv_source import BATCH_SIZE, terminal_progress
 from papernotes.errors import PapernotesError
 from papernotes.ids import (
     ArxivId,
@@ -32,7 +31,10 @@ from papernotes.ids import (
 from papernotes.library import Library
 from papernotes.paper import STATUSES, FieldError, Paper, normalized_title
 from papernotes.reading import status_changes
-from papernotes.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2
+from papernotes.s2 import arxiv_of, authors_of, doi_of, paper_from_s2
+
+if TYPE_CHECKING:
+    from papernotes.s2 import SemanticScholar
 
 SEARCH_SHOWN = 5
 
@@ -128,6 +130,11 @@ def run(args: argparse.Namespace) -> int:
                 print(ident.canonical)
         return 1 if failures else 0
 
+    from papernotes.arxiv_source import (  # imported when needed: start-up stays quick
+        BATCH_SIZE,
+        terminal_progress,
+    )
+
     candidates = resolve(library, ids)
     arxiv_count = sum(1 for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv)
     progress = terminal_progress() if arxiv_count > BATCH_SIZE // 4 else None
@@ -170,6 +177,8 @@ def s2_arxiv(data: dict[str, Any]) -> str | None:
 
 
 def semantic_scholar(library: Library, refresh: bool = False) -> SemanticScholar:
+    from papernotes.s2 import SemanticScholar
+
     return SemanticScholar(cache_dir=library.root / ".cache" / "papernotes" / "s2",
                            max_age=dt.timedelta(days=library.config.s2_cache_days), refresh=refresh)
 

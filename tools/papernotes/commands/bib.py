@@ -13,11 +13,9 @@ import sys
 from pathlib import Path
 
 from papernotes import cli
-from papernotes.bibtex import export, parse_bib
 from papernotes.errors import PapernotesError
 from papernotes.library import Library
 from papernotes.paper import STATUSES, Paper
-from papernotes.render import render
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -53,6 +51,8 @@ def run_export(args: argparse.Namespace) -> int:
         papers = [p for p in papers if in_topic(p, args.topic)]
     if args.status:
         papers = [p for p in papers if p.status == args.status]
+    from papernotes.bibtex import export  # pybtex is imported only by the command that needs it
+
     text = export(papers)
     if not args.output:
         sys.stdout.write(text)
@@ -93,6 +93,9 @@ def read_bib(name: str) -> str:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from papernotes.bibtex import parse_bib
+    from papernotes.render import render
+
     text = read_bib(args.file)
     mine = cli.new_note_fields(args.topic, args.tag)
     library, catalog = cli.library_for_adding(args.root)

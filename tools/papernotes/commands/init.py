@@ -24,7 +24,6 @@ from papernotes.commands.index import END, START, generated_region, splice
 from papernotes.config import load_config
 from papernotes.errors import PapernotesError
 from papernotes.library import Library
-from papernotes.render import render
 
 MANUAL = "PAPERNOTES.md"
 # The example notes as shipped: init deletes a file only while its bytes are exactly these.
@@ -150,6 +149,8 @@ def write_readme(root: Path, name: str, site_url: str | None) -> None:
     if start >= 0:
         heading = manual.rfind("\n## ", 0, start)
         manual = manual[: heading + 1 if heading >= 0 else start].rstrip("\n") + "\n"
+    from papernotes.render import render
+
     write_text(root / MANUAL, manual)
     write_text(readme, render(root, "library_readme.md.j2", name=name, site_url=site_url))
     print(f"moved the manual to {MANUAL}; wrote a README for the library")

@@ -11,16 +11,16 @@ import argparse
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 from papernotes import cli
 from papernotes.adding import Candidate, add_candidates
-from papernotes.arxiv_source import ArxivRejected, ArxivSource
 from papernotes.commands.add import s2_arxiv, semantic_scholar
 from papernotes.config import WatchQuery
 from papernotes.errors import PapernotesError
 from papernotes.library import Catalog, Library, LibraryProblems
 from papernotes.paper import Paper, week_of
-from papernotes.watch import NewPaper, digest_line, rank, read_digest
+from papernotes.watch import NewPaper, read_digest
 
 INBOX = "inbox"
 LAST_CHECK = "last-check"  # inbox/last-check: the date of the last complete check, committed with the digests
@@ -63,6 +63,12 @@ def run(args: argparse.Namespace) -> int:
     papers, problems = library.load(bodies=True)
     if problems:
         raise LibraryProblems(problems)
+    from papernotes.arxiv_source import (  # imported when needed: start-up stays quick
+        ArxivRejected,
+        ArxivSource,
+    )
+    from papernotes.watch import rank
+
     catalog = library.catalog(papers)
     seen = seen_before(inbox)
     found: dict[str, NewPaper] = {}
@@ -104,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_query(query: WatchQuery, arxiv: ArxivSource, library: Library, papers: list[Paper], since: dt.date,
+def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Paper], since: dt.date,
               until: dt.date) -> list[Paper]:
     arxiv_query = query.arxiv_query()
     if arxiv_query is not None:
@@ -147,6 +153,8 @@ def seen_before(inbox: Path) -> set[str]:
 
 
 def write_digest(inbox: Path, until: dt.date, since: dt.date, ranked: list[NewPaper], found: int) -> Path:
+    from papernotes.watch import digest_line
+
     week = week_of(until)
     header = (f"# New papers, {week}\n\nSubmitted {since} to {until}; {len(ranked)} of {found} new papers, best first. "
               f"Tick the ones to read (`[x]`), then run `papernotes watch --accept {INBOX}/{{name}}`.\n\n")
