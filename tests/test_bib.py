@@ -278,3 +278,35 @@ def test_real_file_round_trip(library: Path, tmp_path: Path) -> None:
     (tmp_path / "first.bib").write_text(first, encoding="utf-8")
     assert bib(again, "import", tmp_path / "first.bib").returncode == 0
     assert bib(again, "export").stdout == first
+
+
+def test_text_without_latex_is_not_decoded_and_means_the_same() -> None:
+    """The fast path for plain values gives exactly what latexcodec would (issue 13: decode only LaTeX)."""
+    import random
+
+    from papernotes import bibtex
+
+    rng = random.Random(3)
+    alphabet = "ab -'`!?<>\"&#_^@.,;:()0123456789éÜ\n\t|/*+="
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    plain = [t for t in texts if not bibtex._NEEDS_DECODING.search(t)]
+    fast = [latex_decode(t) for t in plain]
+    assert [bibtex._latex_decode_whole(t) for t in plain] == fast  # every value through latexcodec
+    assert len(plain) > 1000
+
+
+def test_decoding_stretch_by_stretch_is_decoding_the_whole() -> None:
+    import glob
+    import random
+    import re
+
+    from papernotes import bibtex
+
+    values = []
+    for name in glob.glob(str(BIBS / "*.bib")):
+        values += re.findall(r"=\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", Path(name).read_text(encoding="utf-8"))
+    rng = random.Random(11)
+    pieces = ["a", "b", " ", "{", "}", "\\'", '\\"', "\\emph{", "\\LaTeX", "\\ ", "$", "x^2", "--", "''", "``", "é",
+              "\\&", "\\{", "\\}", "~", "\n", ",,", "\\'e", '{\\"u}', "\\textbf{", "\\c{c}", "\\o", "-", "\n\n", "\t"]
+    values += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 15))) for _ in range(20000)]
+    assert [bibtex.latex_decode(v) for v in values] == [bibtex._latex_decode_whole(v) for v in values]
