@@ -60,6 +60,16 @@ def parser(description: str, prog: str | None = None) -> argparse.ArgumentParser
     return ap
 
 
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, or a usage error naming the input."""
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
 def error(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
 

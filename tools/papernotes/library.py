@@ -361,6 +361,21 @@ class Library:
 UPDATE_ATTEMPTS = 3
 
 
+def write_file(path: Path, data: str | bytes, name: str | None = None, keep_mode: bool = False) -> None:
+    """Replace a file that is not a note (README, a digest, a .bib, a calendar) atomically: a temporary
+    file beside it, then a rename, so a reader never sees half of it. `name` is what errors call it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        if keep_mode and path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WriteError(f"cannot write {name or path}: {exc.strerror or exc}") from None
+
+
 _TEMPORARY = re.compile(r"\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from papernotes import cli
 from papernotes.errors import PapernotesError
-from papernotes.library import Library
+from papernotes.library import Library, write_file
 from papernotes.paper import STATUSES, Paper
 
 
@@ -57,14 +57,7 @@ def run_export(args: argparse.Namespace) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 0
-    target = Path(args.output)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PapernotesError(f"cannot write {args.output}: {exc.strerror}") from None
+    write_file(Path(args.output), text, args.output)
     print(f"wrote {len(papers)} entries to {args.output}", file=sys.stderr)
     return 0
 

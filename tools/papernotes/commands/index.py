@@ -17,7 +17,7 @@ from pathlib import Path
 import papernotes
 from papernotes import cli
 from papernotes.errors import PapernotesError
-from papernotes.library import Library, LibraryProblems
+from papernotes.library import Library, LibraryProblems, write_file
 
 START = "<!-- papernotes:index:start -->"
 END = "<!-- papernotes:index:end -->"
@@ -103,14 +103,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         print("error: README.md index is stale; run python tools/index.py", file=sys.stderr)
         return 1
-    tmp = readme.with_name(f".{readme.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(updated.encode("utf-8"))
-        os.chmod(tmp, readme.stat().st_mode & 0o7777)
-        os.replace(tmp, readme)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PapernotesError(f"cannot write README.md: {exc.strerror}") from None
+    write_file(readme, updated, "README.md", keep_mode=True)
     print("updated README.md")
     return 0
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -23,7 +22,7 @@ from papernotes import cli
 from papernotes.commands.index import END, START, generated_region, splice
 from papernotes.config import load_config
 from papernotes.errors import PapernotesError
-from papernotes.library import Library
+from papernotes.library import Library, write_file
 
 MANUAL = "PAPERNOTES.md"
 # The example notes as shipped: init deletes a file only while its bytes are exactly these.
@@ -72,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     library = Library(root, load_config(root))
     readme = root / "README.md"
     text = readme.read_text(encoding="utf-8")
-    write_text(readme, splice(text, generated_region(library, use_cache=False), "README.md"))
+    write_file(readme, splice(text, generated_region(library, use_cache=False), "README.md"))
     print(f"set up '{name}'" + (f" for {site_url}" if site_url else ""))
     print("next: papernotes add ID_OR_LINK, then git add -A && git commit -m 'My library' && git push")
     return 0
@@ -113,7 +112,7 @@ def reset_topics(pyproject: Path) -> None:
     if first is None:
         return
     rest = _TOPIC_TABLE.sub("", text[first.start():])
-    write_text(pyproject, text[: first.start()] + TOPICS_EXAMPLE + "\n" + rest.lstrip("\n"))
+    write_file(pyproject, text[: first.start()] + TOPICS_EXAMPLE + "\n" + rest.lstrip("\n"))
     print("emptied the topic list in pyproject.toml")
 
 
@@ -136,7 +135,7 @@ def set_site(mkdocs: Path, name: str, remote: tuple[str, str, str] | None) -> st
         else:
             end = text.find("\n", text.find("site_name:")) + 1
             text = text[:end] + line + "\n" + text[end:]
-    write_text(mkdocs, text)
+    write_file(mkdocs, text)
     print(f"set site_name{', site_url, repo_url and edit_uri' if remote else ''} in mkdocs.yml")
     return site_url
 
@@ -151,17 +150,8 @@ def write_readme(root: Path, name: str, site_url: str | None) -> None:
         manual = manual[: heading + 1 if heading >= 0 else start].rstrip("\n") + "\n"
     from papernotes.render import render
 
-    write_text(root / MANUAL, manual)
-    write_text(readme, render(root, "library_readme.md.j2", name=name, site_url=site_url))
+    write_file(root / MANUAL, manual)
+    write_file(readme, render(root, "library_readme.md.j2", name=name, site_url=site_url))
     print(f"moved the manual to {MANUAL}; wrote a README for the library")
     assert START in readme.read_text(encoding="utf-8") and END in readme.read_text(encoding="utf-8")
 
-
-def write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(text.encode("utf-8"))
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PapernotesError(f"cannot write {path.name}: {exc.strerror}") from None

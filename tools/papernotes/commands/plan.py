@@ -9,34 +9,23 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from pathlib import Path
 
 from papernotes import cli
 from papernotes.commands.listing import week
 from papernotes.errors import PapernotesError
-from papernotes.library import Library, LibraryProblems
+from papernotes.library import Library, LibraryProblems, write_file
 from papernotes.paper import Paper
 from papernotes.reading import make_plan, planning_week, queue, week_days
 
 QUEUE_SHOWN = 5
 
 
-def positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of papers from 1 to 100")
-    return value
-
-
 def parser(prog: str) -> argparse.ArgumentParser:
     ap = cli.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("--week", type=week, help="the ISO week to plan, e.g. 2026-W49 (default: this week; on Sundays the next)")
-    ap.add_argument("--count", type=positive, help="papers in the week (default: papers_per_week in pyproject.toml, 3)")
+    ap.add_argument("--count", type=cli.whole_number(1, 100), help="papers in the week (default: papers_per_week in pyproject.toml, 3)")
     ap.add_argument("--show", action="store_true", help="print the week's plan and the head of the queue; change nothing")
     ap.add_argument("--dry-run", action="store_true", help="print what would be planned; write nothing")
     ap.add_argument("--ics", metavar="FILE", help="write every planned paper as all-day events on the reading days")
@@ -101,11 +90,5 @@ def write_calendar(library: Library, target: Path) -> None:
 
     papers = library.load_strict()
     data = plan_calendar(papers, library.config.reading_days, site_url(library.root))
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PapernotesError(f"cannot write {target}: {exc.strerror}") from None
+    write_file(target, data)
     print(f"wrote {target}")

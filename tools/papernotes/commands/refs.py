@@ -64,17 +64,11 @@ def selection(text: str) -> list[int]:
     return list(dict.fromkeys(numbers))
 
 
-def positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
-    return int(text)
-
-
 def parser(prog: str) -> argparse.ArgumentParser:
     ap = cli.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("paper", metavar="KEY|ID", help="a note (key, arXiv ID, key prefix), or any arXiv ID, DOI or paper link")
     ap.add_argument("--cited-by", action="store_true", help="the papers citing it instead of its references")
-    ap.add_argument("--limit", type=positive, metavar="N", help="at most N references (default: all)")
+    ap.add_argument("--limit", type=cli.whole_number(1, 100_000), metavar="N", help="at most N references (default: all)")
     ap.add_argument("--context", action="store_true", help="print the sentences in which the paper cites each reference")
     ap.add_argument("--format", choices=("table", "json", "tsv"), default="table")
     ap.add_argument("--refresh", action="store_true", help="ask Semantic Scholar again instead of using .cache/")

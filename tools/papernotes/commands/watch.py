@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from papernotes.adding import Candidate, add_candidates
 from papernotes.commands.add import s2_arxiv, semantic_scholar
 from papernotes.config import WatchQuery
 from papernotes.errors import PapernotesError
-from papernotes.library import Catalog, Library, LibraryProblems
+from papernotes.library import Catalog, Library, LibraryProblems, write_file
 from papernotes.paper import Paper, week_of
 from papernotes.watch import NewPaper, read_digest
 
@@ -34,16 +33,10 @@ def day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-22") from None
 
 
-def positive(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 10_000:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number from 1 to 10000")
-    return int(text)
-
-
 def parser(prog: str) -> argparse.ArgumentParser:
     ap = cli.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("--since", type=day, help="papers submitted from this date (default: the last check)")
-    ap.add_argument("--limit", type=positive, default=50, help="papers in the digest at most (default 50)")
+    ap.add_argument("--limit", type=cli.whole_number(1, 10_000), default=50, help="papers in the digest at most (default 50)")
     ap.add_argument("--dry-run", action="store_true", help="print the ranked list; write nothing")
     ap.add_argument("--accept", metavar="DIGEST", help="add the papers ticked [x] in this digest")
     return ap
@@ -106,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     if failures:
         print(f"the last check stays {since}: {failures} of {len(queries)} queries failed", flush=True)
         return 1
-    write_text(inbox / LAST_CHECK, f"{until.isoformat()}\n")
+    write_file(inbox / LAST_CHECK, f"{until.isoformat()}\n")
     return 0
 
 
@@ -195,13 +188,3 @@ def accept(library: Library, digest: Path, args: argparse.Namespace) -> int:
     failures = add_candidates(library, catalog, candidates, mine, None)
     return 1 if failures or problems else 0
 
-
-def write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PapernotesError(f"cannot write {path}: {exc.strerror}") from None
