@@ -69,13 +69,16 @@ def test_export_types_journal_misc_and_non_arxiv() -> None:
     [
         ("50% of GANs & ImageNet_1k #1", r"50\% of {GANs} \& {ImageNet}\_1k \#1"),
         ("Already $\\mathcal{O}(n^2)$ math", "Already $\\mathcal{O}(n^2)$ math"),
-        ("Müller's Łódź {braces} ~ ^ \\", r"Müller's Łódź \{braces\} \~{} \^{} \textbackslash{}"),
+        ("Müller's Łódź {braces} ~ ^ \\", r"M{\"u}ller's {\L}{\'o}d{\'z} \{braces\} \~{} \^{} \textbackslash{}"),
+        ("α-Rank ∈ Ω", r"{$\alpha$}-Rank {$\in$} {$\Omega$}"),
         ("50\\% twice?", r"50\textbackslash{}\% twice?"),
     ],
 )
 def test_latex_special_characters_are_escaped_exactly_once(title: str, expected: str) -> None:
     assert latex_escape(title, protect_capitals=True) == expected
     assert latex_decode(expected) == title
+    unicode = latex_escape(title, protect_capitals=True, ascii=False)
+    assert unicode.isascii() == title.isascii() and latex_decode(unicode) == title
 
 
 def test_export_is_stable_and_filters(example_library: Path) -> None:

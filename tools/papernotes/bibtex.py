@@ -36,8 +36,9 @@ _CONFERENCE = re.compile(
 )
 
 
-def latex_escape(text: str, protect_capitals: bool = False) -> str:
-    """LaTeX for `text`, escaped once; `$...$` math is kept as it is."""
+def latex_escape(text: str, protect_capitals: bool = False, ascii: bool = True) -> str:
+    """LaTeX for `text`, escaped once; `$...$` math is kept as it is. With `ascii` (what BibTeX and
+    pdflatex want), other characters become LaTeX too, braced: `{\\"u}`, `{$\\alpha$}`, `{\\L}`."""
     parts = []
     for i, part in enumerate(_MATH.split(text)):
         if i % 2:
@@ -47,8 +48,28 @@ def latex_escape(text: str, protect_capitals: bool = False) -> str:
         if protect_capitals:
             # Acronyms and inner capitals (BERT, ImageNet, GANs) survive styles that lower-case titles.
             escaped = _WORD.sub(lambda m: f"{{{m.group(0)}}}" if any(c.isupper() for c in m.group(0)[1:]) else m.group(0), escaped)
+        if ascii:
+            escaped = _NON_ASCII.sub(lambda m: _ascii_latex(m.group(0)), escaped)
         parts.append(escaped)
     return "".join(parts)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+# Characters latexcodec would write as ASCII that reads back as another character ('): spelt out.
+_SPELLED = {"’": r"{\textquoteright}", "‘": r"{\textquoteleft}"}
+
+
+def _ascii_latex(char: str) -> str:
+    """One character as ASCII LaTeX (latexcodec's table), braced so BibTeX sorts and cases it as one
+    letter; a character with no LaTeX spelling stays as it is (use --unicode with biber for those)."""
+    if char in _SPELLED:
+        return _SPELLED[char]
+    encoded = str(codecs.encode(char, "ulatex+ascii", "keep"))
+    if encoded == char:
+        return char
+    return "{" + encoded.strip() + "}" if encoded.startswith(("\\", "$")) else encoded
 
 
 # Escapes the exporter writes (and people type) that latexcodec would turn into accents or drop.
@@ -85,7 +106,35 @@ def _latex_decode_whole(text: str) -> str:
     return _decode(text, _ulatex)
 
 
+# Better BibTeX writes literal math as text: `\$\textbackslash mathcal\{\vphantom\}{{V}}\vphantom\{\}\$`
+# stands for `$\mathcal{V}$` (the \vphantom pairs only balance braces for BibTeX).
+_BBT_MATH = re.compile(r"\\\$((?:(?!\\\$).)*?\\textbackslash(?:(?!\\\$).)*?)\\\$")
+# The exporter writes a symbol with no ASCII form as braced math, `{$\alpha$}`: it reads back as `α`,
+# while math the title had, `$\alpha$`, stays math.
+_BRACED_SYMBOL = re.compile(r"\{\$([^${}]{1,24}|[^$]{0,24}\{[^${}]{0,8}\}[^$]{0,8})\$\}")
+
+
+def _bbt_math(match: re.Match[str]) -> str:
+    inner = match.group(1).replace("\\vphantom\\{", "").replace("\\vphantom\\}", "")
+    inner = re.sub(r"\\textbackslash(?:\{\}|\s+)?", lambda _: "\\", inner)
+    inner = inner.replace("\\{", "{").replace("\\}", "}")
+    inner = re.sub(r"\{\{([^{}]*)\}\}", r"\1", inner)  # capital protection, meaningless in math
+    return f"${inner}$"
+
+
+def _symbol(match: re.Match[str]) -> str:
+    decoded = _ulatex(f"${match.group(1)}$")
+    return decoded if len(decoded) == 1 and not decoded.isascii() else match.group(0)
+
+
 def _decode(text: str, ulatex: Callable[[str], str]) -> str:
+    if "\\$" in text:
+        text = _BBT_MATH.sub(_bbt_math, text)
+    if "{$" in text:
+        text = _BRACED_SYMBOL.sub(_symbol, text)
+    if "{\\textquote" in text:
+        for char, spelling in _SPELLED.items():
+            text = text.replace(spelling, char)
     parts = []
     for i, part in enumerate(_MATH.split(text)):
         if i % 2:
@@ -145,14 +194,15 @@ def entry_type(paper: Paper) -> str:
     return "inproceedings" if _CONFERENCE.search(paper.venue) else "article"
 
 
-def export_entry(paper: Paper) -> str:
-    """One BibTeX entry, keyed by the note's key."""
+def export_entry(paper: Paper, ascii: bool = True) -> str:
+    """One BibTeX entry, keyed by the note's key: plain ASCII LaTeX (for BibTeX and pdflatex), or
+    UTF-8 with `ascii=False` (for biblatex and biber)."""
     kind = entry_type(paper)
-    fields: list[tuple[str, str]] = [("title", latex_escape(paper.title, protect_capitals=True))]
+    fields: list[tuple[str, str]] = [("title", latex_escape(paper.title, protect_capitals=True, ascii=ascii))]
     if paper.authors:
-        fields.append(("author", " and ".join(_person_name(a) for a in paper.authors)))
+        fields.append(("author", " and ".join(_person_name(a, ascii) for a in paper.authors)))
     if paper.venue:
-        fields.append(("booktitle" if kind == "inproceedings" else "journal", latex_escape(paper.venue)))
+        fields.append(("booktitle" if kind == "inproceedings" else "journal", latex_escape(paper.venue, ascii=ascii)))
     if paper.year is not None:
         fields.append(("year", str(paper.year)))
     if paper.arxiv:
@@ -172,7 +222,7 @@ def export(papers: Iterable[Paper], entry: Callable[[Paper], str] = export_entry
     return "\n".join(entry(p) for p in sorted(papers, key=lambda p: p.key))
 
 
-def _person_name(name: str) -> str:
+def _person_name(name: str, ascii: bool = True) -> str:
     """'Last, First' in LaTeX as BibTeX wants it, keeping particles: 'Peter de With' -> 'de With, Peter'.
 
     BibTeX's own rule for 'First von Last': the von part starts at the first word after the first
@@ -180,15 +230,15 @@ def _person_name(name: str) -> str:
     """
     words = name.split()
     if re.search(r"\band\b", name):
-        return "{" + latex_escape(name) + "}"  # an organisation: its 'and' must not split it in two
+        return "{" + latex_escape(name, ascii=ascii) + "}"  # an organisation: its 'and' must not split it in two
     if "," in name or len(words) < 2:
-        return latex_escape(name)
+        return latex_escape(name, ascii=ascii)
     start = len(words) - 1
     for i, word in enumerate(words[1:-1], start=1):
         if word[:1].islower():
             start = i
             break
-    return latex_escape(f"{' '.join(words[start:])}, {' '.join(words[:start])}")
+    return latex_escape(f"{' '.join(words[start:])}, {' '.join(words[:start])}", ascii=ascii)
 
 
 # -- import ---------------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ def parser(prog: str) -> argparse.ArgumentParser:
     out.add_argument("--topic", help="only papers in this topic or its subtopics")
     out.add_argument("--status", choices=STATUSES, help="only papers with this status")
     out.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    out.add_argument("--unicode", action="store_true",
+                     help="keep UTF-8 (for biblatex + biber); the default is ASCII LaTeX, for BibTeX + pdflatex")
     inp = commands.add_parser("import", help="create a note for each entry of a .bib file")
     inp.add_argument("file", metavar="FILE.bib")
     inp.add_argument("--topic", help="topic path for the new notes")
@@ -51,9 +53,11 @@ def run_export(args: argparse.Namespace) -> int:
         papers = [p for p in papers if in_topic(p, args.topic)]
     if args.status:
         papers = [p for p in papers if p.status == args.status]
-    from papernotes.bibtex import export  # pybtex is imported only by the command that needs it
+    from functools import partial
 
-    text = export(papers)
+    from papernotes.bibtex import export, export_entry  # pybtex is imported only by the command that needs it
+
+    text = export(papers, entry=partial(export_entry, ascii=not args.unicode))
     if not args.output:
         sys.stdout.write(text)
         return 0
