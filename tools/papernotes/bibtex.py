@@ -173,14 +173,19 @@ def _ulatex_by_stretch(text: str) -> str:
     return "".join(decoded)
 
 
+_WORD_RUN = re.compile(r"\S+")
+
+
 def _stretches(text: str) -> list[str]:
     """`text` cut between words where nothing LaTeX continues; each stretch keeps its own whitespace."""
     stretches: list[str] = []
     start = depth = 0
-    for word in re.finditer(r"\S+", text):
-        bare = word.group().replace("\\{", "").replace("\\}", "")
-        depth += bare.count("{") - bare.count("}")
-        if depth == 0 and "\\" not in word.group():
+    for word in _WORD_RUN.finditer(text):
+        token = word.group()
+        if "{" in token or "}" in token:
+            bare = token.replace("\\{", "").replace("\\}", "")
+            depth += bare.count("{") - bare.count("}")
+        if depth == 0 and "\\" not in token:
             stretches.append(text[start : word.end()])
             start = word.end()
     if start < len(text):
@@ -267,6 +272,9 @@ MAX_EXPANSION = 1024 * 1024  # the most text one entry may expand to through @st
 _WORDS = re.compile(r"[A-Za-z_][\w\-:+.]*")
 
 
+_DELIMITERS = re.compile(r"[{}()]")
+
+
 def _entry_end(text: str, start: int, limit: int) -> int:
     """Just past the brace or parenthesis that closes the entry opening at `start`, or `limit` when it
     does not close before the next entry: junk after an entry then never spoils the entry itself."""
@@ -279,18 +287,18 @@ def _entry_end(text: str, start: int, limit: int) -> int:
     if opening < 0:
         return limit
     depth = 0
-    for position in range(opening + 1, limit):
-        char = text[position]
+    for match in _DELIMITERS.finditer(text, opening + 1, limit):
+        char = match.group()
         if char == "{":
             depth += 1
         elif char == "}":
             if depth == 0 and closer == "}":
-                return position + 1
+                return match.end()
             depth -= 1
             if depth < 0:
                 return limit
         elif char == ")" and closer == ")" and depth == 0:
-            return position + 1
+            return match.end()
     return limit
 
 
