@@ -36,13 +36,15 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     keep the last) and dates that do not exist."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                if key_node.value in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key_node.value}'", key_node.start_mark)
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep)
+        mapping = super().construct_mapping(node, deep)
+        if len(mapping) != len(node.value):  # a key given twice (or a merge key): find which
+            seen: set[str] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.value in seen:
+                        raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key_node.value}'", key_node.start_mark)
+                    seen.add(key_node.value)
+        return mapping
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -206,6 +208,8 @@ MAX_NESTING = 16  # lists and mappings inside a field: real notes use one or two
 def _deepest_field(meta: dict[Any, Any]) -> Any:
     """The first field nested deeper than MAX_NESTING (checked without recursion), or None."""
     for name, value in meta.items():
+        if type(value) is list and all(type(item) is str for item in value):
+            continue  # what the tools write: a flat list of text
         if not isinstance(value, (list, dict)):
             continue
         stack = [(value, 1)]
