@@ -100,7 +100,7 @@ def test_adding_references_records_the_trail(bert: Path, s2_server: FakeS2, arxi
     assert result.stdout.splitlines() == [
         "added papers/vaswani2017attention.md  Attention Is All You Need",
         "added papers/pennington2014glove.md  GloVe: Global Vectors for Word Representation",
-        "updated papers/peters2018deep.md found_via: devlin2018bert",
+        "updated papers/peters2018deep.md found_via: [devlin2018bert]",
         f"added papers/bevilb2019script.md  {HOSTILE}",
     ]
     transformer = front(bert / "papers" / "vaswani2017attention.md")

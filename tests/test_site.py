@@ -31,7 +31,7 @@ status: to-read
 found_via: [devlin2018bert]
 ---
 
-Links to [[devlin2018bert]], [[1706.03762|the Transformer]], [[nobody2099nothing]] and [[2101.99999]].
+Links to [[devlin2018bert]], [[1706.03762|the Transformer]] and [[2101.99999]], a paper not added yet.
 """
 
 
@@ -144,12 +144,20 @@ def test_paper_page_header_bibtex_and_backlinks(built: Path) -> None:
     assert bert.count("<h1") == 1
 
 
-def test_wiki_links_resolve_by_key_and_arxiv_id_and_show_missing_ones(built: Path) -> None:
+def test_wiki_links_resolve_by_key_and_arxiv_id_and_link_papers_not_added_to_arxiv(built: Path) -> None:
     evil = page(built, "evil2020script/index.html")
     assert '<a href="../devlin2018bert/">BERT: Pre-training' in evil
     assert '<a href="../vaswani2017attention/">the Transformer</a>' in evil
-    assert '<span class="unresolved-link" title="No note for nobody2099nothing in this library">[[nobody2099nothing]]</span>' in evil
-    assert "[[2101.99999]]</span>" in evil
+    assert '<a href="https://arxiv.org/abs/2101.99999">arXiv:2101.99999</a>' in evil
+
+
+def test_a_link_to_no_note_fails_the_strict_build(tmp_path: Path) -> None:
+    root = copy_library(tmp_path)
+    note = root / "papers" / "kingma2014adam.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nSee [[devlin2019bert]].\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert "kingma2014adam.md: [[devlin2019bert]] links to no note in the library" in result.stderr
 
 
 def test_long_author_lists_are_folded(tmp_path: Path) -> None:

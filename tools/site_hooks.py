@@ -7,6 +7,7 @@ templates as the README index. MkDocs puts this file's folder on sys.path while 
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,6 +21,7 @@ from papernotes.paper import Paper
 from papernotes.site import MATHJAX_URL, SiteBuilder
 
 _builder: SiteBuilder | None = None
+log = logging.getLogger("mkdocs.hooks.papernotes")
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -50,7 +52,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         page.edit_url = None  # generated pages have no file to edit
         return markdown
     page.meta["description"] = _builder.description(paper)
-    return _builder.paper_markdown(paper, markdown)
+    _builder.unresolved.clear()
+    result = _builder.paper_markdown(paper, markdown)
+    for target in _builder.unresolved:
+        # A warning: `mkdocs build --strict` fails on it, as on any broken link.
+        log.warning(f"{page.file.src_uri}: [[{target}]] links to no note in the library (papernotes check lists them all)")
+    return result
 
 
 def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -353,4 +353,6 @@ def describe_change(before: Paper, after: Paper) -> str:
 
 
 def _shown(value: Any) -> str:
-    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(f"'{v}'" if "," in str(v) else str(v) for v in value) + "]"
+    return str(value)

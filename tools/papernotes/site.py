@@ -23,13 +23,13 @@ from .errors import PapernotesError
 from .ics import plan_calendar
 from .ids import InvalidArxivId, parse_arxiv_id
 from .library import Library, LibraryProblems
+from .links import WIKI_LINK, strip_empty_sections
 from .paper import RESERVED_KEYS, Paper, web_url
 from .reading import ReadingLog, planned_for, planning_week, queue, reading_log, recently_read
 from .render import NOTES_MARK, STATUS_MARKS, Links, environment, md, note_link, status_word, way_out
 from .views import chronological, short_authors, status_counts, topic_tree
 
 RESERVED = RESERVED_KEYS
-WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _MATH = re.compile(r"\$([^$]+)\$")
 AUTHORS_SHOWN = 12
 HOME_LIST = 10
@@ -107,42 +107,6 @@ def tag_slug(tag: str) -> str:
     return re.sub(r"[\s]+", "-", re.sub(r"[^\w\s-]", "", tag.strip().lower()))
 
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+\S|^(#{1,6})[ \t]*$")
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-
-
-def strip_empty_sections(markdown: str) -> str:
-    """The notes without headings that head nothing (the scaffold's "## Summary" left unfilled),
-    so a page shows what the user wrote and its table of contents points only at that."""
-    lines = markdown.split("\n")
-    fenced = [False] * len(lines)
-    fence: str | None = None
-    for i, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)[0] * 3
-            fenced[i] = True
-        elif fence is not None:
-            fenced[i] = True
-            if line.strip().startswith(fence):
-                fence = None
-    levels = [len(m.group(1) or m.group(2)) if not fenced[i] and (m := _HEADING.match(line)) else 0
-              for i, line in enumerate(lines)]
-    keep = [True] * len(lines)
-    # From the end: a heading is empty when, before the next heading of its level or higher, there
-    # is nothing but blank lines and headings already found empty.
-    for i in range(len(lines) - 1, -1, -1):
-        if not levels[i]:
-            continue
-        j = i + 1
-        while j < len(lines) and (not lines[j].strip() or (levels[j] and not keep[j])):
-            j += 1
-        if j == len(lines) or (levels[j] and levels[j] <= levels[i]):
-            keep[i] = False
-    kept = "\n".join(line for line, wanted in zip(lines, keep, strict=True) if wanted)
-    return re.sub(r"\n{3,}", "\n\n", kept).strip("\n")
-
-
 def math_html(text: str) -> str:
     """Escaped HTML for text, with `$...$` kept as arithmatex spans for MathJax."""
     out = []
@@ -184,6 +148,7 @@ class SiteBuilder:
     led_to: dict[str, list[Paper]] = field(default_factory=dict)  # the reading trail: found_via, reversed
     noted: frozenset[str] = frozenset()  # papers whose notes say something
     digest: tuple[str, str] | None = None  # the latest digest of `papernotes watch`: (file name, text)
+    unresolved: list[str] = field(default_factory=list)  # [[links]] to no note, found on the page being built
     _bibtex: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -475,6 +440,13 @@ class SiteBuilder:
         target = self.resolve(match.group(1))
         label = match.group(2)
         if target is None:
+            try:
+                # A paper not added yet, named by its arXiv ID: a link to arXiv, on purpose.
+                ident = parse_arxiv_id(match.group(1)).canonical
+                return f"[{md(label.strip()) if label else md('arXiv:' + ident)}](https://arxiv.org/abs/{ident})"
+            except InvalidArxivId:
+                pass
+            self.unresolved.append(match.group(1).strip())  # the hook reports it: a strict build fails
             text = html.escape(match.group(0))
             return f'<span class="unresolved-link" title="No note for {html.escape(match.group(1).strip())} in this library">{text}</span>'
         return f"[{md(label.strip()) if label else md(target.title)}]({links.note(target)})"

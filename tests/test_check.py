@@ -1,0 +1,96 @@
+"""`papernotes check`: each check with a note that triggers it and one that does not; --fix through the
+patcher, idempotent, touching only the lines it fixes."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import LIBRARY_DATA, run_script
+
+
+def write(library: Path, name: str, text: str) -> Path:
+    path = library / "papers" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def check(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    run_script("index.py", "--root", library)  # keep the README current: only the check under test speaks
+    return run_script("check.py", "--root", library, *args)
+
+
+def test_a_clean_library_passes(example_library: Path) -> None:
+    result = check(example_library)
+    assert result.returncode == 0 and result.stdout == "", result.stdout
+
+
+@pytest.mark.parametrize(("name", "bad", "good", "expected"), [
+    ("authors.md", "---\ntitle: A\nauthors: Ada Lovelace, Alan Turing, Grace Hopper\n---\n",
+     "---\ntitle: A\nauthors: [Ada Lovelace, Alan Turing]\n---\n",
+     "papers/authors.md:3: error: field 'authors' is one string, so it is one author; write a list: "
+     "[Ada Lovelace, Alan Turing, Grace Hopper]"),
+    ("year.md", "---\ntitle: A\nyear: 20\n---\n", "---\ntitle: A\nyear: 2020\n---\n",
+     "papers/year.md:3: error: field 'year': 20 is not a year"),
+    ("broken.md", "---\ntitle: [oops\n---\n", "---\ntitle: fine\n---\n", "papers/broken.md:2: error: invalid YAML"),
+    ("other.md", "---\nkey: mismatch\ntitle: A\n---\n", "---\nkey: other\ntitle: A\n---\n",
+     "papers/other.md:2: error: key 'mismatch' does not match the file name"),
+    ("links.md", "---\ntitle: A\n---\n\nAs in [[devlin2019bert]].\n", "---\ntitle: A\n---\n\nAs in [[devlin2018bert]] and [[2101.99999]].\n",
+     "papers/links.md:5: error: [[devlin2019bert]] links to no note (did you mean [[devlin2018bert]]?)"),
+    ("twin.md", "---\ntitle: BERT again\narxiv: '1810.04805'\n---\n", "---\ntitle: Another\narxiv: '1810.04806'\n---\n",
+     "papers/twin.md:1: error: the same paper as papers/devlin2018bert.md (same arXiv ID)"),
+    ("topic.md", "---\ntitle: A\ntopic: nlp/embedings\n---\n", "---\ntitle: A\ntopic: nlp/embeddings\n---\n",
+     "papers/topic.md:3: warning: topic 'nlp/embedings' is not listed in pyproject.toml (did you mean nlp/embeddings?)"),
+    ("tags.md", "---\ntitle: A\ntags: [Transformers]\n---\n", "---\ntitle: A\ntags: [transformers]\n---\n",
+     "papers/tags.md:3: warning: tag 'Transformers' is also spelt 'transformers'"),
+    ("read.md", "---\ntitle: A\nstatus: read\n---\n\n## Summary\n\n## Notes\n",
+     "---\ntitle: A\nstatus: read\n---\n\n## Summary\n\nIt works.\n",
+     "papers/read.md:5: warning: marked read, and its notes are empty"),
+])
+def test_each_check_triggers_and_stays_quiet(example_library: Path, name: str, bad: str, good: str, expected: str) -> None:
+    write(example_library, name, bad)
+    result = check(example_library)
+    lines = [line for line in result.stdout.splitlines() if name in line]
+    assert any(line.startswith(expected) for line in lines), result.stdout
+    assert result.returncode == (1 if ": error:" in expected else 0)
+    write(example_library, name, good)
+    quiet = check(example_library)
+    assert name not in quiet.stdout, quiet.stdout
+
+
+def test_a_stale_readme_and_stray_files(example_library: Path) -> None:
+    (example_library / "papers" / "figure.png").write_bytes(b"\x89PNG")
+    (example_library / "papers" / "notes.txt").write_text("stray", encoding="utf-8")
+    adam = example_library / "papers" / "kingma2014adam.md"
+    adam.write_text(adam.read_text(encoding="utf-8").replace("status: read", "status: reading") + "\n![plot](figure.png)\n",
+                    encoding="utf-8")
+    result = run_script("check.py", "--root", example_library)
+    assert "README.md:1: error: the paper index is stale; run python tools/index.py" in result.stdout
+    assert "papers/notes.txt:1: warning: not a note, and no note links to it" in result.stdout
+    assert "figure.png" not in result.stdout, "an image a note shows is the note's asset"
+
+
+def test_fix_mends_only_what_it_can_and_only_those_lines(example_library: Path) -> None:
+    authors = write(example_library, "authors.md", "---\ntitle: A  # mine\nauthors: Ada Lovelace, Alan Turing\ntags: [GAN]\n"
+                    "topic: nlp/embedings\n---\n\nMy notes [[devlin2019bert]].\n")
+    gans = write(example_library, "gans.md", "---\ntitle: B\ntags:\n  - gan\n  - x\n---\n\nText.\n")
+    write(example_library, "more.md", "---\ntitle: C\ntags: [gan]\n---\n\nText.\n")
+    result = check(example_library, "--fix")
+    assert "fixed papers/authors.md authors: ['Ada Lovelace, Alan Turing'] → [Ada Lovelace, Alan Turing]" in result.stdout
+    assert "fixed papers/authors.md +tag gan, -tag GAN" in result.stdout
+    assert "fixed papers/authors.md topic: nlp/embedings → nlp/embeddings" in result.stdout
+    assert authors.read_text(encoding="utf-8") == ("---\ntitle: A  # mine\nauthors: [Ada Lovelace, Alan Turing]\ntags: [gan]\n"
+                                                   "topic: nlp/embeddings\n---\n\nMy notes [[devlin2019bert]].\n")
+    assert gans.read_text(encoding="utf-8") == "---\ntitle: B\ntags:\n  - gan\n  - x\n---\n\nText.\n"
+    assert result.returncode == 1 and "[[devlin2019bert]] links to no note" in result.stdout, "only reported"
+    again = check(example_library, "--fix")
+    assert "fixed" not in again.stdout, "--fix is idempotent"
+
+
+def test_the_repository_ci_and_pre_commit_run_check() -> None:
+    from conftest import REPO
+
+    assert "python tools/check.py" in (REPO / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8")
+    assert "tools/check.py" in (REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert LIBRARY_DATA.is_dir()

@@ -1,0 +1,8 @@
+"""`python tools/check.py ...` is `papernotes check ...`; see `--help`."""
+
+import sys
+
+from papernotes.cli import run_command
+
+if __name__ == "__main__":
+    sys.exit(run_command("check", sys.argv[1:], prog="check.py"))

@@ -1,0 +1,223 @@
+"""The checks `papernotes check` runs, registered in one table: each is a function of the library that
+yields problems, and a problem may carry the mechanical fix that mends it (papis' `doctor` shape).
+Adding a check is writing one function with `@check`."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .ids import InvalidArxivId, parse_arxiv_id
+from .library import Library, NoteProblem
+from .links import WIKI_LINK, strip_empty_sections
+from .notefile import _closing_delimiter, _line_of_field
+from .paper import Paper, normalized_title
+
+_LOCAL_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    level: Literal["error", "warning"]
+    message: str
+    fix: tuple[tuple[str, Any], ...] = ()  # frontmatter fields that mend it, applied by --fix
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+
+
+@dataclass
+class Context:
+    library: Library
+    papers: list[Paper]
+    load_problems: list[NoteProblem]
+    readme_stale: Callable[[], bool | None] = lambda: None
+    _raw: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def rel(self, paper: Paper) -> str:
+        return self.library.rel(self.library.note_path(paper.key))
+
+    def raw(self, paper: Paper) -> tuple[str, dict[str, Any]]:
+        """The note's frontmatter text and mapping as written (for checks that look at how, not what)."""
+        if paper.key not in self._raw:
+            text = self.library.note_path(paper.key).read_text(encoding="utf-8").removeprefix("\ufeff")
+            start = text.find("\n") + 1
+            closing = _closing_delimiter(text, start)
+            raw = text[start : closing[0]] if closing else ""
+            self._raw[paper.key] = (raw, yaml.safe_load(raw) or {})
+        return self._raw[paper.key]
+
+    def line(self, paper: Paper, name: str) -> int:
+        return _line_of_field(self.raw(paper)[0], name)
+
+    @cached_property
+    def by_key(self) -> dict[str, Paper]:
+        return {p.key: p for p in self.papers}
+
+
+CHECKS: list[Callable[[Context], Iterable[Problem]]] = []
+
+
+def check(function: Callable[[Context], Iterable[Problem]]) -> Callable[[Context], Iterable[Problem]]:
+    CHECKS.append(function)
+    return function
+
+
+def run_checks(context: Context) -> list[Problem]:
+    problems = [problem for function in CHECKS for problem in function(context)]
+    return sorted(problems, key=lambda p: (p.path, p.line, p.level, p.message))
+
+
+# -- errors ------------------------------------------------------------------------------------------------
+
+
+@check
+def notes_that_do_not_load(context: Context) -> Iterator[Problem]:
+    for problem in context.load_problems:
+        yield Problem(problem.path, problem.line, "error", problem.message)
+
+
+@check
+def authors_written_as_one_string(context: Context) -> Iterator[Problem]:
+    for paper in context.papers:
+        written = context.raw(paper)[1].get("authors")
+        if isinstance(written, str) and ("," in written or " and " in written):
+            names = [n.strip() for n in re.split(r",|\band\b", written) if n.strip()]
+            if len(names) > 1:
+                yield Problem(context.rel(paper), context.line(paper, "authors"), "error",
+                              f"field 'authors' is one string, so it is one author; write a list: [{', '.join(names)}]",
+                              (("authors", names),))
+
+
+@check
+def years_that_are_not_years(context: Context) -> Iterator[Problem]:
+    for paper in context.papers:
+        if paper.year is not None and not 1000 <= paper.year <= 2999:
+            yield Problem(context.rel(paper), context.line(paper, "year"), "error",
+                          f"field 'year': {paper.year} is not a year")
+
+
+@check
+def the_same_paper_twice(context: Context) -> Iterator[Problem]:
+    seen: dict[tuple[str, str], Paper] = {}
+    for paper in context.papers:
+        marks = []
+        if paper.arxiv:
+            marks.append(("arXiv ID", paper.arxiv))
+        if paper.doi:
+            marks.append(("DOI", paper.doi.lower()))
+        if not marks:
+            marks.append(("title and year", f"{normalized_title(paper.title)}:{paper.year}"))
+        for mark in marks:
+            other = seen.setdefault(mark, paper)
+            if other is not paper:
+                yield Problem(context.rel(paper), 1, "error", f"the same paper as {context.rel(other)} (same {mark[0]}); "
+                                                              "keep one of the two notes")
+                break
+
+
+@check
+def links_to_nothing(context: Context) -> Iterator[Problem]:
+    keys = sorted(context.by_key)
+    arxiv_ids = {p.arxiv for p in context.papers if p.arxiv}
+    for paper in context.papers:
+        for number, text in enumerate(paper.body.splitlines(), 1):
+            for match in WIKI_LINK.finditer(text):
+                target = match.group(1).strip()
+                if target in context.by_key:
+                    continue
+                try:
+                    parse_arxiv_id(target)
+                    continue  # a paper not added yet: the site links it to arXiv
+                except InvalidArxivId:
+                    pass
+                if target in arxiv_ids:
+                    continue
+                close = difflib.get_close_matches(target, keys, n=1)
+                hint = f" (did you mean [[{close[0]}]]?)" if close else ""
+                line = body_line(context, paper) + number - 1
+                yield Problem(context.rel(paper), line, "error", f"[[{target}]] links to no note{hint}")
+
+
+def body_line(context: Context, paper: Paper) -> int:
+    """The line where the note's body starts: two '---' lines and the frontmatter before it."""
+    return context.raw(paper)[0].count("\n") + 3
+
+
+@check
+def a_stale_readme_index(context: Context) -> Iterator[Problem]:
+    if context.readme_stale():
+        yield Problem("README.md", 1, "error", "the paper index is stale; run python tools/index.py")
+
+
+# -- warnings ------------------------------------------------------------------------------------------------
+
+
+@check
+def topics_not_listed(context: Context) -> Iterator[Problem]:
+    listed = list(context.library.config.topics)
+    if not listed:
+        return
+    for paper in context.papers:
+        if not paper.topic or paper.topic in listed:
+            continue
+        close = difflib.get_close_matches(paper.topic, listed, n=1, cutoff=0.8)
+        if close:
+            yield Problem(context.rel(paper), context.line(paper, "topic"), "warning",
+                          f"topic '{paper.topic}' is not listed in pyproject.toml (did you mean {close[0]}?)",
+                          (("topic", close[0]),))
+        else:
+            yield Problem(context.rel(paper), context.line(paper, "topic"), "warning",
+                          f"topic '{paper.topic}' is not listed in pyproject.toml; add a [[tool.papernotes.topics]]")
+
+
+def tag_form(tag: str) -> str:
+    form = re.sub(r"[\s_\-.]+", "", tag.casefold())
+    return form[:-1] if len(form) > 3 and form.endswith("s") else form
+
+
+@check
+def tags_spelt_several_ways(context: Context) -> Iterator[Problem]:
+    uses = Counter(tag for paper in context.papers for tag in paper.tags)
+    spellings: dict[str, list[str]] = {}
+    for tag in sorted(uses):
+        spellings.setdefault(tag_form(tag), []).append(tag)
+    preferred = {tag: max(group, key=lambda t: (uses[t], t.islower(), t)) for group in spellings.values() if len(group) > 1
+                 for tag in group}
+    for paper in context.papers:
+        odd = [t for t in paper.tags if t in preferred and preferred[t] != t]
+        if odd:
+            fixed = list(dict.fromkeys(preferred.get(t, t) for t in paper.tags))
+            yield Problem(context.rel(paper), context.line(paper, "tags"), "warning",
+                          ", ".join(f"tag '{t}' is also spelt '{preferred[t]}'" for t in odd),
+                          (("tags", fixed),))
+
+
+@check
+def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
+    folder = context.library.papers_dir
+    if not folder.is_dir():
+        return
+    referenced = {Path(target).name for paper in context.papers for target in _LOCAL_LINK.findall(paper.body)}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.suffix == ".md" or path.name in referenced:
+            continue
+        yield Problem(context.library.rel(path), 1, "warning", "not a note, and no note links to it")
+
+
+@check
+def read_without_notes(context: Context) -> Iterator[Problem]:
+    for paper in context.papers:
+        if paper.status == "read" and not strip_empty_sections(paper.body):
+            yield Problem(context.rel(paper), body_line(context, paper), "warning",
+                          "marked read, and its notes are empty: a line or two of what you took from it helps later")

@@ -1,0 +1,63 @@
+"""Check the library: notes that do not load, the same paper twice, links to nothing, a stale index,
+and (as warnings) unlisted topics, tags spelt several ways, stray files, papers read without notes.
+
+    papernotes check            # every problem as papers/x.md:LINE: level: message; exit 1 on errors
+    papernotes check --fix      # also apply the mechanical fixes, through the in-place patcher
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from papernotes import cli
+from papernotes.checks import Context, run_checks
+from papernotes.errors import PapernotesError
+from papernotes.library import Library
+from papernotes.paper import describe_change
+
+
+def parser(prog: str) -> argparse.ArgumentParser:
+    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap.add_argument("--fix", action="store_true",
+                    help="apply the mechanical fixes (authors string to list, tag spelling, topic typo); report the rest")
+    return ap
+
+
+def readme_stale(library: Library) -> bool | None:
+    from papernotes.commands.index import generated_region, splice
+
+    readme = library.root / "README.md"
+    try:
+        current = readme.read_text(encoding="utf-8")
+        return splice(current, generated_region(library, use_cache=True), "README.md") != current
+    except (OSError, UnicodeDecodeError, PapernotesError):
+        return None  # no README with an index (or notes that do not load, reported on their own)
+
+
+def run(args: argparse.Namespace) -> int:
+    library = Library(args.root)
+    papers, problems = library.load(bodies=True)
+    context = Context(library, papers, problems, lambda: readme_stale(library))
+    found = run_checks(context)
+    remaining = []
+    for problem in found:
+        if args.fix and problem.fix:
+            path = library.root / problem.path
+            try:
+                updated = library.update(path, dict(problem.fix))
+            except PapernotesError as exc:
+                cli.error(str(exc))
+                remaining.append(problem)
+                continue
+            print(f"fixed {problem.path} {describe_change(updated.before, updated.after)}")
+        else:
+            remaining.append(problem)
+    for problem in remaining:
+        print(problem)
+    errors = sum(1 for p in remaining if p.level == "error")
+    warnings = len(remaining) - errors
+    if remaining:
+        fixable = sum(1 for p in remaining if p.fix)
+        hint = f"; {fixable} can be fixed with --fix" if fixable and not args.fix else ""
+        print(f"{errors} errors, {warnings} warnings in {len(papers) + len(problems)} notes{hint}")
+    return 1 if errors else 0

@@ -1,0 +1,43 @@
+"""Wiki-links between notes (`[[devlin2018bert]]`, `[[1810.04805]]`) and what a note's body says. No MkDocs."""
+
+from __future__ import annotations
+
+import re
+
+WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+\S|^(#{1,6})[ \t]*$")
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+
+
+def strip_empty_sections(markdown: str) -> str:
+    """The notes without headings that head nothing (the scaffold's "## Summary" left unfilled),
+    so a page shows what the user wrote and its table of contents points only at that."""
+    lines = markdown.split("\n")
+    fenced = [False] * len(lines)
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * 3
+            fenced[i] = True
+        elif fence is not None:
+            fenced[i] = True
+            if line.strip().startswith(fence):
+                fence = None
+    levels = [len(m.group(1) or m.group(2)) if not fenced[i] and (m := _HEADING.match(line)) else 0
+              for i, line in enumerate(lines)]
+    keep = [True] * len(lines)
+    # From the end: a heading is empty when, before the next heading of its level or higher, there
+    # is nothing but blank lines and headings already found empty.
+    for i in range(len(lines) - 1, -1, -1):
+        if not levels[i]:
+            continue
+        j = i + 1
+        while j < len(lines) and (not lines[j].strip() or (levels[j] and not keep[j])):
+            j += 1
+        if j == len(lines) or (levels[j] and levels[j] <= levels[i]):
+            keep[i] = False
+    kept = "\n".join(line for line, wanted in zip(lines, keep, strict=True) if wanted)
+    return re.sub(r"\n{3,}", "\n\n", kept).strip("\n")
