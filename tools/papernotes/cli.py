@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("papernotes.commands.listing", "list papers by status, topic, tag, week, year or text"),
     "plan": ("papernotes.commands.plan", "plan the week's papers from the queue; write a calendar"),
     "init": ("papernotes.commands.init", "make this copy yours: name, site address, no example notes"),
+    "refresh": ("papernotes.commands.refresh", "bring versions, dates, venues and DOIs up to date from arXiv"),
     "check": ("papernotes.commands.check", "check the library for errors; --fix applies the mechanical fixes"),
     "index": ("papernotes.commands.index", "rewrite the paper index in README.md"),
     "bib": ("papernotes.commands.bib", "export the library as BibTeX, or import a .bib file"),

@@ -1,0 +1,100 @@
+"""Refresh the bibliographic fields arXiv (and Semantic Scholar) know better now: new versions, dates,
+journal references, DOIs. Only fields the tools own change; yours never do.
+
+    papernotes refresh                     # every note with an arXiv ID or a DOI
+    papernotes refresh devlin2018bert --dry-run
+"""
+
+from __future__ import annotations
+
+import argparse
+from functools import partial
+from typing import Any
+
+from papernotes import cli
+from papernotes.errors import PapernotesError
+from papernotes.library import Library, LibraryProblems
+from papernotes.paper import FIELD_BY_NAME, Paper, describe_change
+
+# What a source may bring up to date, field by field; the rest of a note stays as the user has it.
+FROM_ARXIV = ("version", "updated", "venue", "doi")
+FROM_S2 = ("venue", "year")
+
+
+def parser(prog: str) -> argparse.ArgumentParser:
+    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap.add_argument("papers", nargs="*", metavar="KEY", help="notes to refresh (default: all with an arXiv ID or DOI)")
+    ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    return ap
+
+
+def run(args: argparse.Namespace) -> int:
+    library = Library(args.root)
+    papers, problems = library.load()
+    if args.papers:
+        by_key = {p.key: p for p in papers}
+        chosen = [by_key.get(library.find(ref).stem) or library.read_note(library.find(ref)) for ref in args.papers]
+    else:
+        if problems:
+            raise LibraryProblems(problems)
+        chosen = [p for p in papers if p.arxiv or p.doi]
+    latest = fresh_metadata(library, chosen)
+    failures = 0
+    for paper in chosen:
+        news = latest.get(paper.key)
+        if news is None:
+            continue
+        sources = FROM_ARXIV if paper.arxiv else FROM_S2
+        changes = newer_fields(paper, news, sources)
+        if not changes:
+            continue
+        rel = library.rel(library.note_path(paper.key))
+        if args.dry_run:
+            print(f"would update {rel} {describe_change(paper, paper.replace(**changes))}")
+            continue
+        with cli.uninterrupted():
+            try:
+                updated = library.update(library.note_path(paper.key), partial(newer_fields, news=news, fields=sources))
+            except PapernotesError as exc:
+                cli.error(str(exc))
+                failures += 1
+                continue
+            if updated.changed:
+                print(f"updated {rel} {describe_change(updated.before, updated.after)}")
+    return 1 if failures else 0
+
+
+def newer_fields(paper: Paper, news: Paper, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The tool-owned fields the source knows and the note has otherwise (never a user's field)."""
+    changes: dict[str, Any] = {}
+    for name in fields:
+        assert FIELD_BY_NAME[name].owner == "tool"
+        value = getattr(news, name)
+        if value is not None and value != getattr(paper, name):
+            if name == "year" and getattr(paper, name) is not None:
+                continue  # a year the note has is not overwritten by a database's guess
+            changes[name] = value
+    return changes
+
+
+def fresh_metadata(library: Library, papers: list[Paper]) -> dict[str, Paper]:
+    """The sources' current record of each paper: arXiv (one batched request) or Semantic Scholar (one batch)."""
+    latest: dict[str, Paper] = {}
+    on_arxiv = [p for p in papers if p.arxiv]
+    if on_arxiv:
+        from papernotes.arxiv_source import ArxivSource
+
+        fetched = ArxivSource().fetch([p.arxiv for p in on_arxiv if p.arxiv])
+        for paper in on_arxiv:
+            if paper.arxiv in fetched.papers:
+                latest[paper.key] = fetched.papers[paper.arxiv]
+    by_doi = [p for p in papers if not p.arxiv and p.doi]
+    if by_doi:
+        from papernotes.commands.add import semantic_scholar
+        from papernotes.s2 import paper_from_s2
+
+        found = semantic_scholar(library).batch([f"DOI:{p.doi}" for p in by_doi])
+        for paper, data in zip(by_doi, found, strict=True):
+            if data is not None:
+                latest[paper.key] = paper_from_s2(data)
+    return latest
