@@ -313,3 +313,54 @@ def test_decoding_stretch_by_stretch_is_decoding_the_whole() -> None:
               "\\&", "\\{", "\\}", "~", "\n", ",,", "\\'e", '{\\"u}', "\\textbf{", "\\c{c}", "\\o", "-", "\n\n", "\t"]
     values += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 15))) for _ in range(20000)]
     assert [bibtex.latex_decode(v) for v in values] == [bibtex._latex_decode_whole(v) for v in values]
+
+
+def test_import_keeps_every_field_and_export_writes_it_back(library: Path) -> None:
+    """Lossless: what a Zotero or Better BibTeX entry says beyond the note's fields survives the trip."""
+    from pybtex.database import parse_string
+
+    for name in ("brendon-boldt_phd-thesis_zotero.bib", "AlexPiche_obsidian_vault_My_Library.betterbiblatex.bib"):
+        assert bib(library, "import", str(BIBS / name)).returncode in (0, 1)
+    exported = parse_string(bib(library, "export", "--unicode").stdout, "bibtex").entries
+    checked = 0
+    for name in ("brendon-boldt_phd-thesis_zotero.bib", "AlexPiche_obsidian_vault_My_Library.betterbiblatex.bib"):
+        original = parse_string((BIBS / name).read_text(encoding="utf-8"), "bibtex").entries
+        for key, entry in original.items():
+            if key not in exported:
+                continue  # a duplicate of another entry, reported at import
+            out = exported[key]
+            assert out.type == entry.type.lower(), key
+            for field, value in entry.fields.items():
+                if field.lower() in ("pages", "volume", "number", "publisher", "address", "isbn", "keywords", "series",
+                                     "edition", "note", "langid", "shorttitle", "issn", "file"):
+                    assert field in out.fields, (key, field)
+                    assert latex_decode(str(out.fields[field])) == latex_decode(str(value)) or field.lower() in ("file",), (key, field)
+                    checked += 1
+    assert checked > 500
+
+
+def test_capital_protection_survives(library: Path) -> None:
+    source = library / "caps.bib"
+    source.write_text("@inproceedings{caps, title = {{M}onte {C}arlo Methods for {BERT}}, author = {Ada Lovelace},"
+                      " booktitle = {Proceedings of {ICML}}, year = 2020, pages = {1--10}, keywords = {sampling; deep learning}}\n",
+                      encoding="utf-8")
+    result = bib(library, "import", str(source), "--status", "read", "--keywords-as-tags")
+    assert result.returncode == 0, result.stderr
+    note = (library / "papers" / "caps.md").read_text(encoding="utf-8")
+    assert "title: Monte Carlo Methods for BERT" in note and "status: read" in note
+    assert "tags: [sampling, deep-learning]" in note and "pages: 1–10" in note
+    exported = bib(library, "export").stdout
+    assert "title = {{M}onte {C}arlo Methods for {BERT}}" in exported
+    assert "pages = {1--10}" in exported and exported.startswith("@inproceedings{caps,")
+
+
+def test_export_only_what_a_document_cites(example_library: Path) -> None:
+    aux = example_library / "paper.aux"
+    aux.write_text("\\relax\n\\citation{devlin2018bert,he2015deep}\n\\citation{nobody2020here}\n\\bibdata{refs}\n",
+                   encoding="utf-8")
+    result = bib(example_library, "export", "--aux", str(aux))
+    assert result.returncode == 1 and "no paper 'nobody2020here' in the library" in result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("@")] == [
+        "@inproceedings{devlin2018bert,", "@inproceedings{he2015deep,"]
+    keys = bib(example_library, "export", "--keys", "kingma2014adam")
+    assert keys.returncode == 0 and keys.stdout.count("\n@") + keys.stdout.startswith("@") == 1

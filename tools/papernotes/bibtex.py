@@ -199,11 +199,34 @@ def entry_type(paper: Paper) -> str:
     return "inproceedings" if _CONFERENCE.search(paper.venue) else "article"
 
 
+# An imported entry's fields the note does not model (pages, volume, publisher, ...), kept in the note
+# under this key with the entry's type, and written back on export: nothing is lost on the way through.
+BIBTEX_KEY = "bibtex"
+ENTRY_TYPE = "@type"  # no BibTeX field can be named so (an entry may have a field called `type`)
+MODELLED_FIELDS = frozenset({"title", "author", "year", "date", "doi", "url", "eprint", "archiveprefix", "eprinttype",
+                             "primaryclass", "abstract", "booktitle", "journal", "journaltitle", "crossref", "editor"})
+RAW_FIELDS = frozenset({"file", "urldate", "isbn", "issn", "pmid", "eprintclass"})  # not LaTeX: kept as written
+
+
+def kept_fields(paper: Paper) -> dict[str, str]:
+    kept = paper.extra.get(BIBTEX_KEY)
+    return {str(k): str(v) for k, v in kept.items() if v is not None} if isinstance(kept, dict) else {}
+
+
 def export_entry(paper: Paper, ascii: bool = True) -> str:
     """One BibTeX entry, keyed by the note's key: plain ASCII LaTeX (for BibTeX and pdflatex), or
     UTF-8 with `ascii=False` (for biblatex and biber)."""
-    kind = entry_type(paper)
-    fields: list[tuple[str, str]] = [("title", latex_escape(paper.title, protect_capitals=True, ascii=ascii))]
+    kept = kept_fields(paper)
+    kind = kept.pop(ENTRY_TYPE, None) or entry_type(paper)
+    if not re.fullmatch(r"[a-z]+", kind):
+        kind = entry_type(paper)
+    raw_title = kept.pop("title", None)
+    # The title as the .bib had it (its capital protection) while it still says what the note says, and
+    # is plain LaTeX a BibTeX style can print (not Better BibTeX's escaped math, not raw Unicode).
+    plain = raw_title is not None and raw_title.isascii() and "\\$" not in raw_title and "textbackslash" not in raw_title
+    title = raw_title if raw_title and plain and ascii and latex_decode(raw_title) == paper.title else \
+        latex_escape(paper.title, protect_capitals=True, ascii=ascii)
+    fields: list[tuple[str, str]] = [("title", title)]
     if paper.authors:
         fields.append(("author", " and ".join(_person_name(a, ascii) for a in paper.authors)))
     if paper.venue:
@@ -218,6 +241,14 @@ def export_entry(paper: Paper, ascii: bool = True) -> str:
         fields.append(("doi", latex_escape(paper.doi)))
     if paper.url:
         fields.append(("url", paper.url.replace("%", r"\%").replace("#", r"\#")))
+    written = {name for name, _ in fields}
+    for name, value in kept.items():
+        if re.fullmatch(r"[a-z][a-z0-9_-]*", name) and name not in written and name not in MODELLED_FIELDS:
+            if name not in RAW_FIELDS:
+                value = _person_list(value, ascii) if name == "editor" else latex_escape(value, ascii=ascii)
+            elif value.count("{") != value.count("}"):
+                continue  # braces that would break the entry: left out rather than written wrong
+            fields.append((name, value))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{paper.key},\n{body}\n}}\n"
 
@@ -225,6 +256,10 @@ def export_entry(paper: Paper, ascii: bool = True) -> str:
 def export(papers: Iterable[Paper], entry: Callable[[Paper], str] = export_entry) -> str:
     """A whole .bib: entries in key order, so exporting twice gives the same bytes."""
     return "\n".join(entry(p) for p in sorted(papers, key=lambda p: p.key))
+
+
+def _person_list(names: str, ascii: bool) -> str:
+    return " and ".join(_person_name(n.strip(), ascii) for n in re.split(r"\s+and\s+", names) if n.strip())
 
 
 def _person_name(name: str, ascii: bool = True) -> str:
@@ -415,6 +450,16 @@ def paper_from_entry(key: str, entry: Entry, entries: dict[str, tuple[int, Entry
         url = ""
     primary = _field(entry, "primaryclass", entries).strip()
     abstract = latex_decode(_field(entry, "abstract", entries))
+    kept: dict[str, str] = {ENTRY_TYPE: entry.type.lower()}
+    raw_title = _field(entry, "title", entries).strip()
+    if "{" in raw_title:
+        kept["title"] = raw_title  # its capital protection ({BERT}, {M}onte {C}arlo), written back as it was
+    for name, value in entry.fields.items():
+        lower = name.lower()
+        if lower not in MODELLED_FIELDS and str(value).strip():
+            kept[lower] = str(value).strip() if lower in RAW_FIELDS else latex_decode(str(value))
+    if entry.persons.get("author") and entry.persons.get("editor"):
+        kept["editor"] = " and ".join(_display_name(p) for p in entry.persons["editor"])
     return Paper(
         key=key,
         title=title,
@@ -426,6 +471,7 @@ def paper_from_entry(key: str, entry: Entry, entries: dict[str, tuple[int, Entry
         doi=latex_decode(doi) or None,
         url=url or None,
         abstract=abstract or None,
+        extra={BIBTEX_KEY: kept},
     )
 
 

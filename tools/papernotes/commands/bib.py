@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -28,10 +29,14 @@ def parser(prog: str) -> argparse.ArgumentParser:
     out.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     out.add_argument("--unicode", action="store_true",
                      help="keep UTF-8 (for biblatex + biber); the default is ASCII LaTeX, for BibTeX + pdflatex")
+    out.add_argument("--aux", metavar="FILE.aux", help="only the papers a LaTeX document cites (its .aux file)")
+    out.add_argument("--keys", metavar="K1,K2", help="only these papers")
     inp = commands.add_parser("import", help="create a note for each entry of a .bib file")
     inp.add_argument("file", metavar="FILE.bib")
     inp.add_argument("--topic", help="topic path for the new notes")
     inp.add_argument("--tag", action="append", default=[], help="a tag for the new notes (repeatable)")
+    inp.add_argument("--status", choices=STATUSES, default="to-read", help="status of the new notes (default: to-read)")
+    inp.add_argument("--keywords-as-tags", action="store_true", help="the entries' keywords become the notes' tags")
     inp.add_argument("--dry-run", action="store_true", help="write nothing; print what would happen")
     for sub in (out, inp):
         sub.add_argument("--root", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=argparse.SUPPRESS)
@@ -44,6 +49,15 @@ def in_topic(paper: Paper, topic: str) -> bool:
     return paper.topic is not None and (paper.topic == topic or paper.topic.startswith(topic + "/"))
 
 
+def cited_keys(aux: str) -> set[str]:
+    """The keys a LaTeX run wrote as \\citation{...} into its .aux file."""
+    try:
+        text = Path(aux).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise PapernotesError(f"cannot read {aux}: {exc.strerror}") from None
+    return {key.strip() for group in re.findall(r"\\citation\{([^}]*)\}", text) for key in group.split(",") if key.strip()}
+
+
 def run_export(args: argparse.Namespace) -> int:
     library = Library(args.root)
     papers = library.load_strict()
@@ -53,6 +67,15 @@ def run_export(args: argparse.Namespace) -> int:
         papers = [p for p in papers if in_topic(p, args.topic)]
     if args.status:
         papers = [p for p in papers if p.status == args.status]
+    missing: list[str] = []
+    if args.aux or args.keys:
+        wanted = cited_keys(args.aux) if args.aux else {k.strip() for k in args.keys.split(",") if k.strip()}
+        if "*" not in wanted:  # \nocite{*}: every paper
+            known = {p.key for p in papers}
+            missing = sorted(wanted - known)
+            papers = [p for p in papers if p.key in wanted]
+    for key in missing:
+        cli.warn(f"{args.aux or '--keys'}: no paper '{key}' in the library")
     from functools import partial
 
     from papernotes.bibtex import export, export_entry  # pybtex is imported only by the command that needs it
@@ -60,10 +83,10 @@ def run_export(args: argparse.Namespace) -> int:
     text = export(papers, entry=partial(export_entry, ascii=not args.unicode))
     if not args.output:
         sys.stdout.write(text)
-        return 0
+        return 1 if missing else 0
     write_file(Path(args.output), text, args.output)
     print(f"wrote {len(papers)} entries to {args.output}", file=sys.stderr)
-    return 0
+    return 1 if missing else 0
 
 
 MAX_BIB_BYTES = 64 * 1024 * 1024
@@ -90,11 +113,11 @@ def read_bib(name: str) -> str:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from papernotes.bibtex import parse_bib
+    from papernotes.bibtex import kept_fields, parse_bib
     from papernotes.render import render
 
     text = read_bib(args.file)
-    mine = cli.new_note_fields(args.topic, args.tag)
+    mine = cli.new_note_fields(args.topic, args.tag, args.status, args.today)
     library, catalog = cli.library_for_adding(args.root)
     body = render(library.root, "paper.md.j2")
     result = parse_bib(text)
@@ -107,6 +130,10 @@ def run_import(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             paper = entry.paper.replace(key="", body=body, **mine)
+            if args.keywords_as_tags:
+                keywords = kept_fields(entry.paper).get("keywords", "")
+                tags = [re.sub(r"\s+", "-", k.strip()) for k in re.split(r"[,;]", keywords) if k.strip()]
+                paper = paper.replace(tags=tuple(dict.fromkeys([*paper.tags, *tags])))
             existing = catalog.existing_key(paper)
             if args.dry_run:
                 if existing:
