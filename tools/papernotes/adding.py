@@ -72,7 +72,7 @@ def add_candidates(
                 continue
         assert paper is not None
         with uninterrupted():  # Ctrl-C: what is printed as added is exactly what is on disk
-            written = library.write_new(paper.replace(body=body, **{**new_fields, **dict(candidate.fields)}), catalog)
+            written = library.write_new(paper.replace(**{"body": body, **new_fields, **dict(candidate.fields)}), catalog)
             if written.status != "exists":
                 print(f"added {library.rel(written.path)}  {written.paper.title}")
         if written.status == "exists":

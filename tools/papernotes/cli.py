@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tag": ("papernotes.commands.tag", "add and remove tags: papernotes tag KEY... +TAG -TAG"),
     "list": ("papernotes.commands.listing", "list papers by status, topic, tag, week, year or text"),
     "plan": ("papernotes.commands.plan", "plan the week's papers from the queue; write a calendar"),
+    "migrate": ("papernotes.commands.migrate", "bring in a reading list (a README of paper links and notes)"),
     "init": ("papernotes.commands.init", "make this copy yours: name, site address, no example notes"),
     "refresh": ("papernotes.commands.refresh", "bring versions, dates, venues and DOIs up to date from arXiv"),
     "check": ("papernotes.commands.check", "check the library for errors; --fix applies the mechanical fixes"),
