@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import io
 import os
 import pickle
 import re
@@ -416,6 +415,18 @@ CHECKSUM_BYTES = 16
 _CACHE_FORMAT = ("papernotes-notes", 2, sys.version_info[:2], _ATTRIBUTE_NAMES)
 
 
+class _HashingWriter:
+    """A file-like object for pickle that hashes what it writes on the way to the file."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.digest = hashlib.blake2b(digest_size=CHECKSUM_BYTES)
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return int(self.handle.write(data))
+
+
 class _NoteCache:
     """Parsed notes by file name and file signature, in `.cache/` outside git. Safe to delete."""
 
@@ -428,11 +439,14 @@ class _NoteCache:
         try:
             with open(path, "rb") as handle:
                 checksum = handle.read(CHECKSUM_BYTES)
-                payload = handle.read()
-            # A damaged cache would silently change every output built from it: verify, else rebuild.
-            if hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest() != checksum:
-                raise ValueError("cache checksum mismatch")
-            data = pickle.loads(payload)
+                digest = hashlib.blake2b(digest_size=CHECKSUM_BYTES)
+                while chunk := handle.read(1 << 20):  # verified in chunks: the pickle is never held twice
+                    digest.update(chunk)
+                # A damaged cache would silently change every output built from it: verify, else rebuild.
+                if digest.digest() != checksum:
+                    raise ValueError("cache checksum mismatch")
+                handle.seek(CHECKSUM_BYTES)
+                data = pickle.load(handle)
             if data["format"] == _CACHE_FORMAT and data["papers_dir"] == self.papers_dir:
                 self.entries, self.written_ns = data["entries"], data["written_ns"]
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply rebuilt
@@ -466,15 +480,17 @@ class _NoteCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            buffer = io.BytesIO()
-            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-            # No memo: the data has no cycles, and at 50,000 notes the memo alone costs ~100 MB.
-            pickler.fast = True
-            pickler.dump(data)
-            payload = buffer.getbuffer()
             with open(tmp, "wb") as handle:
-                handle.write(hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest())
-                handle.write(payload)
+                # Streamed, never held whole (at 50,000 notes the pickle is ~80 MB): the checksum is
+                # worked out as it is written, and put in the space left for it at the start.
+                handle.write(bytes(CHECKSUM_BYTES))
+                writer = _HashingWriter(handle)
+                pickler = pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL)
+                # No memo: the data has no cycles, and at 50,000 notes the memo alone costs ~100 MB.
+                pickler.fast = True
+                pickler.dump(data)
+                handle.seek(0)
+                handle.write(writer.digest.digest())
             os.replace(tmp, self.path)
         except OSError:
             pass  # the cache only saves time; a library on a read-only disk still loads
