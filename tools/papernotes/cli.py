@@ -32,7 +32,7 @@ DEFAULT_ROOT = Path(__file__).resolve().parents[2]
 # name -> (module with parser(prog) and run(args), one line for `papernotes --help`).
 # Modules are imported only when their command runs, so every command starts quickly.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "add": ("papernotes.commands.add", "scaffold notes from arXiv IDs or links, or every arXiv link in a text"),
+    "add": ("papernotes.commands.add", "scaffold notes from arXiv IDs, DOIs, paper links, titles, or every arXiv link in a text"),
     "status": ("papernotes.commands.status", "mark papers reading, read, skipped or to-read"),
     "refs": ("papernotes.commands.refs", "a paper's references or citations from Semantic Scholar; add the ones to follow"),
     "watch": ("papernotes.commands.watch", "check saved arXiv queries for new papers; a ranked digest to tick"),
