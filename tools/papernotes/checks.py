@@ -16,10 +16,10 @@ from typing import Any, Literal
 import yaml
 
 from .ids import InvalidArxivId, parse_arxiv_id
-from .library import Library, NoteProblem
+from .library import Catalog, Library, NoteProblem
 from .links import WIKI_LINK, strip_empty_sections
 from .notefile import _closing_delimiter, _line_of_field
-from .paper import Paper, normalized_title
+from .paper import Paper
 
 _LOCAL_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
@@ -109,21 +109,17 @@ def years_that_are_not_years(context: Context) -> Iterator[Problem]:
 
 @check
 def the_same_paper_twice(context: Context) -> Iterator[Problem]:
-    seen: dict[tuple[str, str], Paper] = {}
+    """By the rule `add` and `bib import` use to refuse a duplicate (the library's Catalog)."""
+    catalog = Catalog()
     for paper in context.papers:
-        marks = []
-        if paper.arxiv:
-            marks.append(("arXiv ID", paper.arxiv))
-        if paper.doi:
-            marks.append(("DOI", paper.doi.lower()))
-        if not marks:
-            marks.append(("title and year", f"{normalized_title(paper.title)}:{paper.year}"))
-        for mark in marks:
-            other = seen.setdefault(mark, paper)
-            if other is not paper:
-                yield Problem(context.rel(paper), 1, "error", f"the same paper as {context.rel(other)} (same {mark[0]}); "
-                                                              "keep one of the two notes")
-                break
+        other = catalog.existing_key(paper)
+        if other is None:
+            catalog.add(paper)
+            continue
+        same = ("arXiv ID" if paper.arxiv and catalog.by_arxiv.get(paper.arxiv) == other
+                else "DOI" if paper.doi and catalog.by_doi.get(paper.doi.lower()) == other else "title and year")
+        yield Problem(context.rel(paper), 1, "error", f"the same paper as {context.rel(context.by_key[other])} "
+                                                      f"(same {same}); keep one of the two notes")
 
 
 @check

@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(name, argv[1:], prog=f"papernotes {name}", default_root=find_root(Path.cwd()))
 
 
-def new_note_fields(topic: str | None, tags: Sequence[str], status: str = "to-read", added: dt.date | None = None) -> dict[str, object]:
+def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: dt.date) -> dict[str, object]:
     """The user's own fields for new notes (from --topic, --tag, --status), checked like a note's."""
     from .paper import FieldError, Paper
 
@@ -249,7 +249,7 @@ def new_note_fields(topic: str | None, tags: Sequence[str], status: str = "to-re
     except FieldError as exc:
         raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
     unique_tags = tuple(dict.fromkeys(t.strip() for t in checked.tags if t.strip()))
-    return {"topic": checked.topic, "tags": unique_tags, "status": checked.status, "added": added or dt.date.today()}
+    return {"topic": checked.topic, "tags": unique_tags, "status": checked.status, "added": added}
 
 
 def library_for_adding(root: Path) -> tuple[Library, Catalog]:

@@ -21,9 +21,11 @@ from urllib.parse import quote
 
 from . import __version__
 from .errors import PapernotesError
+from .ids import InvalidArxivId, parse_arxiv_id
 from .paper import Paper
 
 if TYPE_CHECKING:
+    from .library import Library
     from .web import Answer
 
 # requests and the bounded fetch are imported when a request is made: the converters below are used
@@ -81,6 +83,12 @@ class SemanticScholar:
         self.refresh = refresh
         self.requests_made = 0
         self._last_request = 0.0
+
+    @classmethod
+    def for_library(cls, library: Library, refresh: bool = False) -> SemanticScholar:
+        """A client caching in the library's .cache/ for as long as its settings say."""
+        return cls(cache_dir=library.root / ".cache" / "papernotes" / "s2",
+                   max_age=dt.timedelta(days=library.config.s2_cache_days), refresh=refresh)
 
     # -- the endpoints ------------------------------------------------------------------------------------
 
@@ -225,9 +233,15 @@ class SemanticScholar:
 
 
 def arxiv_of(data: dict[str, Any]) -> str | None:
+    """The canonical arXiv ID of a Semantic Scholar record, when it has a valid one."""
     ids = data.get("externalIds") or {}
     value = ids.get("ArXiv") if isinstance(ids, dict) else None
-    return str(value) if value else None
+    if not value:
+        return None
+    try:
+        return parse_arxiv_id(str(value)).canonical
+    except InvalidArxivId:
+        return None
 
 
 def doi_of(data: dict[str, Any]) -> str | None:

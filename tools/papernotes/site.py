@@ -29,7 +29,6 @@ from .reading import ReadingLog, planned_for, planning_week, queue, reading_log,
 from .render import NOTES_MARK, STATUS_MARKS, Links, environment, md, note_link, status_word, way_out
 from .views import chronological, short_authors, status_counts, topic_tree
 
-RESERVED = RESERVED_KEYS
 _MATH = re.compile(r"\$([^$]+)\$")
 AUTHORS_SHOWN = 12
 HOME_LIST = 10
@@ -167,7 +166,7 @@ class SiteBuilder:
             except OSError:
                 builder.digest = None
         for paper in papers:
-            if paper.key.lower() in RESERVED:
+            if paper.key.lower() in RESERVED_KEYS:
                 raise PapernotesError(
                     f"{library.rel(library.note_path(paper.key))}: the name '{paper.key}' is used by a site page; rename the note"
                 )

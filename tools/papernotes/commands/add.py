@@ -10,31 +10,25 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from papernotes import cli
 from papernotes.adding import Candidate, add_candidates
 from papernotes.errors import PapernotesError
 from papernotes.ids import (
     ArxivId,
-    InvalidArxivId,
     InvalidPaperId,
     OtherId,
     find_references,
-    parse_arxiv_id,
     parse_paper_id,
     unique_ids,
 )
 from papernotes.library import Library
 from papernotes.paper import STATUSES, FieldError, Paper, normalized_title
 from papernotes.reading import status_changes
-from papernotes.s2 import arxiv_of, authors_of, doi_of, paper_from_s2
-
-if TYPE_CHECKING:
-    from papernotes.s2 import SemanticScholar
+from papernotes.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2
 
 SEARCH_SHOWN = 5
 
@@ -148,7 +142,7 @@ def resolve(library: Library, ids: list[ArxivId | OtherId]) -> list[Candidate]:
     others = [i for i in ids if isinstance(i, OtherId)]
     found: dict[str, dict[str, Any] | None] = {}
     if others:
-        s2 = semantic_scholar(library)
+        s2 = SemanticScholar.for_library(library)
         found = dict(zip([o.s2_id for o in others], s2.batch([o.s2_id for o in others]), strict=True))
     candidates = []
     for ident in ids:
@@ -158,29 +152,11 @@ def resolve(library: Library, ids: list[ArxivId | OtherId]) -> list[Candidate]:
         data = found.get(ident.s2_id)
         if data is None:
             candidates.append(Candidate(ident.text, problem=f"not found on Semantic Scholar: {ident.text}"))
-        elif arxiv_id := s2_arxiv(data):
+        elif arxiv_id := arxiv_of(data):
             candidates.append(Candidate(ident.text, arxiv=arxiv_id))
         else:
             candidates.append(Candidate(ident.text, paper=paper_from_s2(data)))
     return candidates
-
-
-def s2_arxiv(data: dict[str, Any]) -> str | None:
-    """The canonical arXiv ID of a Semantic Scholar record, when it has a valid one."""
-    value = arxiv_of(data)
-    if value is None:
-        return None
-    try:
-        return parse_arxiv_id(value).canonical
-    except InvalidArxivId:
-        return None
-
-
-def semantic_scholar(library: Library, refresh: bool = False) -> SemanticScholar:
-    from papernotes.s2 import SemanticScholar
-
-    return SemanticScholar(cache_dir=library.root / ".cache" / "papernotes" / "s2",
-                           max_age=dt.timedelta(days=library.config.s2_cache_days), refresh=refresh)
 
 
 def existing_changes(args: argparse.Namespace, mine: dict[str, Any]) -> Callable[[Paper], dict[str, object]] | None:
@@ -206,7 +182,7 @@ def add_search(args: argparse.Namespace) -> int:
     """Show the top matches for a title; add the exact title match, or the one --pick names."""
     mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today)
     library, catalog = cli.library_for_adding(args.root)
-    matches = semantic_scholar(library).search(args.search, limit=SEARCH_SHOWN)
+    matches = SemanticScholar.for_library(library).search(args.search, limit=SEARCH_SHOWN)
     if not matches:
         raise PapernotesError(f"no paper on Semantic Scholar matches {args.search!r}")
     exact = [i for i, m in enumerate(matches) if normalized_title(str(m.get("title") or "")) == normalized_title(args.search)]
@@ -216,7 +192,7 @@ def add_search(args: argparse.Namespace) -> int:
     for i, match in enumerate(matches, 1):
         authors = authors_of(match)
         who = f"{authors[0].split()[-1]}{' et al.' if len(authors) > 1 else ''}" if authors else "Anonymous"
-        where = f"arXiv:{s2_arxiv(match)}" if s2_arxiv(match) else f"DOI:{doi_of(match)}" if doi_of(match) else ""
+        where = f"arXiv:{arxiv_of(match)}" if arxiv_of(match) else f"DOI:{doi_of(match)}" if doi_of(match) else ""
         mark = "→" if chosen == i - 1 else " "
         print(f"{mark} {i}. {' '.join(str(match.get('title') or '').split())} — {who}, {match.get('year') or 'n.d.'}"
               + (f" · {where}" if where else ""), file=sys.stderr)
@@ -226,7 +202,7 @@ def add_search(args: argparse.Namespace) -> int:
     if args.dry_run:
         return 0
     match = matches[chosen]
-    arxiv_id = s2_arxiv(match)
+    arxiv_id = arxiv_of(match)
     title = str(match.get("title") or args.search)
     candidate = Candidate(title, arxiv=arxiv_id) if arxiv_id else Candidate(title, paper=paper_from_s2(match))
     return 1 if add_candidates(library, catalog, [candidate], mine, existing_changes(args, mine)) else 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
             extra = f" · notes: {len(item.notes.splitlines())} lines" if item.notes else ""
             print(f"{source}:{item.line}: {how} · topic {item.topic} · tags {', '.join(item.tags) or '-'}{extra}")
     print(f"{source}: {len(items)} items: {kinds['arXiv']} from arXiv, {kinds['Semantic Scholar']} from Semantic Scholar, "
-          f"{kinds['by hand']} by hand, {len(skipped)} skipped", file=__import__("sys").stderr)
+          f"{kinds['by hand']} by hand, {len(skipped)} skipped", file=sys.stderr)
     if args.dry_run:
         return 0
     return add_items(Library(args.root), [i for i in items if not i.skip], args)

@@ -90,10 +90,9 @@ def fresh_metadata(library: Library, papers: list[Paper]) -> dict[str, Paper]:
                 latest[paper.key] = fetched.papers[paper.arxiv]
     by_doi = [p for p in papers if not p.arxiv and p.doi]
     if by_doi:
-        from papernotes.commands.add import semantic_scholar
-        from papernotes.s2 import paper_from_s2
+        from papernotes.s2 import SemanticScholar, paper_from_s2
 
-        found = semantic_scholar(library).batch([f"DOI:{p.doi}" for p in by_doi])
+        found = SemanticScholar.for_library(library).batch([f"DOI:{p.doi}" for p in by_doi])
         for paper, data in zip(by_doi, found, strict=True):
             if data is not None:
                 latest[paper.key] = paper_from_s2(data)

@@ -18,12 +18,11 @@ from typing import Any
 
 from papernotes import cli
 from papernotes.adding import Candidate, add_candidates
-from papernotes.commands.add import s2_arxiv, semantic_scholar
 from papernotes.errors import PapernotesError
 from papernotes.ids import ArxivId, InvalidPaperId, parse_paper_id
 from papernotes.library import Catalog, Library, UnknownPaper
 from papernotes.paper import Paper, last_name
-from papernotes.s2 import authors_of, doi_of, paper_from_s2
+from papernotes.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2
 
 STATUS_WORDS = {"read": "read", "reading": "reading", "to-read": "to read", "skipped": "skipped"}
 
@@ -87,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         cli.warn(f"{problem} (not checked for duplicates)")
     by_key = {p.key: p for p in papers}
     parent, s2_id, label = target(library, args.paper, by_key)
-    s2 = semantic_scholar(library, refresh=args.refresh)
+    s2 = SemanticScholar.for_library(library, refresh=args.refresh)
     if s2_id is None:
         assert parent is not None
         match = s2.match(parent.title)
@@ -145,7 +144,7 @@ def ranked(rows: list[dict[str, Any]], catalog: Catalog) -> list[Reference]:
         if not data.get("title"):
             return None
         year = data.get("year") if isinstance(data.get("year"), int) else None
-        probe = Paper(key="", title=str(data["title"]), year=year, arxiv=s2_arxiv(data), doi=doi_of(data))
+        probe = Paper(key="", title=str(data["title"]), year=year, arxiv=arxiv_of(data), doi=doi_of(data))
         return catalog.existing_key(probe)
 
     refs = [Reference(0, row, bool(row.get("isInfluential")),
@@ -164,7 +163,7 @@ def show(refs: list[Reference], by_key: dict[str, Paper], args: argparse.Namespa
         out = [{"number": r.number, "influential": r.influential, "library_key": r.library_key,
                 "status": status(r) or None, "title": r.title, "authors": list(authors_of(r.data)),
                 "year": r.data.get("year"), "venue": r.data.get("venue") or None, "citations": r.citations,
-                "arxiv": s2_arxiv(r.data), "doi": doi_of(r.data), "paper_id": r.data.get("paperId"),
+                "arxiv": arxiv_of(r.data), "doi": doi_of(r.data), "paper_id": r.data.get("paperId"),
                 "contexts": list(r.contexts)} for r in refs]
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
         return
@@ -172,7 +171,7 @@ def show(refs: list[Reference], by_key: dict[str, Paper], args: argparse.Namespa
         print("number\tinfluential\tlibrary_key\tstatus\tyear\tcitations\tarxiv\tdoi\ttitle")
         for r in refs:
             print("\t".join(str(v) for v in (r.number, "yes" if r.influential else "", r.library_key or "", status(r),
-                                             r.data.get("year") or "", r.citations, s2_arxiv(r.data) or "",
+                                             r.data.get("year") or "", r.citations, arxiv_of(r.data) or "",
                                              doi_of(r.data) or "", r.title)))
         return
     width = len(str(len(refs)))
@@ -184,7 +183,7 @@ def show(refs: list[Reference], by_key: dict[str, Paper], args: argparse.Namespa
             parts.append(" ".join(str(r.data["venue"]).split()))
         if r.resolved:
             parts.append(f"{r.citations:,} citations")
-        arxiv_id, doi = s2_arxiv(r.data), doi_of(r.data)
+        arxiv_id, doi = arxiv_of(r.data), doi_of(r.data)
         if arxiv_id or doi:
             parts.append(f"arXiv:{arxiv_id}" if arxiv_id else f"DOI:{doi}")
         mark = f"[{STATUS_WORDS[status(r)]}] " if status(r) else "[unresolved] " if not r.resolved else ""
@@ -198,12 +197,12 @@ def add_references(library: Library, catalog: Catalog, chosen: list[Reference], 
                    args: argparse.Namespace, s2: Any) -> int:
     """Add the chosen references: arXiv papers from arXiv (one request), the others from Semantic
     Scholar (one batch request), unresolved ones from the title and what little else is known."""
-    others = [r for r in chosen if r.resolved and not s2_arxiv(r.data) and r.library_key is None]
+    others = [r for r in chosen if r.resolved and not arxiv_of(r.data) and r.library_key is None]
     full = dict(zip((str(r.data["paperId"]) for r in others),
                     s2.batch([str(r.data["paperId"]) for r in others]) if others else [], strict=True))
     candidates = []
     for ref in chosen:
-        arxiv_id = s2_arxiv(ref.data)
+        arxiv_id = arxiv_of(ref.data)
         if arxiv_id:
             candidates.append(Candidate(ref.title, arxiv=arxiv_id))
         elif ref.library_key is not None:

@@ -14,11 +14,11 @@ from typing import Any
 
 from papernotes import cli
 from papernotes.adding import Candidate, add_candidates
-from papernotes.commands.add import s2_arxiv, semantic_scholar
 from papernotes.config import WatchQuery
 from papernotes.errors import PapernotesError
 from papernotes.library import Catalog, Library, LibraryProblems, write_file
 from papernotes.paper import Paper, week_of
+from papernotes.s2 import SemanticScholar, arxiv_of
 from papernotes.watch import NewPaper, read_digest
 
 INBOX = "inbox"
@@ -109,7 +109,7 @@ def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pape
     if arxiv_query is not None:
         return arxiv.search(arxiv_query, since, until)
     # New papers citing the library's papers with the given status, found on Semantic Scholar.
-    s2 = semantic_scholar(library)
+    s2 = SemanticScholar.for_library(library)
     wanted: list[str] = []
     for paper in papers:
         if paper.status != query.cited_by or not (paper.arxiv or paper.doi):
@@ -117,7 +117,7 @@ def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pape
         ident = f"arXiv:{paper.arxiv}" if paper.arxiv else f"DOI:{paper.doi}"
         for row in s2.references(ident, cited_by=True, label=paper.key):
             published = row.get("publicationDate")
-            arxiv_id = s2_arxiv(row)
+            arxiv_id = arxiv_of(row)
             if arxiv_id and isinstance(published, str) and since.isoformat() <= published[:10] <= until.isoformat():
                 wanted.append(arxiv_id)
     if not wanted:
