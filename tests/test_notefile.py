@@ -281,3 +281,37 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(NoteError, match="not a regular file"):
         Library(tmp_path).update(fifo, {"status": "read"})
+
+
+# Scalars whose meaning YAML decides by their spelling: the fast path must agree with PyYAML on each.
+_TRICKY_SCALARS = [
+    "plain text", "'quoted'", '"double"', "yes", "No", "~", "null", "", "1e3", "0x1F", "0o17", "-1_000", "1:20",
+    ".inf", "2020-01-01", "2020-02-30", "2001-12-14t21:59:43.10-05:00", "!!str 5", "!!int '7'", "[a, b]", "[1, 2]",
+    "[a, [b]]", "[]", "{a: 1}", "{}", "&anchor x", "*anchor", "|\n  block\n", ">-\n  folded\n", "[a, 'b', \"c\"]",
+    "[2020-01-01]", "[~, x]", "!custom x",
+]
+_TRICKY_KEYS = ["title", "tags", "title", "<<", "1", "~", "'quoted key'", "? [a]", "!!str 5", "x"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.tuples(st.sampled_from(_TRICKY_KEYS), st.sampled_from(_TRICKY_SCALARS)), max_size=6))
+def test_frontmatter_is_read_as_pyyaml_reads_it(pairs: list[tuple[str, str]]) -> None:
+    """Notes' frontmatter is built by a fast path where it is flat; whatever the YAML, the result (or
+    the error) must be the one PyYAML's general construction gives."""
+    from papernotes.notefile import _Loader
+
+    class GeneralLoader(_Loader):
+        flat_fast_path = False
+
+    raw = "".join(f"{key}: {value}\n" if not key.startswith("?") else f"{key}\n: {value}\n" for key, value in pairs)
+
+    def outcome(loader: type) -> object:
+        try:
+            return ("value", yaml.load(raw, Loader=loader))
+        except yaml.YAMLError as exc:
+            return ("error", type(exc), getattr(exc, "problem", None))
+
+    fast, general = outcome(_Loader), outcome(GeneralLoader)
+    assert fast == general
+    if fast[0] == "value" and isinstance(fast[1], dict):
+        assert [type(v) for v in fast[1].values()] == [type(v) for v in general[1].values()]  # type: ignore[index]
