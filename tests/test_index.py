@@ -282,3 +282,13 @@ def test_a_damaged_cache_is_rebuilt(example_library: Path) -> None:
     assert read_cache(cache)["entries"]
     shutil.rmtree(example_library / ".cache")
     assert index(example_library).returncode == 0
+
+
+def test_a_readme_that_is_not_utf8_is_refused_and_left_as_it_was(example_library: Path) -> None:
+    readme = example_library / "README.md"
+    before = "# Caf\xe9 papers\n".encode("latin-1") + START.encode() + b"\n" + END.encode() + b"\n"
+    readme.write_bytes(before)
+    result = index(example_library)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: README.md is not valid UTF-8"
+    assert readme.read_bytes() == before

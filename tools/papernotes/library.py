@@ -360,13 +360,17 @@ class Library:
 UPDATE_ATTEMPTS = 3
 
 
-def write_file(path: Path, data: str | bytes, name: str | None = None, keep_mode: bool = False) -> None:
+def write_file(path: Path, data: str | bytes | list[bytes], name: str | None = None, keep_mode: bool = False) -> None:
     """Replace a file that is not a note (README, a digest, a .bib, a calendar) atomically: a temporary
-    file beside it, then a rename, so a reader never sees half of it. `name` is what errors call it."""
+    file beside it, then a rename, so a reader never sees half of it. `name` is what errors call it.
+    `data` may be a list of pieces, written one after another rather than joined in memory first."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        with open(tmp, "wb") as handle:
+            for piece in pieces:
+                handle.write(piece)
         if keep_mode and path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)

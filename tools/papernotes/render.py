@@ -172,9 +172,23 @@ def heading_anchors(nodes: Iterable[TopicNode]) -> dict[str, str]:
     return anchors
 
 
-def readme_index(papers: list[Paper], config: Config) -> str:
+def render_utf8(root: Path, template: str, **context: Any) -> bytes:
+    """Rendered straight to UTF-8, a batch of pieces at a time: as one str, a large index holding a
+    single emoji would take four bytes per character."""
+    batches: list[bytes] = []
+    batch: list[str] = []
+    for piece in environment(root).get_template(template).generate(**context):
+        batch.append(piece)
+        if len(batch) == 4096:
+            batches.append("".join(batch).encode("utf-8"))
+            batch.clear()
+    batches.append("".join(batch).encode("utf-8"))
+    return b"".join(batches)
+
+
+def readme_index(papers: list[Paper], config: Config) -> bytes:
     roots = topic_tree(papers, config)
-    return render(
+    return render_utf8(
         config.root,
         "readme_index.md.j2",
         papers=papers,

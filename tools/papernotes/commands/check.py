@@ -24,13 +24,12 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def readme_stale(library: Library) -> bool | None:
-    from papernotes.commands.index import generated_region, splice
+    from papernotes.commands.index import generated_region, updated_readme
 
     readme = library.root / "README.md"
     try:
-        current = readme.read_text(encoding="utf-8")
-        return splice(current, generated_region(library, use_cache=True), "README.md") != current
-    except (OSError, UnicodeDecodeError, PapernotesError):
+        return updated_readme(readme.read_bytes(), generated_region(library, use_cache=True), "README.md") is not None
+    except (OSError, PapernotesError):
         return None  # no README with an index (or notes that do not load, reported on their own)
 
 

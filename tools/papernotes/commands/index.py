@@ -21,6 +21,7 @@ from papernotes.library import Library, LibraryProblems, write_file
 
 START = "<!-- papernotes:index:start -->"
 END = "<!-- papernotes:index:end -->"
+START_BYTES, END_BYTES = START.encode(), END.encode()
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -30,23 +31,39 @@ def parser(prog: str) -> argparse.ArgumentParser:
     return ap
 
 
-def splice(text: str, region: str, readme: str) -> str:
-    """`text` with the region between the markers replaced, in the file's own line endings."""
-    start = text.find(START)
-    end = text.find(END)
+def updated_readme(data: bytes, region: bytes, readme: str) -> list[bytes] | None:
+    """The README with `region` between the markers, in the file's own line endings, as pieces to
+    write; None when it holds exactly that already.
+
+    Bytes throughout: at 50,000 notes the region is ~20 MB, and one emoji in it makes Python store
+    it as text at four bytes per character, so it is never decoded, and never joined to the rest.
+    """
+    start = data.find(START_BYTES)
+    end = data.find(END_BYTES)
     if start < 0 or end < 0 or end < start:
         raise PapernotesError(
             f"{readme} needs the two marker lines {START} and {END}, in that order, where the index should go"
         )
-    if text.find(START, start + 1) >= 0 or text.find(END, end + 1) >= 0:
+    if data.find(START_BYTES, start + 1) >= 0 or data.find(END_BYTES, end + 1) >= 0:
         raise PapernotesError(f"{readme} has more than one {START} or {END} marker; keep one of each")
-    newline = "\r\n" if "\r\n" in text[:start] or text[start:].startswith(START + "\r\n") else "\n"
-    body = region.replace("\n", newline) if newline != "\n" else region
-    return "".join((text[: start + len(START)], newline, body, text[end:]))
+    head_end = start + len(START_BYTES)
+    head, tail = data[:head_end], data[end:]
+    try:
+        # Only the user's text must be UTF-8: the region between the markers is replaced anyway.
+        head.decode("utf-8")
+        tail.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PapernotesError(f"{readme} is not valid UTF-8") from None
+    newline = b"\r\n" if data.find(b"\r\n", 0, start) >= 0 or data.startswith(b"\r\n", head_end) else b"\n"
+    body = region.replace(b"\n", newline) if newline != b"\n" else region
+    if end - head_end == len(newline) + len(body) and data.startswith(newline, head_end) \
+            and data.startswith(body, head_end + len(newline)):
+        return None
+    return [head, newline, body, tail]
 
 
-def generated_region(library: Library, use_cache: bool) -> str:
-    """The region's text; reused from .cache/ when no note, setting, template or code file changed."""
+def generated_region(library: Library, use_cache: bool) -> bytes:
+    """The region's UTF-8 text; reused from .cache/ when no note, setting, template or code file changed."""
     memo = library.root / ".cache" / "papernotes" / "readme_index.md"
     package = Path(papernotes.__file__).parent
     inputs = [library.root / "pyproject.toml", *(package.parents[1] / "templates").glob("*.j2"),
@@ -54,10 +71,11 @@ def generated_region(library: Library, use_cache: bool) -> str:
     digest, settled = library.fingerprint(inputs)
     if use_cache:
         try:
-            header, region = memo.read_text(encoding="utf-8").split("\n", 1)
-            stored_digest, checksum = header.split(" ")
+            with open(memo, "rb") as handle:
+                stored_digest, checksum = handle.readline(200).decode("ascii").split()
+                region = handle.read()
             # The checksum catches a truncated or damaged memo, which would otherwise pass --check.
-            if stored_digest == digest and checksum == hashlib.blake2b(region.encode("utf-8"), digest_size=16).hexdigest():
+            if stored_digest == digest and checksum == _checksum(region):
                 return region
         except (OSError, ValueError, UnicodeDecodeError):
             pass
@@ -68,16 +86,21 @@ def generated_region(library: Library, use_cache: bool) -> str:
     if problems:
         raise LibraryProblems(problems)
     region = readme_index(papers, library.config)
+    del papers
     if use_cache and settled:
         try:
             tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
-            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(f"{digest} {hashlib.blake2b(region.encode('utf-8'), digest_size=16).hexdigest()}\n")
+            with open(tmp, "wb") as handle:
+                handle.write(f"{digest} {_checksum(region)}\n".encode("ascii"))
                 handle.write(region)
             os.replace(tmp, memo)
         except OSError:
             pass
     return region
+
+
+def _checksum(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,22 +111,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         if not readme.is_file() and readme.exists():
             raise PapernotesError("README.md is not a regular file; the index goes into a README.md file")
-        current = readme.read_bytes().decode("utf-8")
+        current = readme.read_bytes()
     except FileNotFoundError:
         raise PapernotesError(f"no README.md in {library.root}; create one with the lines {START} and {END}") from None
-    except UnicodeDecodeError:
-        raise PapernotesError("README.md is not valid UTF-8") from None
     except OSError as exc:
         raise PapernotesError(f"cannot read README.md: {exc.strerror}") from None
-    updated = splice(current, region, "README.md")
-    unchanged = updated == current
-    del current, region  # at 50,000 notes each copy of the index is ~20 MB
-    if unchanged:
+    pieces = updated_readme(current, region, "README.md")
+    del current, region
+    if pieces is None:
         return 0
     if args.check:
         print("error: README.md index is stale; run python tools/index.py", file=sys.stderr)
         return 1
-    write_file(readme, updated, "README.md", keep_mode=True)
+    write_file(readme, pieces, "README.md", keep_mode=True)
     print("updated README.md")
     return 0
-

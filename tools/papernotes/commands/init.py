@@ -19,7 +19,7 @@ import subprocess
 from pathlib import Path
 
 from papernotes import cli
-from papernotes.commands.index import END, START, generated_region, splice
+from papernotes.commands.index import END, START, generated_region, updated_readme
 from papernotes.config import load_config
 from papernotes.errors import PapernotesError
 from papernotes.library import Library, write_file
@@ -70,8 +70,9 @@ def run(args: argparse.Namespace) -> int:
         write_readme(root, name, site_url)
     library = Library(root, load_config(root))
     readme = root / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    write_file(readme, splice(text, generated_region(library, use_cache=False), "README.md"))
+    pieces = updated_readme(readme.read_bytes(), generated_region(library, use_cache=False), "README.md")
+    if pieces is not None:
+        write_file(readme, pieces)
     print(f"set up '{name}'" + (f" for {site_url}" if site_url else ""))
     print("next: papernotes add ID_OR_LINK, then git add -A && git commit -m 'My library' && git push")
     return 0
