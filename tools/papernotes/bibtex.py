@@ -82,6 +82,8 @@ _PLACEHOLDERS = {k: chr(0xE000 + i) for i, k in enumerate(_LITERALS)}
 # Text without these means the same in LaTeX and in Unicode (latexcodec would return it unchanged),
 # so it is not decoded: tokenising every value was most of an import's time.
 _NEEDS_DECODING = re.compile(r"[\\{}~$%]|--|''|``|,,|!`|\?`")
+# Braces alone decode to themselves (they are dropped afterwards): a stretch like `{BERT}:` skips latexcodec.
+_LATEX_BEYOND_BRACES = re.compile(r"[\\~$%]|--|''|``|,,|!`|\?`")
 # What can reach across words in LaTeX (a comment, a tie, a control space, an accent before a space):
 # text holding one is decoded whole.
 _DECODE_WHOLE = re.compile(r"[%~]|\\\s|\\[\"'`^=.]\s")
@@ -162,7 +164,7 @@ def _ulatex_by_stretch(text: str) -> str:
         return _ulatex(text)
     decoded = []
     for stretch in _stretches(text):
-        if not _NEEDS_DECODING.search(stretch):
+        if not _LATEX_BEYOND_BRACES.search(stretch):
             decoded.append(stretch)
             continue
         content = stretch.lstrip()
