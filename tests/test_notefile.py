@@ -288,9 +288,10 @@ _TRICKY_SCALARS = [
     "plain text", "'quoted'", '"double"', "yes", "No", "~", "null", "", "1e3", "0x1F", "0o17", "-1_000", "1:20",
     ".inf", "2020-01-01", "2020-02-30", "2001-12-14t21:59:43.10-05:00", "!!str 5", "!!int '7'", "[a, b]", "[1, 2]",
     "[a, [b]]", "[]", "{a: 1}", "{}", "&anchor x", "*anchor", "|\n  block\n", ">-\n  folded\n", "[a, 'b', \"c\"]",
-    "[2020-01-01]", "[~, x]", "!custom x",
+    "[2020-01-01]", "[~, x]", "!custom x", "\n  - a\n  - 'b'\n", "\n  - [a]\n", "\n  a: 1\n", "a\n  continued",
+    "[a,\n  b]", "{a: [1, 2]}", "&list [a]", "!!binary aGk=", "!!float 1", "!!seq [a]", "1.5",
 ]
-_TRICKY_KEYS = ["title", "tags", "title", "<<", "1", "~", "'quoted key'", "? [a]", "!!str 5", "x"]
+_TRICKY_KEYS = ["title", "tags", "title", "<<", "'<<'", "1", "~", "'quoted key'", "? [a]", "!!str 5", "x", "&k key", "[a]"]
 
 
 @settings(max_examples=400)

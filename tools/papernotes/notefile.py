@@ -72,10 +72,13 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         The same values PyYAML would build (the tags are already resolved): this path only skips its
         per-node bookkeeping, which is a third of a cold index run.
         """
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        # Keys first: PyYAML resolves merge keys before building any value, so a value's error must not
+        # be raised here before theirs.
+        for key_node, _ in node.value:
             if type(key_node) is not yaml.ScalarNode or key_node.tag != _STR:
                 return None
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
             value_type = type(value_node)
             if value_type is yaml.ScalarNode:
                 tag = value_node.tag
