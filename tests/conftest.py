@@ -17,8 +17,11 @@ from hypothesis import settings
 REPO = Path(__file__).resolve().parents[1]
 
 # This kind of machine is noisy: judge properties on their examples, never on a per-example deadline.
-settings.register_profile("papernotes", deadline=None)
-settings.load_profile("papernotes")
+# The suite runs the same examples every time, so a fork's CI never turns red by chance;
+# HYPOTHESIS_PROFILE=explore draws new examples on each run, to search for new counterexamples.
+settings.register_profile("papernotes", deadline=None, derandomize=True)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "papernotes"))
 TOOLS = REPO / "tools"
 # The example library the tests copy: settings, notes, README and mkdocs.yml of their own, so that a
 # fork that deletes its examples, sets its topics or renames its site keeps a green suite.
