@@ -276,6 +276,24 @@ def test_make_plan_does_not_replan_future_weeks() -> None:
     assert [p.key for p in queue(papers, "2026-W51")] == ["a", "b"]
 
 
+def test_papers_added_the_same_day_come_as_a_reader_takes_them() -> None:
+    """A paper and the references added from it on one day: the paper first, then its references oldest
+    first (the foundations before what builds on them), a reference without a year last."""
+    day = dt.date(2026, 11, 27)
+    papers = [
+        paper("anon2026report", added=day, found_via=["devlin2018bert"]),
+        paper("dai2015semi", added=day, year=2015, found_via=["devlin2018bert"]),
+        paper("devlin2018bert", added=day, year=2018),
+        paper("vaswani2017attention", added=day, year=2017, found_via=["devlin2018bert"]),
+        paper("zhou2009older", added=dt.date(2026, 11, 20), year=2009),
+        paper("howard2018universal", added=day, year=2018, found_via=["gone2010"]),  # found via a note since deleted
+    ]
+    assert [p.key for p in queue(papers, "2026-W49")] == [
+        "zhou2009older", "devlin2018bert", "howard2018universal", "dai2015semi", "vaswani2017attention", "anon2026report"]
+    papers[2] = papers[2].replace(status="reading")  # once BERT is being read, its references lead
+    assert [p.key for p in queue(papers, "2026-W49")][:3] == ["dai2015semi", "vaswani2017attention", "anon2026report"]
+
+
 def test_reading_log_streak_and_weeks() -> None:
     today = dt.date(2026, 11, 25)  # Wednesday of 2026-W48
     read = [paper(f"r{i}", status="read", finished=day, topic="nlp")

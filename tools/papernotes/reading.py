@@ -44,7 +44,9 @@ def queue(papers: Iterable[Paper], week: str) -> list[Paper]:
 
     The queue holds papers to read, and unfinished papers planned for a week before `week`
     (carried over). Order: those carried over (oldest plan first), then by priority (1 first; none
-    counts as 2), then papers found via a paper being read, then the oldest added.
+    counts as 2), then papers found via a paper being read, then the oldest added. Papers added the
+    same day (a paper and the references added from it) come as a reader would take them: a paper
+    before those found via it, then the older first (the foundations before what builds on them).
     """
     papers = list(papers)
     candidates = [
@@ -63,6 +65,7 @@ def planned_for(papers: Iterable[Paper], week: str) -> list[Paper]:
 
 def _ranking(papers: list[Paper], week: str) -> Callable[[Paper], tuple[Any, ...]]:
     being_read = {p.key for p in papers if p.status == "reading"}
+    in_library = {p.key for p in papers}
 
     def rank(paper: Paper) -> tuple[Any, ...]:
         carried = paper.planned is not None and paper.planned < week
@@ -72,6 +75,8 @@ def _ranking(papers: list[Paper], week: str) -> Callable[[Paper], tuple[Any, ...
             paper.priority or DEFAULT_PRIORITY,
             0 if being_read.intersection(paper.found_via) else 1,
             paper.added or dt.date.max,
+            1 if in_library.intersection(paper.found_via) else 0,
+            paper.year or 10_000,
             paper.key,
         )
 
