@@ -164,7 +164,7 @@ def test_missing_markers_are_a_clear_error(example_library: Path) -> None:
 
 def test_topic_order_nesting_unknown_topics_and_unsorted(library: Path) -> None:
     (library / "README.md").write_text(f"{START}\n{END}\n", encoding="utf-8")
-    write_note(library, "a", note("a", "Zeta paper", year="2020", topic="zz-unknown", tags="[Ünïcode, beta]"))
+    write_note(library, "a", note("a", "Zeta paper", year="2020", topic="zeta-unknown", tags="[Ünïcode, beta]"))
     write_note(library, "b", note("b", "Alpha paper", year="2019", topic="nlp/embeddings/static", tags="[日本語]"))
     write_note(library, "c", note("c", "Loose paper", year="2018"))
     write_note(library, "d", note("d", "Vision paper", year="2017", topic="vision"))
@@ -174,11 +174,18 @@ def test_topic_order_nesting_unknown_topics_and_unsorted(library: Path) -> None:
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert headings == [
         "### Natural Language Processing", "#### Embeddings and pre-training", "##### Static",
-        "### Computer Vision", "### Zz unknown", "### Unsorted", "### Tags",
+        "### Computer Vision", "### Zeta unknown", "### Unsorted", "### Tags",
     ]
     assert text.index("Early vision") < text.index("Vision paper")
     assert "- `beta` (1)" in text and "- `Ünïcode` (1)" in text and "- `日本語` (1)" in text
     assert "[Zeta paper](papers/a.md)" in text
+
+
+def test_topics_without_a_title_are_titled_from_their_path() -> None:
+    from papernotes.views import default_title
+
+    assert [default_title(p) for p in ("nlp", "ml/rl-theory", "vision", "learning-on-graphs", "llm_agents", "Art", "a-b")] == [
+        "NLP", "RL theory", "Vision", "Learning on graphs", "LLM agents", "Art", "A B"]
 
 
 def test_hostile_titles_cannot_break_the_readme(library: Path) -> None:

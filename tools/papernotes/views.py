@@ -43,9 +43,17 @@ def chronological(papers: Iterable[Paper]) -> list[Paper]:
     return sorted(papers, key=chronological_key)
 
 
+# Short words that are words, not acronyms, in a topic's name ("learning-on-graphs").
+_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to via vs with".split())
+
+
 def default_title(path: str) -> str:
-    last = path.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").strip()
-    return last[:1].upper() + last[1:]
+    """A title for a topic with none configured: `nlp` is "NLP", `rl-theory` "RL theory", `vision` "Vision".
+    Short lower-case names are nearly always acronyms (nlp, rl, cv, llm, gan, rag); "Nlp" looks broken."""
+    words = path.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").split()
+    words = [w.upper() if len(w) <= 3 and w.isalpha() and w.islower() and w not in _SMALL_WORDS else w for w in words]
+    title = " ".join(words)
+    return title[:1].upper() + title[1:]
 
 
 def topic_tree(papers: Iterable[Paper], config: Config) -> list[TopicNode]:
