@@ -57,7 +57,8 @@ def parser(description: str, prog: str | None = None) -> argparse.ArgumentParser
         type=Path,
         default=None,
         metavar="DIR",
-        help="the library to work on (default: the repository this script is in)",
+        help="the library to work on (default: for `papernotes`, the library around the current folder; "
+             "for tools/NAME.py, the repository the script is in)",
     )
     ap.add_argument("--debug", action="store_true", help="show a traceback when something fails")
     return ap
