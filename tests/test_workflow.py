@@ -134,6 +134,9 @@ def test_tag_adds_and_removes_in_place(library: Path) -> None:
     assert pn(library, "tag", "x", "+bad tag").returncode == 2
     assert pn(library, "tag", "x").returncode == 2
     assert pn(library, "tag", "+lonely").returncode == 2
+    forgot_plus = pn(library, "tag", "x", "reviewed")
+    assert forgot_plus.returncode == 2 and "(to add the tag reviewed: +reviewed)" in forgot_plus.stderr
+    assert path.read_bytes().endswith(b"  - new\r\n---\r\nbody\r\n")
 
 
 # -- list ------------------------------------------------------------------------------------------------

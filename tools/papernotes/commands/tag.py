@@ -39,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
         if not _TAG.fullmatch(tag):
             args.parser.error(f"'{tag}' is not a tag: one word without spaces, commas or brackets, e.g. stack-bert")
     if not refs or not (add or remove):
-        args.parser.error("give at least one paper and one +TAG or -TAG")
+        hint = f" (to add the tag {refs[-1]}: +{refs[-1]})" if len(refs) > 1 and _TAG.fullmatch(refs[-1]) else ""
+        args.parser.error(f"give at least one paper and one +TAG or -TAG{hint}")
 
     def change(paper: Paper) -> dict[str, object]:
         tags = [t for t in paper.tags if t not in remove]
