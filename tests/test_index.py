@@ -101,6 +101,9 @@ def test_check_on_fresh_stale_and_broken_libraries(example_library: Path) -> Non
     "text, message",
     [
         ("---\ntitle: [unclosed\n---\n", "papers/bad.md:2: invalid YAML"),
+        ("---\ntitle: [unclosed\nauthors: [A, B]\nyear: 2015\n---\n",
+         "papers/bad.md:2: invalid YAML: the '[' on this line is not closed (did not find expected ',' or ']')"),
+        ("---\nyear: 2015\ntitle: 'unclosed\nauthors: [A]\n---\n", "papers/bad.md:3: invalid YAML: the quote on this line is not closed"),
         ("---\ntitle: A\nyear: twenty\n---\n", "papers/bad.md:3: field 'year': expected an integer, got 'twenty'"),
         ("---\ntitle: A\nyear: 2018\narxiv: 1501.00010\n---\n", "papers/bad.md:4: field 'arxiv': expected a quoted string"),
         ("---\ntitle: A\ntags: {a: 1}\n---\n", "papers/bad.md:3: field 'tags': expected a list of text"),

@@ -186,11 +186,15 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
                                     else f"invalid YAML: {reason}")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        if mark is not None and mark.line >= raw.count("\n") and getattr(exc, "context_mark", None) is not None:
-            # Something left open (a bracket, a quote) is only noticed at the end: point at its start.
-            mark = exc.context_mark  # type: ignore[attr-defined]
-        line = mark.line + 2 if mark is not None else 1
+        context_mark = getattr(exc, "context_mark", None)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        # A bracket or quote left open is only noticed lines later: point at where it was opened.
+        opened = _LEFT_OPEN.get(getattr(exc, "context", None) or "")
+        if opened and mark is not None and context_mark is not None and context_mark.line < mark.line:
+            mark, reason = context_mark, f"{opened} is not closed ({reason})"
+        elif mark is not None and context_mark is not None and mark.line >= raw.count("\n"):
+            mark = context_mark
+        line = mark.line + 2 if mark is not None else 1
         raise NoteError(NoteProblem(rel_path, line, f"invalid YAML: {reason}")) from None
     except RecursionError:
         raise NoteError(NoteProblem(rel_path, 2, "frontmatter nested too deeply")) from None
@@ -218,6 +222,10 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
             NoteProblem(rel_path, _line_of_field(raw, "key"), f"key '{paper.key}' does not match the file name '{stem}.md'")
         )
     return paper
+
+
+_LEFT_OPEN = {"while parsing a flow sequence": "the '[' on this line", "while parsing a flow mapping": "the '{' on this line",
+              "while scanning a quoted scalar": "the quote on this line"}
 
 
 def read_regular(path: str | os.PathLike[str], rel: str) -> tuple[bytes, tuple[int, int, int]]:
