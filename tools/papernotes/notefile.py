@@ -35,6 +35,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader, refusing what people never mean in frontmatter: a key given twice (PyYAML would
     keep the last) and dates that do not exist."""
 
+    flat_fast_path = True  # build flat frontmatter straight from the nodes (see _construct_flat_mapping)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep)
         if len(mapping) != len(node.value):  # a key given twice (or a merge key): find which
@@ -62,8 +64,6 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             if flat is not None:
                 return flat
         return self.construct_document(node)
-
-    flat_fast_path = True
 
     def _construct_flat_mapping(self, node: yaml.MappingNode) -> dict[str, Any] | None:
         """Frontmatter as notes hold it (text keys; text, number and date values; lists of text), built
