@@ -39,6 +39,12 @@ def run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=300)
 
 
+def latex_errors(folder: Path) -> list[str]:
+    """The error lines ('! ...') of the last LaTeX run's log."""
+    log = (folder / "paper.log").read_text(encoding="utf-8", errors="replace")
+    return [line for line in log.splitlines() if line.startswith("!")]
+
+
 def test_bibtex_and_pdflatex_compile_every_entry(exported: tuple[Path, str, str], tmp_path: Path) -> None:
     _, text, _ = exported
     # Every field a style prints is ASCII; kept fields that are not LaTeX (a Zotero file path) stay as written.
@@ -57,9 +63,7 @@ def test_bibtex_and_pdflatex_compile_every_entry(exported: tuple[Path, str, str]
     assert "error message" not in bibtex.stdout, bibtex.stdout[-2000:]
     for _ in range(2):
         result = run(pdflatex, tmp_path)
-        log = (tmp_path / "paper.log").read_text(encoding="utf-8", errors="replace")
-        errors = [line for line in log.splitlines() if line.startswith("!")]
-        assert result.returncode == 0 and not errors, errors[:5]
+        assert result.returncode == 0 and not latex_errors(tmp_path), latex_errors(tmp_path)[:5]
     assert (tmp_path / "paper.pdf").stat().st_size > 10_000
     assert (tmp_path / "paper.bbl").read_text(encoding="utf-8", errors="replace").count("\\bibitem") == entries
 
@@ -96,8 +100,7 @@ def test_biblatex_and_biber_compile_the_unicode_export(exported: tuple[Path, str
     biber = run(["biber", "paper"], tmp_path)
     assert biber.returncode == 0 and "ERROR" not in biber.stdout, biber.stdout[-2000:]
     result = run(lualatex, tmp_path)
-    log = (tmp_path / "paper.log").read_text(encoding="utf-8", errors="replace")
-    assert result.returncode == 0 and not [line for line in log.splitlines() if line.startswith("!")]
+    assert result.returncode == 0 and not latex_errors(tmp_path), latex_errors(tmp_path)[:5]
     entries = len(re.findall(r"^@", text, re.MULTILINE))
     assert entries > 300
     assert (tmp_path / "paper.bbl").read_text(encoding="utf-8").count("\\entry{") == entries

@@ -237,13 +237,12 @@ def read_regular(path: str | os.PathLike[str], rel: str) -> tuple[bytes, tuple[i
         raise NoteError(NoteProblem(rel, 1, "the note no longer exists")) from None
     except OSError as exc:
         raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
-    too_large = NoteProblem(rel, 1, f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB; not read")
     try:
         stat = os.fstat(fd)
         if not S_ISREG(stat.st_mode):
             raise NoteError(NoteProblem(rel, 1, "not a regular file; a note is a plain .md file"))
         if stat.st_size > MAX_NOTE_BYTES:
-            raise NoteError(too_large)
+            raise NoteError(_too_large(rel))
         # os.read, not a buffered file: asking one for MAX_NOTE_BYTES allocates that much for every note.
         # The first read usually returns the whole file; reading on to the end catches a file that grew.
         chunks = [os.read(fd, stat.st_size + 1)]
@@ -256,9 +255,13 @@ def read_regular(path: str | os.PathLike[str], rel: str) -> tuple[bytes, tuple[i
     finally:
         os.close(fd)
     if total > MAX_NOTE_BYTES:
-        raise NoteError(too_large)
+        raise NoteError(_too_large(rel))
     data = chunks[0] if len(chunks) <= 2 else b"".join(chunks)
     return data, (stat.st_size, stat.st_mtime_ns, stat.st_mode)
+
+
+def _too_large(rel: str) -> NoteProblem:
+    return NoteProblem(rel, 1, f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB; not read")
 
 
 def decode_note(data: bytes, rel: str) -> str:
