@@ -3,6 +3,7 @@ fake Semantic Scholar; the ranked digest; --accept."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -182,3 +183,32 @@ def test_the_workflow_opens_a_pull_request_with_least_privilege() -> None:
     assert "workflow_dispatch" in triggers and triggers["schedule"][0]["cron"] == "0 6 * * 0"
     pr = next(step for step in job["steps"] if "create-pull-request" in step.get("uses", ""))
     assert pr["if"] == "steps.changes.outputs.digest == 'true'", "nothing new, no pull request"
+
+
+HOSTILE_CATEGORY = '<img src=x onerror=alert(1)>'
+
+
+def test_hostile_values_in_a_digest_stay_text_and_cannot_redirect_accept(watching: Path, arxiv_server: FakeArxiv) -> None:
+    arxiv_server.add("2611.00009", "Evil ](https://arxiv.org/abs/1706.03762) retrieval title <script>alert(2)</script>",
+                     ["Kenton Lee", "<svg onload=alert(3)>"], published="2026-11-25T11:00:00Z",
+                     categories=("cs.CL", HOSTILE_CATEGORY),
+                     summary="An abstract with [a link](javascript:alert(4)) and <img src=x onerror=alert(5)> retrieval.")
+    assert watch(watching, server=arxiv_server).returncode == 0
+    digest = watching / "inbox" / "2026-W48.md"
+    text = digest.read_text(encoding="utf-8")
+    evil = next(line for line in text.splitlines() if "2611.00009" in line)
+    assert "<img" not in text.replace("<details><summary>Abstract</summary>", "") and "<svg" not in text
+    assert "<script" not in text and not re.search(r"(?<!\\)\]\(javascript:", text)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in evil
+    digest.write_text(text.replace("- [ ] [Evil", "- [x] [Evil"), encoding="utf-8")
+    result = watch(watching, "--accept", str(digest), server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    added = yaml.safe_load((watching / "papers" / "lee2026evil.md").read_text(encoding="utf-8").split("---\n")[1])
+    assert added["arxiv"] == "2611.00009", "the title's link is not the paper's"
+
+
+def test_query_names_cannot_hold_the_digest_separator(library: Path) -> None:
+    with open(library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write('\n[[tool.papernotes.watch]]\nname = "a, b"\nquery = "cat:cs.CL"\n')
+    result = run_script("watch.py", "--root", library, PAPERNOTES_TODAY=TODAY)
+    assert result.returncode == 1 and "watch query 'a, b': a name cannot hold ','" in result.stderr

@@ -51,7 +51,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if paper is None:
         page.edit_url = None  # generated pages have no file to edit
         return markdown
-    page.meta["description"] = _builder.description(paper)
+    # Material writes the description into a <meta> attribute as it is.
+    page.meta["description"] = html.escape(_builder.description(paper))
     _builder.unresolved.clear()
     result = _builder.paper_markdown(paper, markdown)
     for target in _builder.unresolved:

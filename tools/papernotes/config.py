@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,9 @@ def _watch_queries(entries: object, pyproject: Path) -> tuple[WatchQuery, ...]:
         kinds = [k for k in ("query", "authors", "cited_by") if k in entry]
         if len(kinds) != 1:
             raise PapernotesError(f"{pyproject}: {label} needs exactly one of query, authors or cited_by")
+        if re.search(r"[,·\[\]\n]", name):
+            # The digest lists the queries a paper matched as "matched: a, b", and --accept reads them back.
+            raise PapernotesError(f"{pyproject}: {label}: a name cannot hold ',', '·' or brackets; name it in words")
         if name in {q.name for q in queries}:
             raise PapernotesError(f"{pyproject}: two watch queries are named '{name}'; names must differ")
         query, authors, cited_by = entry.get("query"), entry.get("authors"), entry.get("cited_by")
@@ -127,7 +131,10 @@ def load_config(root: Path) -> Config:
                 f"{pyproject}: each [[tool.papernotes.topics]] needs path = \"a/b\" and title = \"...\""
             )
         path = entry["path"].strip("/")
-        topics[path] = str(entry.get("title") or path)
+        title = entry.get("title", path)
+        if not isinstance(title, str):
+            raise PapernotesError(f"{pyproject}: topic '{path}': title must be text, like title = \"Retrieval\", not {title!r}")
+        topics[path] = title.strip() or path
     per_week = settings.get("papers_per_week", 3)
     if isinstance(per_week, bool) or not isinstance(per_week, int) or not 1 <= per_week <= 100:
         raise PapernotesError(f"{pyproject}: papers_per_week must be a whole number from 1 to 100, not {per_week!r}")

@@ -8,6 +8,7 @@ leaves a half-written note behind.
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import os
 import pickle
@@ -24,6 +25,7 @@ from .config import Config, load_config
 from .errors import PapernotesError
 from .ids import InvalidArxivId, parse_arxiv_id
 from .notefile import (
+    MAX_NOTE_BYTES,
     NoteError,
     NoteProblem,
     _read_body,
@@ -245,37 +247,25 @@ class Library:
     def update(self, path: Path, changes: Mapping[str, Any] | Callable[[Paper], Mapping[str, Any]]) -> Updated:
         """Set (or, with None, remove) the named frontmatter fields of one note, in place.
 
-        Only those fields' lines change (see notefile.patch_text). The new text goes to a temporary
-        file that replaces the note only if the note is still exactly what was read (size,
-        modification time and content): if an editor saved it meanwhile, the change is made again
-        on what the editor saved, and after a few tries the note is left alone with an error.
-        `changes` may be a function of the paper as read, so that it is worked out again then.
+        Only those fields' lines change (see notefile.patch_text). The new text takes the note's
+        place only if the note is still exactly what was read: if an editor saved it meanwhile, the
+        change is made again on what the editor saved, and after a few tries the note is left alone
+        with an error. On Linux the check and the replacement are one atomic step (see swap_in), so
+        no save can land between them. `changes` may be a function of the paper as read, so that it
+        is worked out again then.
         """
         rel = self.rel(path)
         target = Path(os.path.realpath(path))
         for _ in range(UPDATE_ATTEMPTS):
-            data, signature = read_regular(target, rel)
+            data, signature = _settled_read(target, rel)
             text = decode_note(data, rel)
             before = parse_note(text, rel)
             new_text = patch_text(text, changes(before) if callable(changes) else changes, rel)
             if new_text == text:
                 return Updated(path, before, before)
             after = parse_note(new_text, rel)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-            try:
-                with open(tmp, "xb") as handle:
-                    handle.write(new_text.encode("utf-8"))
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.chmod(tmp, signature[2] & 0o7777)
-                if read_regular(target, rel) != (data, signature):
-                    continue  # saved by someone else since we read it: patch what they saved
-                os.replace(tmp, target)
-            except OSError as exc:
-                raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
-            finally:
-                tmp.unlink(missing_ok=True)
-            return Updated(path, before, after)
+            if swap_in(target, data, new_text.encode("utf-8"), signature[2] & 0o7777, rel):
+                return Updated(path, before, after)
         raise WriteError(f"{rel} kept changing while it was being updated (is an editor saving it?); nothing written")
 
     def catalog(self, papers: Iterable[Paper], problems: Iterable[NoteProblem] = ()) -> Catalog:
@@ -357,7 +347,106 @@ class Library:
                 pass
 
 
-UPDATE_ATTEMPTS = 3
+UPDATE_ATTEMPTS = 5
+SWAP_BACK_ATTEMPTS = 20
+
+
+def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str) -> bool:
+    """Put `new` in place of `target` if the file there still holds `expected`; False (and the file as
+    it was found) if someone saved it since it was read.
+
+    Comparing and then renaming leaves a window in which an editor's save is overwritten. On Linux
+    the new file is swapped with the note in one step (renameat2 RENAME_EXCHANGE): every version
+    stays on disk, either at the note's name or at the temporary name, until what was swapped out
+    has been compared with what was read. A version that differs is swapped back; if a save also
+    landed meanwhile, the newest is kept at the note's name. Nothing is ever deleted that is not
+    our own text or a save that a later save of the same file replaced. Elsewhere the remaining
+    window (between the comparison and the rename) is a few microseconds.
+    """
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        if not _exchange(tmp, target):
+            if read_regular(target, rel)[0] != expected:
+                return False
+            os.replace(tmp, target)
+            return True
+        swapped_out = _read_bytes(tmp)
+        if swapped_out == expected:
+            return True
+        # An editor saved since the note was read: give its version back. After each swap the
+        # temporary name holds what was at the note's name: our own text (done), or a save that
+        # landed on top of what we put there, which is newer still and goes back in turn.
+        placed, waiting = new, swapped_out
+        for _ in range(SWAP_BACK_ATTEMPTS):
+            _exchange(tmp, target)
+            out = _read_bytes(tmp)
+            if out == placed:
+                return False
+            placed, waiting = waiting, out
+        keep = target.with_name(f"{target.name}.conflict-{os.getpid()}")
+        os.replace(tmp, keep)
+        raise WriteError(f"{rel} kept changing while it was being updated; the version it replaced is kept as {keep.name}")
+    except OSError as exc:
+        raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# An editor that writes a file in place (truncate, then write) may be between two writes when the
+# note is read: a note modified this recently is read again once it has been still this long.
+SETTLE_SECONDS = 0.02
+
+
+def _settled_read(target: Path, rel: str) -> tuple[bytes, tuple[int, int, int]]:
+    for _ in range(40):
+        data, signature = read_regular(target, rel)
+        age = time.time() - signature[1] / 1e9
+        if not 0 <= age < SETTLE_SECONDS:
+            break
+        time.sleep(SETTLE_SECONDS - age)
+    return data, signature
+
+
+def _read_bytes(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(MAX_NOTE_BYTES + 1)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_renameat2: Any = None
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two files atomically; False where the system cannot (not Linux, an old kernel or libc, a
+    file system without it), and the caller falls back to compare-then-rename."""
+    global _renameat2
+    if _renameat2 is None:
+        _renameat2 = False
+        if sys.platform.startswith("linux"):
+            import ctypes  # only here: the one call the standard library does not offer
+
+            try:
+                function = ctypes.CDLL(None, use_errno=True).renameat2
+                function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+                _renameat2 = function
+            except (AttributeError, OSError):
+                pass
+    if not _renameat2:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    import ctypes
+
+    errno_value = ctypes.get_errno()
+    if errno_value in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(errno_value, os.strerror(errno_value), str(second))
 
 
 def write_file(path: Path, data: str | bytes | list[bytes], name: str | None = None, keep_mode: bool = False) -> None:

@@ -30,6 +30,7 @@ from .render import NOTES_MARK, STATUS_MARKS, Links, environment, md, note_link,
 from .views import chronological, short_authors, status_counts, topic_tree
 
 _MATH = re.compile(r"\$([^$]+)\$")
+_DIGEST_TAG = re.compile(r"<(?!/?(?:details|summary)>)")
 AUTHORS_SHOWN = 12
 HOME_LIST = 10
 FEED_ENTRIES = 50
@@ -320,6 +321,9 @@ class SiteBuilder:
         name, text = self.digest
         body = text.split("\n", 1)[1] if text.startswith("# ") else text
         links = SiteLinks("inbox.md", self.noted)
+        # The digest holds data from arXiv, escaped when it was written; a digest written by hand or by an
+        # older version may not be: no tag but the abstract's fold reaches the page.
+        body = _DIGEST_TAG.sub("&lt;", body)
         body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), body)
         return head + f"The latest digest, `inbox/{name}`, best first:\n\n" + body.strip("\n") + "\n"
 

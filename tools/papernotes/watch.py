@@ -9,7 +9,6 @@ read (or being read) count more than papers merely listed.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -67,18 +66,20 @@ def digest_line(candidate: NewPaper) -> str:
     authors = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")
     parts = [md(authors) or "Anonymous"]
     if paper.categories:
-        parts.append(", ".join(paper.categories[:3]))
-    parts.append("matched: " + ", ".join(candidate.queries))
+        parts.append(md(", ".join(paper.categories[:3])))
+    parts.append("matched: " + ", ".join(md(name) for name in candidate.queries))
     if candidate.close_to:
         parts.append("close to: " + ", ".join(f"[[{key}]]" for key in candidate.close_to))
     line = f"- [ ] [{md(paper.title)}](https://arxiv.org/abs/{paper.arxiv}) — " + " · ".join(parts)
     if paper.abstract:
-        line += f"\n    <details><summary>Abstract</summary>{html.escape(paper.abstract)}</details>"
+        line += f"\n    <details><summary>Abstract</summary>{md(paper.abstract)}</details>"
     return line
 
 
 _CHECKBOX = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s+(.*)$")
-_ARXIV_LINK = re.compile(r"\]\((https?://(?:www\.)?arxiv\.org/abs/[^)\s]+)\)")
+# The title's own link: the first "](" whose "]" is not escaped (a title is written with every "]"
+# escaped, so a title holding "](https://arxiv.org/abs/...)" cannot stand in for the paper's link).
+_ARXIV_LINK = re.compile(r"(?<!\\)(?:\\\\)*\]\((https?://(?:www\.)?arxiv\.org/abs/[^)\s]+)\)")
 _MATCHED = re.compile(r"matched: (.+?)(?: · close to:|$)")
 
 

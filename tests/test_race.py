@@ -1,0 +1,125 @@
+"""An editor saving while a tool patches the same note: no save is ever lost.
+
+The editor is a separate process that saves when told to, after a random pause, in the ways real
+editors do (write a new file and rename it over the note; or truncate and write in place, in two
+pieces). The tool patches the note in this process at the same moment. After each round the note
+must hold the editor's save: the tool's change may be made on top of it, or given up with an
+error, but never written over it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from papernotes import library as library_module
+from papernotes.errors import PapernotesError
+from papernotes.library import Library
+
+EDITOR = textwrap.dedent("""
+    import os, sys, time
+    path = sys.argv[1]
+    for line in sys.stdin:
+        number, style, pause = line.split()
+        time.sleep(float(pause))
+        text = open(path, encoding="utf-8").read().split("\\n---\\n", 1)[0] + f"\\n---\\n\\neditor save {number}\\n"
+        data = text.encode()
+        if style == "rename":   # most editors: a new file, renamed over the note
+            tmp = path + ".editor-tmp"
+            with open(tmp, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        else:                   # vim's backupcopy=yes and others: truncate, then write in two pieces
+            with open(path, "wb") as handle:
+                handle.write(data[: len(data) // 2])
+                handle.flush()
+                time.sleep(0.001)
+                handle.write(data[len(data) // 2 :])
+        print("saved", flush=True)
+""")
+
+NOTE = "---\ntitle: Attention Is All You Need\n# the tags I care about\ntags: [a]\nyear: 2017\n---\n\nfirst draft\n"
+
+
+def _rounds(root: Path, rounds: int, pause: float, seed: int) -> tuple[int, int, int]:
+    """(lost saves, tool changes made, tool changes given up) over `rounds` rounds."""
+    papers = root / "papers"
+    note = papers / "vaswani2017attention.md"
+    library = Library(root)
+    editor = subprocess.Popen([sys.executable, "-c", EDITOR, str(note)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert editor.stdin is not None and editor.stdout is not None
+    chance = random.Random(seed)
+    lost = made = given_up = 0
+    try:
+        for number in range(rounds):
+            note.write_text(NOTE, encoding="utf-8")
+            old = time.time() - 60
+            os.utime(note, (old, old))  # written a minute ago, as a note is when a tool starts
+            style = "rename" if number % 2 else "inplace"
+            editor.stdin.write(f"{number} {style} {chance.uniform(0, pause):.4f}\n")
+            editor.stdin.flush()
+            try:
+                updated = library.update(note, {"tags": ["a", f"t{number}"]})
+                made += updated.changed
+            except PapernotesError:
+                given_up += 1
+            assert editor.stdout.readline() == "saved\n"
+            text = note.read_text(encoding="utf-8")
+            lost += f"editor save {number}\n" not in text
+    finally:
+        editor.stdin.close()
+        editor.wait(timeout=30)
+    return lost, made, given_up
+
+
+@pytest.fixture
+def race_library(library: Path) -> Path:
+    (library / "papers" / "vaswani2017attention.md").write_text(NOTE, encoding="utf-8")
+    return library
+
+
+@pytest.mark.slow
+def test_an_editor_saving_while_a_tool_patches_loses_nothing(race_library: Path) -> None:
+    lost, made, given_up = _rounds(race_library, rounds=1000, pause=0.004, seed=1)
+    print(f"1000 rounds: {lost} saves lost, {made} changes made, {given_up} given up")
+    assert lost == 0, f"{lost} editor saves lost in 1000 rounds"
+    assert made + given_up == 1000
+
+
+@pytest.mark.slow
+def test_a_save_between_the_check_and_the_swap_is_given_back(race_library: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worst case, forced: the tool pauses between reading the note and replacing it, long enough
+    for the editor to save in that gap in most rounds."""
+    exchange = library_module._exchange
+    swaps = []
+
+    def slow_exchange(first: Path, second: Path) -> bool:
+        if not swaps or swaps[-1] != second:
+            time.sleep(0.004)
+        swaps.append(second)
+        return exchange(first, second)
+
+    monkeypatch.setattr(library_module, "_exchange", slow_exchange)
+    monkeypatch.setattr(library_module, "SETTLE_SECONDS", 0)
+    lost, made, given_up = _rounds(race_library, rounds=1000, pause=0.005, seed=2)
+    assert lost == 0, f"{lost} editor saves lost in 1000 rounds"
+    assert made > 0 and given_up + made == 1000
+
+
+def test_without_an_atomic_swap_the_check_still_protects_saves(race_library: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where renameat2 is missing the tool compares, then renames: saves before the comparison are kept."""
+    monkeypatch.setattr(library_module, "_exchange", lambda first, second: False)
+    note = race_library / "papers" / "vaswani2017attention.md"
+    library = Library(race_library)
+    updated = library.update(note, {"tags": ["a", "b"]})
+    assert updated.changed and "tags: [a, b]\n" in note.read_text(encoding="utf-8")
+    assert "# the tags I care about\n" in note.read_text(encoding="utf-8")
