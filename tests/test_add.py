@@ -272,7 +272,7 @@ def test_bad_usage_exits_2(library: Path) -> None:
 
 def test_nothing_to_add(library: Path) -> None:
     result = add(library)
-    assert result.returncode == 1
+    assert result.returncode == 2, "bad usage exits 2, as argparse's errors do"
     assert result.stderr.startswith("error: nothing to add")
 
 

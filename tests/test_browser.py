@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import REPO
-from test_site import build, copy_library, reading_note
+from test_site import add_hostile, build, copy_library, reading_note
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -38,6 +38,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     scaffold = (REPO / "templates" / "paper.md.j2").read_text(encoding="utf-8")
     (root / "papers" / "stub2001report.md").write_text(
         "---\ntitle: A Report Without Links\nauthors: [Ada Lovelace]\nyear: 2001\n---\n" + scaffold, encoding="utf-8")
+    add_hostile(root)
     # Served under a sub-path, as GitHub Pages serves a project site, with its 404 page for what is missing.
     handler = functools.partial(QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -276,3 +277,25 @@ def test_a_stub_paper_page(open_page) -> None:  # type: ignore[no-untyped-def]
     assert find.get_attribute("href") == "https://www.semanticscholar.org/search?q=A+Report+Without+Links"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "stub-paper.png"), full_page=True)
+
+
+# One page of every kind the site has, each showing the hostile note or digest (tests/test_site.py).
+EVERY_PAGE_TYPE = ("/", "/all/", "/topics/", "/tags/", "/timeline/", "/reading-log/", "/trails/", "/inbox/",
+                   "/evil2020script/", "/devlin2018bert/", "/no-such-page/")
+
+
+def test_no_hostile_value_runs_a_script_on_any_page(browser, site_url) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site_url) else route.abort())
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss()))
+    for path in EVERY_PAGE_TYPE:
+        page.goto(site_url + path, wait_until="networkidle")
+        page.mouse.move(200, 300)  # onmouseover handlers, had any survived
+    page.goto(site_url + "/inbox/", wait_until="networkidle")
+    assert "onerror=alert(20)" in page.inner_text("article"), "the digest's hostile text is shown as text"
+    page.goto(site_url + "/evil2020script/", wait_until="networkidle")
+    assert 'Eve "&gt;&lt;svg' not in page.inner_text("article") and 'Eve "><svg onload=alert(135)>' in page.inner_text("article")
+    context.close()
+    assert dialogs == [], dialogs

@@ -276,10 +276,11 @@ def test_bad_environment_is_named(library: Path, env: dict[str, str], message: s
 
 
 def test_unusual_inputs_and_outputs(library: Path, arxiv_server: FakeArxiv) -> None:
-    one_line_error(tool("add.py", "--root", library), "nothing to add")
+    bare = tool("add.py", "--root", library)
+    assert bare.returncode == 2 and "error: nothing to add" in bare.stderr, "bad usage exits 2, as everywhere"
     usage = tool("add.py", "--root", library, "--status", "done", "1810.04805")
     assert usage.returncode == 2 and "invalid choice" in usage.stderr
-    one_line_error(tool("add.py", "--root", library, "--from", "/dev/zero"), "more than 16 MiB")
+    one_line_error(tool("add.py", "--root", library, "--from", "/dev/zero"), "--from /dev/zero: not a regular file")
     closed = subprocess.run([sys.executable, str(TOOLS / "add.py"), "--root", str(library), "--from", "-"],
                             capture_output=True, text=True,
                             env=script_env(), timeout=TIME_CAP, preexec_fn=lambda: os.close(0))
@@ -350,3 +351,67 @@ def test_the_site_build_names_what_is_wrong(tmp_path: Path, file: str, text: str
     result = build(root)
     assert result.returncode != 0
     assert message in result.stderr and "Traceback" not in result.stderr, result.stderr[-2000:]
+
+
+def test_a_reader_that_stops_early_is_a_broken_pipe_not_success(example_library: Path) -> None:
+    for number in range(400):  # more than a pipe holds
+        (example_library / "papers" / f"filler{number}.md").write_text(
+            f"---\ntitle: Filler paper number {number} with a long enough title to fill a pipe\nyear: 2001\n---\n",
+            encoding="utf-8")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # `| head` that has already stopped reading
+    try:
+        result = subprocess.run([sys.executable, str(TOOLS / "bib.py"), "--root", str(example_library), "export"],
+                                stdout=write_end, stderr=subprocess.PIPE, text=True, env=script_env(), timeout=TIME_CAP)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1
+    assert result.stderr == "error: standard output was closed before everything was written (broken pipe)\n"
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "link", "folder", "missing/plan.ics", "fifo"])
+def test_outputs_go_only_to_regular_files(example_library: Path, target: str) -> None:
+    """As root, replacing a device with a regular file breaks the machine: -o and --ics refuse it."""
+    (example_library / "real.bib").write_text("kept\n", encoding="utf-8")
+    (example_library / "link").symlink_to("real.bib")
+    (example_library / "folder").mkdir()
+    os.mkfifo(example_library / "fifo")
+    path = target if target.startswith("/") else str(example_library / target)
+    for result in (tool("bib.py", "--root", example_library, "export", "-o", path),
+                   tool("plan.py", "--root", example_library, "--ics", path, PAPERNOTES_TODAY="2026-11-30")):
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.startswith(f"error: {path}"), result.stderr
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    assert (example_library / "link").is_symlink() and (example_library / "real.bib").read_text(encoding="utf-8") == "kept\n"
+    assert not (example_library / "missing").exists()
+
+
+@pytest.mark.parametrize("source", ["fifo", "/dev/zero", "folder"])
+def test_inputs_are_read_only_from_regular_files(example_library: Path, source: str) -> None:
+    os.mkfifo(example_library / "fifo")
+    (example_library / "folder").mkdir()
+    path = source if source.startswith("/") else str(example_library / source)
+    for result in (tool("watch.py", "--root", example_library, "--accept", path),
+                   tool("bib.py", "--root", example_library, "export", "--aux", path),
+                   tool("bib.py", "--root", example_library, "import", path),
+                   tool("migrate.py", "--root", example_library, path)):
+        one_line_error(result, path)
+        assert "not a regular file" in result.stderr or "a folder" in result.stderr, result.stderr
+
+
+def test_migrate_never_follows_a_link_out_of_the_lists_folder(library: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("the password is hunter2\n", encoding="utf-8")
+    lists = tmp_path / "list"
+    lists.mkdir()
+    (lists / "notes.md").symlink_to(secret)
+    (lists / "inside.md").write_text("my own notes on ResNet\n", encoding="utf-8")
+    (lists / "README.md").write_text(
+        "## Vision\n\n- Deep Residual Learning, He et al., 2015 [site](https://example.org/a) [Notes](notes.md)\n"
+        "- Dropout, Srivastava et al., 2014 [site](https://example.org/b) [Notes](../secret.md)\n"
+        "- Batch Normalization, Ioffe et al., 2015 [site](https://example.org/c) [Notes](inside.md)\n", encoding="utf-8")
+    result = tool("migrate.py", "--root", library, lists / "README.md")
+    assert result.returncode == 0, result.stderr
+    written = "".join(p.read_text(encoding="utf-8") for p in (library / "papers").glob("*.md"))
+    assert "hunter2" not in written
+    assert "my own notes on ResNet" in written

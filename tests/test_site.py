@@ -17,12 +17,12 @@ from conftest import LIBRARY_DATA, REPO, run_script
 HOSTILE = """---
 key: evil2020script
 title: '<script>alert("title")</script> { onclick=alert(1) } [x](javascript:alert(1))'
-authors: ['<img src=x onerror=alert(2)>', 'Normal Author']
+authors: ['<img src=x onerror=alert(2)>', 'Eve "><svg onload=alert(135)>', 'Normal Author']
 year: 2020
 arxiv: '2001.01234'
-abstract: 'An abstract with <script>alert(3)</script>, {: onclick="alert(4)" } and [link](javascript:alert(5)) and $x^2$.'
+abstract: 'An abstract with <script>alert(3)</script>, {: onclick="alert(4)" } and [link](javascript:alert(5)) and $x^2$. "><img src=x onerror=alert(12)>'
 comment: '<iframe src=javascript:alert(6)>'
-venue: '<b onmouseover=alert(7)>Venue</b>'
+venue: '<b onmouseover=alert(7)>Venue</b> "><svg onload=alert(13)>'
 url: 'javascript:alert(8)'
 code: 'javascript:alert(9)'
 topic: '<script>alert(10)</script>'
@@ -33,6 +33,21 @@ found_via: [devlin2018bert]
 
 Links to [[devlin2018bert]], [[1706.03762|the Transformer]] and [[2101.99999]], a paper not added yet.
 """
+
+
+# A digest as an older version wrote it, with arXiv's values raw: the Inbox page must not run them.
+HOSTILE_DIGEST = """# New papers, 2026-W48
+
+- [ ] [Evil](https://arxiv.org/abs/2611.00001) — A \xb7 <img src=x onerror=alert(20)> \xb7 matched: x
+    <details><summary>Abstract</summary><script>alert(21)</script> "><svg onload=alert(22)></details>
+"""
+
+
+def add_hostile(root: Path) -> None:
+    """The hostile note and digest, into a library."""
+    (root / "papers" / "evil2020script.md").write_text(HOSTILE, encoding="utf-8")
+    (root / "inbox").mkdir(exist_ok=True)
+    (root / "inbox" / "2026-W48.md").write_text(HOSTILE_DIGEST, encoding="utf-8")
 
 
 def copy_library(root: Path) -> Path:
@@ -54,7 +69,7 @@ def build(root: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_library(tmp_path_factory.mktemp("site"))
-    (root / "papers" / "evil2020script.md").write_text(HOSTILE, encoding="utf-8")
+    add_hostile(root)
     result = build(root)
     assert result.returncode == 0, result.stderr
     return root / "site"

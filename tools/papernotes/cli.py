@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .errors import PapernotesError
+from .errors import PapernotesError, UsageError
 
 if TYPE_CHECKING:
     from .library import Catalog, Library
@@ -102,6 +102,7 @@ class _GuardedOutput(io.TextIOBase):
         self.stream = stream
         self.failure: str | None = None if stream is not None else "standard output is closed"
         self.undelivered: list[str] = []
+        self.broken_pipe = False
 
     def write(self, text: str) -> int:
         if self.failure is None:
@@ -111,6 +112,7 @@ class _GuardedOutput(io.TextIOBase):
                 return len(text)
             except OSError as exc:
                 self.failure = exc.strerror or str(exc)
+                self.broken_pipe = isinstance(exc, BrokenPipeError)
         self.undelivered.append(text)
         return len(text)
 
@@ -120,6 +122,7 @@ class _GuardedOutput(io.TextIOBase):
                 self.stream.flush()
             except OSError as exc:
                 self.failure = exc.strerror or str(exc)
+                self.broken_pipe = isinstance(exc, BrokenPipeError)
 
     def isatty(self) -> bool:
         return self.failure is None and self.stream is not None and self.stream.isatty()
@@ -129,6 +132,14 @@ class _GuardedOutput(io.TextIOBase):
         self.flush()
         if self.failure is None:
             return False
+        if self.broken_pipe:
+            # The reader stopped (`| head`): what it did not want is not repeated on stderr.
+            print("error: standard output was closed before everything was written (broken pipe)", file=sys.stderr)
+            try:  # what is still buffered would fail again at exit, with a traceback (Python's documented remedy)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())  # type: ignore[union-attr]
+            except (OSError, AttributeError, ValueError):
+                pass
+            return True
         lost = "".join(self.undelivered)
         print(f"error: could not write to standard output ({self.failure})" + ("; it said:" if lost else ""),
               file=sys.stderr)
@@ -187,7 +198,7 @@ def _run(
             raise
         message = str(exc)
         print(message if message.startswith("error: ") else f"error: {message}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

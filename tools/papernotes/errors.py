@@ -12,3 +12,7 @@ class PapernotesError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class UsageError(PapernotesError):
+    """The command was called wrongly (arguments that do not go together, or none): exit 2, as argparse."""

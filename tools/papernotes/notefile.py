@@ -11,13 +11,13 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from stat import S_ISREG
 from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .errors import PapernotesError
+from .files import UnreadableFile, read_regular_file
 from .paper import MAX_KEY_LENGTH, VALID_KEY, FieldError, Paper
 
 try:
@@ -229,39 +229,18 @@ _LEFT_OPEN = {"while parsing a flow sequence": "the '[' on this line", "while pa
 
 
 def read_regular(path: str | os.PathLike[str], rel: str) -> tuple[bytes, tuple[int, int, int]]:
-    """A note's bytes and (size, mtime_ns, mode). A FIFO, device or directory is refused without
-    blocking on it (opened non-blocking, then checked), and a note over MAX_NOTE_BYTES is not read."""
+    """A note's bytes and (size, mtime_ns, mode); a FIFO, device or folder, or a note over
+    MAX_NOTE_BYTES, is a problem of that note (see files.read_regular_file)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise NoteError(NoteProblem(rel, 1, "the note no longer exists")) from None
-    except OSError as exc:
-        raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
-    try:
-        stat = os.fstat(fd)
-        if not S_ISREG(stat.st_mode):
-            raise NoteError(NoteProblem(rel, 1, "not a regular file; a note is a plain .md file"))
-        if stat.st_size > MAX_NOTE_BYTES:
-            raise NoteError(_too_large(rel))
-        # os.read, not a buffered file: asking one for MAX_NOTE_BYTES allocates that much for every note.
-        # The first read usually returns the whole file; reading on to the end catches a file that grew.
-        chunks = [os.read(fd, stat.st_size + 1)]
-        total = len(chunks[0])
-        while chunks[-1] and total <= MAX_NOTE_BYTES:
-            chunks.append(os.read(fd, min(1 << 16, MAX_NOTE_BYTES + 1 - total)))
-            total += len(chunks[-1])
-    except OSError as exc:
-        raise NoteError(NoteProblem(rel, 1, f"cannot read: {exc.strerror}")) from None
-    finally:
-        os.close(fd)
-    if total > MAX_NOTE_BYTES:
-        raise NoteError(_too_large(rel))
-    data = chunks[0] if len(chunks) <= 2 else b"".join(chunks)
-    return data, (stat.st_size, stat.st_mtime_ns, stat.st_mode)
-
-
-def _too_large(rel: str) -> NoteProblem:
-    return NoteProblem(rel, 1, f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB; not read")
+        data, status = read_regular_file(path, MAX_NOTE_BYTES)
+    except UnreadableFile as exc:
+        reason = exc.message
+        if exc.os_error and not os.path.lexists(path):
+            reason = "the note no longer exists"
+        elif reason.startswith(("a folder", "not a regular")):
+            reason = "not a regular file; a note is a plain .md file"
+        raise NoteError(NoteProblem(rel, 1, reason)) from None
+    return data, (status.st_size, status.st_mtime_ns, status.st_mode)
 
 
 def decode_note(data: bytes, rel: str) -> str:

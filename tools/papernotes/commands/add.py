@@ -16,7 +16,8 @@ from typing import Any
 
 from papernotes import cli
 from papernotes.adding import Candidate, add_candidates
-from papernotes.errors import PapernotesError
+from papernotes.errors import PapernotesError, UsageError
+from papernotes.files import read_named_file
 from papernotes.ids import (
     ArxivId,
     InvalidPaperId,
@@ -64,8 +65,7 @@ def read_text(source: str) -> str:
                 raise PapernotesError("--from -: standard input is closed; give a file, or pipe the text in")
             data = sys.stdin.buffer.read(MAX_FROM_BYTES + 1)
         else:
-            with open(source, "rb") as handle:
-                data = handle.read(MAX_FROM_BYTES + 1)
+            data = read_named_file(source, MAX_FROM_BYTES, f"--from {source}")
     except OSError as exc:
         raise PapernotesError(f"cannot read --from {source}: {exc.strerror}") from None
     if len(data) > MAX_FROM_BYTES:
@@ -101,16 +101,16 @@ def collect_ids(args: argparse.Namespace) -> tuple[list[ArxivId | OtherId], int]
 def run(args: argparse.Namespace) -> int:
     if args.search is not None:
         if args.ids or args.from_file or args.title is not None:
-            raise PapernotesError("--search finds one paper by its title; give IDs in a separate command")
+            raise UsageError("--search finds one paper by its title; give IDs in a separate command")
         return add_search(args)
     if args.pick is not None:
-        raise PapernotesError("--pick N chooses among the matches of --search \"title words\"")
+        raise UsageError("--pick N chooses among the matches of --search \"title words\"")
     if args.title is not None:
         if args.ids or args.from_file:
-            raise PapernotesError("--title adds one paper by hand; give arXiv IDs in a separate command")
+            raise UsageError("--title adds one paper by hand; give arXiv IDs in a separate command")
         return add_manual(args)
     if not args.ids and not args.from_file:
-        raise PapernotesError("nothing to add: give arXiv IDs, DOIs or links, --from FILE, --search \"title\", "
+        raise UsageError("nothing to add: give arXiv IDs, DOIs or links, --from FILE, --search \"title\", "
                               "or --title for a paper by hand")
     mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today)
     ids, failures = collect_ids(args)

@@ -7,14 +7,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import stat
 import sys
 from pathlib import Path
 
 from papernotes import cli
 from papernotes.errors import PapernotesError
+from papernotes.files import check_output_path, read_named_file
 from papernotes.library import Library, write_file
 from papernotes.paper import STATUSES, Paper
 
@@ -51,10 +50,7 @@ def in_topic(paper: Paper, topic: str) -> bool:
 
 def cited_keys(aux: str) -> set[str]:
     """The keys a LaTeX run wrote as \\citation{...} into its .aux file."""
-    try:
-        text = Path(aux).read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise PapernotesError(f"cannot read {aux}: {exc.strerror}") from None
+    text = read_named_file(aux, MAX_AUX_BYTES).decode("utf-8", "replace")
     return {key.strip() for group in re.findall(r"\\citation\{([^}]*)\}", text) for key in group.split(",") if key.strip()}
 
 
@@ -84,26 +80,19 @@ def run_export(args: argparse.Namespace) -> int:
     if not args.output:
         sys.stdout.write(text)
         return 1 if missing else 0
-    write_file(Path(args.output), text, args.output)
+    write_file(check_output_path(Path(args.output), args.output), text, args.output)
     print(f"wrote {len(papers)} entries to {args.output}", file=sys.stderr)
     return 1 if missing else 0
 
 
 MAX_BIB_BYTES = 64 * 1024 * 1024
+MAX_AUX_BYTES = 64 * 1024 * 1024  # a thesis' .aux is a few hundred KB
 
 
 def read_bib(name: str) -> str:
     """A .bib file's text: UTF-8, or else read explicitly as Windows-1252 (a superset of Latin-1, the
     other encoding .bib files come in) with a warning, never with characters silently replaced."""
-    try:
-        with open(name, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise PapernotesError(f"{name} is not a regular file")
-            data = handle.read(MAX_BIB_BYTES + 1)
-    except OSError as exc:
-        raise PapernotesError(f"cannot read {name}: {exc.strerror}") from None
-    if len(data) > MAX_BIB_BYTES:
-        raise PapernotesError(f"{name} is larger than {MAX_BIB_BYTES // (1024 * 1024)} MiB; split it")
+    data = read_named_file(name, MAX_BIB_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -21,6 +21,7 @@ from typing import Any
 from papernotes import cli
 from papernotes.adding import Candidate, add_candidates
 from papernotes.errors import PapernotesError
+from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.ids import ArxivId, InvalidPaperId, OtherId, parse_paper_id
 from papernotes.library import Library
 from papernotes.paper import Paper
@@ -31,6 +32,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 _HASHTAG = re.compile(r"\[\\?#([\w\-]+)\]\([^)]*\)|(?<![\w/&])#([A-Za-z][\w\-]*)")
 _CITATION = re.compile(r"^(?P<title>.+?),\s+(?P<authors>[^,]+?(?:\s+et al\.?)?),\s+(?P<year>(?:19|20)\d\d)\b")
 MAX_NOTE_FILE = 1024 * 1024
+MAX_LIST_BYTES = 16 * 1024 * 1024  # the largest awesome-lists are under 1 MB
 
 
 @dataclass
@@ -51,9 +53,22 @@ def slug(heading: str) -> str:
     return "-".join(words) or "topic"
 
 
+def linked_notes(folder: Path, target: str) -> str | None:
+    """A notes file the list links to, if it lies inside the list's folder, after following links:
+    a link out of it (`../../.ssh/id_rsa`, or a symlink to a secret) would publish that file."""
+    note = (folder / target).resolve()
+    if not note.is_relative_to(folder):
+        return None
+    try:
+        return read_regular_file(note, MAX_NOTE_FILE)[0].decode("utf-8", "replace")
+    except UnreadableFile:
+        return None
+
+
 def read_list(path: Path) -> list[Item]:
     """Every list item under a heading of the reading list, with what it says about its paper."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = read_named_file(path, MAX_LIST_BYTES).decode("utf-8", "replace")
+    folder = path.resolve().parent
     headings: list[str] = []
     items: list[Item] = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -78,9 +93,7 @@ def read_list(path: Path) -> list[Item]:
             if target.startswith("#"):
                 continue
             if target.endswith(".md") and not re.match(r"https?://", target):
-                note = path.parent / target
-                if note.is_file() and note.stat().st_size <= MAX_NOTE_FILE:
-                    item.notes = note.read_text(encoding="utf-8", errors="replace")
+                item.notes = linked_notes(folder, target) or item.notes
                 continue
             if item.link is None:
                 item.link = target
@@ -114,8 +127,6 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     source = Path(args.readme)
-    if not source.is_file():
-        raise PapernotesError(f"{source}: no such file")
     items = read_list(source)
     papers = [i for i in items if not i.skip]
     kinds = Counter("arXiv" if isinstance(i.ident, ArxivId) else "Semantic Scholar" if i.ident else "by hand"

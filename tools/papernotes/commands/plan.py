@@ -15,6 +15,7 @@ from pathlib import Path
 from papernotes import cli
 from papernotes.commands.listing import week
 from papernotes.errors import PapernotesError
+from papernotes.files import check_output_path
 from papernotes.library import Library, LibraryProblems, write_file
 from papernotes.paper import Paper
 from papernotes.reading import make_plan, planning_week, queue, week_days
@@ -88,6 +89,7 @@ def site_url(root: Path) -> str | None:
 def write_calendar(library: Library, target: Path) -> None:
     from papernotes.ics import plan_calendar
 
+    check_output_path(target, str(target))
     papers = library.load_strict()
     data = plan_calendar(papers, library.config.reading_days, site_url(library.root))
     write_file(target, data)

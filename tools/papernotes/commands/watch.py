@@ -16,6 +16,7 @@ from papernotes import cli
 from papernotes.adding import Candidate, add_candidates
 from papernotes.config import WatchQuery
 from papernotes.errors import PapernotesError
+from papernotes.files import read_named_file
 from papernotes.library import Catalog, Library, LibraryProblems, write_file
 from papernotes.paper import Paper, week_of
 from papernotes.s2 import SemanticScholar, arxiv_of
@@ -24,6 +25,7 @@ from papernotes.watch import NewPaper, read_digest
 INBOX = "inbox"
 LAST_CHECK = "last-check"  # inbox/last-check: the date of the last complete check, committed with the digests
 FIRST_CHECK_DAYS = 7
+MAX_DIGEST_BYTES = 16 * 1024 * 1024  # a digest of 10,000 papers with abstracts is ~20 MB; --limit keeps it far below
 
 
 def day(text: str) -> dt.date:
@@ -167,9 +169,9 @@ def write_digest(inbox: Path, until: dt.date, since: dt.date, ranked: list[NewPa
 def accept(library: Library, digest: Path, args: argparse.Namespace) -> int:
     """Add the ticked papers (one arXiv request) with found_via: ["watch:QUERY"]; report unreadable lines."""
     try:
-        text = digest.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PapernotesError(f"cannot read {digest}: {getattr(exc, 'strerror', None) or exc}") from None
+        text = read_named_file(digest, MAX_DIGEST_BYTES).decode("utf-8")
+    except UnicodeDecodeError:
+        raise PapernotesError(f"{digest}: not valid UTF-8; save the digest as UTF-8") from None
     items, problems = read_digest(text)
     for line, reason in problems:
         cli.error(f"{digest}:{line}: {reason}")
