@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LIBRARY_DATA, REPO, TOOLS, script_env
-from fakearxiv import FakeArxiv
+from fakearxiv import FEED_HEAD, FakeArxiv, make_entry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from papernotes.library import CHECKSUM_BYTES
@@ -196,6 +196,7 @@ def test_bad_settings_are_named(example_library: Path, settings_text: str, messa
 
 class _Hostile(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    pages = 0
     bomb = gzip.compress(b"<feed>" + b" " * (300 * 1024 * 1024))
 
     def log_message(self, format: str, *args: object) -> None:
@@ -225,6 +226,30 @@ class _Hostile(BaseHTTPRequestHandler):
             self.send_header("Location", self.path)
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif kind == "headers":  # a header line every half second: no read ever times out
+            self.send_response(200)
+            try:
+                for number in range(90):
+                    self.send_header(f"X-Slow-{number}", "1")
+                    self.flush_headers()
+                    time.sleep(0.5)
+            except OSError:
+                pass
+        elif kind == "busy":
+            self.send_response(503)
+            self.send_header("Retry-After", "100000")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif kind == "claims":  # a search that claims a billion results, 500 real ones a page
+            start = int(self.path.split("start=")[1].split("&")[0]) if "start=" in self.path else 0
+            type(self).pages += 1
+            body = (FEED_HEAD.format(query="x", per_page=500, total=10**9, start=start)
+                    + "".join(make_entry(f"2611.{start + n + 1:05d}", f"Paper {start + n + 1}", ["A B"],
+                                         published="2026-11-25T10:00:00Z") for n in range(500)) + "</feed>\n").encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif kind == "chunked":
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")
@@ -251,6 +276,7 @@ def hostile_server() -> Iterator[str]:
     ("trickle", "did not answer usefully"),
     ("loop", "too many redirects"),
     ("chunked", "did not answer usefully"),
+    ("headers", "did not answer usefully"),
 ])
 def test_hostile_servers_are_bounded(library: Path, hostile_server: str, path: str, message: str) -> None:
     start = time.monotonic()
@@ -415,3 +441,25 @@ def test_migrate_never_follows_a_link_out_of_the_lists_folder(library: Path, tmp
     written = "".join(p.read_text(encoding="utf-8") for p in (library / "papers").glob("*.md"))
     assert "hunter2" not in written
     assert "my own notes on ResNet" in written
+
+
+@pytest.mark.slow
+def test_a_server_asking_to_wait_for_a_day_is_not_waited_for(library: Path, hostile_server: str) -> None:
+    start = time.monotonic()
+    result = tool("add.py", "--root", library, "1810.04805", ARXIV_API_URL=f"{hostile_server}/busy/api/query",
+                  ARXIV_API_DELAY="0")
+    waited = time.monotonic() - start
+    one_line_error(result, "did not answer usefully")
+    assert waited < 60, f"waited {waited:.0f} s"
+    assert "waiting" in result.stderr and "Retry-After" in result.stderr, "a wait is said, not silent"
+
+
+def test_a_feed_claiming_a_billion_results_is_read_to_the_cap(library: Path, hostile_server: str) -> None:
+    with open(library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write('\n[[tool.papernotes.watch]]\nname = "everything"\nquery = "cat:cs.LG"\n')
+    _Hostile.pages = 0
+    result = tool("watch.py", "--root", library, "--dry-run", "--limit", "3", ARXIV_API_URL=f"{hostile_server}/claims/api/query",
+                  PAPERNOTES_TODAY="2026-11-29")
+    assert result.returncode == 0, result.stderr
+    assert _Hostile.pages == 4, "2,000 papers in pages of 500"
+    assert "warning: watch query 'everything': arXiv counts 1,000,000,000 papers; ranked the newest 2,000" in result.stderr

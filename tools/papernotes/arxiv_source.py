@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import re
 import sys
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,13 +24,15 @@ from . import __version__
 from .errors import PapernotesError
 from .ids import InvalidArxivId, parse_arxiv_id
 from .paper import Paper
-from .web import Transient, env_seconds, fetch
+from .web import Transient, env_seconds, fetch, wait_to_retry
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 USER_AGENT = f"papernotes/{__version__} (research paper notes kept in git) arxiv.py/{arxiv.__version__}"
 # arXiv serves a few hundred IDs per request comfortably; 200 keeps URLs well under 4 KB.
 BATCH_SIZE = 200
 SEARCH_PAGE_SIZE = 500  # a busy category's week in a few requests; arXiv serves up to 2,000 a page
+# The most papers one saved query brings in a week: cs.LG alone has ~1,500, and the digest shows 50.
+MAX_SEARCH_RESULTS = 2000
 RETRIES = 4
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _TOTAL_RESULTS = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
@@ -165,14 +166,17 @@ class ArxivSource:
                     into.papers[paper.arxiv] = paper
             return
 
-    def search(self, query: str, since: dt.date, until: dt.date) -> list[Paper]:
-        """Every paper matching an arXiv search query submitted from `since` to `until`, newest first,
-        in pages of SEARCH_PAGE_SIZE (so ceil(papers / page size) requests)."""
+    def search(self, query: str, since: dt.date, until: dt.date) -> tuple[list[Paper], int | None]:
+        """The newest papers (at most MAX_SEARCH_RESULTS) matching an arXiv search query submitted from
+        `since` to `until`, in pages of SEARCH_PAGE_SIZE; and how many arXiv says match, when that is
+        more than were fetched. A feed may claim any count: the cap keeps a query to a few requests."""
         dated = f"({query}) AND submittedDate:[{since:%Y%m%d}0000 TO {until:%Y%m%d}2359]"
-        search = arxiv.Search(query=dated, max_results=None, sort_by=arxiv.SortCriterion.SubmittedDate,
+        search = arxiv.Search(query=dated, max_results=MAX_SEARCH_RESULTS, sort_by=arxiv.SortCriterion.SubmittedDate,
                               sort_order=arxiv.SortOrder.Descending)
         results = self._with_retries(search, SEARCH_PAGE_SIZE)
-        return [paper for result in results if (paper := paper_from_result(result)) is not None]
+        papers = [paper for result in results if (paper := paper_from_result(result)) is not None]
+        total = self.session.last_total
+        return papers, total if total is not None and total > len(results) else None
 
     def _with_retries(self, search: arxiv.Search | list[str], page_size: int | None = None) -> list[arxiv.Result]:
         if isinstance(search, list):
@@ -180,16 +184,19 @@ class ArxivSource:
             search = arxiv.Search(id_list=search, max_results=len(search))
         self.client.page_size = page_size or BATCH_SIZE
         last = ""
+        waited: float | None = 0.0
         for attempt in range(self.settings.retries + 1):
             try:
                 return list(self.client.results(search))
             except (Transient, arxiv.ArxivError) as exc:
                 # arxiv.ArxivError only for what the session lets through, e.g. an empty later page.
-                last = exc.reason if isinstance(exc, Transient) else exc.message
+                transient = exc if isinstance(exc, Transient) else Transient(exc.message)
+                last = transient.reason
                 if attempt == self.settings.retries:
                     break
-                retry_after = exc.retry_after if isinstance(exc, Transient) else None
-                time.sleep(retry_after if retry_after is not None else self.settings.delay * 2**attempt)
+                waited = wait_to_retry(transient, self.settings.delay * 2**attempt, waited or 0.0, "arXiv")
+                if waited is None:
+                    break
         raise ArxivUnavailable(
             f"arXiv did not answer usefully after {self.settings.retries + 1} tries: {last} "
             f"({self.settings.api_url}); try again later"

@@ -178,9 +178,10 @@ class SemanticScholar:
         return data
 
     def _with_retries(self, method: str, url: str, params: dict[str, str], body: Any) -> Answer:
-        from .web import Transient, fetch
+        from .web import Transient, fetch, wait_to_retry
 
         last = ""
+        waited: float | None = 0.0
         for attempt in range(self.settings.retries + 1):
             wait = self._last_request + self.settings.delay - time.monotonic()
             if wait > 0:
@@ -193,7 +194,9 @@ class SemanticScholar:
                 last = exc.reason
                 if attempt == self.settings.retries:
                     break
-                time.sleep(exc.retry_after if exc.retry_after is not None else max(self.settings.delay, 0.05) * 2**attempt)
+                waited = wait_to_retry(exc, max(self.settings.delay, 0.05) * 2**attempt, waited or 0.0, "Semantic Scholar")
+                if waited is None:
+                    break
             finally:
                 self._last_request = time.monotonic()
         raise S2Unavailable(f"Semantic Scholar did not answer usefully after {self.settings.retries + 1} tries: "

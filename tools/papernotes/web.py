@@ -8,9 +8,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 import urllib3
@@ -56,7 +59,7 @@ def fetch(send: Callable[..., requests.Response], method: str, url: str, *, time
     `max_bytes` bytes (after decompression)."""
     deadline = time.monotonic() + timeout
     try:
-        response = send(method, url, timeout=(timeout, timeout), stream=True, **kwargs)
+        response = _before(deadline, timeout, lambda: send(method, url, timeout=(timeout, timeout), stream=True, **kwargs))
     except requests.Timeout:
         raise Transient(f"no answer within {timeout:g} s") from None
     except requests.ConnectionError as exc:
@@ -91,6 +94,30 @@ def fetch(send: Callable[..., requests.Response], method: str, url: str, *, time
     return answer
 
 
+def _before(deadline: float, timeout: float, start: Callable[[], requests.Response]) -> requests.Response:
+    """`start()` (connect, send, read the status line and headers) within the deadline. A socket
+    timeout bounds each read, not the whole: a server sending a header line a second never trips it.
+    So the exchange runs in a worker thread and is abandoned at the deadline; its socket closes with
+    the process (or when the server gives up), and nothing it reads is used."""
+    outcome: list[Any] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome.append(start())
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread as it is
+            outcome.append(exc)
+        done.set()
+
+    threading.Thread(target=work, daemon=True, name="papernotes-request").start()
+    if not done.wait(max(deadline - time.monotonic(), 0)):
+        raise Transient(f"no answer within {timeout:g} s")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    response: requests.Response = outcome[0]
+    return response
+
+
 def json_message(body: bytes) -> str | None:
     """The `message` or `error` a JSON API puts in its error answers, if any."""
     try:
@@ -110,5 +137,25 @@ def short_reason(exc: Exception) -> str:
 
 
 def retry_after(headers: dict[str, str]) -> float | None:
-    value = headers.get("retry-after", "")
-    return min(float(value), 120.0) if value.strip().isdigit() else None
+    value = headers.get("retry-after", "").strip()
+    return float(value) if value.isdigit() and len(value) < 10 else None
+
+
+# A server may ask for any wait (Retry-After: 100000). Each wait is capped, and so are all the waits
+# before one request gives up: a command never sits silent for minutes.
+MAX_RETRY_WAIT = 15.0
+MAX_TOTAL_WAIT = 45.0
+
+
+def wait_to_retry(exc: Transient, backoff: float, waited: float, service: str) -> float | None:
+    """Sleep before the next try (the server's Retry-After, else `backoff`, capped), saying so on stderr
+    when it is long; return the new total waited, or None when the total would pass MAX_TOTAL_WAIT."""
+    wanted = exc.retry_after if exc.retry_after is not None else backoff
+    seconds = min(wanted, MAX_RETRY_WAIT, MAX_TOTAL_WAIT - waited)
+    if seconds <= 0 or (wanted > seconds and waited + seconds >= MAX_TOTAL_WAIT):
+        return None
+    if seconds >= 2:
+        asked = f" (it asked for {wanted:g} s with Retry-After)" if exc.retry_after is not None else ""
+        print(f"{service} answered {exc.reason}: waiting {seconds:g} s before trying again{asked}", file=sys.stderr, flush=True)
+    time.sleep(seconds)
+    return waited + seconds

@@ -109,7 +109,11 @@ def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pape
               until: dt.date) -> list[Paper]:
     arxiv_query = query.arxiv_query()
     if arxiv_query is not None:
-        return arxiv.search(arxiv_query, since, until)
+        papers, more = arxiv.search(arxiv_query, since, until)
+        if more is not None:
+            cli.warn(f"watch query '{query.name}': arXiv counts {more:,} papers; ranked the newest {len(papers):,} "
+                     "(narrow the query to see the rest)")
+        return papers
     # New papers citing the library's papers with the given status, found on Semantic Scholar.
     s2 = SemanticScholar.for_library(library)
     wanted: list[str] = []
