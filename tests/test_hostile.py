@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import LIBRARY_DATA, REPO, TOOLS, script_env
 from fakearxiv import FEED_HEAD, FakeArxiv, make_entry
+from fakes2 import FakeS2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from papernotes.library import CHECKSUM_BYTES
@@ -463,3 +464,36 @@ def test_a_feed_claiming_a_billion_results_is_read_to_the_cap(library: Path, hos
     assert result.returncode == 0, result.stderr
     assert _Hostile.pages == 4, "2,000 papers in pages of 500"
     assert "warning: watch query 'everything': arXiv counts 1,000,000,000 papers; ranked the newest 2,000" in result.stderr
+
+
+def test_wrong_typed_values_from_semantic_scholar_are_left_out(library: Path, s2_server: FakeS2) -> None:
+    odd = s2_server.add("odd1", "placeholder", doi="10.1000/odd1")
+    odd.update(title=["a", "list", 515172], year={"v": 1}, venue=7, abstract=None,
+               authors=[{"name": 42}, {"name": "Real\x00 Name"}, "not a mapping"],
+               url="https://example.org/a\r\nb", publicationDate=["2020"])
+    untitled = s2_server.add("odd2", "placeholder", doi="10.1000/odd2")
+    untitled.update(title=None)
+    good = s2_server.add("odd3", "A Fine \x07Title", doi="10.1000/odd3", venue="ACL")
+    good.update(url="https://example.org/x\r\ny", year="2019")
+    result = tool("add.py", "--root", library, "10.1000/odd1", "10.1000/odd2", "10.1000/odd3",
+                  S2_API_URL=s2_server.url)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    assert "Semantic Scholar has no title for 10.1000/odd1" in result.stderr
+    assert "Semantic Scholar has no title for 10.1000/odd2" in result.stderr
+    notes = list((library / "papers").glob("*.md"))
+    assert len(notes) == 1, notes
+    text = notes[0].read_text(encoding="utf-8")
+    assert "title: A Fine Title" in text and "\x07" not in text and "\r" not in text and "url:" not in text
+    check = tool("check.py", "--root", library)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_notes_with_a_multi_line_link_or_a_nul_are_reported_by_check(example_library: Path) -> None:
+    papers = example_library / "papers"
+    (papers / "crlf2020link.md").write_text('---\ntitle: A\nurl: "https://a.org/x\\r\\ny"\n---\n', encoding="utf-8")
+    (papers / "nul2020title.md").write_text('---\ntitle: "A\\0B"\n---\n', encoding="utf-8")
+    result = tool("check.py", "--root", example_library)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "papers/crlf2020link.md:3: error: field 'url': expected one link or identifier on one line" in result.stdout
+    assert "papers/nul2020title.md:2: error: field 'title': holds a control character" in result.stdout

@@ -36,7 +36,7 @@ from .notefile import (
     serialize,
 )
 from .paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
-from .paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, Paper, base_key, key_candidates, normalized_title
+from .paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, Paper, base_key, key_candidates, normalized_title, sanitized
 
 __all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize"]
 
@@ -283,6 +283,7 @@ class Library:
 
         `preferred_key` (say, a BibTeX entry's own key) is used when it is a valid file name and free.
         """
+        paper = sanitized(paper)
         existing = catalog.existing_key(paper)
         if existing is not None:
             return Written("exists", self.note_path(existing), paper.replace(key=existing))
@@ -301,7 +302,13 @@ class Library:
                 continue
             note = paper.replace(key=key)
             path = self.note_path(key)
-            if self._create_exclusive(path, serialize(note)):
+            text = serialize(note)
+            try:
+                # Never write a note that every later command would refuse to read.
+                parse_note(text, self.rel(path), with_body=False)
+            except NoteError as exc:
+                raise WriteError(f"'{_short(paper.title)}' not written: {exc.problem.message}") from None
+            if self._create_exclusive(path, text):
                 catalog.add(note)
                 return Written("added", path, note)
             # Another process created this file first; it may be this very paper.
@@ -345,6 +352,10 @@ class Library:
                 pass
             except OSError:
                 pass
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 80 else title[:77] + "..."
 
 
 UPDATE_ATTEMPTS = 5

@@ -21,7 +21,7 @@ STATUSES = ("to-read", "reading", "read", "skipped")
 PRIORITIES = (1, 2, 3)  # 1 high ... 3 low; a note without one counts as 2
 DEFAULT_PRIORITY = 2
 
-Kind = Literal["str", "int", "date", "list", "status", "topic", "priority", "week"]
+Kind = Literal["str", "link", "int", "date", "list", "status", "topic", "priority", "week"]
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,11 @@ FIELDS: tuple[Field, ...] = (
     Field("updated", "date", "tool"),
     Field("categories", "list", "tool"),
     Field("venue", "str", "tool"),
-    Field("doi", "str", "tool"),
-    Field("url", "str", "tool"),
+    Field("doi", "link", "tool"),
+    Field("url", "link", "tool"),
     Field("abstract", "str", "tool"),
     Field("comment", "str", "tool"),
-    Field("code", "str", "user"),
+    Field("code", "link", "user"),
     Field("topic", "topic", "user"),
     Field("tags", "list", "user"),
     Field("status", "status", "user"),
@@ -118,7 +118,8 @@ class Paper:
                 continue
             # Values as the tools write them pass here without a call; the rest are checked in full.
             kind, value_type = spec.kind, type(value)
-            if value_type is str and value and kind == "str" or value_type is int and kind == "int" or value_type is dt.date and kind == "date":
+            if value_type is str and value and kind == "str" and not _CONTROL.search(value) \
+                    or value_type is int and kind == "int" or value_type is dt.date and kind == "date":
                 values[name] = value
             elif value is None or value == "" or value == []:
                 continue
@@ -173,6 +174,34 @@ _ATTRIBUTES = tuple(f.name for f in dataclasses.fields(Paper))
 assert _ATTRIBUTES[-1] == "body", "the load cache leaves the body, the last field, out"
 
 
+# Characters XML 1.0 (the feed, the sitemap) cannot carry, and no reader means: tab, line feed and
+# carriage return are the only control characters text may hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINK_BREAKER = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")  # a line break or control character
+
+
+def clean_text(text: str) -> str:
+    """Text from a service or a file, as a note holds it: control characters dropped."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+def sanitized(paper: Paper) -> Paper:
+    """A paper from outside (a service, a .bib, a list) made fit to write: control characters dropped
+    from every text, and a link or identifier that spans lines dropped (a URL with CR LF would
+    otherwise be stored, and break every page built from it)."""
+    changes: dict[str, Any] = {}
+    for spec in FIELDS:
+        value = getattr(paper, spec.name)
+        if isinstance(value, str):
+            if spec.kind == "link" and _LINK_BREAKER.search(value.strip()):
+                changes[spec.name] = None
+            elif _CONTROL.search(value):
+                changes[spec.name] = clean_text(value)
+        elif isinstance(value, tuple) and any(isinstance(v, str) and _CONTROL.search(v) for v in value):
+            changes[spec.name] = tuple(clean_text(v) for v in value)
+    return dataclasses.replace(paper, **changes) if changes else paper
+
+
 def web_url(url: str | None) -> str | None:
     """`url` if it is a web link; `javascript:` and other schemes never reach a page."""
     if url and re.match(r"https?://", url.strip(), re.IGNORECASE):
@@ -185,12 +214,17 @@ def _validate(spec: Field, value: Any) -> Any:
     # Fast path for lists as the tools write them (plain str, int and date values never get here).
     if type(value) is list and kind == "list" and all(type(v) is str for v in value):
         return tuple(value)
-    if kind == "str":
+    if kind in ("str", "link"):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise FieldError(spec.name, f"expected text, got {_describe(value)}")
         if spec.name in ("arxiv", "doi", "key") and not isinstance(value, str):
             raise FieldError(spec.name, f"expected a quoted string, got {_describe(value)}; write it as '{value}'")
-        return str(value)
+        text = str(value)
+        if kind == "link" and _LINK_BREAKER.search(text.strip()):
+            raise FieldError(spec.name, "expected one link or identifier on one line, without line breaks")
+        if _CONTROL.search(text):
+            raise FieldError(spec.name, "holds a control character (such as NUL), which no page or feed can show; delete it")
+        return text
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise FieldError(spec.name, f"expected an integer, got {_describe(value)}")

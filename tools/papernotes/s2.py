@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from urllib.parse import quote
 from . import __version__
 from .errors import PapernotesError
 from .ids import InvalidArxivId, parse_arxiv_id
-from .paper import Paper
+from .paper import Paper, clean_text
 
 if TYPE_CHECKING:
     from .library import Library
@@ -97,7 +98,7 @@ class SemanticScholar:
         data = self._get(f"/graph/v1/paper/{quote(paper_id, safe=':/')}", {"fields": fields}, what=paper_id)
         if not isinstance(data, dict) or not data.get("paperId"):
             raise S2Unavailable(f"Semantic Scholar sent something that is not a paper for {paper_id}")
-        return data
+        return typed_record(data)
 
     def batch(self, ids: list[str], fields: str = PAPER_FIELDS) -> list[dict[str, Any] | None]:
         """Papers for many IDs in few requests; None where Semantic Scholar knows no such paper."""
@@ -107,7 +108,7 @@ class SemanticScholar:
             data = self._call("POST", "/graph/v1/paper/batch", {"fields": fields}, {"ids": chunk}, what="a batch")
             if not isinstance(data, list) or len(data) != len(chunk):
                 raise S2Unavailable("Semantic Scholar's batch answer does not match the IDs asked for")
-            out.extend(item if isinstance(item, dict) else None for item in data)
+            out.extend(typed_record(item) if isinstance(item, dict) else None for item in data)
         return out
 
     def references(self, paper_id: str, cited_by: bool = False, limit: int | None = None,
@@ -126,8 +127,8 @@ class SemanticScholar:
                 raise S2Unavailable(f"Semantic Scholar sent no list of {kind} for {paper_id}")
             for row in page["data"]:
                 if isinstance(row, dict) and isinstance(row.get(inner), dict):
-                    rows.append({**row[inner], "contexts": row.get("contexts") or [],
-                                 "isInfluential": bool(row.get("isInfluential"))})
+                    rows.append(typed_record({**row[inner], "contexts": row.get("contexts"),
+                                              "isInfluential": row.get("isInfluential") is True}))
             following = page.get("next")
             if not isinstance(following, int) or following <= offset or not page["data"]:
                 break
@@ -138,7 +139,7 @@ class SemanticScholar:
         data = self._get("/graph/v1/paper/search", {"query": query, "limit": str(limit), "fields": PAPER_FIELDS},
                          what=f"search {query!r}")
         rows = data.get("data") if isinstance(data, dict) else None
-        return [row for row in rows or [] if isinstance(row, dict) and row.get("paperId")]
+        return [typed_record(row) for row in rows or [] if isinstance(row, dict) and row.get("paperId")]
 
     def match(self, title: str) -> dict[str, Any] | None:
         """The paper whose title best matches, or None (the endpoint answers 404 when nothing does)."""
@@ -147,7 +148,7 @@ class SemanticScholar:
         except S2NotFound:
             return None
         rows = data.get("data") if isinstance(data, dict) else None
-        return rows[0] if rows and isinstance(rows[0], dict) and rows[0].get("paperId") else None
+        return typed_record(rows[0]) if rows and isinstance(rows[0], dict) and rows[0].get("paperId") else None
 
     # -- requests, retries and the cache -------------------------------------------------------------
 
@@ -247,23 +248,66 @@ def arxiv_of(data: dict[str, Any]) -> str | None:
         return None
 
 
+# Every field of an answer is checked by its type: a list, a mapping or a number where text belongs
+# is left out, never written as "['a', 'list']".
+_DOI = re.compile(r"10\.\d{4,9}/\S{1,300}")
+
+
+_TEXT_FIELDS = ("paperId", "title", "venue", "abstract", "url", "publicationDate")
+
+
+def typed_record(data: dict[str, Any]) -> dict[str, Any]:
+    """A record with every field the tools read of the type they read it as, or left out: text is
+    one line without control characters, `year` and `citationCount` whole numbers, `authors` a list
+    of {"name": text}, `externalIds` text by name, `contexts` a list of text, `journal` {"name"}."""
+    out: dict[str, Any] = {}
+    for name in _TEXT_FIELDS:
+        if (text := text_of(data.get(name))) is not None:
+            out[name] = text
+    for name in ("year", "citationCount"):
+        if type(data.get(name)) is int and 0 <= data[name] < 10**9:
+            out[name] = data[name]
+    out["authors"] = [{"name": name} for name in authors_of(data)]
+    ids = data.get("externalIds")
+    out["externalIds"] = {}
+    for id_name, value in ids.items() if isinstance(ids, dict) else ():
+        if isinstance(id_name, str) and type(value) in (str, int) and str(value).strip() and not _BREAKS.search(str(value)):
+            out["externalIds"][id_name] = str(value).strip()
+    contexts = data.get("contexts")
+    out["contexts"] = [text for c in contexts if (text := text_of(c))] if isinstance(contexts, list) else []
+    journal = data.get("journal")
+    if isinstance(journal, dict) and (journal_name := text_of(journal.get("name"))):
+        out["journal"] = {"name": journal_name}
+    if data.get("isInfluential") is True:
+        out["isInfluential"] = True
+    return out
+
+
+_BREAKS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def doi_of(data: dict[str, Any]) -> str | None:
     ids = data.get("externalIds") or {}
     value = ids.get("DOI") if isinstance(ids, dict) else None
-    return str(value) if value else None
+    return value.strip() if isinstance(value, str) and _DOI.fullmatch(value.strip()) else None
 
 
 def authors_of(data: dict[str, Any]) -> tuple[str, ...]:
-    names = (a.get("name") for a in data.get("authors") or [] if isinstance(a, dict))
-    return tuple(" ".join(str(n).split()) for n in names if n and str(n).strip())
+    authors = data.get("authors")
+    names = (a.get("name") for a in authors if isinstance(a, dict)) if isinstance(authors, list) else ()
+    return tuple(text for n in names if (text := text_of(n)))
 
 
-def _text(value: Any) -> str | None:
-    return " ".join(str(value).split()) or None if value else None
+def text_of(value: Any) -> str | None:
+    return " ".join(clean_text(value).split()) or None if isinstance(value, str) else None
 
 
-def paper_from_s2(data: dict[str, Any]) -> Paper:
-    """A Paper (without a key yet) from Semantic Scholar's metadata, for papers not on arXiv."""
+def paper_from_s2(data: dict[str, Any]) -> Paper | None:
+    """A Paper (without a key yet) from Semantic Scholar's metadata, for papers not on arXiv; None
+    when the record has no title (a note titled "(untitled)" helps nobody)."""
+    title = text_of(data.get("title"))
+    if title is None:
+        return None
     journal = data.get("journal") if isinstance(data.get("journal"), dict) else {}
     published = None
     if isinstance(data.get("publicationDate"), str):
@@ -271,17 +315,17 @@ def paper_from_s2(data: dict[str, Any]) -> Paper:
             published = dt.date.fromisoformat(data["publicationDate"])
         except ValueError:
             published = None
-    year = data.get("year") if isinstance(data.get("year"), int) and not isinstance(data.get("year"), bool) else None
+    year = data.get("year") if type(data.get("year")) is int and 1000 <= data["year"] <= 2999 else None
     doi = doi_of(data)
-    url = data.get("url") if isinstance(data.get("url"), str) and data["url"].startswith("https://") else None
+    url = data.get("url") if isinstance(data.get("url"), str) and re.fullmatch(r"https://\S{1,2000}", data["url"]) else None
     return Paper(
         key="",
-        title=_text(data.get("title")) or "(untitled)",
+        title=title,
         authors=authors_of(data),
         year=year or (published.year if published else None),
         published=published,
-        venue=_text(data.get("venue")) or _text((journal or {}).get("name")),
+        venue=text_of(data.get("venue")) or text_of((journal or {}).get("name")),
         doi=doi,
         url=None if doi else url,
-        abstract=_text(data.get("abstract")),
+        abstract=text_of(data.get("abstract")),
     )

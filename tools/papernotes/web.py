@@ -150,10 +150,10 @@ MAX_TOTAL_WAIT = 45.0
 def wait_to_retry(exc: Transient, backoff: float, waited: float, service: str) -> float | None:
     """Sleep before the next try (the server's Retry-After, else `backoff`, capped), saying so on stderr
     when it is long; return the new total waited, or None when the total would pass MAX_TOTAL_WAIT."""
-    wanted = exc.retry_after if exc.retry_after is not None else backoff
+    wanted = max(exc.retry_after if exc.retry_after is not None else backoff, 0.0)
     seconds = min(wanted, MAX_RETRY_WAIT, MAX_TOTAL_WAIT - waited)
-    if seconds <= 0 or (wanted > seconds and waited + seconds >= MAX_TOTAL_WAIT):
-        return None
+    if wanted > seconds and waited + seconds >= MAX_TOTAL_WAIT:
+        return None  # the server wants more than is left to give
     if seconds >= 2:
         asked = f" (it asked for {wanted:g} s with Retry-After)" if exc.retry_after is not None else ""
         print(f"{service} answered {exc.reason}: waiting {seconds:g} s before trying again{asked}", file=sys.stderr, flush=True)

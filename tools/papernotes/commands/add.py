@@ -154,8 +154,10 @@ def resolve(library: Library, ids: list[ArxivId | OtherId]) -> list[Candidate]:
             candidates.append(Candidate(ident.text, problem=f"not found on Semantic Scholar: {ident.text}"))
         elif arxiv_id := arxiv_of(data):
             candidates.append(Candidate(ident.text, arxiv=arxiv_id))
+        elif (paper := paper_from_s2(data)) is not None:
+            candidates.append(Candidate(ident.text, paper=paper))
         else:
-            candidates.append(Candidate(ident.text, paper=paper_from_s2(data)))
+            candidates.append(Candidate(ident.text, problem=f"Semantic Scholar has no title for {ident.text}; add it with --title"))
     return candidates
 
 
@@ -204,7 +206,9 @@ def add_search(args: argparse.Namespace) -> int:
     match = matches[chosen]
     arxiv_id = arxiv_of(match)
     title = str(match.get("title") or args.search)
-    candidate = Candidate(title, arxiv=arxiv_id) if arxiv_id else Candidate(title, paper=paper_from_s2(match))
+    found = None if arxiv_id else paper_from_s2(match)
+    candidate = (Candidate(title, arxiv=arxiv_id) if arxiv_id else Candidate(title, paper=found) if found
+                 else Candidate(title, problem="Semantic Scholar's match has no title; add it with --title"))
     return 1 if add_candidates(library, catalog, [candidate], mine, existing_changes(args, mine)) else 0
 
 

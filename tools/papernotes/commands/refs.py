@@ -22,7 +22,7 @@ from papernotes.errors import PapernotesError
 from papernotes.ids import ArxivId, InvalidPaperId, parse_paper_id
 from papernotes.library import Catalog, Library, UnknownPaper
 from papernotes.paper import Paper, last_name
-from papernotes.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2
+from papernotes.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2, text_of
 
 STATUS_WORDS = {"read": "read", "reading": "reading", "to-read": "to read", "skipped": "skipped"}
 
@@ -41,7 +41,7 @@ class Reference:
 
     @property
     def title(self) -> str:
-        return " ".join(str(self.data.get("title") or "(untitled)").split())
+        return text_of(self.data.get("title")) or "(untitled)"
 
     @property
     def citations(self) -> int:
@@ -210,7 +210,9 @@ def add_references(library: Library, catalog: Catalog, chosen: list[Reference], 
                                                                doi=doi_of(ref.data))))
         else:
             data = full.get(str(ref.data.get("paperId"))) or ref.data
-            candidates.append(Candidate(ref.title, paper=paper_from_s2(data)))
+            found = paper_from_s2(data)
+            candidates.append(Candidate(ref.title, paper=found) if found is not None
+                              else Candidate(ref.title, problem=f"Semantic Scholar has no title for reference '{ref.title}'"))
     topic = args.topic or (parent.topic if parent else None)
     mine = cli.new_note_fields(topic, [], "to-read", args.today)
     if parent is not None:
