@@ -316,3 +316,46 @@ def test_frontmatter_is_read_as_pyyaml_reads_it(pairs: list[tuple[str, str]]) ->
     assert fast == general
     if fast[0] == "value" and isinstance(fast[1], dict):
         assert [type(v) for v in fast[1].values()] == [type(v) for v in general[1].values()]  # type: ignore[index]
+
+
+# -- lists with comments -----------------------------------------------------------------------------
+
+@st.composite
+def commented_list(draw: st.DrawFn) -> tuple[str, list[str], list[str], list[str]]:
+    """A note whose tags are a block or flow list, items quoted or not and with comments or not;
+    the lines that must survive; the old items; and the new value (some kept in order, some added)."""
+    items = draw(st.lists(WORDS, min_size=1, max_size=6, unique=True))
+    flow = draw(st.booleans())
+    styles = [draw(st.sampled_from(["plain", "single", "double"])) for _ in items]
+    kept = [item for item in items if draw(st.booleans())]
+    added = draw(st.lists(WORDS.filter(lambda w: w not in items), max_size=3, unique=True))
+    survivors: list[str] = ["# my tags, in the order I care about"]
+    if flow:
+        rendered = ", ".join(scalar_lines(i, s, flow=True) for i, s in zip(items, styles, strict=True))
+        lines = [f"tags: [{rendered}]   # a comment after the list"]
+        survivors.append("   # a comment after the list")
+    else:
+        lines = ["tags:"]
+        for number, (item, style) in enumerate(zip(items, styles, strict=True)):
+            if draw(st.booleans()):
+                comment = f"  # a comment line before item {number}"
+                lines.append(comment)
+                survivors.append(comment)
+            line = f"  - {scalar_lines(item, style)}" + (f"   # why {number} matters" if draw(st.booleans()) else "")
+            lines.append(line)
+            if item in kept:
+                survivors.append(line)
+    text = "---\ntitle: T\n# my tags, in the order I care about\n" + "\n".join(lines) + "\nyear: 2020\n---\nbody\n"
+    return text, survivors, items, kept + added
+
+
+@given(commented_list())
+@settings(max_examples=400)
+def test_list_edits_keep_comments_and_styles(case: tuple[str, list[str], list[str], list[str]]) -> None:
+    text, survivors, _, new = case
+    result = patch_text(text, {"tags": new}, "papers/x.md")
+    after = yaml.safe_load(result.split("---\n")[1])
+    assert after.get("tags", []) == new
+    for line in survivors:
+        assert line in result, (line, result)
+    assert result.startswith("---\ntitle: T\n") and result.endswith("year: 2020\n---\nbody\n")

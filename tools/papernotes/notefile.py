@@ -409,11 +409,42 @@ def patch_text(text: str, changes: Mapping[str, Any], rel_path: str) -> str:
     return result
 
 
+def _edit_block_list(raw: str, node: yaml.SequenceNode, value: list[Any], newline: str) -> tuple[int, int, str] | None:
+    """A block list changed by removing items and adding new ones at its end, with every line it keeps
+    as it was: an item's comment and quoting, and comment lines between items. None when the change
+    is not of that shape (the list is then written anew)."""
+    items = node.value
+    if not all(isinstance(item, yaml.ScalarNode) for item in items):
+        return None
+    old = [item.value for item in items]
+    wanted = [str(v) for v in value]
+    kept = [v for v in old if v in wanted]
+    if len(set(old)) != len(old) or wanted[: len(kept)] != kept:
+        return None
+    start = _line_start(raw, items[0].start_mark.index)
+    end = _line_end(raw, _content_end(items[-1]))
+    removed = [(_line_start(raw, item.start_mark.index), _line_end(raw, _content_end(item)))
+               for item in items if item.value not in wanted]
+    if any(raw.count("\n", a, b) != 1 for a, b in removed):
+        return None  # an item over several lines, or two on one line: rewrite the list
+    text = raw[start:end]
+    for a, b in sorted(removed, reverse=True):
+        text = text[: a - start] + text[b - start :]
+    indent = " " * node.start_mark.column
+    text += "".join(f"{indent}- {render_value(v)}{newline}" for v in value[len(kept):])
+    if not kept and not text.strip():
+        return None
+    return start, end, text
+
+
 def _replacement(raw: str, key_node: yaml.Node, value_node: yaml.Node, value: Any, newline: str) -> tuple[int, int, str]:
     """The edit that puts `value` where `value_node` is, in the same style."""
     start, end = value_node.start_mark.index, _content_end(value_node)
     block_list = isinstance(value_node, yaml.SequenceNode) and not value_node.flow_style and value_node.value
     if block_list and isinstance(value, list) and value and all(isinstance(v, (str, int, float)) for v in value):
+        kept = _edit_block_list(raw, value_node, value, newline)
+        if kept is not None:
+            return kept
         indent = " " * value_node.start_mark.column
         items = "".join(f"{indent}- {render_value(v)}{newline}" for v in value)
         return _line_start(raw, start), _line_end(raw, end), items
@@ -421,7 +452,11 @@ def _replacement(raw: str, key_node: yaml.Node, value_node: yaml.Node, value: An
         # A block value becoming a one-line value: it moves up onto the key line.
         key_line_end = _line_end(raw, key_node.end_mark.index)
         colon = raw.index(":", key_node.end_mark.index) + 1
-        return colon, _line_end(raw, end), f" {render_value(value)}{raw[colon:key_line_end].rstrip(chr(13) + chr(10))}{newline}"
+        # Comment lines among the old items are the user's: they stay, below the key.
+        comments = "".join(line for line in raw[key_line_end:_line_end(raw, end)].splitlines(keepends=True)
+                           if line.lstrip().startswith("#"))
+        return colon, _line_end(raw, end), (f" {render_value(value)}{raw[colon:key_line_end].rstrip(chr(13) + chr(10))}"
+                                            f"{newline}{comments}")
     style = value_node.style if isinstance(value_node, yaml.ScalarNode) and isinstance(value, str) else None
     if style in ("|", ">") and "\n" not in value:
         style = None
