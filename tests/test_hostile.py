@@ -497,3 +497,83 @@ def test_notes_with_a_multi_line_link_or_a_nul_are_reported_by_check(example_lib
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "papers/crlf2020link.md:3: error: field 'url': expected one link or identifier on one line" in result.stdout
     assert "papers/nul2020title.md:2: error: field 'title': holds a control character" in result.stdout
+
+
+# -- wrong output and unclear messages -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "env", "message"), [
+    (("--week", "２０２６-W49"), {}, "is not an ISO week like 2026-W49"),
+    (("--week", "9999-W52"), {}, "is not an ISO week like 2026-W49"),
+    ((), {"PAPERNOTES_TODAY": "9999-12-31"}, "is not a date like 2026-11-29 (from 1900 to 2999)"),
+    ((), {"PAPERNOTES_TODAY": "２０２６-11-29"}, "is not a date like 2026-11-29"),
+])
+def test_weeks_and_dates_out_of_range_are_refused(example_library: Path, args: tuple[str, ...], env: dict[str, str],
+                                                  message: str) -> None:
+    result = tool("plan.py", "--root", example_library, *args, **env)
+    assert result.returncode in (1, 2) and message in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert "unexpected" not in result.stderr
+    assert "planned:" not in "".join(p.read_text(encoding="utf-8") for p in (example_library / "papers").glob("*.md"))
+
+
+@pytest.mark.parametrize("variable", ["ARXIV_API_TIMEOUT", "S2_API_TIMEOUT"])
+def test_a_timeout_of_zero_is_a_clear_error(library: Path, variable: str) -> None:
+    given = "1810.04805" if variable.startswith("ARXIV") else "10.18653/v1/N19-1423"
+    result = tool("add.py", "--root", library, given, **{variable: "0"})
+    one_line_error(result, f"{variable}='0' must be a number of seconds from more than 0 up")
+
+
+def test_an_inbox_that_is_a_file(library: Path, arxiv_server: FakeArxiv) -> None:
+    with open(library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write('\n[[tool.papernotes.watch]]\nname = "nlp"\nquery = "cat:cs.CL"\n')
+    arxiv_server.add("2611.00001", "New", ["A B"], published="2026-11-25T10:00:00Z")
+    arxiv_server.add("2611.00002", "From the future", ["A B"], published="2999-11-25T10:00:00Z")
+    (library / "inbox").write_text("not a folder\n", encoding="utf-8")
+    one_line_error(tool("watch.py", "--root", library, server=arxiv_server, PAPERNOTES_TODAY="2026-11-29"),
+                   "inbox is a file; digests go in a folder inbox/")
+    (library / "inbox").unlink()
+    dry = tool("watch.py", "--root", library, "--dry-run", server=arxiv_server, PAPERNOTES_TODAY="2026-11-29")
+    assert "2611.00001" in dry.stdout and "2611.00002" not in dry.stdout, "a paper dated 2999 is not new this week"
+
+
+def test_a_note_named_like_a_site_page_is_refused_everywhere(example_library: Path) -> None:
+    (example_library / "papers" / "index.md").write_text("---\ntitle: Index\n---\n", encoding="utf-8")
+    for result in (tool("index.py", "--root", example_library), tool("check.py", "--root", example_library),
+                   tool("bib.py", "--root", example_library, "export")):
+        assert result.returncode == 1
+        said = result.stdout + result.stderr
+        assert "papers/index.md:1: " in said and "'index.md' is the name of a page of the site" in said, said
+
+
+def test_a_topic_title_that_is_a_table(example_library: Path) -> None:
+    with open(example_library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write('\n[[tool.papernotes.topics]]\npath = "x"\ntitle = {a = 1}\n')
+    one_line_error(tool("index.py", "--root", example_library), "topic 'x': title must be text")
+
+
+def test_refresh_keeps_a_venue_typed_by_hand(library: Path, arxiv_server: FakeArxiv) -> None:
+    arxiv_server.add("1810.04805", "BERT", ["Jacob Devlin"], version=2, journal_ref="NAACL-HLT 2019, pages 4171-4186")
+    (library / "papers" / "devlin2018bert.md").write_text(
+        "---\ntitle: BERT\nauthors: [Jacob Devlin]\nyear: 2018\narxiv: '1810.04805'\nversion: 1\nvenue: NAACL 2019 (best paper)\n---\n",
+        encoding="utf-8")
+    result = tool("refresh.py", "--root", library, server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    text = (library / "papers" / "devlin2018bert.md").read_text(encoding="utf-8")
+    assert "venue: NAACL 2019 (best paper)\n" in text and "version: 2\n" in text
+
+
+def test_ctrl_c_while_starting_up_prints_no_traceback(example_library: Path) -> None:
+    # Python's own start-up (site-packages' .pth files) comes before any of our code and prints its
+    # own traceback when interrupted: start after the time a bare interpreter takes to start.
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    bare = time.monotonic() - start
+    tracebacks: list[str] = []
+    for delay in [bare + 0.02 * n for n in range(15)]:
+        process = subprocess.Popen([sys.executable, str(TOOLS / "list.py"), "--root", str(example_library)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env())
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=TIME_CAP)
+        if "Traceback" in stderr and "init_import_site" not in stderr:  # not the interpreter's own start-up
+            tracebacks.append(stderr)
+    assert tracebacks == [], tracebacks[0]

@@ -74,7 +74,7 @@ def test_init_makes_the_library_yours(tmp_path: Path) -> None:
 def test_after_init_with_zero_and_one_note_everything_passes(tmp_path: Path) -> None:
     root = fork(tmp_path)
     assert init(root).returncode == 0
-    assert list((root / "papers").iterdir()) == []
+    assert [p.name for p in (root / "papers").iterdir()] == [".gitkeep"], "no notes, and a file git keeps the folder by"
     assert run_script("index.py", "--root", root, "--check").returncode == 0
     empty = build(root)
     assert empty.returncode == 0, empty.stderr
@@ -118,3 +118,17 @@ def test_init_needs_a_name(tmp_path: Path) -> None:
     blank = run_script("init.py", "--root", root, "--name", "  ")
     assert blank.returncode == 1 and blank.stderr == "error: --name must not be empty\n"
     assert len(list((root / "papers").glob("*.md"))) == 8
+
+
+@pytest.mark.parametrize("broken", ["no mkdocs.yml", "README is a folder"])
+def test_init_checks_everything_before_changing_anything(tmp_path: Path, broken: str) -> None:
+    root = fork(tmp_path)
+    if broken == "no mkdocs.yml":
+        (root / "mkdocs.yml").unlink()
+    else:
+        (root / "README.md").unlink()
+        (root / "README.md").mkdir()
+    before = sorted(p.name for p in (root / "papers").iterdir())
+    result = init(root)
+    assert result.returncode == 1 and "init changed nothing" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in (root / "papers").iterdir()) == before, "the example notes are still there"

@@ -465,3 +465,24 @@ def test_the_inbox_shows_the_latest_digest(tmp_path: Path) -> None:
     assert "<script>alert" not in inbox
     nav = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', page(root / "site", "index.html"))
     assert "inbox/" in nav
+
+
+def test_cycles_deep_trails_and_stray_markdown_do_not_break_the_build(tmp_path: Path) -> None:
+    alias_bomb = "---\nl0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"l{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)) + "---\n"
+    root = copy_library(tmp_path)
+    reading_note(root, "cyclea2020", "Cycle paper A", found_via="[cycleb2020]")
+    reading_note(root, "cycleb2020", "Cycle paper B", found_via="[cyclea2020]")
+    reading_note(root, "chain0", "Chain start")
+    for number in range(1, 1200):
+        reading_note(root, f"chain{number}", f"Chain link {number}", found_via=f"[chain{number - 1}]")
+    (root / "papers" / "drafts").mkdir()
+    (root / "papers" / "drafts" / "bomb.md").write_text(alias_bomb, encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    trails = page(root / "site", "trails/index.html")
+    assert "Cycle paper A" in trails and "Cycle paper B" in trails, "papers that found each other still show"
+    assert "1200 papers, 0 read" in trails and "Chain link 1199" in trails
+    assert not (root / "site" / "drafts").exists()
+    check = run_script("check.py", "--root", root)
+    assert "papers/drafts/bomb.md:1: warning: not a note (notes live directly in papers/)" in check.stdout

@@ -31,7 +31,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                                     site_name=config.site_name, directory_urls=config.use_directory_urls)
     except PapernotesError as exc:
         raise PluginError(str(exc)) from None
-    for path, content in _builder.pages().items():
+    generated = _builder.pages()
+    for page in list(files.documentation_pages()):
+        # Only notes are pages: Markdown in a folder below papers/ is not read by the library, and MkDocs
+        # would parse its frontmatter with nothing bounding it (`papernotes check` names these files).
+        if "/" in page.src_uri and page.src_uri not in generated:
+            files.remove(page)
+    for path, content in generated.items():
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)

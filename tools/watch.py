@@ -2,7 +2,10 @@
 
 import sys
 
-from papernotes.cli import run_command
+try:
+    from papernotes.cli import run_command
 
-if __name__ == "__main__":
-    sys.exit(run_command("watch", sys.argv[1:], prog="watch.py"))
+    if __name__ == "__main__":
+        sys.exit(run_command("watch", sys.argv[1:], prog="watch.py"))
+except KeyboardInterrupt:  # Ctrl-C while Python is still starting up: no traceback
+    sys.exit(130)

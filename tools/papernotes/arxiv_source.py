@@ -58,7 +58,7 @@ class Settings:
         url = os.environ.get("ARXIV_API_URL") or DEFAULT_API_URL
         if not url.startswith(("http://", "https://")):
             raise PapernotesError(f"ARXIV_API_URL={url!r} is not an http(s) URL")
-        return cls(api_url=url, delay=env_seconds("ARXIV_API_DELAY", 3.0), timeout=env_seconds("ARXIV_API_TIMEOUT", 30.0))
+        return cls(api_url=url, delay=env_seconds("ARXIV_API_DELAY", 3.0), timeout=env_seconds("ARXIV_API_TIMEOUT", 30.0, timeout=True))
 
 
 class _CheckedSession(requests.Session):

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from .ids import InvalidArxivId, parse_arxiv_id
-from .library import Catalog, Library, NoteProblem
+from .library import Catalog, Library, NoteProblem, stray_markdown
 from .links import WIKI_LINK, strip_empty_sections
 from .notefile import _closing_delimiter, _line_of_field
 from .paper import Paper
@@ -209,6 +209,9 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
         if path.name.startswith(".") or path.suffix == ".md" or path.name in referenced:
             continue
         yield Problem(context.library.rel(path), 1, "warning", "not a note, and no note links to it")
+    for path in stray_markdown(folder):
+        yield Problem(context.library.rel(path), 1, "warning",
+                      "not a note (notes live directly in papers/), and left out of the site; move it up or out")
 
 
 @check

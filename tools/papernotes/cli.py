@@ -88,9 +88,12 @@ def today() -> dt.date:
     if not value:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise PapernotesError(f"{TODAY_VARIABLE}={value!r} is not a date like 2026-11-29") from None
+        day = None
+    if day is None or not 1900 <= day.year <= 2999 or not value.isascii():
+        raise PapernotesError(f"{TODAY_VARIABLE}={value!r} is not a date like 2026-11-29 (from 1900 to 2999)")
+    return day
 
 
 class _GuardedOutput(io.TextIOBase):
@@ -212,7 +215,11 @@ def _run(
 
 
 def run_command(name: str, argv: Sequence[str], prog: str, default_root: Path = DEFAULT_ROOT) -> int:
-    module = importlib.import_module(COMMANDS[name][0])
+    try:
+        module = importlib.import_module(COMMANDS[name][0])
+    except KeyboardInterrupt:  # Ctrl-C while the command's libraries load
+        print("interrupted", file=sys.stderr)
+        return 130
     argv = list(argv)
     if hasattr(module, "preprocess"):
         argv = module.preprocess(argv)

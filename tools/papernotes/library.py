@@ -479,6 +479,27 @@ def write_file(path: Path, data: str | bytes | list[bytes], name: str | None = N
         raise WriteError(f"cannot write {name or path}: {exc.strerror or exc}") from None
 
 
+MAX_STRAY_SCAN = 10_000  # entries looked at below papers/: images beside notes, never a tree to crawl
+
+
+def stray_markdown(papers_dir: Path) -> list[Path]:
+    """Markdown files in folders below papers/: not notes (the library reads only papers/*.md), and
+    left out of the site (MkDocs would parse their frontmatter itself, aliases and all)."""
+    found: list[Path] = []
+    seen = 0
+    for folder, folders, files in os.walk(papers_dir):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        if Path(folder) == papers_dir:
+            continue
+        for name in sorted(files):
+            seen += 1
+            if name.endswith(".md"):
+                found.append(Path(folder) / name)
+        if seen > MAX_STRAY_SCAN:
+            break
+    return found
+
+
 _TEMPORARY = re.compile(r"\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp")
 
 

@@ -18,7 +18,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .errors import PapernotesError
 from .files import UnreadableFile, read_regular_file
-from .paper import MAX_KEY_LENGTH, VALID_KEY, FieldError, Paper
+from .paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, FieldError, Paper
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -210,6 +210,9 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
     if not VALID_KEY.fullmatch(stem) or len(stem) > MAX_KEY_LENGTH:
         raise NoteError(NoteProblem(rel_path, 1, f"'{stem}.md' is not a usable citation key: name the file with letters, "
                                                  f"digits, '-' and '_' (at most {MAX_KEY_LENGTH}), e.g. devlin2018bert.md"))
+    if stem.lower() in RESERVED_KEYS:
+        raise NoteError(NoteProblem(rel_path, 1, f"'{stem}.md' is the name of a page of the site; rename the note "
+                                                 "(a citation key such as smith2020title)"))
     if "key" not in meta:
         # A note written by hand may leave the key out: its file name says it.
         meta = {"key": stem, **meta}

@@ -176,8 +176,8 @@ assert _ATTRIBUTES[-1] == "body", "the load cache leaves the body, the last fiel
 
 # Characters XML 1.0 (the feed, the sitemap) cannot carry, and no reader means: tab, line feed and
 # carriage return are the only control characters text may hold.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINK_BREAKER = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")  # a line break or control character
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C1 too: \x9b starts a terminal escape
+_LINK_BREAKER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # a line break or control character
 
 
 def clean_text(text: str) -> str:
@@ -271,7 +271,8 @@ def _validate(spec: Field, value: Any) -> Any:
     raise AssertionError(kind)
 
 
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+# ASCII digits only (\d would take "２０２６"), and years a reading plan can have.
+_WEEK = re.compile(r"([12][0-9]{3})-W([0-9]{2})")
 
 
 def parse_week(text: str) -> dt.date | None:

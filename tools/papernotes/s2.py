@@ -66,7 +66,7 @@ class Settings:
         if not url.startswith(("http://", "https://")):
             raise PapernotesError(f"S2_API_URL={url!r} is not an http(s) URL")
         return cls(url, os.environ.get("S2_API_KEY") or None, env_seconds("S2_API_DELAY", 1.0),
-                   env_seconds("S2_API_TIMEOUT", 30.0))
+                   env_seconds("S2_API_TIMEOUT", 30.0, timeout=True))
 
 
 class SemanticScholar:

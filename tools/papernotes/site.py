@@ -115,23 +115,30 @@ def math_html(text: str) -> str:
     return "".join(out)
 
 
+# Trails nest no deeper than this on the page: a chain of 1,000 papers is shown, but as a list
+# Markdown and a browser can handle.
+MAX_TRAIL_INDENT = 12
+
+
 @dataclass
 class Trail:
+    """A reading trail from its first paper: every paper on it with its depth, depth first."""
+
     paper: Paper
-    children: list[Trail]
+    members: list[tuple[int, Paper]]
 
     @property
     def size(self) -> int:
-        return 1 + sum(child.size for child in self.children)
+        return len(self.members)
 
     @property
     def read(self) -> int:
-        return (self.paper.status == "read") + sum(child.read for child in self.children)
+        return sum(paper.status == "read" for _, paper in self.members)
 
-    def lines(self, links: Links, depth: int = 0) -> list[str]:
+    def lines(self, links: Links) -> list[str]:
         """The tree as nested Markdown list items, each with its status mark and word."""
-        line = f"{'    ' * depth}- {STATUS_MARKS[self.paper.status]} {note_link(self.paper, links)} · *{status_word(self.paper.status)}*"
-        return [line] + [text for child in self.children for text in child.lines(links, depth + 1)]
+        return [f"{'    ' * min(depth, MAX_TRAIL_INDENT)}- {STATUS_MARKS[p.status]} {note_link(p, links)} · *{status_word(p.status)}*"
+                for depth, p in self.members]
 
 
 @dataclass
@@ -186,15 +193,30 @@ class SiteBuilder:
     def trails(self) -> list[Trail]:
         """Every reading trail as a tree from a root paper (one that led somewhere and was itself not
         found via a paper in the library), largest first."""
-        roots = [p for p in chronological(self.papers) if p.key in self.led_to
-                 and not any(k in self.by_key and k != p.key for k in p.found_via)]
-        trails = [self._trail(root, set()) for root in roots]
+        leaders = [p for p in chronological(self.papers) if p.key in self.led_to]
+        roots = [p for p in leaders if not any(k in self.by_key and k != p.key for k in p.found_via)]
+        trails = [self._trail(root) for root in roots]
+        # Papers that found each other (a cycle) have no first paper: the oldest of them starts one.
+        shown = {p.key for trail in trails for _, p in trail.members}
+        for paper in leaders:
+            if paper.key not in shown:
+                trails.append(self._trail(paper))
+                shown.update(p.key for _, p in trails[-1].members)
         return sorted(trails, key=lambda t: (-t.size, t.paper.key))
 
-    def _trail(self, paper: Paper, seen: set[str]) -> Trail:
-        seen.add(paper.key)
-        children = [self._trail(child, seen) for child in self.led_to.get(paper.key, []) if child.key not in seen]
-        return Trail(paper, children)
+    def _trail(self, root: Paper) -> Trail:
+        """Depth first without recursion: a trail may be thousands of papers long."""
+        members: list[tuple[int, Paper]] = []
+        seen: set[str] = set()
+        stack = [(0, root)]
+        while stack:
+            depth, paper = stack.pop()
+            if paper.key in seen:
+                continue
+            seen.add(paper.key)
+            members.append((depth, paper))
+            stack.extend((depth + 1, child) for child in reversed(self.led_to.get(paper.key, [])) if child.key not in seen)
+        return Trail(root, members)
 
     @property
     def config(self) -> Config:

@@ -39,8 +39,9 @@ class Answer:
     body: bytes
 
 
-def env_seconds(name: str, default: float) -> float:
-    """A non-negative number of seconds from the environment, or a clear error naming the variable."""
+def env_seconds(name: str, default: float, timeout: bool = False) -> float:
+    """A number of seconds from the environment (more than 0 for a `timeout`, else 0 or more), or a
+    clear error naming the variable."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -48,8 +49,8 @@ def env_seconds(name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise PapernotesError(f"{name}={raw!r} is not a number of seconds") from None
-    if not 0 <= value < 1e6:
-        raise PapernotesError(f"{name}={raw!r} must be a number of seconds from 0 up")
+    if not 0 <= value < 1e6 or timeout and value == 0:
+        raise PapernotesError(f"{name}={raw!r} must be a number of seconds from {'more than ' if timeout else ''}0 up")
     return value
 
 

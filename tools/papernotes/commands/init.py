@@ -22,9 +22,11 @@ from papernotes import cli
 from papernotes.commands.index import END, START, generated_region, updated_readme
 from papernotes.config import load_config
 from papernotes.errors import PapernotesError
+from papernotes.files import UnreadableFile, read_regular_file
 from papernotes.library import Library, write_file
 
 MANUAL = "PAPERNOTES.md"
+MAX_SETUP_FILE = 16 * 1024 * 1024
 # The example notes as shipped: init deletes a file only while its bytes are exactly these.
 SHIPPED_EXAMPLES = {
     "devlin2018bert.md": "e75ea1fb08e794bab4008c5e637b1401065d42c08aa200f8af483d700bb0c4a9",
@@ -61,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         raise PapernotesError("--name must not be empty")
     if (root / MANUAL).exists() and not args.force:
         raise PapernotesError(f"this library was already set up ({MANUAL} exists); run with --force to set it up again")
+    preflight(root)
     remote = github_remote(root)
     if not args.keep_examples:
         remove_examples(Library(root))
@@ -73,9 +76,34 @@ def run(args: argparse.Namespace) -> int:
     pieces = updated_readme(readme.read_bytes(), generated_region(library, use_cache=False), "README.md")
     if pieces is not None:
         write_file(readme, pieces)
+    keep_folder(library)
     print(f"set up '{name}'" + (f" for {site_url}" if site_url else ""))
     print("next: papernotes add ID_OR_LINK, then git add -A && git commit -m 'My library' && git push")
     return 0
+
+
+def preflight(root: Path) -> None:
+    """Everything init will change must be there and be a readable file before anything changes: a
+    half-done init (examples gone, README not written) is worse than none."""
+    for name in ("pyproject.toml", "mkdocs.yml", "README.md"):
+        try:
+            read_regular_file(root / name, MAX_SETUP_FILE)[0].decode("utf-8")
+        except UnreadableFile as exc:
+            raise PapernotesError(f"{exc.describe(name)}; init changed nothing") from None
+        except UnicodeDecodeError:
+            raise PapernotesError(f"{name}: not valid UTF-8; init changed nothing") from None
+    load_config(root)
+
+
+def keep_folder(library: Library) -> None:
+    """git keeps no empty folder: without a file in papers/, a fresh clone of the fork has no docs
+    folder and its site cannot build until the first paper is added."""
+    library.papers_dir.mkdir(parents=True, exist_ok=True)
+    if not any(p.suffix == ".md" for p in library.papers_dir.iterdir()):
+        keep = library.papers_dir / ".gitkeep"
+        if not keep.exists():
+            keep.write_text("", encoding="utf-8")
+            print(f"wrote {library.rel(keep)} (git keeps no empty folder; the site builds from it)")
 
 
 def github_remote(root: Path) -> tuple[str, str, str] | None:

@@ -64,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+KEPT_WHEN_SET = ("year", "venue", "doi")
+
+
 def newer_fields(paper: Paper, news: Paper, fields: tuple[str, ...]) -> dict[str, Any]:
     """The tool-owned fields the source knows and the note has otherwise (never a user's field)."""
     changes: dict[str, Any] = {}
@@ -71,8 +74,10 @@ def newer_fields(paper: Paper, news: Paper, fields: tuple[str, ...]) -> dict[str
         assert FIELD_BY_NAME[name].owner == "tool"
         value = getattr(news, name)
         if value is not None and value != getattr(paper, name):
-            if name == "year" and getattr(paper, name) is not None:
-                continue  # a year the note has is not overwritten by a database's guess
+            if name in KEPT_WHEN_SET and getattr(paper, name) is not None:
+                # A year or venue the note has may be the user's own correction: a source fills
+                # these only when the note has none (a venue changed by hand is never undone).
+                continue
             changes[name] = value
     return changes
 

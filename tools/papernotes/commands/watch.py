@@ -113,7 +113,8 @@ def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pape
         if more is not None:
             cli.warn(f"watch query '{query.name}': arXiv counts {more:,} papers; ranked the newest {len(papers):,} "
                      "(narrow the query to see the rest)")
-        return papers
+        # The server was asked for these dates; a paper dated otherwise (0001, 2999) is not new this week.
+        return [p for p in papers if p.published is not None and since <= p.published <= until]
     # New papers citing the library's papers with the given status, found on Semantic Scholar.
     s2 = SemanticScholar.for_library(library)
     wanted: list[str] = []
@@ -158,6 +159,8 @@ def write_digest(inbox: Path, until: dt.date, since: dt.date, ranked: list[NewPa
     header = (f"# New papers, {week}\n\nSubmitted {since} to {until}; {len(ranked)} of {found} new papers, best first. "
               f"Tick the ones to read (`[x]`), then run `papernotes watch --accept {INBOX}/{{name}}`.\n\n")
     body = "\n".join(digest_line(candidate) for candidate in ranked) + "\n"
+    if inbox.exists() and not inbox.is_dir():
+        raise PapernotesError(f"{INBOX} is a file; digests go in a folder {INBOX}/: rename the file and run watch again")
     inbox.mkdir(parents=True, exist_ok=True)
     for suffix in [""] + [f"-{n}" for n in range(2, 100)]:
         path = inbox / f"{week}{suffix}.md"
