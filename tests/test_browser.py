@@ -209,7 +209,7 @@ def test_this_week_and_the_reading_log(open_page) -> None:  # type: ignore[no-un
 
 def test_trails(open_page) -> None:  # type: ignore[no-untyped-def]
     page = open_page("/trails/")
-    assert "3 papers, 1 read" in page.locator("article").inner_text()
+    assert "4 papers, 1 read" in page.locator("article").inner_text()  # with the hostile note, found via BERT
     tree = page.locator("article ul").first
     assert tree.locator("> li > a").first.inner_text().startswith("BERT")
     nested = tree.locator("li li li a").all_inner_texts()
@@ -247,7 +247,7 @@ def test_the_all_papers_table_sorts_and_filters(open_page) -> None:  # type: ign
     page = open_page("/all/")
     rows = page.locator("#papers-table tbody tr")
     total = rows.count()
-    assert total == 11  # the eight examples and three of this test's own
+    assert total == 12  # the eight examples, three of this test's own and the hostile note
 
     def titles() -> list[str]:
         return [t for t in page.locator("#papers-table tbody tr:not([hidden]) td:nth-child(3) a").all_inner_texts()]

@@ -577,3 +577,18 @@ def test_ctrl_c_while_starting_up_prints_no_traceback(example_library: Path) -> 
         if "Traceback" in stderr and "init_import_site" not in stderr:  # not the interpreter's own start-up
             tracebacks.append(stderr)
     assert tracebacks == [], tracebacks[0]
+
+
+def test_bib_import_never_writes_a_note_that_would_not_load(library: Path) -> None:
+    huge = "word " * 60_000  # 300 KB of abstract: more frontmatter than any command reads
+    bib = library / "odd.bib"
+    bib.write_text("@article{nul2020, title={A title with a NUL\x00 byte}, author={Ada Lovelace}, year={2020}}\n"
+                   f"@article{{huge2020, title={{A huge abstract}}, author={{Ada Lovelace}}, year={{2020}}, abstract={{{huge}}}}}\n"
+                   "@article{fine2020, title={A fine paper}, author={Ada Lovelace}, year={2020}}\n", encoding="utf-8")
+    result = tool("bib.py", "--root", library, "import", bib)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "'A huge abstract' not written: frontmatter longer than 256 KiB" in result.stderr
+    notes = sorted(p.name for p in (library / "papers").glob("*.md"))
+    assert len(notes) == 2, notes
+    assert "\x00" not in "".join((library / "papers" / n).read_text(encoding="utf-8") for n in notes)
+    assert tool("check.py", "--root", library).returncode == 0

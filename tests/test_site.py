@@ -238,7 +238,7 @@ def test_a_note_named_like_a_site_page_is_refused(tmp_path: Path) -> None:
     (root / "papers" / "tags.md").write_text("---\ntitle: A paper called tags\n---\n", encoding="utf-8")
     result = build(root)
     assert result.returncode != 0
-    assert "papers/tags.md: the name 'tags' is used by a site page; rename the note" in result.stderr
+    assert "papers/tags.md:1: 'tags.md' is the name of a page of the site; rename the note" in result.stderr
 
 
 def test_workflows_pass_actionlint() -> None:
@@ -327,7 +327,7 @@ def test_reading_trails(tmp_path: Path) -> None:
     reading_note(root, "elmo", "ELMo", status="to-read", found_via="[bert, transformer]")
     reading_note(root, "seq2seq", "Sequence to sequence", status="to-read", found_via="[semi, 'watch:retrieval']")
     reading_note(root, "loop1", "Loop one", found_via="[loop2]")
-    reading_note(root, "loop2", "Loop two", found_via="[loop1]")  # a cycle has no root and hangs nothing
+    reading_note(root, "loop2", "Loop two", found_via="[loop1]")  # a cycle has no first paper: the oldest starts it
     reading_note(root, "alone", "Alone")
     result = build(root)
     assert result.returncode == 0, result.stderr
@@ -338,7 +338,8 @@ def test_reading_trails(tmp_path: Path) -> None:
     nested = re.search(r"Semi-supervised sequence learning</a>.*?<ul>\s*<li>.*?Sequence to sequence", body, re.DOTALL)
     assert nested, "a paper found via another is nested under it"
     assert body.count(">ELMo<") == 1, "a paper reached twice is drawn once"
-    assert "Loop one" not in trails and "Alone" not in trails
+    assert "2 papers, 0 read" in trails and "Loop one" in trails and "Loop two" in trails, "a cycle still shows"
+    assert "Alone" not in trails
     semi = page(root / "site", "semi/index.html")
     found = semi[semi.index('id="found-via"') : semi.index('id="led-to"')]
     assert 'href="../bert/"' in found and "<em>read</em>" in found

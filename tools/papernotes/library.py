@@ -36,7 +36,16 @@ from .notefile import (
     serialize,
 )
 from .paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
-from .paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, Paper, base_key, key_candidates, normalized_title, sanitized
+from .paper import (
+    MAX_KEY_LENGTH,
+    RESERVED_KEYS,
+    VALID_KEY,
+    Paper,
+    base_key,
+    key_candidates,
+    normalized_title,
+    sanitized,
+)
 
 __all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize"]
 

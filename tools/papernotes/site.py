@@ -19,12 +19,11 @@ import jinja2
 
 from .bibtex import export, export_entry
 from .config import Config
-from .errors import PapernotesError
 from .ics import plan_calendar
 from .ids import InvalidArxivId, parse_arxiv_id
 from .library import Library, LibraryProblems
 from .links import WIKI_LINK, strip_empty_sections
-from .paper import RESERVED_KEYS, Paper, web_url
+from .paper import Paper, web_url
 from .reading import ReadingLog, planned_for, planning_week, queue, reading_log, recently_read
 from .render import NOTES_MARK, STATUS_MARKS, Links, environment, md, note_link, status_word, way_out
 from .views import chronological, short_authors, status_counts, topic_tree
@@ -173,11 +172,7 @@ class SiteBuilder:
                 builder.digest = (digests[-1].name, digests[-1].read_text(encoding="utf-8", errors="replace")[:MAX_DIGEST])
             except OSError:
                 builder.digest = None
-        for paper in papers:
-            if paper.key.lower() in RESERVED_KEYS:
-                raise PapernotesError(
-                    f"{library.rel(library.note_path(paper.key))}: the name '{paper.key}' is used by a site page; rename the note"
-                )
+        for paper in papers:  # the loader refuses keys that are site pages' names
             builder.by_key[paper.key] = paper
             if paper.arxiv:
                 builder.by_arxiv.setdefault(paper.arxiv, paper)

@@ -20,7 +20,6 @@ from typing import Any
 
 from papernotes import cli
 from papernotes.adding import Candidate, add_candidates
-from papernotes.errors import PapernotesError
 from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.ids import ArxivId, InvalidPaperId, OtherId, parse_paper_id
 from papernotes.library import Library

@@ -99,7 +99,7 @@ def fresh_metadata(library: Library, papers: list[Paper]) -> dict[str, Paper]:
 
         found = SemanticScholar.for_library(library).batch([f"DOI:{p.doi}" for p in by_doi])
         for paper, data in zip(by_doi, found, strict=True):
-            found = paper_from_s2(data) if data is not None else None
-            if found is not None:
-                latest[paper.key] = found
+            record = paper_from_s2(data) if data is not None else None
+            if record is not None:
+                latest[paper.key] = record
     return latest
