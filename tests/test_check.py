@@ -42,8 +42,8 @@ def test_a_clean_library_passes(example_library: Path) -> None:
      "papers/twin.md:1: error: the same paper as papers/devlin2018bert.md (same arXiv ID)"),
     ("topic.md", "---\ntitle: A\ntopic: nlp/embedings\n---\n", "---\ntitle: A\ntopic: nlp/embeddings\n---\n",
      "papers/topic.md:3: warning: topic 'nlp/embedings' is not listed in pyproject.toml (did you mean nlp/embeddings?)"),
-    ("tags.md", "---\ntitle: A\ntags: [Transformers]\n---\n", "---\ntitle: A\ntags: [transformers]\n---\n",
-     "papers/tags.md:3: warning: tag 'Transformers' is also spelt 'transformers'"),
+    ("tagged.md", "---\ntitle: A\ntags: [Transformers]\n---\n", "---\ntitle: A\ntags: [transformers]\n---\n",
+     "papers/tagged.md:3: warning: tag 'Transformers' is also spelt 'transformers'"),
     ("read.md", "---\ntitle: A\nstatus: read\n---\n\n## Summary\n\n## Notes\n",
      "---\ntitle: A\nstatus: read\n---\n\n## Summary\n\nIt works.\n",
      "papers/read.md:5: warning: marked read, and its notes are empty"),
@@ -66,9 +66,14 @@ def test_a_stale_readme_and_stray_files(example_library: Path) -> None:
     adam.write_text(adam.read_text(encoding="utf-8").replace("status: read", "status: reading") + "\n![plot](figure.png)\n",
                     encoding="utf-8")
     result = run_script("check.py", "--root", example_library)
-    assert "README.md:1: error: the paper index is stale; run python tools/index.py" in result.stdout
+    assert "README.md:1: error: the paper index is stale (edited by hand, or notes changed outside papernotes); " \
+           "papernotes check --fix rebuilds it" in result.stdout
+    assert "1 error, 1 warning in 8 notes; 1 can be fixed with --fix" in result.stdout
     assert "papers/notes.txt:1: warning: not a note, and no note links to it" in result.stdout
     assert "figure.png" not in result.stdout, "an image a note shows is the note's asset"
+    fixed = run_script("check.py", "--root", example_library, "--fix")
+    assert "fixed README.md: rebuilt the paper index" in fixed.stdout and fixed.returncode == 0, fixed.stdout
+    assert run_script("check.py", "--root", example_library).returncode == 0
 
 
 def test_fix_mends_only_what_it_can_and_only_those_lines(example_library: Path) -> None:

@@ -21,6 +21,8 @@ from .links import WIKI_LINK, strip_empty_sections
 from .notefile import _closing_delimiter, _line_of_field
 from .paper import Paper
 
+# The fix of a stale README index: not a note's field, but the index rebuilt (see commands/check.py).
+REBUILD_INDEX: tuple[tuple[str, Any], ...] = (("README.md", "rebuild the index"),)
 _LOCAL_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -153,7 +155,8 @@ def body_line(context: Context, paper: Paper) -> int:
 @check
 def a_stale_readme_index(context: Context) -> Iterator[Problem]:
     if context.readme_stale():
-        yield Problem("README.md", 1, "error", "the paper index is stale; run python tools/index.py")
+        yield Problem("README.md", 1, "error", "the paper index is stale (edited by hand, or notes changed outside "
+                                               "papernotes); papernotes check --fix rebuilds it", REBUILD_INDEX)
 
 
 # -- warnings ------------------------------------------------------------------------------------------------

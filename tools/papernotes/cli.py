@@ -195,7 +195,11 @@ def _run(
     debug = getattr(args, "debug", False)
     try:
         args.today = today()
-        return main(args)
+        try:
+            code = main(args)
+        finally:
+            code_after = refresh_derived_state()
+        return max(code, code_after)
     except PapernotesError as exc:
         if debug:
             raise
@@ -212,6 +216,24 @@ def _run(
             raise
         print(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
         return 1
+
+
+def refresh_derived_state() -> int:
+    """After a command changed notes (even one that then failed): the README index of each library it
+    changed, so that what is committed next passes `check`. 1 if that could not be done."""
+    from .library import CHANGED_ROOTS, Library
+
+    failures = 0
+    while CHANGED_ROOTS:
+        root = CHANGED_ROOTS.pop()
+        from .readme import refresh_readme  # only commands that changed notes pay for it
+
+        try:
+            refresh_readme(Library(root))
+        except PapernotesError as exc:
+            warn(f"README.md index not updated: {str(exc).splitlines()[-1]} (papernotes check lists the problems)")
+            failures = 1
+    return failures
 
 
 def run_command(name: str, argv: Sequence[str], prog: str, default_root: Path = DEFAULT_ROOT) -> int:

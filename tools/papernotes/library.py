@@ -23,6 +23,7 @@ from typing import Any
 
 from .config import Config, load_config
 from .errors import PapernotesError
+from .views import counted
 from .ids import InvalidArxivId, parse_arxiv_id
 from .notefile import (
     MAX_NOTE_BYTES,
@@ -49,13 +50,17 @@ from .paper import (
 
 __all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize"]
 
+# Libraries whose notes this process changed: the command line refreshes their derived state (the
+# README index) once the command is done.
+CHANGED_ROOTS: set[Path] = set()
+
+
 class LibraryProblems(PapernotesError):
     """Some notes failed to load; carries every problem so a user can fix them in one pass."""
 
     def __init__(self, problems: list[NoteProblem]) -> None:
         self.problems = problems
-        noun = "note" if len(problems) == 1 else "notes"
-        super().__init__("\n".join(f"error: {p}" for p in problems) + f"\n{len(problems)} {noun} could not be loaded")
+        super().__init__("\n".join(f"error: {p}" for p in problems) + f"\n{counted(len(problems), 'note')} could not be loaded")
 
 
 class WriteError(PapernotesError):
@@ -274,6 +279,7 @@ class Library:
                 return Updated(path, before, before)
             after = parse_note(new_text, rel)
             if swap_in(target, data, new_text.encode("utf-8"), signature[2] & 0o7777, rel):
+                CHANGED_ROOTS.add(self.root)
                 return Updated(path, before, after)
         raise WriteError(f"{rel} kept changing while it was being updated (is an editor saving it?); nothing written")
 
@@ -318,6 +324,7 @@ class Library:
             except NoteError as exc:
                 raise WriteError(f"'{_short(paper.title)}' not written: {exc.problem.message}") from None
             if self._create_exclusive(path, text):
+                CHANGED_ROOTS.add(self.root)
                 catalog.add(note)
                 return Written("added", path, note)
             # Another process created this file first; it may be this very paper.

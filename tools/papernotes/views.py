@@ -117,3 +117,8 @@ def short_authors(paper: Paper) -> str:
     if len(authors) == 2:
         return f"{last_name(authors[0])} and {last_name(authors[1])}"
     return f"{last_name(authors[0])} et al."
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 error`, `2 errors`, `1,200 notes`: English plurals of regular nouns."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

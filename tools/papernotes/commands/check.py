@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 
 from papernotes import cli
-from papernotes.checks import Context, run_checks
+from papernotes.checks import REBUILD_INDEX, Context, run_checks
 from papernotes.errors import PapernotesError
 from papernotes.library import Library
 from papernotes.paper import describe_change
+from papernotes.views import counted
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -24,7 +25,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def readme_stale(library: Library) -> bool | None:
-    from papernotes.commands.index import generated_region, updated_readme
+    from papernotes.readme import generated_region, updated_readme
 
     readme = library.root / "README.md"
     try:
@@ -40,6 +41,12 @@ def run(args: argparse.Namespace) -> int:
     found = run_checks(context)
     remaining = []
     for problem in found:
+        if args.fix and problem.fix == REBUILD_INDEX:
+            from papernotes.readme import refresh_readme
+
+            refresh_readme(library)
+            print("fixed README.md: rebuilt the paper index")
+            continue
         if args.fix and problem.fix:
             path = library.root / problem.path
             try:
@@ -58,5 +65,5 @@ def run(args: argparse.Namespace) -> int:
     if remaining:
         fixable = sum(1 for p in remaining if p.fix)
         hint = f"; {fixable} can be fixed with --fix" if fixable and not args.fix else ""
-        print(f"{errors} errors, {warnings} warnings in {len(papers) + len(problems)} notes{hint}")
+        print(f"{counted(errors, 'error')}, {counted(warnings, 'warning')} in {counted(len(papers) + len(problems), 'note')}{hint}")
     return 1 if errors else 0

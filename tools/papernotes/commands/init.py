@@ -19,7 +19,7 @@ import subprocess
 from pathlib import Path
 
 from papernotes import cli
-from papernotes.commands.index import END, START, generated_region, updated_readme
+from papernotes.readme import END, START, generated_region, updated_readme
 from papernotes.config import load_config
 from papernotes.errors import PapernotesError
 from papernotes.files import UnreadableFile, read_regular_file
