@@ -23,7 +23,6 @@ from typing import Any
 
 from .config import Config, load_config
 from .errors import PapernotesError
-from .views import counted
 from .ids import InvalidArxivId, parse_arxiv_id
 from .notefile import (
     MAX_NOTE_BYTES,
@@ -47,6 +46,7 @@ from .paper import (
     normalized_title,
     sanitized,
 )
+from .views import counted
 
 __all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize"]
 

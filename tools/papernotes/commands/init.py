@@ -19,11 +19,11 @@ import subprocess
 from pathlib import Path
 
 from papernotes import cli
-from papernotes.readme import END, START, generated_region, updated_readme
 from papernotes.config import load_config
 from papernotes.errors import PapernotesError
 from papernotes.files import UnreadableFile, read_regular_file
 from papernotes.library import Library, write_file
+from papernotes.readme import END, START, generated_region, updated_readme
 
 MANUAL = "PAPERNOTES.md"
 MAX_SETUP_FILE = 16 * 1024 * 1024
