@@ -479,3 +479,20 @@ def test_a_progress_bar_only_when_a_person_watches(library: Path, arxiv_server: 
     assert proc.returncode == 0
     assert stdout.decode().count("added ") == 60
     assert b"fetching from arXiv [" in seen and b"60/60" in seen
+
+
+def test_dry_run_says_which_papers_are_already_here(library: Path, arxiv_server: FakeArxiv) -> None:
+    (library / "papers" / "devlin2018bert.md").write_text("---\ntitle: BERT\narxiv: '1810.04805'\n---\n", encoding="utf-8")
+    result = add(library, "arXiv:1810.04805v2", "1706.03762", "--dry-run", server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "exists papers/devlin2018bert.md\n1706.03762\n"
+    assert arxiv_server.requests == []
+
+
+def test_papers_without_author_or_year_get_readable_keys(library: Path) -> None:
+    bib = library / "refs.bib"
+    bib.write_text("@techreport{report:1, title={A technical report nobody indexed}}\n"
+                   "@misc{misc:2, title={Improving language understanding}, year={2018}}\n", encoding="utf-8")
+    result = run_script("bib.py", "--root", library, "import", bib)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (library / "papers").glob("*.md")) == ["improving2018language.md", "technicalreport.md"]

@@ -80,7 +80,8 @@ def test_fix_mends_only_what_it_can_and_only_those_lines(example_library: Path) 
     authors = write(example_library, "authors.md", "---\ntitle: A  # mine\nauthors: Ada Lovelace, Alan Turing\ntags: [GAN]\n"
                     "topic: nlp/embedings\n---\n\nMy notes [[devlin2019bert]].\n")
     gans = write(example_library, "gans.md", "---\ntitle: B\ntags:\n  - gan\n  - x\n---\n\nText.\n")
-    write(example_library, "more.md", "---\ntitle: C\ntags: [gan]\n---\n\nText.\n")
+    write(example_library, "more.md", "---\ntitle: C\ntags: [gan]\nadded: 2026-01-01\n---\n\nText.\n")  # the first 'gan'
+    write(example_library, "most.md", "---\ntitle: D\ntags: [GAN]\n---\n\nText.\n")  # GAN is the majority: no matter
     result = check(example_library, "--fix")
     assert "fixed papers/authors.md authors: ['Ada Lovelace, Alan Turing'] → [Ada Lovelace, Alan Turing]" in result.stdout
     assert "fixed papers/authors.md +tag gan, -tag GAN" in result.stdout

@@ -350,4 +350,37 @@ def test_bad_today_is_one_line(library: Path) -> None:
     note(library, "x")
     result = pn(library, "status", "x", "read", today="someday")
     assert result.returncode == 1
-    assert result.stderr == "error: PAPERNOTES_TODAY='someday' is not a date like 2026-11-29\n"
+    assert result.stderr == "error: PAPERNOTES_TODAY='someday' is not a date like 2026-11-29 (from 1900 to 2999)\n"
+
+
+# -- one spelling per tag, any case on the command line ----------------------------------------------------
+
+def test_tags_and_topics_match_in_any_case(library: Path) -> None:
+    note(library, "a", tags=["Pretraining", "attention"], topic="nlp/embeddings", added=dt.date(2026, 1, 1))
+    note(library, "b", tags=["pretraining"], topic="nlp", added=dt.date(2026, 2, 1))
+    note(library, "c", tags=["cnn"], topic="vision")
+    listed = pn(library, "list", "--tag", "PRETRAINING", "--format", "keys")
+    assert listed.stdout == "a\nb\n", listed.stderr
+    assert pn(library, "list", "--topic", "NLP", "--format", "keys").stdout == "a\nb\n"
+    unknown = pn(library, "list", "--topic", "nlpp")
+    assert unknown.returncode == 1 and unknown.stderr == "error: no topic 'nlpp' in the library (did you mean nlp?)\n"
+    typo = pn(library, "list", "--tag", "pretrainng")
+    assert typo.returncode == 1 and "no tag 'pretrainng' in the library (did you mean Pretraining" in typo.stderr
+    exported = run_script("bib.py", "--root", library, "export", "--tag", "CNN")
+    assert exported.returncode == 0 and "@" in exported.stdout and exported.stdout.count("@") == 1
+    added = pn(library, "tag", "c", "+PRETRAINING", "-CNN")
+    assert added.returncode == 0, added.stderr
+    assert front(library / "papers" / "c.md")["tags"] == ["Pretraining"], "the spelling used first"
+    check = run_script("check.py", "--root", library, "--fix")
+    assert "fixed papers/b.md" in check.stdout and front(library / "papers" / "b.md")["tags"] == ["Pretraining"]
+
+
+def test_a_configured_spelling_wins(library: Path) -> None:
+    text = (library / "pyproject.toml").read_text(encoding="utf-8")
+    text = text.replace("[tool.papernotes]\n", '[tool.papernotes]\ntags = ["GAN"]\n', 1)
+    (library / "pyproject.toml").write_text(text, encoding="utf-8")
+    note(library, "a", tags=["gan"], added=dt.date(2020, 1, 1))
+    note(library, "b", tags=["GANs"])
+    check = run_script("check.py", "--root", library, "--fix")
+    assert check.returncode == 0, check.stdout
+    assert front(library / "papers" / "a.md")["tags"] == ["GAN"] and front(library / "papers" / "b.md")["tags"] == ["GAN"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +19,7 @@ from .library import Catalog, Library, NoteProblem, stray_markdown
 from .links import WIKI_LINK, strip_empty_sections
 from .notefile import _closing_delimiter, _line_of_field
 from .paper import Paper
+from .views import canonical_tags, tag_form
 
 # The fix of a stale README index: not a note's field, but the index rebuilt (see commands/check.py).
 REBUILD_INDEX: tuple[tuple[str, Any], ...] = (("README.md", "rebuild the index"),)
@@ -180,19 +180,10 @@ def topics_not_listed(context: Context) -> Iterator[Problem]:
                           f"topic '{paper.topic}' is not listed in pyproject.toml; add a [[tool.papernotes.topics]]")
 
 
-def tag_form(tag: str) -> str:
-    form = re.sub(r"[\s_\-.]+", "", tag.casefold())
-    return form[:-1] if len(form) > 3 and form.endswith("s") else form
-
-
 @check
 def tags_spelt_several_ways(context: Context) -> Iterator[Problem]:
-    uses = Counter(tag for paper in context.papers for tag in paper.tags)
-    spellings: dict[str, list[str]] = {}
-    for tag in sorted(uses):
-        spellings.setdefault(tag_form(tag), []).append(tag)
-    preferred = {tag: max(group, key=lambda t: (uses[t], t.islower(), t)) for group in spellings.values() if len(group) > 1
-                 for tag in group}
+    canonical = canonical_tags(context.papers, context.library.config.tags)
+    preferred = {tag: canonical[tag_form(tag)] for paper in context.papers for tag in paper.tags}
     for paper in context.papers:
         odd = [t for t in paper.tags if t in preferred and preferred[t] != t]
         if odd:

@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import PapernotesError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-KNOWN_SETTINGS = frozenset({"papers_dir", "topics", "papers_per_week", "reading_days", "s2_cache_days", "watch"})
+KNOWN_SETTINGS = frozenset({"papers_dir", "topics", "papers_per_week", "reading_days", "s2_cache_days", "watch", "tags"})
 STATUSES = ("to-read", "reading", "read", "skipped")
 
 
@@ -94,6 +94,8 @@ class Config:
     # How long answers from Semantic Scholar are reused from .cache/ before being asked again.
     s2_cache_days: float = 7.0
     watches: tuple[WatchQuery, ...] = ()
+    # Tag spellings to keep when a tag is written several ways (GAN, gan, GANs): `tags = ["GAN"]`.
+    tags: tuple[str, ...] = ()
 
     @property
     def papers_path(self) -> Path:
@@ -146,8 +148,12 @@ def load_config(root: Path) -> Config:
     cache_days = settings.get("s2_cache_days", 7)
     if isinstance(cache_days, bool) or not isinstance(cache_days, (int, float)) or not 0 <= cache_days <= 3650:
         raise PapernotesError(f"{pyproject}: s2_cache_days must be a number of days from 0 to 3650, not {cache_days!r}")
+    tags = settings.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() and " " not in t.strip() for t in tags):
+        raise PapernotesError(f"{pyproject}: tags must list tag spellings to keep, like [\"GAN\", \"NLP\"]")
     return Config(
         root=root,
+        tags=tuple(t.strip() for t in tags),
         watches=_watch_queries(settings.get("watch", []), pyproject),
         s2_cache_days=float(cache_days),
         papers_dir=papers_dir,

@@ -347,8 +347,11 @@ def base_key(authors: tuple[str, ...] | list[str], year: int | None, title: str)
     """`{last name}{year}{first significant title word}`, ASCII-folded and lower-case."""
     author = _slug(last_name(authors[0])) if authors else ""
     words = re.findall(r"[a-z0-9]+", ascii_fold(re.sub(r"\$[^$]*\$|\\[a-zA-Z]+", " ", title)).lower())
-    word = next((w for w in words if w not in _STOPWORDS), words[0] if words else "")
-    return f"{author or 'anon'}{year if year is not None else 'nd'}{word}"
+    significant = [w for w in words if w not in _STOPWORDS] or words or ["paper"]
+    if not author:
+        # No author: the title's first word stands in for one ("technical2016report", never "anon2016...").
+        author, significant = significant[0], significant[1:] or [""]
+    return f"{author}{year if year is not None else ''}{significant[0]}"
 
 
 def key_candidates(base: str) -> list[str]:

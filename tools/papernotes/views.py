@@ -8,10 +8,13 @@ no file-system order, locale, time zone or today's date leaks into the output.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .config import Config
+from .errors import PapernotesError
 from .paper import STATUSES, Paper, last_name
 
 UNSORTED = "Unsorted"
@@ -122,3 +125,55 @@ def short_authors(paper: Paper) -> str:
 def counted(number: int, noun: str) -> str:
     """`1 error`, `2 errors`, `1,200 notes`: English plurals of regular nouns."""
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def tag_form(tag: str) -> str:
+    """What makes two spellings one tag: case, separators and a plural s (GAN, gans, g-a-n)."""
+    form = re.sub(r"[\s_\-.]+", "", tag.casefold())
+    return form[:-1] if len(form) > 3 and form.endswith("s") else form
+
+
+def canonical_tags(papers: Iterable[Paper], configured: Iterable[str] = ()) -> dict[str, str]:
+    """Each tag's one spelling, by tag_form: the one configured (`tags` in [tool.papernotes]), else
+    the one used first (the note added earliest, then by key), so that a later variant never wins
+    by numbers."""
+    canonical = {tag_form(tag): tag for tag in configured}
+    for paper in sorted(papers, key=lambda p: (p.added or dt.date.max, p.key)):
+        for tag in paper.tags:
+            canonical.setdefault(tag_form(tag), tag)
+    return canonical
+
+
+def unknown_name(kind: str, given: str, known: Iterable[str]) -> str:
+    """`no tag 'pretrainng' in the library (did you mean pretraining?)`."""
+    known = sorted(set(known))
+    close = difflib.get_close_matches(given.casefold(), [k.casefold() for k in known], n=3, cutoff=0.6)
+    spelled = {k.casefold(): k for k in known}
+    hint = f" (did you mean {', '.join(spelled[c] for c in close)}?)" if close else " (papernotes list shows what there is)"
+    return f"no {kind} '{given}' in the library{hint}"
+
+
+def in_topic(paper: Paper, topic: str) -> bool:
+    """The paper is in `topic` or one of its subtopics, whatever the case."""
+    own, wanted = (paper.topic or "").casefold(), topic.strip("/").casefold()
+    return bool(own) and (own == wanted or own.startswith(wanted + "/"))
+
+
+def topic_paths(papers: Iterable[Paper]) -> set[str]:
+    """Every topic a note has, and every topic above one."""
+    paths: set[str] = set()
+    for paper in papers:
+        parts = (paper.topic or "").split("/")
+        paths.update("/".join(parts[: i + 1]) for i in range(len(parts)) if paper.topic)
+    return paths
+
+
+def known_filters(papers: list[Paper], tags: list[str], topic: str | None) -> None:
+    """A tag or topic no note has is a mistake, not an empty answer: say so, with the closest ones."""
+    have_tags = {t.casefold() for p in papers for t in p.tags}
+    for tag in tags:
+        if tag.casefold() not in have_tags:
+            raise PapernotesError(unknown_name("tag", tag, canonical_tags(papers).values()))
+    paths = topic_paths(papers)
+    if topic and topic.strip("/").casefold() not in {p.casefold() for p in paths}:
+        raise PapernotesError(unknown_name("topic", topic, paths))

@@ -117,10 +117,13 @@ def run(args: argparse.Namespace) -> int:
     library, catalog = cli.library_for_adding(args.root)
 
     if args.dry_run:
+        # Without asking anyone: the canonical IDs that would be added, and the papers already here.
         for ident in ids:
             if isinstance(ident, OtherId):
                 print(ident.s2_id)
-            elif ident.canonical not in catalog.by_arxiv:
+            elif ident.canonical in catalog.by_arxiv:
+                print(f"exists {library.rel(library.note_path(catalog.by_arxiv[ident.canonical]))}")
+            else:
                 print(ident.canonical)
         return 1 if failures else 0
 

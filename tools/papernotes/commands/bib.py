@@ -15,7 +15,8 @@ from papernotes import cli
 from papernotes.errors import PapernotesError
 from papernotes.files import check_output_path, read_named_file
 from papernotes.library import Library, write_file
-from papernotes.paper import STATUSES, Paper
+from papernotes.paper import STATUSES
+from papernotes.views import in_topic, known_filters
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -43,11 +44,6 @@ def parser(prog: str) -> argparse.ArgumentParser:
     return ap
 
 
-def in_topic(paper: Paper, topic: str) -> bool:
-    topic = topic.strip("/")
-    return paper.topic is not None and (paper.topic == topic or paper.topic.startswith(topic + "/"))
-
-
 def cited_keys(aux: str) -> set[str]:
     """The keys a LaTeX run wrote as \\citation{...} into its .aux file."""
     text = read_named_file(aux, MAX_AUX_BYTES).decode("utf-8", "replace")
@@ -57,8 +53,10 @@ def cited_keys(aux: str) -> set[str]:
 def run_export(args: argparse.Namespace) -> int:
     library = Library(args.root)
     papers = library.load_strict()
+    known_filters(papers, args.tag, args.topic)
     if args.tag:
-        papers = [p for p in papers if set(p.tags) & set(args.tag)]
+        wanted = {t.casefold() for t in args.tag}
+        papers = [p for p in papers if wanted & {t.casefold() for t in p.tags}]
     if args.topic:
         papers = [p for p in papers if in_topic(p, args.topic)]
     if args.status:

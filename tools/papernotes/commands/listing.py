@@ -19,6 +19,7 @@ from papernotes import cli
 from papernotes.library import Library
 from papernotes.paper import STATUSES, Paper, parse_week
 from papernotes.reading import planning_week, queue
+from papernotes.views import in_topic, known_filters
 
 SORTS = ("year", "key", "added", "title", "queue")
 FORMATS = ("table", "keys", "json", "tsv")
@@ -46,13 +47,14 @@ def parser(prog: str) -> argparse.ArgumentParser:
 def matches(args: argparse.Namespace) -> Callable[[Paper], bool]:
     topic = args.topic.strip("/") if args.topic else None
     text = args.text.casefold() if args.text else None
+    wanted_tags = {t.casefold() for t in args.tag}
 
     def keep(paper: Paper) -> bool:
         if args.status and paper.status not in args.status:
             return False
-        if topic and not (paper.topic == topic or (paper.topic or "").startswith(topic + "/")):
+        if topic and not in_topic(paper, topic):
             return False
-        if args.tag and not set(args.tag) <= set(paper.tags):
+        if wanted_tags and not wanted_tags <= {t.casefold() for t in paper.tags}:
             return False
         if args.planned and paper.planned != args.planned:
             return False
@@ -82,6 +84,7 @@ def ordered(papers: list[Paper], sort: str, today: dt.date) -> list[Paper]:
 def run(args: argparse.Namespace) -> int:
     library = Library(args.root)
     papers = library.load_strict() if not args.text else _with_bodies(library)
+    known_filters(papers, args.tag, args.topic)
     chosen = ordered([p for p in papers if matches(args)(p)], args.sort, args.today)
     write = sys.stdout.write
     if args.format == "keys":

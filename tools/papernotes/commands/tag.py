@@ -12,6 +12,7 @@ import re
 from papernotes import cli
 from papernotes.library import Library
 from papernotes.paper import Paper
+from papernotes.views import canonical_tags, tag_form
 
 _TAG = re.compile(r"[^\s,#\[\]{}]+")
 
@@ -42,9 +43,18 @@ def run(args: argparse.Namespace) -> int:
         hint = f" (to add the tag {refs[-1]}: +{refs[-1]})" if len(refs) > 1 and _TAG.fullmatch(refs[-1]) else ""
         args.parser.error(f"give at least one paper and one +TAG or -TAG{hint}")
 
+    library = Library(args.root)
+    # One spelling per tag: +Pretraining on a library that says "pretraining" adds "pretraining"
+    # (the spelling in [tool.papernotes] tags, else the one used first); -TAG removes any spelling.
+    papers, _ = library.load()
+    canonical = canonical_tags(papers, library.config.tags)
+    add = [canonical.get(tag_form(t), t) for t in add]
+    dropped = {t.casefold() for t in remove}
+
     def change(paper: Paper) -> dict[str, object]:
-        tags = [t for t in paper.tags if t not in remove]
-        tags += [t for t in dict.fromkeys(add) if t not in tags]
+        tags = [t for t in paper.tags if t.casefold() not in dropped]
+        present = {t.casefold() for t in tags}
+        tags += [t for t in dict.fromkeys(add) if t.casefold() not in present]
         return {"tags": tags} if tags != list(paper.tags) else {}
 
-    return cli.update_notes(Library(args.root), refs, change)
+    return cli.update_notes(library, refs, change)
