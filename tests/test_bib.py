@@ -262,7 +262,7 @@ def test_real_bib_files(library: Path, name: str) -> None:
     result = bib(library, "import", BIBS / name)
     assert result.returncode == (1 if malformed else 0), result.stderr
     assert result.stderr.splitlines()[-1] == (
-        f"{BIBS / name}: {entries} entries, added {created}, {duplicates} already in the library, {malformed} malformed"
+        f"{BIBS / name}: {entries} entries, added {created} (priority 3), {duplicates} already in the library, {malformed} malformed"
     )
     papers = list((library / "papers").glob("*.md"))
     assert len(papers) == created

@@ -149,7 +149,7 @@ def test_a_macro_bomb_is_refused_and_the_rest_imported(library: Path) -> None:
     assert result.returncode == 1 and "would expand it past 1024 KiB" in result.stderr
     assert "added papers/good.md" in result.stdout
     assert "entry 'a19': @string macros would expand it past" in result.stderr  # the first to cross the cap
-    assert "3 entries, added 1, 0 already in the library, 2 malformed" in result.stderr
+    assert "3 entries, added 1 (priority 3), 0 already in the library, 2 malformed" in result.stderr
 
 
 def test_entries_stand_alone_and_the_summary_always_comes(library: Path) -> None:
@@ -163,7 +163,7 @@ def test_entries_stand_alone_and_the_summary_always_comes(library: Path) -> None
     assert "added papers/valid.md  Valid Entry" in result.stdout
     assert "added papers/hopper2021long.md  Long Key" in result.stdout, "a key too long for a file name gets another"
     assert "added papers/turing1950named.md" in result.stdout, "a key that is a site page's name gets another"
-    assert result.stderr.strip().endswith("3 entries, added 3, 0 already in the library, 0 malformed")
+    assert result.stderr.strip().endswith("3 entries, added 3 (priority 3), 0 already in the library, 0 malformed")
 
 
 def test_a_latin1_bib_is_read_as_such(library: Path) -> None:

@@ -278,8 +278,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(name, argv[1:], prog=f"papernotes {name}", default_root=find_root(Path.cwd()))
 
 
-def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: dt.date) -> dict[str, object]:
-    """The user's own fields for new notes (from --topic, --tag, --status), checked like a note's."""
+def priority_option(ap: argparse.ArgumentParser, bulk: bool = False) -> None:
+    """`--priority 1|2|3` for the notes a command writes; a bulk import defaults to 3, so that a
+    hundred imported papers do not bury the week's plan (see the queue's order)."""
+    default = "3 (low: a bulk import does not bury what you planned)" if bulk else "none (counts as 2)"
+    ap.add_argument("--priority", type=int, choices=(1, 2, 3), default=3 if bulk else None,
+                    help=f"priority of the new notes: 1 high, 2, 3 low (default: {default})")
+
+
+def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: dt.date,
+                    priority: int | None = None) -> dict[str, object]:
+    """The user's own fields for new notes (from --topic, --tag, --status, --priority), checked like a note's."""
     from .paper import FieldError, Paper
 
     fields: dict[str, object] = {"key": "-", "title": "-", "status": status, "tags": list(tags)}
@@ -290,7 +299,10 @@ def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: 
     except FieldError as exc:
         raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
     unique_tags = tuple(dict.fromkeys(t.strip() for t in checked.tags if t.strip()))
-    return {"topic": checked.topic, "tags": unique_tags, "status": checked.status, "added": added}
+    fields_ = {"topic": checked.topic, "tags": unique_tags, "status": checked.status, "added": added}
+    if priority is not None:
+        fields_["priority"] = priority
+    return fields_
 
 
 def library_for_adding(root: Path) -> tuple[Library, Catalog]:

@@ -369,11 +369,18 @@ class SiteBuilder:
         from feedgen.feed import FeedGenerator  # only the site build pays for it
 
         events: list[tuple[dt.date, str, Paper]] = []
+        imports: dict[tuple[dt.date, str], list[Paper]] = {}  # a bulk import is one entry, not hundreds
         for paper in self.papers:
-            if paper.added:
+            source = next((f[len("import:"):] for f in paper.found_via if f.startswith("import:")), None)
+            if paper.added and source:
+                imports.setdefault((paper.added, source), []).append(paper)
+            elif paper.added:
                 events.append((paper.added, "added", paper))
             if paper.status == "read" and paper.finished:
                 events.append((paper.finished, "read", paper))
+        for (day, source), group in imports.items():
+            events.append((day, "imported:" + source, min(group, key=lambda p: p.key)))
+        counts = {(day, source): len(group) for (day, source), group in imports.items()}
         events.sort(key=lambda e: (e[0], e[1], e[2].key), reverse=True)
         events = events[:FEED_ENTRIES]
         base = (self.site_url or "").rstrip("/") + "/"
@@ -388,6 +395,17 @@ class SiteBuilder:
         for day, what, paper in reversed(events):  # feedgen puts the last added entry first
             page = f"{base}{paper.key}/" if self.directory_urls else f"{base}{paper.key}.html"
             entry = feed.add_entry()
+            if what.startswith("imported:"):
+                source = what[len("imported:"):]
+                count = counts[(day, source)]
+                entry.id(f"{base}all/#imported-{day.isoformat()}-{slug(source)}" if self.site_url
+                         else f"urn:papernotes:import:{slug(source)}:{day.isoformat()}")
+                entry.title(f"Imported {count} {'paper' if count == 1 else 'papers'} from {source}")
+                entry.link(href=f"{base}all/" if self.directory_urls else f"{base}all.html")
+                entry.updated(_midnight(day))
+                entry.author({"name": self.site_name})
+                entry.summary(f"{count} papers from {source} joined the library, at the end of the reading queue.")
+                continue
             # Entry IDs must never change; without the site's address only a URN is stable.
             entry.id(f"{page}#{what}-{day.isoformat()}" if self.site_url else f"urn:papernotes:{paper.key}:{what}:{day.isoformat()}")
             entry.title(f"{'Read' if what == 'read' else 'Added'}: {paper.title}")

@@ -42,6 +42,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     ap.add_argument("--topic", help="topic path for the new notes (and for existing ones that have none), e.g. nlp/embeddings")
     ap.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag for the notes (repeatable); added to existing notes too")
     ap.add_argument("--status", choices=STATUSES, help="reading status (new notes: to-read unless given); set on existing notes too")
+    cli.priority_option(ap)
     ap.add_argument("--dry-run", action="store_true", help="print the canonical IDs that would be added; contact nobody")
     ap.add_argument("--search", metavar="TITLE", help="find a paper by title words on Semantic Scholar; adds the exact title match")
     ap.add_argument("--pick", type=int, metavar="N", help="with --search: add the Nth match shown")
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.ids and not args.from_file:
         raise UsageError("nothing to add: give arXiv IDs, DOIs or links, --from FILE, --search \"title\", "
                               "or --title for a paper by hand")
-    mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today)
+    mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
     ids, failures = collect_ids(args)
     library, catalog = cli.library_for_adding(args.root)
 
@@ -185,7 +186,7 @@ def existing_changes(args: argparse.Namespace, mine: dict[str, Any]) -> Callable
 
 def add_search(args: argparse.Namespace) -> int:
     """Show the top matches for a title; add the exact title match, or the one --pick names."""
-    mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today)
+    mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
     library, catalog = cli.library_for_adding(args.root)
     matches = SemanticScholar.for_library(library).search(args.search, limit=SEARCH_SHOWN)
     if not matches:
@@ -218,7 +219,7 @@ def add_search(args: argparse.Namespace) -> int:
 def add_manual(args: argparse.Namespace) -> int:
     if not args.author:
         raise PapernotesError("--title needs at least one --author")
-    mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today)
+    mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
     library, catalog = cli.library_for_adding(args.root)
     fields: dict[str, object] = {"key": "-", "title": args.title, "authors": args.author}
     for name in ("year", "doi", "url", "venue"):

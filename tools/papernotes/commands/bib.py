@@ -36,6 +36,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     inp.add_argument("--topic", help="topic path for the new notes")
     inp.add_argument("--tag", action="append", default=[], help="a tag for the new notes (repeatable)")
     inp.add_argument("--status", choices=STATUSES, default="to-read", help="status of the new notes (default: to-read)")
+    cli.priority_option(inp, bulk=True)
     inp.add_argument("--keywords-as-tags", action="store_true", help="the entries' keywords become the notes' tags")
     inp.add_argument("--dry-run", action="store_true", help="write nothing; print what would happen")
     for sub in (out, inp):
@@ -104,7 +105,9 @@ def run_import(args: argparse.Namespace) -> int:
     from papernotes.render import render
 
     text = read_bib(args.file)
-    mine = cli.new_note_fields(args.topic, args.tag, args.status, args.today)
+    mine = cli.new_note_fields(args.topic, args.tag, args.status, args.today, args.priority)
+    # The import is one event: found_via marks where the papers came from (the feed shows one entry).
+    mine["found_via"] = (f"import:{Path(args.file).name}",)
     library, catalog = cli.library_for_adding(args.root)
     body = render(library.root, "paper.md.j2")
     result = parse_bib(text)
@@ -143,7 +146,7 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         # The summary always comes, even after an interruption: it says what is on disk.
         verb = "would add" if args.dry_run else "added"
-        print(f"{args.file}: {len(result.entries)} entries, {verb} {counts['added']}, "
+        print(f"{args.file}: {len(result.entries)} entries, {verb} {counts['added']} (priority {args.priority}), "
               f"{counts['exists']} already in the library, {failed} malformed", file=sys.stderr)
     return 1 if failed else 0
 

@@ -121,6 +121,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     ap = cli.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("readme", metavar="README.md", help="the reading list to bring in")
     ap.add_argument("--dry-run", action="store_true", help="print the plan; contact nobody, write nothing")
+    cli.priority_option(ap, bulk=True)
     return ap
 
 
@@ -169,5 +170,6 @@ def add_items(library: Library, items: list[Item], args: argparse.Namespace) -> 
                                             fields=fields))
         else:
             candidates.append(Candidate(item.text[:60], paper=by_hand(item), fields=fields))
-    mine = cli.new_note_fields(None, [], "to-read", args.today)
+    mine = cli.new_note_fields(None, [], "to-read", args.today, args.priority)
+    mine["found_via"] = (f"import:{Path(args.readme).name}",)
     return 1 if add_candidates(library, catalog, candidates, mine, None) else 0

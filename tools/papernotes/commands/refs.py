@@ -76,6 +76,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     adding.add_argument("--add-influential", action="store_true", help="add every reference marked influential")
     adding.add_argument("--add-all", action="store_true", help="add every reference")
     ap.add_argument("--topic", help="topic for the papers added (default: the paper's own topic)")
+    cli.priority_option(ap)
     return ap
 
 
@@ -214,7 +215,7 @@ def add_references(library: Library, catalog: Catalog, chosen: list[Reference], 
             candidates.append(Candidate(ref.title, paper=found) if found is not None
                               else Candidate(ref.title, problem=f"Semantic Scholar has no title for reference '{ref.title}'"))
     topic = args.topic or (parent.topic if parent else None)
-    mine = cli.new_note_fields(topic, [], "to-read", args.today)
+    mine = cli.new_note_fields(topic, [], "to-read", args.today, args.priority)
     if parent is not None:
         mine["found_via"] = (parent.key,)
 

@@ -41,6 +41,8 @@ def parser(prog: str) -> argparse.ArgumentParser:
     ap.add_argument("--limit", type=cli.whole_number(1, 10_000), default=50, help="papers in the digest at most (default 50)")
     ap.add_argument("--dry-run", action="store_true", help="print the ranked list; write nothing")
     ap.add_argument("--accept", metavar="DIGEST", help="add the papers ticked [x] in this digest")
+    ap.add_argument("--topic", help="with --accept: topic path for the papers added, e.g. nlp/retrieval")
+    cli.priority_option(ap)
     return ap
 
 
@@ -190,7 +192,7 @@ def accept(library: Library, digest: Path, args: argparse.Namespace) -> int:
     for problem in load_problems:
         cli.warn(f"{problem} (not checked for duplicates)")
     catalog: Catalog = library.catalog(papers, load_problems)
-    mine = cli.new_note_fields(None, [], "to-read", args.today)
+    mine = cli.new_note_fields(args.topic, [], "to-read", args.today, args.priority)
     candidates = [Candidate(item.arxiv, arxiv=item.arxiv,
                             fields=(("found_via", tuple(f"watch:{q}" for q in item.queries)),))
                   for item in ticked]
