@@ -24,6 +24,9 @@ class Candidate:
     problem: str | None = None  # why it cannot be added (printed as an error)
     not_found: bool = False  # printed as "not found LABEL", the way add has always said it
     fields: tuple[tuple[str, Any], ...] = ()  # fields of this paper's own, over the shared new-note fields
+    # What another source knew (Semantic Scholar's DOI and venue for an arXiv paper added by its ACL
+    # link): filled in where the paper's own source has nothing, never over it.
+    fill: tuple[tuple[str, Any], ...] = ()
 
 
 def add_candidates(
@@ -71,6 +74,9 @@ def add_candidates(
                 failures += 1
                 continue
         assert paper is not None
+        missing = {name: value for name, value in candidate.fill if value is not None and getattr(paper, name) is None}
+        if missing:
+            paper = paper.replace(**missing)
         with uninterrupted():  # Ctrl-C: what is printed as added is exactly what is on disk
             written = library.write_new(paper.replace(**{"body": body, **new_fields, **dict(candidate.fields)}), catalog)
             if written.status != "exists":

@@ -329,3 +329,16 @@ def paper_from_s2(data: dict[str, Any]) -> Paper | None:
         url=None if doi else url,
         abstract=text_of(data.get("abstract")),
     )
+
+
+def published_as(data: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Where a paper was published, by Semantic Scholar: its DOI and venue (for a paper on arXiv too,
+    whose own record often has neither)."""
+    journal = data.get("journal") if isinstance(data.get("journal"), dict) else {}
+    venue = text_of(data.get("venue")) or text_of((journal or {}).get("name"))
+    if venue and re.fullmatch(r"(?i)arxiv(\.org)?|corr", venue):
+        venue = None  # "arXiv" is where it is, not where it was published
+    doi = doi_of(data)
+    if doi and doi.lower().startswith("10.48550/arxiv."):
+        doi = None  # the arXiv DOI is the arXiv ID again
+    return (("doi", doi), ("venue", venue))

@@ -29,7 +29,7 @@ from papernotes.ids import (
 from papernotes.library import Library
 from papernotes.paper import STATUSES, FieldError, Paper, normalized_title
 from papernotes.reading import status_changes
-from papernotes.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2
+from papernotes.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2, published_as
 
 SEARCH_SHOWN = 5
 
@@ -157,7 +157,7 @@ def resolve(library: Library, ids: list[ArxivId | OtherId]) -> list[Candidate]:
         if data is None:
             candidates.append(Candidate(ident.text, problem=f"not found on Semantic Scholar: {ident.text}"))
         elif arxiv_id := arxiv_of(data):
-            candidates.append(Candidate(ident.text, arxiv=arxiv_id))
+            candidates.append(Candidate(ident.text, arxiv=arxiv_id, fill=published_as(data)))
         elif (paper := paper_from_s2(data)) is not None:
             candidates.append(Candidate(ident.text, paper=paper))
         else:

@@ -93,6 +93,22 @@ def fresh_metadata(library: Library, papers: list[Paper]) -> dict[str, Paper]:
         for paper in on_arxiv:
             if paper.arxiv in fetched.papers:
                 latest[paper.key] = fetched.papers[paper.arxiv]
+        # A preprint published since: arXiv's record often never learns its venue or DOI; Semantic
+        # Scholar usually does. Asked only for what neither the note nor arXiv has.
+        unpublished = [p for p in on_arxiv if p.key in latest and not ((p.doi or latest[p.key].doi) and (p.venue or latest[p.key].venue))]
+        if unpublished:
+            from papernotes.s2 import SemanticScholar, published_as
+
+            try:
+                found = SemanticScholar.for_library(library).batch([f"arXiv:{p.arxiv}" for p in unpublished])
+            except PapernotesError as exc:
+                cli.warn(f"venues and DOIs from Semantic Scholar skipped: {exc}")
+                found = [None] * len(unpublished)
+            for paper, data in zip(unpublished, found, strict=True):
+                if data is not None:
+                    news = latest[paper.key]
+                    known = {name: value for name, value in published_as(data) if value and getattr(news, name) is None}
+                    latest[paper.key] = news.replace(**known) if known else news
     by_doi = [p for p in papers if not p.arxiv and p.doi]
     if by_doi:
         from papernotes.s2 import SemanticScholar, paper_from_s2
