@@ -48,7 +48,8 @@ def test_export_entry_for_an_arxiv_paper_with_a_venue() -> None:
         "  eprint = {1810.04805},\n"
         "  archivePrefix = {arXiv},\n"
         "  primaryClass = {cs.CL},\n"
-        "  doi = {10.18653/v1/N19-1423}\n"
+        "  doi = {10.18653/v1/N19-1423},\n"
+        "  note = {arXiv:1810.04805}\n"
         "}\n"
     )
 
@@ -60,8 +61,25 @@ def test_export_types_journal_misc_and_non_arxiv() -> None:
     assert "  journal = {Journal of Machine Learning Research},\n" in export_entry(journal)
     assert "  url = {https://jmlr.org/papers/v15/a.html}\n" in export_entry(journal)
     preprint = Paper(key="p", title="x", arxiv="hep-th/9901001", year=1999)
-    assert export_entry(preprint).startswith("@misc{p,\n")
-    assert "eprint = {hep-th/9901001}" in export_entry(preprint)
+    assert export_entry(preprint).startswith("@article{p,\n"), "as Google Scholar exports a preprint"
+    assert "  journal = {arXiv preprint arXiv:hep-th/9901001},\n" in export_entry(preprint)
+    assert "eprint = {hep-th/9901001}" in export_entry(preprint), "biblatex reads eprint"
+    imported_misc = preprint.replace(extra={"bibtex": {"@type": "misc"}})
+    assert "  howpublished = {arXiv preprint arXiv:hep-th/9901001},\n" in export_entry(imported_misc)
+    nothing = Paper(key="n", title="A report")
+    assert export_entry(nothing).startswith("@misc{n,\n")
+
+
+def test_editors_round_trip(library: Path) -> None:
+    bib = library / "eds.bib"
+    bib.write_text("@inproceedings{a1, title={With both}, author={Ada Lovelace}, editor={Alan Turing and Grace Hopper},"
+                   " booktitle={Proceedings of Things}, year={2020}}\n"
+                   "@proceedings{p1, title={Only editors}, editor={Grace Hopper}, year={2021}}\n", encoding="utf-8")
+    assert run_script("bib.py", "--root", library, "import", bib).returncode == 0
+    text = run_script("bib.py", "--root", library, "export").stdout
+    assert "  editor = {Turing, Alan and Hopper, Grace}" in text and "  author = {Lovelace, Ada}" in text
+    only = text[text.index("@proceedings{"):]
+    assert "  editor = {Hopper, Grace}" in only and "author" not in only.split("}\n", 1)[0]
 
 
 @pytest.mark.parametrize(

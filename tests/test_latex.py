@@ -105,3 +105,32 @@ def test_biblatex_and_biber_compile_the_unicode_export(exported: tuple[Path, str
     assert entries > 300
     assert (tmp_path / "paper.bbl").read_text(encoding="utf-8").count("\\entry{") == entries
     assert (tmp_path / "paper.pdf").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("style", ["plain", "alpha", "plainnat", "abbrvnat"])
+def test_every_arxiv_paper_shows_its_identifier_in_the_classic_styles(exported: tuple[Path, str, str], tmp_path: Path,
+                                                                      style: str) -> None:
+    root, text, _ = exported
+    from papernotes.library import Library
+
+    papers, _ = Library(root).load()
+    arxiv = {p.key: p.arxiv for p in papers if p.arxiv}
+    assert len(arxiv) > 50
+    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
+    natbib = "\\usepackage{natbib}\n" if style.endswith("nat") else ""
+    (tmp_path / "paper.tex").write_text(
+        f"\\documentclass{{article}}\n\\usepackage[T1]{{fontenc}}\n{natbib}\\begin{{document}}\nReferences.\n\\nocite{{*}}\n"
+        f"\\bibliographystyle{{{style}}}\n\\bibliography{{refs}}\n\\end{{document}}\n", encoding="utf-8")
+    assert run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "paper.tex"], tmp_path).returncode == 0
+    bibtex = run(["bibtex", "paper"], tmp_path)
+    assert "error message" not in bibtex.stdout, bibtex.stdout[-2000:]
+    bbl = (tmp_path / "paper.bbl").read_text(encoding="utf-8", errors="replace")
+    items = re.split(r"\\bibitem", bbl)[1:]
+    missing = []
+    for item in items:
+        key = re.match(r"(?:\[[^\]]*(?:\][^\]]*)*?\])?\{([^}]*)\}", item.lstrip())
+        if key and key.group(1) in arxiv:
+            flat = re.sub(r"\s+", " ", item)
+            if arxiv[key.group(1)] not in flat:
+                missing.append((key.group(1), arxiv[key.group(1)]))
+    assert missing == [], missing[:5]

@@ -197,7 +197,7 @@ def _stretches(text: str) -> list[str]:
 
 def entry_type(paper: Paper) -> str:
     if not paper.venue:
-        return "misc"
+        return "article" if paper.arxiv else "misc"  # an arXiv preprint: journal = {arXiv preprint arXiv:ID}
     return "inproceedings" if _CONFERENCE.search(paper.venue) else "article"
 
 
@@ -205,6 +205,7 @@ def entry_type(paper: Paper) -> str:
 # under this key with the entry's type, and written back on export: nothing is lost on the way through.
 BIBTEX_KEY = "bibtex"
 ENTRY_TYPE = "@type"  # no BibTeX field can be named so (an entry may have a field called `type`)
+EDITORS_ONLY = "@editors-only"  # an entry with editors and no authors (the note lists the editors as authors)
 MODELLED_FIELDS = frozenset({"title", "author", "year", "date", "doi", "url", "eprint", "archiveprefix", "eprinttype",
                              "primaryclass", "abstract", "booktitle", "journal", "journaltitle", "crossref", "editor"})
 RAW_FIELDS = frozenset({"file", "urldate", "isbn", "issn", "pmid", "eprintclass"})  # not LaTeX: kept as written
@@ -222,6 +223,7 @@ def export_entry(paper: Paper, ascii: bool = True) -> str:
     kind = kept.pop(ENTRY_TYPE, None) or entry_type(paper)
     if not re.fullmatch(r"[a-z]+", kind):
         kind = entry_type(paper)
+    editors_only = kept.pop(EDITORS_ONLY, None) is not None
     raw_title = kept.pop("title", None)
     # The title as the .bib had it (its capital protection) while it still says what the note says, and
     # is plain LaTeX a BibTeX style can print (not Better BibTeX's escaped math, not raw Unicode).
@@ -229,10 +231,20 @@ def export_entry(paper: Paper, ascii: bool = True) -> str:
     title = raw_title if raw_title and plain and ascii and latex_decode(raw_title) == paper.title else \
         latex_escape(paper.title, protect_capitals=True, ascii=ascii)
     fields: list[tuple[str, str]] = [("title", title)]
-    if paper.authors:
+    if paper.authors and not (editors_only and "editor" in kept):
         fields.append(("author", " and ".join(_person_name(a, ascii) for a in paper.authors)))
     if paper.venue:
         fields.append(("booktitle" if kind == "inproceedings" else "journal", latex_escape(paper.venue, ascii=ascii)))
+    # plain, alpha, plainnat and abbrvnat print no eprint field: the arXiv identifier goes where they
+    # print it, as Google Scholar's exports write it (a preprint's journal), or else in `note`.
+    preprint, arxiv_note = f"arXiv preprint arXiv:{paper.arxiv}", None
+    if paper.arxiv and not paper.venue and kind == "article":
+        fields.append(("journal", preprint))
+    elif paper.arxiv and not paper.venue and kind == "misc" and "howpublished" not in kept:
+        fields.append(("howpublished", preprint))
+    elif paper.arxiv:
+        note = kept.pop("note", "")
+        arxiv_note = note if paper.arxiv in note else f"{note}; arXiv:{paper.arxiv}" if note else f"arXiv:{paper.arxiv}"
     if paper.year is not None:
         fields.append(("year", str(paper.year)))
     if paper.arxiv:
@@ -243,9 +255,11 @@ def export_entry(paper: Paper, ascii: bool = True) -> str:
         fields.append(("doi", latex_escape(paper.doi)))
     if paper.url:
         fields.append(("url", paper.url.replace("%", r"\%").replace("#", r"\#")))
+    if arxiv_note:
+        fields.append(("note", arxiv_note))
     written = {name for name, _ in fields}
     for name, value in kept.items():
-        if re.fullmatch(r"[a-z][a-z0-9_-]*", name) and name not in written and name not in MODELLED_FIELDS:
+        if re.fullmatch(r"[a-z][a-z0-9_-]*", name) and name not in written and (name not in MODELLED_FIELDS or name == "editor"):
             if name not in RAW_FIELDS:
                 value = _person_list(value, ascii) if name == "editor" else latex_escape(value, ascii=ascii)
             elif value.count("{") != value.count("}"):
@@ -460,8 +474,10 @@ def paper_from_entry(key: str, entry: Entry, entries: dict[str, tuple[int, Entry
         lower = name.lower()
         if lower not in MODELLED_FIELDS and str(value).strip():
             kept[lower] = str(value).strip() if lower in RAW_FIELDS else latex_decode(str(value))
-    if entry.persons.get("author") and entry.persons.get("editor"):
+    if entry.persons.get("editor"):
         kept["editor"] = " and ".join(_display_name(p) for p in entry.persons["editor"])
+        if not entry.persons.get("author"):
+            kept[EDITORS_ONLY] = "yes"
     return Paper(
         key=key,
         title=title,
