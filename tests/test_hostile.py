@@ -592,3 +592,11 @@ def test_bib_import_never_writes_a_note_that_would_not_load(library: Path) -> No
     assert len(notes) == 2, notes
     assert "\x00" not in "".join((library / "papers" / n).read_text(encoding="utf-8") for n in notes)
     assert tool("check.py", "--root", library).returncode == 0
+
+
+def test_list_never_prints_a_terminal_escape_from_a_title(example_library: Path) -> None:
+    (example_library / "papers" / "escape2020title.md").write_text(
+        '---\ntitle: "Innocent \\e]0;pwned\\a\\e[2J title \\x9b31m"\n---\n', encoding="utf-8")
+    result = tool("list.py", "--root", example_library)
+    assert "\x1b" not in result.stdout + result.stderr and "\x9b" not in result.stdout + result.stderr
+    one_line_error(result, "papers/escape2020title.md:2: field 'title': holds a control character")
