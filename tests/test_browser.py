@@ -18,6 +18,7 @@ from conftest import REPO
 from test_site import add_hostile, build, copy_library, reading_note
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.slow  # a real browser: pytest -m "not slow" leaves it out
 
 BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 ARTIFACTS = REPO / "artifacts"

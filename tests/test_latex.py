@@ -15,8 +15,9 @@ from papernotes.bibtex import parse_bib
 
 BIBS = Path(__file__).parent / "data" / "bibtex"
 REAL = ["AlexPiche_obsidian_vault_My_Library.betterbiblatex.bib", "brendon-boldt_phd-thesis_zotero.bib"]
-pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("bibtex") is None,
-                                reason="needs Debian's texlive-latex-base and texlive-binaries (bash .ci/run installs them)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("bibtex") is None,
+                                 reason="needs Debian's texlive-latex-base and texlive-binaries (bash .ci/run installs them)")]
 
 
 @pytest.fixture(scope="module")

@@ -120,7 +120,7 @@ def test_adding_references_records_the_trail(bert: Path, s2_server: FakeS2, arxi
 def test_an_unresolved_reference_is_added_by_its_title(bert: Path, s2_server: FakeS2) -> None:
     result = refs(bert, "devlin2018bert", "--add", "6", "--topic", "reports", s2=s2_server)
     assert result.returncode == 0, result.stderr
-    note = front(bert / "papers" / "anon2016technical.md")
+    note = front(bert / "papers" / "technical2016report.md")
     assert note["title"] == "A technical report nobody indexed" and note["topic"] == "reports"
 
 
