@@ -445,7 +445,7 @@ def _replacement(raw: str, key_node: yaml.Node, value_node: yaml.Node, value: An
     start, end = value_node.start_mark.index, _content_end(value_node)
     block_list = isinstance(value_node, yaml.SequenceNode) and not value_node.flow_style and value_node.value
     if block_list and isinstance(value, list) and value and all(isinstance(v, (str, int, float)) for v in value):
-        kept = _edit_block_list(raw, value_node, value, newline)
+        kept = _edit_block_list(raw, value_node, value, newline) if isinstance(value_node, yaml.SequenceNode) else None
         if kept is not None:
             return kept
         indent = " " * value_node.start_mark.column
