@@ -1,0 +1,6 @@
+"""The presenters: the library arranged (`views`, pure), rendered with the one Jinja2 environment
+(`render`), as the site's pages (`site`), a calendar (`ics`) and BibTeX (`bibtex`).
+
+May import: the model and `papernotes.errors`. Never the store or sources: presenters are given the
+papers, they never read notes or ask a service.
+"""
