@@ -34,8 +34,8 @@ def median_time(argv: list[str], runs: int = 5, env: dict[str, str] | None = Non
     return statistics.median(timed(argv, env)[0] for _ in range(runs))
 
 
-from papernotes.library import serialize
-from papernotes.paper import STATUSES, Paper
+from papernotes.model.paper import STATUSES, Paper
+from papernotes.store.library import serialize
 
 WORDS = ["learning", "neural", "network", "deep", "model", "language", "vision", "graph", "attention", "robust", "efficient", "sparse", "transformer", "optimization", "inference", "generative", "adversarial", "representation", "embedding", "contrastive", "reinforcement", "policy", "gradient", "kernel", "bayesian", "causal", "retrieval", "diffusion", "scaling"]
 TOPICS = ["nlp", "nlp/embeddings", "nlp/translation", "vision", "vision/detection", "training", "rl", "theory",

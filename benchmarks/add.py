@@ -29,7 +29,7 @@ def main() -> None:
     add = [sys.executable, str(REPO / "tools" / "add.py")]
 
     python_only = median_time([sys.executable, "-c", "pass"])
-    imports = median_time([sys.executable, "-c", "import sys; sys.path.insert(0, 'tools'); import papernotes.arxiv_source, papernotes.library, papernotes.render"])
+    imports = median_time([sys.executable, "-c", "import sys; sys.path.insert(0, 'tools'); import papernotes.sources.arxiv, papernotes.store.library, papernotes.present.render"])
     singles = []
     for ident in ids[:5]:
         root = empty_library()

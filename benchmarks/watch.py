@@ -29,11 +29,11 @@ from _common import REPO, make_library
 # isort: split
 # (_common put tools/ and tests/ on sys.path)
 import fakearxiv
-from papernotes.arxiv_source import SEARCH_PAGE_SIZE
-from papernotes.bibtex import parse_bib
-from papernotes.library import Library
-from papernotes.paper import Paper
-from papernotes.watch import NewPaper, rank
+from papernotes.model.paper import Paper
+from papernotes.services.watch import NewPaper, rank
+from papernotes.sources.arxiv import SEARCH_PAGE_SIZE
+from papernotes.sources.bibtex import parse_bib
+from papernotes.store.library import Library
 
 WORDS = ["learning", "neural", "network", "deep", "model", "language", "vision", "graph", "attention", "robust",
          "efficient", "sparse", "transformer", "optimization", "inference", "generative", "retrieval", "diffusion"]

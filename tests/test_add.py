@@ -12,8 +12,8 @@ import pytest
 import yaml
 from conftest import LIBRARY_DATA, REPO, TOOLS, run_script, script_env
 from fakearxiv import FakeArxiv
-from papernotes.library import Library, serialize
-from papernotes.paper import Paper
+from papernotes.model.paper import Paper
+from papernotes.store.library import Library, serialize
 
 BERT_TITLE = "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding"
 BERT_AUTHORS = ["Jacob Devlin", "Ming-Wei Chang", "Kenton Lee", "Kristina Toutanova"]

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, run_script
-from papernotes.bibtex import export_entry, latex_decode, latex_escape
-from papernotes.paper import Paper
+from papernotes.model.latex import latex_decode, latex_escape
+from papernotes.model.paper import Paper
+from papernotes.present.bibtex import export_entry
 
 BIBS = REPO / "tests" / "data" / "bibtex"
 
@@ -305,7 +306,7 @@ def test_text_without_latex_is_not_decoded_and_means_the_same() -> None:
     """The fast path for plain values gives exactly what latexcodec would (issue 13: decode only LaTeX)."""
     import random
 
-    from papernotes import bibtex
+    from papernotes.model import latex as bibtex
 
     rng = random.Random(3)
     alphabet = "ab -'`!?<>\"&#_^@.,;:()0123456789éÜ\n\t|/*+="
@@ -321,7 +322,7 @@ def test_decoding_stretch_by_stretch_is_decoding_the_whole() -> None:
     import random
     import re
 
-    from papernotes import bibtex
+    from papernotes.model import latex as bibtex
 
     values = []
     for name in glob.glob(str(BIBS / "*.bib")):

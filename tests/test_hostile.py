@@ -23,8 +23,8 @@ from fakearxiv import FEED_HEAD, FakeArxiv, make_entry
 from fakes2 import FakeS2
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from papernotes.library import CHECKSUM_BYTES
-from papernotes.notefile import NoteError, parse_note
+from papernotes.store.library import CHECKSUM_BYTES
+from papernotes.store.notefile import NoteError, parse_note
 
 MEMORY_CAP = 1536 * 1024 * 1024  # address space per tool run; the tools need a fraction of it
 TIME_CAP = 90

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from papernotes.ids import OLD_ARCHIVES, InvalidArxivId, find_references, parse_arxiv_id, unique_ids
-from papernotes.library import Library, serialize
-from papernotes.paper import Paper
+from papernotes.model.ids import OLD_ARCHIVES, InvalidArxivId, find_references, parse_arxiv_id, unique_ids
+from papernotes.model.paper import Paper
+from papernotes.store.library import Library, serialize
 
 READMES = Path(__file__).parent / "data" / "readmes"
 
@@ -184,7 +184,7 @@ def test_ids_that_read_as_numbers_round_trip_through_a_note_file(tmp_path: Path)
 
 
 def test_links_to_sites_keyed_by_arxiv_id() -> None:
-    from papernotes.ids import parse_paper_id
+    from papernotes.model.ids import parse_paper_id
 
     assert str(parse_arxiv_id("https://huggingface.co/papers/1810.04805")) == "1810.04805"
     assert str(parse_arxiv_id("https://www.alphaxiv.org/abs/1706.03762v2")) == "1706.03762v2"
@@ -207,7 +207,7 @@ def test_links_to_sites_keyed_by_arxiv_id() -> None:
     ("https://openreview.net/pdf?id=rJ4km2R5t7&noteId=x", "URL:https://openreview.net/forum?id=rJ4km2R5t7"),
 ])
 def test_papers_named_by_doi_or_link(text: str, s2_id: str) -> None:
-    from papernotes.ids import OtherId, parse_paper_id
+    from papernotes.model.ids import OtherId, parse_paper_id
 
     ident = parse_paper_id(text)
     assert isinstance(ident, OtherId) and ident.s2_id == s2_id
@@ -215,7 +215,7 @@ def test_papers_named_by_doi_or_link(text: str, s2_id: str) -> None:
 
 @pytest.mark.parametrize("text", ["https://example.com/paper", "10.1/x", "nonsense", "https://openreview.net/group?id=ICLR"])
 def test_other_things_are_not_papers(text: str) -> None:
-    from papernotes.ids import InvalidPaperId, parse_paper_id
+    from papernotes.model.ids import InvalidPaperId, parse_paper_id
 
     with pytest.raises(InvalidPaperId, match="is not an arXiv ID, DOI or paper link"):
         parse_paper_id(text)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LIBRARY_DATA, REPO, run_script
-from papernotes.library import CHECKSUM_BYTES, Library
+from papernotes.store.library import CHECKSUM_BYTES, Library
 
 START = "<!-- papernotes:index:start -->"
 END = "<!-- papernotes:index:end -->"
@@ -185,7 +185,7 @@ def test_topic_order_nesting_unknown_topics_and_unsorted(library: Path) -> None:
 
 
 def test_topics_without_a_title_are_titled_from_their_path() -> None:
-    from papernotes.views import default_title
+    from papernotes.present.views import default_title
 
     assert [default_title(p) for p in ("nlp", "ml/rl-theory", "vision", "learning-on-graphs", "llm_agents", "Art", "a-b")] == [
         "NLP", "RL theory", "Vision", "Learning on graphs", "LLM agents", "Art", "A B"]

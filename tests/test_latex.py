@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_script
-from papernotes.bibtex import parse_bib
+from papernotes.sources.bibtex import parse_bib
 
 BIBS = Path(__file__).parent / "data" / "bibtex"
 REAL = ["AlexPiche_obsidian_vault_My_Library.betterbiblatex.bib", "brendon-boldt_phd-thesis_zotero.bib"]
@@ -71,7 +71,7 @@ def test_bibtex_and_pdflatex_compile_every_entry(exported: tuple[Path, str, str]
 
 def test_every_exported_title_survives_a_round_trip(exported: tuple[Path, str, str]) -> None:
     root, ascii_text, unicode_text = exported
-    from papernotes.library import Library
+    from papernotes.store.library import Library
 
     papers, _ = Library(root).load()
     titles = {p.key: p.title for p in papers}
@@ -112,7 +112,7 @@ def test_biblatex_and_biber_compile_the_unicode_export(exported: tuple[Path, str
 def test_every_arxiv_paper_shows_its_identifier_in_the_classic_styles(exported: tuple[Path, str, str], tmp_path: Path,
                                                                       style: str) -> None:
     root, text, _ = exported
-    from papernotes.library import Library
+    from papernotes.store.library import Library
 
     papers, _ = Library(root).load()
     arxiv = {p.key: p.arxiv for p in papers if p.arxiv}

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from papernotes.library import Library, NoteError, WriteError
-from papernotes.notefile import PatchError, patch_text
-from papernotes.paper import STATUSES
+from papernotes.model.paper import STATUSES
+from papernotes.store.library import Library, NoteError, WriteError
+from papernotes.store.notefile import PatchError, patch_text
 
 # -- generated notes ----------------------------------------------------------------------------------
 
@@ -299,7 +299,7 @@ _TRICKY_KEYS = ["title", "tags", "title", "<<", "'<<'", "1", "~", "'quoted key'"
 def test_frontmatter_is_read_as_pyyaml_reads_it(pairs: list[tuple[str, str]]) -> None:
     """Notes' frontmatter is built by a fast path where it is flat; whatever the YAML, the result (or
     the error) must be the one PyYAML's general construction gives."""
-    from papernotes.notefile import _Loader
+    from papernotes.store.notefile import _Loader
 
     class GeneralLoader(_Loader):
         flat_fast_path = False

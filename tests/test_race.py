@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
-from papernotes import library as library_module
 from papernotes.errors import PapernotesError
-from papernotes.library import Library
+from papernotes.store import library as library_module
+from papernotes.store.library import Library
 
 EDITOR = textwrap.dedent("""
     import os, sys, time

@@ -1,6 +1,6 @@
 """MkDocs hook (mkdocs.yml: `hooks: [tools/site_hooks.py]`): generates the site's pages from the notes.
 
-Thin on purpose: the pages come from papernotes.site, which renders with the same views and
+Thin on purpose: the pages come from papernotes.present.site, which renders with the same views and
 templates as the README index. MkDocs puts this file's folder on sys.path while importing it.
 """
 
@@ -17,8 +17,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from papernotes.cli import today
 from papernotes.errors import PapernotesError
-from papernotes.paper import Paper
-from papernotes.site import MATHJAX_URL, SiteBuilder
+from papernotes.model.paper import Paper
+from papernotes.present.site import MATHJAX_URL, SiteBuilder
 
 _builder: SiteBuilder | None = None
 log = logging.getLogger("mkdocs.hooks.papernotes")

@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .errors import PapernotesError, UsageError
+from papernotes.errors import PapernotesError, UsageError
 
 if TYPE_CHECKING:
-    from .library import Catalog, Library
-    from .paper import Paper
+    from papernotes.model.paper import Paper
+    from papernotes.store.library import Catalog, Library
 
 # The repository the scripts live in: tools/papernotes/cli.py -> the repository root.
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
@@ -221,12 +221,12 @@ def _run(
 def refresh_derived_state() -> int:
     """After a command changed notes (even one that then failed): the README index of each library it
     changed, so that what is committed next passes `check`. 1 if that could not be done."""
-    from .library import CHANGED_ROOTS, Library
+    from papernotes.store.library import CHANGED_ROOTS, Library
 
     failures = 0
     while CHANGED_ROOTS:
         root = CHANGED_ROOTS.pop()
-        from .readme import refresh_readme  # only commands that changed notes pay for it
+        from papernotes.services.readme import refresh_readme  # only commands that changed notes pay for it
 
         try:
             refresh_readme(Library(root))
@@ -289,7 +289,7 @@ def priority_option(ap: argparse.ArgumentParser, bulk: bool = False) -> None:
 def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: dt.date,
                     priority: int | None = None) -> dict[str, object]:
     """The user's own fields for new notes (from --topic, --tag, --status, --priority), checked like a note's."""
-    from .paper import FieldError, Paper
+    from papernotes.model.paper import FieldError, Paper
 
     fields: dict[str, object] = {"key": "-", "title": "-", "status": status, "tags": list(tags)}
     if topic:
@@ -307,7 +307,7 @@ def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: 
 
 def library_for_adding(root: Path) -> tuple[Library, Catalog]:
     """The library and what it already holds; notes that do not load are named, not fatal."""
-    from .library import Library
+    from papernotes.store.library import Library
 
     library = Library(root)
     papers, problems = library.load()
@@ -322,7 +322,7 @@ def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper]
     Every ref is resolved first: if one names no paper, nothing is written. A note that fails to
     load or write is reported and the others are still done.
     """
-    from .paper import describe_change
+    from papernotes.model.paper import describe_change
 
     paths: list[Path] = []
     unknown = 0

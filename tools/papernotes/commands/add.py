@@ -15,10 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from papernotes import cli
-from papernotes.adding import Candidate, add_candidates
 from papernotes.errors import PapernotesError, UsageError
-from papernotes.files import read_named_file
-from papernotes.ids import (
+from papernotes.model.ids import (
     ArxivId,
     InvalidPaperId,
     OtherId,
@@ -26,10 +24,12 @@ from papernotes.ids import (
     parse_paper_id,
     unique_ids,
 )
-from papernotes.library import Library
-from papernotes.paper import STATUSES, FieldError, Paper, normalized_title
-from papernotes.reading import status_changes
-from papernotes.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2, published_as
+from papernotes.model.paper import STATUSES, FieldError, Paper, normalized_title
+from papernotes.sources.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2, published_as
+from papernotes.services.adding import Candidate, add_candidates
+from papernotes.services.reading import status_changes
+from papernotes.store.files import read_named_file
+from papernotes.store.library import Library
 
 SEARCH_SHOWN = 5
 
@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
                 print(ident.canonical)
         return 1 if failures else 0
 
-    from papernotes.arxiv_source import (  # imported when needed: start-up stays quick
+    from papernotes.sources.arxiv import (  # imported when needed: start-up stays quick
         BATCH_SIZE,
         terminal_progress,
     )

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from papernotes import cli
 from papernotes.errors import PapernotesError
-from papernotes.files import check_output_path, read_named_file
-from papernotes.library import Library, write_file
-from papernotes.paper import STATUSES
-from papernotes.views import in_topic, known_filters
+from papernotes.model.paper import STATUSES
+from papernotes.present.views import in_topic, known_filters
+from papernotes.store.files import check_output_path, read_named_file
+from papernotes.store.library import Library, write_file
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -73,7 +73,7 @@ def run_export(args: argparse.Namespace) -> int:
         cli.warn(f"{args.aux or '--keys'}: no paper '{key}' in the library")
     from functools import partial
 
-    from papernotes.bibtex import export, export_entry  # pybtex is imported only by the command that needs it
+    from papernotes.present.bibtex import export, export_entry
 
     text = export(papers, entry=partial(export_entry, ascii=not args.unicode))
     if not args.output:
@@ -101,8 +101,9 @@ def read_bib(name: str) -> str:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from papernotes.bibtex import kept_fields, parse_bib
-    from papernotes.render import render
+    from papernotes.model.latex import kept_fields
+    from papernotes.present.render import render
+    from papernotes.sources.bibtex import parse_bib
 
     text = read_bib(args.file)
     mine = cli.new_note_fields(args.topic, args.tag, args.status, args.today, args.priority)

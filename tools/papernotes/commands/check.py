@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 
 from papernotes import cli
-from papernotes.checks import REBUILD_INDEX, Context, run_checks
 from papernotes.errors import PapernotesError
-from papernotes.library import Library
-from papernotes.paper import describe_change
-from papernotes.views import counted
+from papernotes.model.paper import describe_change
+from papernotes.present.views import counted
+from papernotes.services.checks import REBUILD_INDEX, Context, run_checks
+from papernotes.store.library import Library
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -25,7 +25,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def readme_stale(library: Library) -> bool | None:
-    from papernotes.readme import generated_region, updated_readme
+    from papernotes.services.readme import generated_region, updated_readme
 
     readme = library.root / "README.md"
     try:
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     remaining = []
     for problem in found:
         if args.fix and problem.fix == REBUILD_INDEX:
-            from papernotes.readme import refresh_readme
+            from papernotes.services.readme import refresh_readme
 
             refresh_readme(library)
             print("fixed README.md: rebuilt the paper index")

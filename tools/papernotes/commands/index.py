@@ -15,8 +15,8 @@ from pathlib import Path
 
 from papernotes import cli
 from papernotes.errors import PapernotesError
-from papernotes.library import Library, write_file
-from papernotes.readme import END, START, generated_region, updated_readme
+from papernotes.services.readme import END, START, generated_region, updated_readme
+from papernotes.store.library import Library, write_file
 
 __all__ = ["END", "START", "generated_region", "parser", "run", "updated_readme"]
 

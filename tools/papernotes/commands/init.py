@@ -19,11 +19,11 @@ import subprocess
 from pathlib import Path
 
 from papernotes import cli
-from papernotes.config import load_config
 from papernotes.errors import PapernotesError
-from papernotes.files import UnreadableFile, read_regular_file
-from papernotes.library import Library, write_file
-from papernotes.readme import END, START, generated_region, updated_readme
+from papernotes.model.config import load_config
+from papernotes.services.readme import END, START, generated_region, updated_readme
+from papernotes.store.files import UnreadableFile, read_regular_file
+from papernotes.store.library import Library, write_file
 
 MANUAL = "PAPERNOTES.md"
 MAX_SETUP_FILE = 16 * 1024 * 1024
@@ -177,7 +177,7 @@ def write_readme(root: Path, name: str, site_url: str | None) -> None:
     if start >= 0:
         heading = manual.rfind("\n## ", 0, start)
         manual = manual[: heading + 1 if heading >= 0 else start].rstrip("\n") + "\n"
-    from papernotes.render import render
+    from papernotes.present.render import render
 
     write_file(root / MANUAL, manual)
     write_file(readme, render(root, "library_readme.md.j2", name=name, site_url=site_url))

@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from papernotes import cli
-from papernotes.library import Library
-from papernotes.paper import STATUSES, Paper, parse_week
-from papernotes.reading import planning_week, queue
-from papernotes.views import in_topic, known_filters
+from papernotes.model.paper import STATUSES, Paper, parse_week
+from papernotes.present.views import in_topic, known_filters
+from papernotes.services.reading import planning_week, queue
+from papernotes.store.library import Library
 
 SORTS = ("year", "key", "added", "title", "queue")
 FORMATS = ("table", "keys", "json", "tsv")
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _with_bodies(library: Library) -> list[Paper]:
-    from papernotes.library import LibraryProblems
+    from papernotes.store.library import LibraryProblems
 
     papers, problems = library.load(bodies=True)
     if problems:

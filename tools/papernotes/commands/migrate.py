@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from papernotes import cli
-from papernotes.adding import Candidate, add_candidates
-from papernotes.files import UnreadableFile, read_named_file, read_regular_file
-from papernotes.ids import ArxivId, InvalidPaperId, OtherId, parse_paper_id
-from papernotes.library import Library
-from papernotes.paper import Paper
+from papernotes.model.ids import ArxivId, InvalidPaperId, OtherId, parse_paper_id
+from papernotes.model.paper import Paper
+from papernotes.services.adding import Candidate, add_candidates
+from papernotes.store.files import UnreadableFile, read_named_file, read_regular_file
+from papernotes.store.library import Library
 
 _HEADING = re.compile(r"^(#{2,6})\s+(.+?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+(.+)$")

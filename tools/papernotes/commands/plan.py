@@ -15,10 +15,10 @@ from pathlib import Path
 from papernotes import cli
 from papernotes.commands.listing import week
 from papernotes.errors import PapernotesError
-from papernotes.files import check_output_path
-from papernotes.library import Library, LibraryProblems, write_file
-from papernotes.paper import Paper
-from papernotes.reading import make_plan, planning_week, queue, week_days
+from papernotes.model.paper import Paper
+from papernotes.services.reading import make_plan, planning_week, queue, week_days
+from papernotes.store.files import check_output_path
+from papernotes.store.library import Library, LibraryProblems, write_file
 
 QUEUE_SHOWN = 5
 
@@ -87,7 +87,7 @@ def site_url(root: Path) -> str | None:
 
 
 def write_calendar(library: Library, target: Path) -> None:
-    from papernotes.ics import plan_calendar
+    from papernotes.present.ics import plan_calendar
 
     check_output_path(target, str(target))
     papers = library.load_strict()

@@ -13,8 +13,8 @@ from typing import Any
 
 from papernotes import cli
 from papernotes.errors import PapernotesError
-from papernotes.library import Library, LibraryProblems
-from papernotes.paper import FIELD_BY_NAME, Paper, describe_change
+from papernotes.model.paper import FIELD_BY_NAME, Paper, describe_change
+from papernotes.store.library import Library, LibraryProblems
 
 # What a source may bring up to date, field by field; the rest of a note stays as the user has it.
 FROM_ARXIV = ("version", "updated", "venue", "doi")
@@ -87,7 +87,7 @@ def fresh_metadata(library: Library, papers: list[Paper]) -> dict[str, Paper]:
     latest: dict[str, Paper] = {}
     on_arxiv = [p for p in papers if p.arxiv]
     if on_arxiv:
-        from papernotes.arxiv_source import ArxivSource
+        from papernotes.sources.arxiv import ArxivSource
 
         fetched = ArxivSource().fetch([p.arxiv for p in on_arxiv if p.arxiv])
         for paper in on_arxiv:
@@ -97,7 +97,7 @@ def fresh_metadata(library: Library, papers: list[Paper]) -> dict[str, Paper]:
         # Scholar usually does. Asked only for what neither the note nor arXiv has.
         unpublished = [p for p in on_arxiv if p.key in latest and not ((p.doi or latest[p.key].doi) and (p.venue or latest[p.key].venue))]
         if unpublished:
-            from papernotes.s2 import SemanticScholar, published_as
+            from papernotes.sources.s2 import SemanticScholar, published_as
 
             try:
                 found = SemanticScholar.for_library(library).batch([f"arXiv:{p.arxiv}" for p in unpublished])
@@ -111,7 +111,7 @@ def fresh_metadata(library: Library, papers: list[Paper]) -> dict[str, Paper]:
                     latest[paper.key] = news.replace(**known) if known else news
     by_doi = [p for p in papers if not p.arxiv and p.doi]
     if by_doi:
-        from papernotes.s2 import SemanticScholar, paper_from_s2
+        from papernotes.sources.s2 import SemanticScholar, paper_from_s2
 
         found = SemanticScholar.for_library(library).batch([f"DOI:{p.doi}" for p in by_doi])
         for paper, data in zip(by_doi, found, strict=True):

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from papernotes import cli
-from papernotes.adding import Candidate, add_candidates
 from papernotes.errors import PapernotesError
-from papernotes.ids import ArxivId, InvalidPaperId, parse_paper_id
-from papernotes.library import Catalog, Library, UnknownPaper
-from papernotes.paper import Paper, last_name
-from papernotes.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2, text_of
+from papernotes.model.ids import ArxivId, InvalidPaperId, parse_paper_id
+from papernotes.model.paper import Paper, last_name
+from papernotes.sources.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2, text_of
+from papernotes.services.adding import Candidate, add_candidates
+from papernotes.store.library import Catalog, Library, UnknownPaper
 
 STATUS_WORDS = {"read": "read", "reading": "reading", "to-read": "to read", "skipped": "skipped"}
 

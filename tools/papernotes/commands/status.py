@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 
 from papernotes import cli
-from papernotes.library import Library
-from papernotes.paper import STATUSES, Paper
-from papernotes.reading import status_changes
+from papernotes.model.paper import STATUSES, Paper
+from papernotes.services.reading import status_changes
+from papernotes.store.library import Library
 
 
 def parser(prog: str) -> argparse.ArgumentParser:

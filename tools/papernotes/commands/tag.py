@@ -10,9 +10,9 @@ import argparse
 import re
 
 from papernotes import cli
-from papernotes.library import Library
-from papernotes.paper import Paper
-from papernotes.views import canonical_tags, tag_form
+from papernotes.model.paper import Paper
+from papernotes.present.views import canonical_tags, tag_form
+from papernotes.store.library import Library
 
 _TAG = re.compile(r"[^\s,#\[\]{}]+")
 

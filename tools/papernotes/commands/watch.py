@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from papernotes import cli
-from papernotes.adding import Candidate, add_candidates
-from papernotes.config import WatchQuery
 from papernotes.errors import PapernotesError
-from papernotes.files import read_named_file
-from papernotes.library import Catalog, Library, LibraryProblems, write_file
-from papernotes.paper import Paper, week_of
-from papernotes.s2 import SemanticScholar, arxiv_of
-from papernotes.watch import NewPaper, read_digest
+from papernotes.model.config import WatchQuery
+from papernotes.model.paper import Paper, week_of
+from papernotes.sources.s2 import SemanticScholar, arxiv_of
+from papernotes.services.adding import Candidate, add_candidates
+from papernotes.services.watch import NewPaper, read_digest
+from papernotes.store.files import read_named_file
+from papernotes.store.library import Catalog, Library, LibraryProblems, write_file
 
 INBOX = "inbox"
 LAST_CHECK = "last-check"  # inbox/last-check: the date of the last complete check, committed with the digests
@@ -60,11 +60,11 @@ def run(args: argparse.Namespace) -> int:
     papers, problems = library.load(bodies=True)
     if problems:
         raise LibraryProblems(problems)
-    from papernotes.arxiv_source import (  # imported when needed: start-up stays quick
+    from papernotes.services.watch import rank
+    from papernotes.sources.arxiv import (  # imported when needed: start-up stays quick
         ArxivRejected,
         ArxivSource,
     )
-    from papernotes.watch import rank
 
     catalog = library.catalog(papers)
     seen = seen_before(inbox)
@@ -155,7 +155,7 @@ def seen_before(inbox: Path) -> set[str]:
 
 
 def write_digest(inbox: Path, until: dt.date, since: dt.date, ranked: list[NewPaper], found: int) -> Path:
-    from papernotes.watch import digest_line
+    from papernotes.services.watch import digest_line
 
     week = week_of(until)
     header = (f"# New papers, {week}\n\nSubmitted {since} to {until}; {len(ranked)} of {found} new papers, best first. "

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import PapernotesError
+from papernotes.errors import PapernotesError
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 KNOWN_SETTINGS = frozenset({"papers_dir", "topics", "papers_per_week", "reading_days", "s2_cache_days", "watch", "tags"})

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .errors import PapernotesError
+from papernotes.errors import PapernotesError
 
 # The closed list of archives that used old-style identifiers (before April 2007).
 OLD_ARCHIVES = frozenset(

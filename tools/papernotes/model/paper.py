@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import PapernotesError
+from papernotes.errors import PapernotesError
 
 STATUSES = ("to-read", "reading", "read", "skipped")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from .config import WEEKDAYS
-from .paper import Paper, parse_week
-from .reading import planned_for
+from papernotes.model.config import WEEKDAYS
+from papernotes.model.paper import Paper, parse_week
+from papernotes.services.reading import planned_for
 
 STATUS_WORDS = {"read": "read", "reading": "reading", "to-read": "to read", "skipped": "skipped"}
 

@@ -16,12 +16,12 @@ from urllib.parse import quote_plus
 
 import jinja2
 
-from .config import Config
-from .paper import Paper
-from .views import TopicNode, short_authors, status_counts, tag_index, topic_tree
+from papernotes.model.config import Config
+from papernotes.model.paper import Paper
+from papernotes.present.views import TopicNode, short_authors, status_counts, tag_index, topic_tree
 
 # The templates shipped with papernotes, used when a library has none of its own.
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
 STATUS_MARKS = {"read": "✅", "reading": "📖", "to-read": "⏳", "skipped": "⏭️"}
 

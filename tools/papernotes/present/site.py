@@ -17,16 +17,32 @@ from pathlib import Path
 
 import jinja2
 
-from .bibtex import export, export_entry
-from .config import Config
-from .ics import plan_calendar
-from .ids import InvalidArxivId, parse_arxiv_id
-from .library import Library, LibraryProblems
-from .links import WIKI_LINK, strip_empty_sections
-from .paper import Paper, web_url
-from .reading import ReadingLog, planned_for, planning_week, queue, reading_log, recently_read
-from .render import NOTES_MARK, STATUS_MARKS, Links, environment, md, note_link, status_word, way_out
-from .views import chronological, short_authors, status_counts, topic_tree
+from papernotes.model.config import Config
+from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
+from papernotes.model.links import WIKI_LINK, strip_empty_sections
+from papernotes.model.paper import Paper, web_url
+from papernotes.present.bibtex import export, export_entry
+from papernotes.present.ics import plan_calendar
+from papernotes.present.render import (
+    NOTES_MARK,
+    STATUS_MARKS,
+    Links,
+    environment,
+    md,
+    note_link,
+    status_word,
+    way_out,
+)
+from papernotes.present.views import chronological, short_authors, status_counts, topic_tree
+from papernotes.services.reading import (
+    ReadingLog,
+    planned_for,
+    planning_week,
+    queue,
+    reading_log,
+    recently_read,
+)
+from papernotes.store.library import Library, LibraryProblems
 
 _MATH = re.compile(r"\$([^$]+)\$")
 _DIGEST_TAG = re.compile(r"<(?!/?(?:details|summary)>)")

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .config import Config
-from .errors import PapernotesError
-from .paper import STATUSES, Paper, last_name
+from papernotes.errors import PapernotesError
+from papernotes.model.config import Config
+from papernotes.model.paper import STATUSES, Paper, last_name
 
 UNSORTED = "Unsorted"
 

@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import PapernotesError
-from .library import Catalog, Library
-from .paper import Paper, describe_change
+from papernotes.errors import PapernotesError
+from papernotes.model.paper import Paper, describe_change
+from papernotes.store.library import Catalog, Library
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,13 @@ def add_candidates(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write a note for each new candidate and update the ones already in the library; return failures."""
-    from .cli import error, uninterrupted
-    from .render import render
+    from papernotes.cli import error, uninterrupted
+    from papernotes.present.render import render
 
     wanted_arxiv = [c.arxiv for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv]
     fetched = None
     if wanted_arxiv:
-        from .arxiv_source import ArxivSource
+        from papernotes.sources.arxiv import ArxivSource
 
         fetched = ArxivSource().fetch(list(dict.fromkeys(wanted_arxiv)), progress)
     body = render(library.root, "paper.md.j2")
@@ -88,7 +88,7 @@ def add_candidates(
 
 def update_existing(library: Library, key: str, changes: Callable[[Paper], dict[str, object]] | None) -> bool:
     """Apply additive changes to a note that exists and say what changed; never remove anything."""
-    from .cli import error
+    from papernotes.cli import error
 
     path = library.note_path(key)
     rel = library.rel(path)

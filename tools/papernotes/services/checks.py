@@ -14,12 +14,12 @@ from typing import Any, Literal
 
 import yaml
 
-from .ids import InvalidArxivId, parse_arxiv_id
-from .library import Catalog, Library, NoteProblem, stray_markdown
-from .links import WIKI_LINK, strip_empty_sections
-from .notefile import _closing_delimiter, _line_of_field
-from .paper import Paper
-from .views import canonical_tags, tag_form
+from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
+from papernotes.model.links import WIKI_LINK, strip_empty_sections
+from papernotes.model.paper import Paper
+from papernotes.present.views import canonical_tags, tag_form
+from papernotes.store.library import Catalog, Library, NoteProblem, stray_markdown
+from papernotes.store.notefile import _closing_delimiter, _line_of_field
 
 # The fix of a stale README index: not a note's field, but the index rebuilt (see commands/check.py).
 REBUILD_INDEX: tuple[tuple[str, Any], ...] = (("README.md", "rebuild the index"),)

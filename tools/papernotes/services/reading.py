@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .paper import DEFAULT_PRIORITY, Paper, parse_week, week_of
+from papernotes.model.paper import DEFAULT_PRIORITY, Paper, parse_week, week_of
 
 UNFINISHED = ("to-read", "reading")
 

@@ -13,9 +13,8 @@ import os
 from pathlib import Path
 
 import papernotes
-
-from .errors import PapernotesError
-from .library import Library, LibraryProblems, write_file
+from papernotes.errors import PapernotesError
+from papernotes.store.library import Library, LibraryProblems, write_file
 
 START = "<!-- papernotes:index:start -->"
 END = "<!-- papernotes:index:end -->"
@@ -58,7 +57,7 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
     memo = library.root / ".cache" / "papernotes" / "readme_index.md"
     package = Path(papernotes.__file__).parent
     inputs = [library.root / "pyproject.toml", *(package.parents[1] / "templates").glob("*.j2"),
-              *(library.root / "templates").glob("*.j2"), *package.glob("*.py")]
+              *(library.root / "templates").glob("*.j2"), *sorted(package.rglob("*.py"))]
     digest, settled = library.fingerprint(inputs)
     if use_cache:
         try:
@@ -71,7 +70,7 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
         except (OSError, ValueError, UnicodeDecodeError):
             pass
     # Imported only on a miss: Jinja2 is a fifth of a warm run's time.
-    from papernotes.render import readme_index
+    from papernotes.present.render import readme_index
 
     papers, problems = library.load(use_cache=use_cache)
     if problems:

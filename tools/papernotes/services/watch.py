@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .ids import InvalidArxivId, parse_arxiv_id
-from .paper import Paper
+from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
+from papernotes.model.paper import Paper
 
 # How much a library paper's likeness counts, by its status: what was read says most about taste.
 STATUS_WEIGHT = {"read": 1.0, "reading": 1.0, "to-read": 0.6, "skipped": 0.2}
@@ -60,7 +60,7 @@ def rank(candidates: Sequence[NewPaper], library: Sequence[Paper]) -> list[NewPa
 
 def digest_line(candidate: NewPaper) -> str:
     """`- [ ] [Title](arXiv link) — authors · categories · matched: q · close to: [[key]]`."""
-    from .render import md
+    from papernotes.present.render import md
 
     paper = candidate.paper
     authors = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")

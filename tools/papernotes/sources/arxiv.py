@@ -20,11 +20,11 @@ import arxiv
 import requests
 from lxml import etree
 
-from . import __version__
-from .errors import PapernotesError
-from .ids import InvalidArxivId, parse_arxiv_id
-from .paper import Paper
-from .web import Transient, env_seconds, fetch, wait_to_retry
+from papernotes import __version__
+from papernotes.errors import PapernotesError
+from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
+from papernotes.model.paper import Paper
+from papernotes.sources.http import Transient, env_seconds, fetch, wait_to_retry
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 USER_AGENT = f"papernotes/{__version__} (research paper notes kept in git) arxiv.py/{arxiv.__version__}"

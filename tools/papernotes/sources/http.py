@@ -18,7 +18,7 @@ from typing import Any
 import requests
 import urllib3
 
-from .errors import PapernotesError
+from papernotes.errors import PapernotesError
 
 MAX_BODY = 32 * 1024 * 1024  # the largest answer read from any service: 32 MiB
 

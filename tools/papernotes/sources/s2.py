@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from . import __version__
-from .errors import PapernotesError
-from .ids import InvalidArxivId, parse_arxiv_id
-from .paper import Paper, clean_text
+from papernotes import __version__
+from papernotes.errors import PapernotesError
+from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
+from papernotes.model.paper import Paper, clean_text
 
 if TYPE_CHECKING:
-    from .library import Library
-    from .web import Answer
+    from papernotes.sources.http import Answer
+    from papernotes.store.library import Library
 
 # requests and the bounded fetch are imported when a request is made: the converters below are used
 # by commands that must start quickly.
@@ -60,7 +60,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        from .web import env_seconds
+        from papernotes.sources.http import env_seconds
 
         url = (os.environ.get("S2_API_URL") or DEFAULT_API_URL).rstrip("/")
         if not url.startswith(("http://", "https://")):
@@ -162,7 +162,7 @@ class SemanticScholar:
             cached = self._cached(cache_file)
             if cached is not None:
                 return cached
-        from .web import json_message
+        from papernotes.sources.http import json_message
 
         answer = self._with_retries(method, url, params, body)
         if answer.status == 404:
@@ -179,7 +179,7 @@ class SemanticScholar:
         return data
 
     def _with_retries(self, method: str, url: str, params: dict[str, str], body: Any) -> Answer:
-        from .web import Transient, fetch, wait_to_retry
+        from papernotes.sources.http import Transient, fetch, wait_to_retry
 
         last = ""
         waited: float | None = 0.0

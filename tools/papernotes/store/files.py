@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
 
-from .errors import PapernotesError
+from papernotes.errors import PapernotesError
 
 
 class UnreadableFile(PapernotesError):

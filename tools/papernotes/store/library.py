@@ -21,10 +21,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config, load_config
-from .errors import PapernotesError
-from .ids import InvalidArxivId, parse_arxiv_id
-from .notefile import (
+from papernotes.errors import PapernotesError
+from papernotes.model.config import Config, load_config
+from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
+from papernotes.model.paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
+from papernotes.model.paper import (
+    MAX_KEY_LENGTH,
+    RESERVED_KEYS,
+    VALID_KEY,
+    Paper,
+    base_key,
+    key_candidates,
+    normalized_title,
+    sanitized,
+)
+from papernotes.present.views import counted
+from papernotes.store.notefile import (
     MAX_NOTE_BYTES,
     NoteError,
     NoteProblem,
@@ -35,18 +47,6 @@ from .notefile import (
     read_regular,
     serialize,
 )
-from .paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
-from .paper import (
-    MAX_KEY_LENGTH,
-    RESERVED_KEYS,
-    VALID_KEY,
-    Paper,
-    base_key,
-    key_candidates,
-    normalized_title,
-    sanitized,
-)
-from .views import counted
 
 __all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize"]
 

@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from .errors import PapernotesError
-from .files import UnreadableFile, read_regular_file
-from .paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, FieldError, Paper
+from papernotes.errors import PapernotesError
+from papernotes.model.paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, FieldError, Paper
+from papernotes.store.files import UnreadableFile, read_regular_file
 
 try:
     _BaseLoader: type = yaml.CSafeLoader

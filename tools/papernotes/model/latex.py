@@ -1,0 +1,193 @@
+"""BibTeX and LaTeX text, as a note holds it and a .bib writes it: the LaTeX codec (exactly once in
+each direction) and the BibTeX fields a note keeps under `bibtex:`. Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable
+
+import latexcodec  # noqa: F401 - registers the "ulatex" codec
+
+from papernotes.model.paper import Paper
+
+_MATH = re.compile(r"(\$[^$]+\$)")
+_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
+            "_": r"\_", "^": r"\^{}", "~": r"\~{}", "$": r"\$"}
+_SPECIAL_RE = re.compile("|".join(re.escape(c) for c in _SPECIAL))
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+def latex_escape(text: str, protect_capitals: bool = False, ascii: bool = True) -> str:
+    """LaTeX for `text`, escaped once; `$...$` math is kept as it is. With `ascii` (what BibTeX and
+    pdflatex want), other characters become LaTeX too, braced: `{\\"u}`, `{$\\alpha$}`, `{\\L}`."""
+    parts = []
+    for i, part in enumerate(_MATH.split(text)):
+        if i % 2:
+            parts.append(part)
+            continue
+        escaped = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], part)
+        if protect_capitals:
+            # Acronyms and inner capitals (BERT, ImageNet, GANs) survive styles that lower-case titles.
+            escaped = _WORD.sub(lambda m: f"{{{m.group(0)}}}" if any(c.isupper() for c in m.group(0)[1:]) else m.group(0), escaped)
+        if ascii:
+            escaped = _NON_ASCII.sub(lambda m: _ascii_latex(m.group(0)), escaped)
+        parts.append(escaped)
+    return "".join(parts)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+# Characters latexcodec would write as ASCII that reads back as another character ('): spelt out.
+_SPELLED = {"’": r"{\textquoteright}", "‘": r"{\textquoteleft}"}
+
+
+def _ascii_latex(char: str) -> str:
+    """One character as ASCII LaTeX (latexcodec's table), braced so BibTeX sorts and cases it as one
+    letter; a character with no LaTeX spelling stays as it is (use --unicode with biber for those)."""
+    if char in _SPELLED:
+        return _SPELLED[char]
+    encoded = str(codecs.encode(char, "ulatex+ascii", "keep"))
+    if encoded == char:
+        return char
+    return "{" + encoded.strip() + "}" if encoded.startswith(("\\", "$")) else encoded
+
+
+# Escapes the exporter writes (and people type) that latexcodec would turn into accents or drop.
+_LITERALS = {r"\textbackslash{}": "\\", r"\{": "{", r"\}": "}", r"\~{}": "~", r"\^{}": "^", r"\%": "%",
+             r"\&": "&", r"\#": "#", r"\_": "_", r"\$": "$"}
+_LITERAL_RE = re.compile("|".join(re.escape(k) for k in _LITERALS))
+_PLACEHOLDERS = {k: chr(0xE000 + i) for i, k in enumerate(_LITERALS)}
+
+
+# Text without these means the same in LaTeX and in Unicode (latexcodec would return it unchanged),
+# so it is not decoded: tokenising every value was most of an import's time.
+_NEEDS_DECODING = re.compile(r"[\\{}~$%]|--|''|``|,,|!`|\?`")
+# Braces alone decode to themselves (they are dropped afterwards): a stretch like `{BERT}:` skips latexcodec.
+_LATEX_BEYOND_BRACES = re.compile(r"[\\~$%]|--|''|``|,,|!`|\?`")
+# What can reach across words in LaTeX (a comment, a tie, a control space, an accent before a space):
+# text holding one is decoded whole.
+_DECODE_WHOLE = re.compile(r"[%~]|\\\s|\\[\"'`^=.]\s")
+
+
+def latex_decode(text: str) -> str:
+    """Unicode for LaTeX text: accents and escapes decoded, grouping braces dropped, math kept.
+
+    The same as `_latex_decode_whole`, faster: only the stretches of text that hold LaTeX go through
+    latexcodec. A stretch ends between words where no brace group or control sequence continues, so
+    decoding stretch by stretch gives what decoding the whole would (tested on real .bib files and
+    random LaTeX); text where something reaches across words (a comment, a tie, a control space) is
+    decoded whole, and so is a part latexcodec cannot read.
+    """
+    if not _NEEDS_DECODING.search(text):
+        return " ".join(text.split())
+    return _decode(text, _ulatex_by_stretch)
+
+
+def _latex_decode_whole(text: str) -> str:
+    """Every part of the text through latexcodec at once: what `latex_decode` must equal."""
+    return _decode(text, _ulatex)
+
+
+# Better BibTeX writes literal math as text: `\$\textbackslash mathcal\{\vphantom\}{{V}}\vphantom\{\}\$`
+# stands for `$\mathcal{V}$` (the \vphantom pairs only balance braces for BibTeX).
+_BBT_MATH = re.compile(r"\\\$((?:(?!\\\$).)*?\\textbackslash(?:(?!\\\$).)*?)\\\$")
+# The exporter writes a symbol with no ASCII form as braced math, `{$\alpha$}`: it reads back as `α`,
+# while math the title had, `$\alpha$`, stays math.
+_BRACED_SYMBOL = re.compile(r"\{\$([^${}]{1,24}|[^$]{0,24}\{[^${}]{0,8}\}[^$]{0,8})\$\}")
+
+
+def _bbt_math(match: re.Match[str]) -> str:
+    inner = match.group(1).replace("\\vphantom\\{", "").replace("\\vphantom\\}", "")
+    inner = re.sub(r"\\textbackslash(?:\{\}|\s+)?", lambda _: "\\", inner)
+    inner = inner.replace("\\{", "{").replace("\\}", "}")
+    inner = re.sub(r"\{\{([^{}]*)\}\}", r"\1", inner)  # capital protection, meaningless in math
+    return f"${inner}$"
+
+
+def _symbol(match: re.Match[str]) -> str:
+    decoded = _ulatex(f"${match.group(1)}$")
+    return decoded if len(decoded) == 1 and not decoded.isascii() else match.group(0)
+
+
+def _decode(text: str, ulatex: Callable[[str], str]) -> str:
+    if "\\$" in text:
+        text = _BBT_MATH.sub(_bbt_math, text)
+    if "{$" in text:
+        text = _BRACED_SYMBOL.sub(_symbol, text)
+    if "{\\textquote" in text:
+        for char, spelling in _SPELLED.items():
+            text = text.replace(spelling, char)
+    parts = []
+    for i, part in enumerate(_MATH.split(text)):
+        if i % 2:
+            parts.append(part)
+            continue
+        lead = part[: len(part) - len(part.lstrip())]
+        trail = part[len(part.rstrip()) :]
+        decoded = ulatex(_LITERAL_RE.sub(lambda m: _PLACEHOLDERS[m.group(0)], part.strip()))
+        decoded = decoded.replace("{", "").replace("}", "")
+        for literal, placeholder in _PLACEHOLDERS.items():
+            decoded = decoded.replace(placeholder, _LITERALS[literal])
+        parts.append(lead + decoded + trail)
+    return " ".join("".join(parts).split())
+
+
+def _ulatex(text: str) -> str:
+    try:
+        return codecs.decode(text, "ulatex")  # type: ignore[call-overload, no-any-return]
+    except (ValueError, UnicodeDecodeError):
+        return text
+
+
+def _ulatex_by_stretch(text: str) -> str:
+    if _DECODE_WHOLE.search(text):
+        return _ulatex(text)
+    decoded = []
+    for stretch in _stretches(text):
+        if not _LATEX_BEYOND_BRACES.search(stretch):
+            decoded.append(stretch)
+            continue
+        content = stretch.lstrip()
+        try:  # the whitespace between stretches stays: latexcodec would drop it at the start of a text
+            decoded.append(stretch[: len(stretch) - len(content)] + codecs.decode(content, "ulatex"))  # type: ignore[call-overload]
+        except (ValueError, UnicodeDecodeError):
+            return _ulatex(text)  # as the whole would: left as it is if latexcodec cannot read it
+    return "".join(decoded)
+
+
+_WORD_RUN = re.compile(r"\S+")
+
+
+def _stretches(text: str) -> list[str]:
+    """`text` cut between words where nothing LaTeX continues; each stretch keeps its own whitespace."""
+    stretches: list[str] = []
+    start = depth = 0
+    for word in _WORD_RUN.finditer(text):
+        token = word.group()
+        if "{" in token or "}" in token:
+            bare = token.replace("\\{", "").replace("\\}", "")
+            depth += bare.count("{") - bare.count("}")
+        if depth == 0 and "\\" not in token:
+            stretches.append(text[start : word.end()])
+            start = word.end()
+    if start < len(text):
+        stretches.append(text[start:])
+    return stretches
+
+
+# An imported entry's fields the note does not model (pages, volume, publisher, ...), kept in the note
+# under this key with the entry's type, and written back on export: nothing is lost on the way through.
+BIBTEX_KEY = "bibtex"
+ENTRY_TYPE = "@type"  # no BibTeX field can be named so (an entry may have a field called `type`)
+EDITORS_ONLY = "@editors-only"  # an entry with editors and no authors (the note lists the editors as authors)
+MODELLED_FIELDS = frozenset({"title", "author", "year", "date", "doi", "url", "eprint", "archiveprefix", "eprinttype",
+                             "primaryclass", "abstract", "booktitle", "journal", "journaltitle", "crossref", "editor"})
+RAW_FIELDS = frozenset({"file", "urldate", "isbn", "issn", "pmid", "eprintclass"})  # not LaTeX: kept as written
+
+
+def kept_fields(paper: Paper) -> dict[str, str]:
+    kept = paper.extra.get(BIBTEX_KEY)
+    return {str(k): str(v) for k, v in kept.items() if v is not None} if isinstance(kept, dict) else {}
+
+
