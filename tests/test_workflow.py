@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import TOOLS, run_script, script_env
 from papernotes.model.paper import Paper
-from papernotes.services.reading import make_plan, planning_week, queue, reading_log
+from papernotes.model.reading import make_plan, planning_week, queue, reading_log
 
 SUNDAY = "2026-11-29"  # plans the week 2026-W49, Mon 30 Nov - Sun 6 Dec
 

@@ -15,10 +15,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
-from papernotes.cli import today
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import Paper
 from papernotes.present.site import MATHJAX_URL, SiteBuilder
+from papernotes.runtime import today
+from papernotes.services.site import load_site
 
 _builder: SiteBuilder | None = None
 log = logging.getLogger("mkdocs.hooks.papernotes")
@@ -27,7 +28,7 @@ log = logging.getLogger("mkdocs.hooks.papernotes")
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _builder
     try:
-        _builder = SiteBuilder.load(Path(config.config_file_path).parent, today=today(), site_url=config.site_url,
+        _builder = load_site(Path(config.config_file_path).parent, today=today(), site_url=config.site_url,
                                     site_name=config.site_name, directory_urls=config.use_directory_urls)
     except PapernotesError as exc:
         raise PluginError(str(exc)) from None

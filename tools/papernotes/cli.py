@@ -7,24 +7,20 @@ Exit codes: 0 success; 1 some input failed or a check found problems; 2 bad usag
 from __future__ import annotations
 
 import argparse
-import contextlib
-import datetime as dt
 import difflib
 import importlib
 import io
 import os
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from papernotes.errors import PapernotesError, UsageError
+from papernotes.runtime import today
 
 if TYPE_CHECKING:
-    from papernotes.model.paper import Paper
-    from papernotes.store.library import Catalog, Library
+    pass
 
 # The repository the scripts live in: tools/papernotes/cli.py -> the repository root.
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
@@ -47,53 +43,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bib": ("papernotes.commands.bib", "export the library as BibTeX, or import a .bib file"),
 }
 
-TODAY_VARIABLE = "PAPERNOTES_TODAY"
-
-
-def parser(description: str, prog: str | None = None) -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog=prog, description=description)
-    ap.add_argument(
-        "--root",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="the library to work on (default: for `papernotes`, the library around the current folder; "
-             "for tools/NAME.py, the repository the script is in)",
-    )
-    ap.add_argument("--debug", action="store_true", help="show a traceback when something fails")
-    return ap
-
-
-def whole_number(low: int, high: int) -> Callable[[str], int]:
-    """An argparse type: a whole number from `low` to `high`, or a usage error naming the input."""
-    def parse(text: str) -> int:
-        if not text.strip().isdigit() or not low <= int(text) <= high:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from {low} to {high}")
-        return int(text)
-
-    return parse
-
-
-def error(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
-
-
-def warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
-
-
-def today() -> dt.date:
-    """Today's date, or the one PAPERNOTES_TODAY names (tests and "what if" runs set it)."""
-    value = os.environ.get(TODAY_VARIABLE, "").strip()
-    if not value:
-        return dt.date.today()
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        day = None
-    if day is None or not 1900 <= day.year <= 2999 or not value.isascii():
-        raise PapernotesError(f"{TODAY_VARIABLE}={value!r} is not a date like 2026-11-29 (from 1900 to 2999)")
-    return day
 
 
 class _GuardedOutput(io.TextIOBase):
@@ -148,20 +97,6 @@ class _GuardedOutput(io.TextIOBase):
               file=sys.stderr)
         sys.stderr.write(lost)
         return True
-
-
-@contextlib.contextmanager
-def uninterrupted() -> Iterator[None]:
-    """Hold Ctrl-C until the block is done: a note written is also reported, or neither happens."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        sys.stdout.flush()
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def run(
@@ -231,7 +166,8 @@ def refresh_derived_state() -> int:
         try:
             refresh_readme(Library(root))
         except PapernotesError as exc:
-            warn(f"README.md index not updated: {str(exc).splitlines()[-1]} (papernotes check lists the problems)")
+            print(f"warning: README.md index not updated: {str(exc).splitlines()[-1]} (papernotes check lists the problems)",
+                  file=sys.stderr)
             failures = 1
     return failures
 
@@ -278,73 +214,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(name, argv[1:], prog=f"papernotes {name}", default_root=find_root(Path.cwd()))
 
 
-def priority_option(ap: argparse.ArgumentParser, bulk: bool = False) -> None:
-    """`--priority 1|2|3` for the notes a command writes; a bulk import defaults to 3, so that a
-    hundred imported papers do not bury the week's plan (see the queue's order)."""
-    default = "3 (low: a bulk import does not bury what you planned)" if bulk else "none (counts as 2)"
-    ap.add_argument("--priority", type=int, choices=(1, 2, 3), default=3 if bulk else None,
-                    help=f"priority of the new notes: 1 high, 2, 3 low (default: {default})")
-
-
-def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: dt.date,
-                    priority: int | None = None) -> dict[str, object]:
-    """The user's own fields for new notes (from --topic, --tag, --status, --priority), checked like a note's."""
-    from papernotes.model.paper import FieldError, Paper
-
-    fields: dict[str, object] = {"key": "-", "title": "-", "status": status, "tags": list(tags)}
-    if topic:
-        fields["topic"] = topic
-    try:
-        checked = Paper.from_frontmatter(fields)
-    except FieldError as exc:
-        raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
-    unique_tags = tuple(dict.fromkeys(t.strip() for t in checked.tags if t.strip()))
-    fields_: dict[str, object] = {"topic": checked.topic, "tags": unique_tags, "status": checked.status, "added": added}
-    if priority is not None:
-        fields_["priority"] = priority
-    return fields_
-
-
-def library_for_adding(root: Path) -> tuple[Library, Catalog]:
-    """The library and what it already holds; notes that do not load are named, not fatal."""
-    from papernotes.store.library import Library
-
-    library = Library(root)
-    papers, problems = library.load()
-    for problem in problems:
-        warn(f"{problem} (not checked for duplicates)")
-    return library, library.catalog(papers, problems)
-
-
-def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper], dict[str, object]]) -> int:
-    """Change each note `refs` names, through the patcher, and print what changed.
-
-    Every ref is resolved first: if one names no paper, nothing is written. A note that fails to
-    load or write is reported and the others are still done.
-    """
-    from papernotes.model.paper import describe_change
-
-    paths: list[Path] = []
-    unknown = 0
-    for ref in refs:
-        try:
-            paths.append(library.find(ref))
-        except PapernotesError as exc:
-            error(str(exc))
-            unknown += 1
-    if unknown:
-        return 1
-    failures = 0
-    for path in dict.fromkeys(paths):
-        with uninterrupted():  # Ctrl-C: a note changed is also reported
-            try:
-                updated = library.update(path, change)
-            except PapernotesError as exc:
-                error(str(exc))
-                failures += 1
-                continue
-            if updated.changed:
-                print(f"updated {library.rel(path)} {describe_change(updated.before, updated.after)}")
-            else:
-                print(f"unchanged {library.rel(path)}")
-    return 1 if failures else 0

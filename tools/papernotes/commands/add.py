@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from papernotes import cli
+from papernotes.commands import common
 from papernotes.errors import PapernotesError, UsageError
 from papernotes.model.ids import (
     ArxivId,
@@ -25,24 +25,23 @@ from papernotes.model.ids import (
     unique_ids,
 )
 from papernotes.model.paper import STATUSES, FieldError, Paper, normalized_title
-from papernotes.sources.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2, published_as
-from papernotes.services.adding import Candidate, add_candidates
-from papernotes.services.reading import status_changes
+from papernotes.model.reading import status_changes
+from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve, semantic_scholar
+from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2
 from papernotes.store.files import read_named_file
-from papernotes.store.library import Library
 
 SEARCH_SHOWN = 5
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("ids", nargs="*", metavar="ID_OR_URL",
                     help="arXiv IDs or links; DOIs; Semantic Scholar, ACL Anthology, OpenReview, Hugging Face or alphaXiv links")
     ap.add_argument("--from", dest="from_file", metavar="FILE", help="add every arXiv paper mentioned in FILE (- for stdin)")
     ap.add_argument("--topic", help="topic path for the new notes (and for existing ones that have none), e.g. nlp/embeddings")
     ap.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag for the notes (repeatable); added to existing notes too")
     ap.add_argument("--status", choices=STATUSES, help="reading status (new notes: to-read unless given); set on existing notes too")
-    cli.priority_option(ap)
+    common.priority_option(ap)
     ap.add_argument("--dry-run", action="store_true", help="print the canonical IDs that would be added; contact nobody")
     ap.add_argument("--search", metavar="TITLE", help="find a paper by title words on Semantic Scholar; adds the exact title match")
     ap.add_argument("--pick", type=int, metavar="N", help="with --search: add the Nth match shown")
@@ -82,7 +81,7 @@ def collect_ids(args: argparse.Namespace) -> tuple[list[ArxivId | OtherId], int]
         try:
             ident = parse_paper_id(raw)
         except InvalidPaperId as exc:
-            cli.error(str(exc))
+            common.error(str(exc))
             bad += 1
             continue
         ids.append(ArxivId(ident.canonical) if isinstance(ident, ArxivId) else ident)
@@ -90,7 +89,7 @@ def collect_ids(args: argparse.Namespace) -> tuple[list[ArxivId | OtherId], int]
         findings = find_references(read_text(args.from_file))
         for finding in findings:
             if finding.problem:
-                cli.warn(f"{args.from_file}:{finding.line}: skipped '{finding.text}': {finding.problem}")
+                common.warn(f"{args.from_file}:{finding.line}: skipped '{finding.text}': {finding.problem}")
         found = unique_ids(findings)
         if not found:
             raise PapernotesError(f"no arXiv references found in {args.from_file}")
@@ -113,9 +112,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.ids and not args.from_file:
         raise UsageError("nothing to add: give arXiv IDs, DOIs or links, --from FILE, --search \"title\", "
                               "or --title for a paper by hand")
-    mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
+    mine = new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
     ids, failures = collect_ids(args)
-    library, catalog = cli.library_for_adding(args.root)
+    library, catalog = common.library_for_adding(args.root)
 
     if args.dry_run:
         # Without asking anyone: the canonical IDs that would be added, and the papers already here.
@@ -136,33 +135,8 @@ def run(args: argparse.Namespace) -> int:
     candidates = resolve(library, ids)
     arxiv_count = sum(1 for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv)
     progress = terminal_progress() if arxiv_count > BATCH_SIZE // 4 else None
-    failures += add_candidates(library, catalog, candidates, mine, existing_changes(args, mine), progress)
+    failures += add_candidates(library, catalog, candidates, mine, existing_changes(args, mine), progress, report=common.REPORT)
     return 1 if failures else 0
-
-
-def resolve(library: Library, ids: list[ArxivId | OtherId]) -> list[Candidate]:
-    """Candidates in the order given; papers named by DOI or link are looked up on Semantic Scholar
-    (one batch request) and taken from arXiv when they are on arXiv."""
-    others = [i for i in ids if isinstance(i, OtherId)]
-    found: dict[str, dict[str, Any] | None] = {}
-    if others:
-        s2 = SemanticScholar.for_library(library)
-        found = dict(zip([o.s2_id for o in others], s2.batch([o.s2_id for o in others]), strict=True))
-    candidates = []
-    for ident in ids:
-        if isinstance(ident, ArxivId):
-            candidates.append(Candidate(ident.canonical, arxiv=ident.canonical))
-            continue
-        data = found.get(ident.s2_id)
-        if data is None:
-            candidates.append(Candidate(ident.text, problem=f"not found on Semantic Scholar: {ident.text}"))
-        elif arxiv_id := arxiv_of(data):
-            candidates.append(Candidate(ident.text, arxiv=arxiv_id, fill=published_as(data)))
-        elif (paper := paper_from_s2(data)) is not None:
-            candidates.append(Candidate(ident.text, paper=paper))
-        else:
-            candidates.append(Candidate(ident.text, problem=f"Semantic Scholar has no title for {ident.text}; add it with --title"))
-    return candidates
 
 
 def existing_changes(args: argparse.Namespace, mine: dict[str, Any]) -> Callable[[Paper], dict[str, object]] | None:
@@ -186,9 +160,9 @@ def existing_changes(args: argparse.Namespace, mine: dict[str, Any]) -> Callable
 
 def add_search(args: argparse.Namespace) -> int:
     """Show the top matches for a title; add the exact title match, or the one --pick names."""
-    mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
-    library, catalog = cli.library_for_adding(args.root)
-    matches = SemanticScholar.for_library(library).search(args.search, limit=SEARCH_SHOWN)
+    mine = new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
+    library, catalog = common.library_for_adding(args.root)
+    matches = semantic_scholar(library).search(args.search, limit=SEARCH_SHOWN)
     if not matches:
         raise PapernotesError(f"no paper on Semantic Scholar matches {args.search!r}")
     exact = [i for i, m in enumerate(matches) if normalized_title(str(m.get("title") or "")) == normalized_title(args.search)]
@@ -203,7 +177,7 @@ def add_search(args: argparse.Namespace) -> int:
         print(f"{mark} {i}. {' '.join(str(match.get('title') or '').split())} — {who}, {match.get('year') or 'n.d.'}"
               + (f" · {where}" if where else ""), file=sys.stderr)
     if chosen is None:
-        cli.error("no exact title match: add one with --pick N")
+        common.error("no exact title match: add one with --pick N")
         return 1
     if args.dry_run:
         return 0
@@ -213,14 +187,14 @@ def add_search(args: argparse.Namespace) -> int:
     found = None if arxiv_id else paper_from_s2(match)
     candidate = (Candidate(title, arxiv=arxiv_id) if arxiv_id else Candidate(title, paper=found) if found
                  else Candidate(title, problem="Semantic Scholar's match has no title; add it with --title"))
-    return 1 if add_candidates(library, catalog, [candidate], mine, existing_changes(args, mine)) else 0
+    return 1 if add_candidates(library, catalog, [candidate], mine, existing_changes(args, mine), report=common.REPORT) else 0
 
 
 def add_manual(args: argparse.Namespace) -> int:
     if not args.author:
         raise PapernotesError("--title needs at least one --author")
-    mine = cli.new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
-    library, catalog = cli.library_for_adding(args.root)
+    mine = new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
+    library, catalog = common.library_for_adding(args.root)
     fields: dict[str, object] = {"key": "-", "title": args.title, "authors": args.author}
     for name in ("year", "doi", "url", "venue"):
         if getattr(args, name) is not None:
@@ -234,5 +208,5 @@ def add_manual(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"would add {paper.title}")
         return 0
-    failures = add_candidates(library, catalog, [Candidate(paper.title, paper=paper)], mine, existing_changes(args, mine))
+    failures = add_candidates(library, catalog, [Candidate(paper.title, paper=paper)], mine, existing_changes(args, mine), report=common.REPORT)
     return 1 if failures else 0

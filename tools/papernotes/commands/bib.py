@@ -11,16 +11,18 @@ import re
 import sys
 from pathlib import Path
 
-from papernotes import cli
+from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import STATUSES
 from papernotes.present.views import in_topic, known_filters
+from papernotes.runtime import uninterrupted
+from papernotes.services.adding import new_note_fields
 from papernotes.store.files import check_output_path, read_named_file
 from papernotes.store.library import Library, write_file
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     commands = ap.add_subparsers(dest="command", required=True, metavar="{export,import}")
     out = commands.add_parser("export", help="write the library as BibTeX (stdout by default)")
     out.add_argument("--tag", action="append", default=[], help="only papers with this tag (repeatable: any of them)")
@@ -36,7 +38,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     inp.add_argument("--topic", help="topic path for the new notes")
     inp.add_argument("--tag", action="append", default=[], help="a tag for the new notes (repeatable)")
     inp.add_argument("--status", choices=STATUSES, default="to-read", help="status of the new notes (default: to-read)")
-    cli.priority_option(inp, bulk=True)
+    common.priority_option(inp, bulk=True)
     inp.add_argument("--keywords-as-tags", action="store_true", help="the entries' keywords become the notes' tags")
     inp.add_argument("--dry-run", action="store_true", help="write nothing; print what would happen")
     for sub in (out, inp):
@@ -70,7 +72,7 @@ def run_export(args: argparse.Namespace) -> int:
             missing = sorted(wanted - known)
             papers = [p for p in papers if p.key in wanted]
     for key in missing:
-        cli.warn(f"{args.aux or '--keys'}: no paper '{key}' in the library")
+        common.warn(f"{args.aux or '--keys'}: no paper '{key}' in the library")
     from functools import partial
 
     from papernotes.present.bibtex import export, export_entry
@@ -96,7 +98,7 @@ def read_bib(name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        cli.warn(f"{name}:{line}: not UTF-8; reading the file as Windows-1252 (Latin-1)")
+        common.warn(f"{name}:{line}: not UTF-8; reading the file as Windows-1252 (Latin-1)")
         return data.decode("cp1252", "replace")
 
 
@@ -106,10 +108,10 @@ def run_import(args: argparse.Namespace) -> int:
     from papernotes.sources.bibtex import parse_bib
 
     text = read_bib(args.file)
-    mine = cli.new_note_fields(args.topic, args.tag, args.status, args.today, args.priority)
+    mine = new_note_fields(args.topic, args.tag, args.status, args.today, args.priority)
     # The import is one event: found_via marks where the papers came from (the feed shows one entry).
     mine["found_via"] = (f"import:{Path(args.file).name}",)
-    library, catalog = cli.library_for_adding(args.root)
+    library, catalog = common.library_for_adding(args.root)
     body = render(library.root, "paper.md.j2")
     result = parse_bib(text)
     failed = 0
@@ -117,7 +119,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         for entry in result.entries:
             if entry.paper is None:
-                cli.error(f"{args.file}:{entry.line}: entry '{entry.key[:60]}': {entry.problem}")
+                common.error(f"{args.file}:{entry.line}: entry '{entry.key[:60]}': {entry.problem}")
                 failed += 1
                 continue
             paper = entry.paper.replace(key="", body=body, **mine)
@@ -134,11 +136,11 @@ def run_import(args: argparse.Namespace) -> int:
                 counts["exists" if existing else "added"] += 1
                 catalog.add(paper.replace(key=entry.key))
                 continue
-            with cli.uninterrupted():  # Ctrl-C: every note written is also reported
+            with uninterrupted():  # Ctrl-C: every note written is also reported
                 try:
                     written = library.write_new(paper, catalog, preferred_key=entry.key)
                 except PapernotesError as exc:  # each entry stands alone: one that cannot be written is reported
-                    cli.error(f"{args.file}:{entry.line}: entry '{entry.key[:60]}': {exc}")
+                    common.error(f"{args.file}:{entry.line}: entry '{entry.key[:60]}': {exc}")
                     failed += 1
                     continue
                 counts[written.status] += 1

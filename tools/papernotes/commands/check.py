@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import argparse
 
-from papernotes import cli
+from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import describe_change
-from papernotes.present.views import counted
+from papernotes.model.text import counted
 from papernotes.services.checks import REBUILD_INDEX, Context, run_checks
 from papernotes.store.library import Library
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("--fix", action="store_true",
                     help="apply the mechanical fixes (authors string to list, tag spelling, topic typo); report the rest")
     return ap
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             try:
                 updated = library.update(path, dict(problem.fix))
             except PapernotesError as exc:
-                cli.error(str(exc))
+                common.error(str(exc))
                 remaining.append(problem)
                 continue
             print(f"fixed {problem.path} {describe_change(updated.before, updated.after)}")

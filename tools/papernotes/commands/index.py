@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from papernotes import cli
+from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.services.readme import END, START, generated_region, updated_readme
 from papernotes.store.library import Library, write_file
@@ -22,7 +22,7 @@ __all__ = ["END", "START", "generated_region", "parser", "run", "updated_readme"
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("--check", action="store_true", help="change nothing; exit 1 when README.md is stale")
     ap.add_argument("--no-cache", action="store_true", help="read every note, ignoring .cache/")
     return ap

@@ -18,7 +18,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from papernotes import cli
+from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.config import load_config
 from papernotes.services.readme import END, START, generated_region, updated_readme
@@ -49,7 +49,7 @@ _GITHUB = re.compile(r"(?:git@github\.com:|(?:https|ssh|git)://(?:[^@/]+@)?githu
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("--name", required=True, help="the library's name: the site's title and the README's heading")
     ap.add_argument("--keep-examples", action="store_true", help="keep the example notes and topics")
     ap.add_argument("--force", action="store_true", help="run again on a library that was already set up")

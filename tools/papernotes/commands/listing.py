@@ -15,28 +15,22 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from papernotes import cli
-from papernotes.model.paper import STATUSES, Paper, parse_week
+from papernotes.commands import common
+from papernotes.model.paper import STATUSES, Paper
+from papernotes.model.reading import planning_week, queue
 from papernotes.present.views import in_topic, known_filters
-from papernotes.services.reading import planning_week, queue
 from papernotes.store.library import Library
 
 SORTS = ("year", "key", "added", "title", "queue")
 FORMATS = ("table", "keys", "json", "tsv")
 
 
-def week(text: str) -> str:
-    if parse_week(text) is None:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO week like 2026-W49")
-    return text.strip()
-
-
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("--status", action="append", choices=STATUSES, help="only papers with this status (repeatable)")
     ap.add_argument("--topic", help="only papers in this topic or its subtopics")
     ap.add_argument("--tag", action="append", default=[], help="only papers with this tag (repeatable: all of them)")
-    ap.add_argument("--planned", type=week, metavar="WEEK", help="only papers planned for this ISO week, e.g. 2026-W49")
+    ap.add_argument("--planned", type=common.week, metavar="WEEK", help="only papers planned for this ISO week, e.g. 2026-W49")
     ap.add_argument("--year", type=int, help="only papers of this year")
     ap.add_argument("--text", metavar="WORD", help="only papers whose title, authors or notes contain WORD (any case)")
     ap.add_argument("--sort", choices=SORTS, default="year", help="order (default: year, oldest first; queue: what plan would pick)")

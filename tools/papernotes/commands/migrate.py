@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from papernotes import cli
+from papernotes.commands import common
 from papernotes.model.ids import ArxivId, InvalidPaperId, OtherId, parse_paper_id
 from papernotes.model.paper import Paper
-from papernotes.services.adding import Candidate, add_candidates
+from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve
 from papernotes.store.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.store.library import Library
 
@@ -118,10 +118,10 @@ def by_hand(item: Item) -> Paper | None:
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("readme", metavar="README.md", help="the reading list to bring in")
     ap.add_argument("--dry-run", action="store_true", help="print the plan; contact nobody, write nothing")
-    cli.priority_option(ap, bulk=True)
+    common.priority_option(ap, bulk=True)
     return ap
 
 
@@ -152,9 +152,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_items(library: Library, items: list[Item], args: argparse.Namespace) -> int:
-    from papernotes.commands.add import resolve
-
-    _, catalog = cli.library_for_adding(library.root)
+    _, catalog = common.library_for_adding(library.root)
     resolved = resolve(library, [i.ident for i in items if i.ident is not None])
     by_ident = iter(resolved)
     candidates = []
@@ -170,6 +168,6 @@ def add_items(library: Library, items: list[Item], args: argparse.Namespace) -> 
                                             fields=fields))
         else:
             candidates.append(Candidate(item.text[:60], paper=by_hand(item), fields=fields))
-    mine = cli.new_note_fields(None, [], "to-read", args.today, args.priority)
+    mine = new_note_fields(None, [], "to-read", args.today, args.priority)
     mine["found_via"] = (f"import:{Path(args.readme).name}",)
-    return 1 if add_candidates(library, catalog, candidates, mine, None) else 0
+    return 1 if add_candidates(library, catalog, candidates, mine, None, report=common.REPORT) else 0

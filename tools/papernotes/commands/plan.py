@@ -12,11 +12,10 @@ import argparse
 import re
 from pathlib import Path
 
-from papernotes import cli
-from papernotes.commands.listing import week
+from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import Paper
-from papernotes.services.reading import make_plan, planning_week, queue, week_days
+from papernotes.model.reading import make_plan, planning_week, queue, week_days
 from papernotes.store.files import check_output_path
 from papernotes.store.library import Library, LibraryProblems, write_file
 
@@ -24,9 +23,9 @@ QUEUE_SHOWN = 5
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
-    ap.add_argument("--week", type=week, help="the ISO week to plan, e.g. 2026-W49 (default: this week; on Sundays the next)")
-    ap.add_argument("--count", type=cli.whole_number(1, 100), help="papers in the week (default: papers_per_week in pyproject.toml, 3)")
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
+    ap.add_argument("--week", type=common.week, help="the ISO week to plan, e.g. 2026-W49 (default: this week; on Sundays the next)")
+    ap.add_argument("--count", type=common.whole_number(1, 100), help="papers in the week (default: papers_per_week in pyproject.toml, 3)")
     ap.add_argument("--show", action="store_true", help="print the week's plan and the head of the queue; change nothing")
     ap.add_argument("--dry-run", action="store_true", help="print what would be planned; write nothing")
     ap.add_argument("--ics", metavar="FILE", help="write every planned paper as all-day events on the reading days")
@@ -37,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     library = Library(args.root)
     papers, problems = library.load()
     for problem in problems:
-        cli.warn(f"{problem} (left out of the plan)")
+        common.warn(f"{problem} (left out of the plan)")
     target = args.week or planning_week(args.today)
     plan = make_plan(papers, target, args.count or library.config.papers_per_week)
     monday, sunday = week_days(target)
@@ -53,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             library.update(library.note_path(paper.key), {"planned": target})
         except PapernotesError as exc:
-            cli.error(str(exc))
+            common.error(str(exc))
             failures += 1
             continue
         print(f"  new      {_line(library, paper)}")

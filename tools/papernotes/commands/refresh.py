@@ -11,9 +11,11 @@ import argparse
 from functools import partial
 from typing import Any
 
-from papernotes import cli
+from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import FIELD_BY_NAME, Paper, describe_change
+from papernotes.runtime import uninterrupted
+from papernotes.services.adding import semantic_scholar
 from papernotes.store.library import Library, LibraryProblems
 
 # What a source may bring up to date, field by field; the rest of a note stays as the user has it.
@@ -22,7 +24,7 @@ FROM_S2 = ("venue", "year")
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("papers", nargs="*", metavar="KEY", help="notes to refresh (default: all with an arXiv ID or DOI)")
     ap.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     return ap
@@ -52,11 +54,11 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run:
             print(f"would update {rel} {describe_change(paper, paper.replace(**changes))}")
             continue
-        with cli.uninterrupted():
+        with uninterrupted():
             try:
                 updated = library.update(library.note_path(paper.key), partial(newer_fields, news=news, fields=sources))
             except PapernotesError as exc:
-                cli.error(str(exc))
+                common.error(str(exc))
                 failures += 1
                 continue
             if updated.changed:
@@ -97,12 +99,12 @@ def fresh_metadata(library: Library, papers: list[Paper]) -> dict[str, Paper]:
         # Scholar usually does. Asked only for what neither the note nor arXiv has.
         unpublished = [p for p in on_arxiv if p.key in latest and not ((p.doi or latest[p.key].doi) and (p.venue or latest[p.key].venue))]
         if unpublished:
-            from papernotes.sources.s2 import SemanticScholar, published_as
+            from papernotes.sources.s2 import published_as
 
             try:
-                found = SemanticScholar.for_library(library).batch([f"arXiv:{p.arxiv}" for p in unpublished])
+                found = semantic_scholar(library).batch([f"arXiv:{p.arxiv}" for p in unpublished])
             except PapernotesError as exc:
-                cli.warn(f"venues and DOIs from Semantic Scholar skipped: {exc}")
+                common.warn(f"venues and DOIs from Semantic Scholar skipped: {exc}")
                 found = [None] * len(unpublished)
             for paper, data in zip(unpublished, found, strict=True):
                 if data is not None:
@@ -111,9 +113,9 @@ def fresh_metadata(library: Library, papers: list[Paper]) -> dict[str, Paper]:
                     latest[paper.key] = news.replace(**known) if known else news
     by_doi = [p for p in papers if not p.arxiv and p.doi]
     if by_doi:
-        from papernotes.sources.s2 import SemanticScholar, paper_from_s2
+        from papernotes.sources.s2 import paper_from_s2
 
-        found = SemanticScholar.for_library(library).batch([f"DOI:{p.doi}" for p in by_doi])
+        found = semantic_scholar(library).batch([f"DOI:{p.doi}" for p in by_doi])
         for paper, data in zip(by_doi, found, strict=True):
             record = paper_from_s2(data) if data is not None else None
             if record is not None:

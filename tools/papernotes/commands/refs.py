@@ -16,12 +16,12 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from papernotes import cli
+from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.ids import ArxivId, InvalidPaperId, parse_paper_id
 from papernotes.model.paper import Paper, last_name
-from papernotes.sources.s2 import SemanticScholar, arxiv_of, authors_of, doi_of, paper_from_s2, text_of
-from papernotes.services.adding import Candidate, add_candidates
+from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
+from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2, text_of
 from papernotes.store.library import Catalog, Library, UnknownPaper
 
 STATUS_WORDS = {"read": "read", "reading": "reading", "to-read": "to read", "skipped": "skipped"}
@@ -64,10 +64,10 @@ def selection(text: str) -> list[int]:
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("paper", metavar="KEY|ID", help="a note (key, arXiv ID, key prefix), or any arXiv ID, DOI or paper link")
     ap.add_argument("--cited-by", action="store_true", help="the papers citing it instead of its references")
-    ap.add_argument("--limit", type=cli.whole_number(1, 100_000), metavar="N", help="at most N references (default: all)")
+    ap.add_argument("--limit", type=common.whole_number(1, 100_000), metavar="N", help="at most N references (default: all)")
     ap.add_argument("--context", action="store_true", help="print the sentences in which the paper cites each reference")
     ap.add_argument("--format", choices=("table", "json", "tsv"), default="table")
     ap.add_argument("--refresh", action="store_true", help="ask Semantic Scholar again instead of using .cache/")
@@ -76,7 +76,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     adding.add_argument("--add-influential", action="store_true", help="add every reference marked influential")
     adding.add_argument("--add-all", action="store_true", help="add every reference")
     ap.add_argument("--topic", help="topic for the papers added (default: the paper's own topic)")
-    cli.priority_option(ap)
+    common.priority_option(ap)
     return ap
 
 
@@ -84,10 +84,10 @@ def run(args: argparse.Namespace) -> int:
     library = Library(args.root)
     papers, problems = library.load()
     for problem in problems:
-        cli.warn(f"{problem} (not checked for duplicates)")
+        common.warn(f"{problem} (not checked for duplicates)")
     by_key = {p.key: p for p in papers}
     parent, s2_id, label = target(library, args.paper, by_key)
-    s2 = SemanticScholar.for_library(library, refresh=args.refresh)
+    s2 = semantic_scholar(library, refresh=args.refresh)
     if s2_id is None:
         assert parent is not None
         match = s2.match(parent.title)
@@ -215,7 +215,7 @@ def add_references(library: Library, catalog: Catalog, chosen: list[Reference], 
             candidates.append(Candidate(ref.title, paper=found) if found is not None
                               else Candidate(ref.title, problem=f"Semantic Scholar has no title for reference '{ref.title}'"))
     topic = args.topic or (parent.topic if parent else None)
-    mine = cli.new_note_fields(topic, [], "to-read", args.today, args.priority)
+    mine = new_note_fields(topic, [], "to-read", args.today, args.priority)
     if parent is not None:
         mine["found_via"] = (parent.key,)
 
@@ -224,4 +224,4 @@ def add_references(library: Library, catalog: Catalog, chosen: list[Reference], 
             return {}
         return {"found_via": [*paper.found_via, parent.key]}
 
-    return add_candidates(library, catalog, candidates, mine, found_via)
+    return add_candidates(library, catalog, candidates, mine, found_via, report=common.REPORT)

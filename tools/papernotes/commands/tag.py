@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from papernotes import cli
+from papernotes.commands import common
 from papernotes.model.paper import Paper
 from papernotes.present.views import canonical_tags, tag_form
 from papernotes.store.library import Library
@@ -25,7 +25,7 @@ def preprocess(argv: list[str]) -> list[str]:
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("items", nargs="+", metavar="KEY|+TAG", help="papers (key, arXiv ID or key prefix) and +TAG to add")
     ap.add_argument("--remove", action="append", default=[], metavar="TAG", help="a tag to remove (also written -TAG)")
     ap.set_defaults(parser=ap)
@@ -57,4 +57,4 @@ def run(args: argparse.Namespace) -> int:
         tags += [t for t in dict.fromkeys(add) if t.casefold() not in present]
         return {"tags": tags} if tags != list(paper.tags) else {}
 
-    return cli.update_notes(library, refs, change)
+    return common.update_notes(library, refs, change)

@@ -12,13 +12,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from papernotes import cli
+from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.config import WatchQuery
 from papernotes.model.paper import Paper, week_of
-from papernotes.sources.s2 import SemanticScholar, arxiv_of
-from papernotes.services.adding import Candidate, add_candidates
+from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
 from papernotes.services.watch import NewPaper, read_digest
+from papernotes.sources.s2 import arxiv_of
 from papernotes.store.files import read_named_file
 from papernotes.store.library import Catalog, Library, LibraryProblems, write_file
 
@@ -36,13 +36,13 @@ def day(text: str) -> dt.date:
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
-    ap = cli.parser(__doc__.splitlines()[0], prog=prog)
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("--since", type=day, help="papers submitted from this date (default: the last check)")
-    ap.add_argument("--limit", type=cli.whole_number(1, 10_000), default=50, help="papers in the digest at most (default 50)")
+    ap.add_argument("--limit", type=common.whole_number(1, 10_000), default=50, help="papers in the digest at most (default 50)")
     ap.add_argument("--dry-run", action="store_true", help="print the ranked list; write nothing")
     ap.add_argument("--accept", metavar="DIGEST", help="add the papers ticked [x] in this digest")
     ap.add_argument("--topic", help="with --accept: topic path for the papers added, e.g. nlp/retrieval")
-    cli.priority_option(ap)
+    common.priority_option(ap)
     return ap
 
 
@@ -75,11 +75,11 @@ def run(args: argparse.Namespace) -> int:
         try:
             results = run_query(query, arxiv, library, papers, since, until)
         except ArxivRejected as exc:
-            cli.error(f"watch query '{query.name}': {exc.message}; fix it in pyproject.toml")
+            common.error(f"watch query '{query.name}': {exc.message}; fix it in pyproject.toml")
             failures += 1
             continue
         except PapernotesError as exc:
-            cli.error(f"watch query '{query.name}': {exc}")
+            common.error(f"watch query '{query.name}': {exc}")
             failures += 1
             continue
         for paper in results:
@@ -113,12 +113,12 @@ def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pape
     if arxiv_query is not None:
         papers, more = arxiv.search(arxiv_query, since, until)
         if more is not None:
-            cli.warn(f"watch query '{query.name}': arXiv counts {more:,} papers; ranked the newest {len(papers):,} "
+            common.warn(f"watch query '{query.name}': arXiv counts {more:,} papers; ranked the newest {len(papers):,} "
                      "(narrow the query to see the rest)")
         # The server was asked for these dates; a paper dated otherwise (0001, 2999) is not new this week.
         return [p for p in papers if p.published is not None and since <= p.published <= until]
     # New papers citing the library's papers with the given status, found on Semantic Scholar.
-    s2 = SemanticScholar.for_library(library)
+    s2 = semantic_scholar(library)
     wanted: list[str] = []
     for paper in papers:
         if paper.status != query.cited_by or not (paper.arxiv or paper.doi):
@@ -183,19 +183,19 @@ def accept(library: Library, digest: Path, args: argparse.Namespace) -> int:
         raise PapernotesError(f"{digest}: not valid UTF-8; save the digest as UTF-8") from None
     items, problems = read_digest(text)
     for line, reason in problems:
-        cli.error(f"{digest}:{line}: {reason}")
+        common.error(f"{digest}:{line}: {reason}")
     ticked = [item for item in items if item.ticked]
     if not ticked:
         print(f"{digest}: nothing ticked; mark papers [x] to add them")
         return 1 if problems else 0
     papers, load_problems = library.load()
     for problem in load_problems:
-        cli.warn(f"{problem} (not checked for duplicates)")
+        common.warn(f"{problem} (not checked for duplicates)")
     catalog: Catalog = library.catalog(papers, load_problems)
-    mine = cli.new_note_fields(args.topic, [], "to-read", args.today, args.priority)
+    mine = new_note_fields(args.topic, [], "to-read", args.today, args.priority)
     candidates = [Candidate(item.arxiv, arxiv=item.arxiv,
                             fields=(("found_via", tuple(f"watch:{q}" for q in item.queries)),))
                   for item in ticked]
-    failures = add_candidates(library, catalog, candidates, mine, None)
+    failures = add_candidates(library, catalog, candidates, mine, None, report=common.REPORT)
     return 1 if failures or problems else 0
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from papernotes.model.config import WEEKDAYS
 from papernotes.model.paper import Paper, parse_week
-from papernotes.services.reading import planned_for
+from papernotes.model.reading import planned_for
 
 STATUS_WORDS = {"read": "read", "reading": "reading", "to-read": "to read", "skipped": "skipped"}
 

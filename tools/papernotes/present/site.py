@@ -1,6 +1,6 @@
 """The site: pages generated at build time from the same views and renderer as the README index.
 
-`SiteBuilder` holds one build's state (the library, link resolution, backlinks); the MkDocs hook
+`SiteBuilder` holds one build's state (the papers, link resolution, backlinks); the MkDocs hook
 in tools/site_hooks.py only forwards MkDocs events to it. Every value that came from arXiv or a
 .bib file reaches a page escaped: Markdown pages go through `render.md`, the paper header is an
 HTML block rendered by an autoescaping template.
@@ -21,6 +21,14 @@ from papernotes.model.config import Config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.links import WIKI_LINK, strip_empty_sections
 from papernotes.model.paper import Paper, web_url
+from papernotes.model.reading import (
+    ReadingLog,
+    planned_for,
+    planning_week,
+    queue,
+    reading_log,
+    recently_read,
+)
 from papernotes.present.bibtex import export, export_entry
 from papernotes.present.ics import plan_calendar
 from papernotes.present.render import (
@@ -34,22 +42,12 @@ from papernotes.present.render import (
     way_out,
 )
 from papernotes.present.views import chronological, short_authors, status_counts, topic_tree
-from papernotes.services.reading import (
-    ReadingLog,
-    planned_for,
-    planning_week,
-    queue,
-    reading_log,
-    recently_read,
-)
-from papernotes.store.library import Library, LibraryProblems
 
 _MATH = re.compile(r"\$([^$]+)\$")
 _DIGEST_TAG = re.compile(r"<(?!/?(?:details|summary)>)")
 AUTHORS_SHOWN = 12
 HOME_LIST = 10
 FEED_ENTRIES = 50
-MAX_DIGEST = 2 * 1024 * 1024
 STATUS_ORDER = {"reading": 0, "to-read": 1, "read": 2, "skipped": 3}
 
 
@@ -158,7 +156,8 @@ class Trail:
 
 @dataclass
 class SiteBuilder:
-    library: Library
+    root: Path  # the library's folder: its templates
+    config: Config
     papers: list[Paper] = field(default_factory=list)
     today: dt.date = dt.date.min
     site_url: str | None = None
@@ -174,20 +173,12 @@ class SiteBuilder:
     _bibtex: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, root: Path, today: dt.date, site_url: str | None = None, site_name: str = "Paper notes",
-             directory_urls: bool = True) -> SiteBuilder:
-        library = Library(root)
-        papers, problems = library.load(bodies=True)
-        if problems:
-            raise LibraryProblems(problems)
-        builder = cls(library, papers, today, site_url or None, site_name, directory_urls)
+    def build(cls, root: Path, config: Config, papers: list[Paper], today: dt.date, digest: tuple[str, str] | None = None,
+              site_url: str | None = None, site_name: str = "Paper notes", directory_urls: bool = True) -> SiteBuilder:
+        """One build's state from the papers as loaded (see services.site, which loads them)."""
+        builder = cls(root, config, papers, today, site_url or None, site_name, directory_urls)
         builder.noted = frozenset(p.key for p in papers if strip_empty_sections(p.body))
-        digests = sorted((root / "inbox").glob("*.md"), key=lambda p: (p.stem[:8], len(p.stem), p.stem))
-        if digests:
-            try:
-                builder.digest = (digests[-1].name, digests[-1].read_text(encoding="utf-8", errors="replace")[:MAX_DIGEST])
-            except OSError:
-                builder.digest = None
+        builder.digest = digest
         for paper in papers:  # the loader refuses keys that are site pages' names
             builder.by_key[paper.key] = paper
             if paper.arxiv:
@@ -228,10 +219,6 @@ class SiteBuilder:
             members.append((depth, paper))
             stack.extend((depth + 1, child) for child in reversed(self.led_to.get(paper.key, [])) if child.key not in seen)
         return Trail(root, members)
-
-    @property
-    def config(self) -> Config:
-        return self.library.config
 
     def bibtex(self, paper: Paper) -> str:
         """The paper's BibTeX entry, made once per build (the page and library.bib both use it)."""
@@ -329,7 +316,7 @@ class SiteBuilder:
 
     def _render(self, template: str, page: str, shared: dict[str, object], **context: object) -> str:
         links = SiteLinks(page, self.noted)
-        return environment(self.library.root).get_template(template).render(**shared, links=links, **context)
+        return environment(self.root).get_template(template).render(**shared, links=links, **context)
 
     def url(self, source: str, from_source: str) -> str:
         """The built URL of the page made from `source`, relative to the page made from `from_source`

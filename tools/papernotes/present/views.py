@@ -122,11 +122,6 @@ def short_authors(paper: Paper) -> str:
     return f"{last_name(authors[0])} et al."
 
 
-def counted(number: int, noun: str) -> str:
-    """`1 error`, `2 errors`, `1,200 notes`: English plurals of regular nouns."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
 def tag_form(tag: str) -> str:
     """What makes two spellings one tag: case, separators and a plural s (GAN, gans, g-a-n)."""
     form = re.sub(r"[\s_\-.]+", "", tag.casefold())

@@ -5,13 +5,31 @@ additive changes to papers the library already has. `add` and `refs` both go thr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from papernotes.errors import PapernotesError
-from papernotes.model.paper import Paper, describe_change
+from papernotes.model.ids import ArxivId, OtherId
+from papernotes.model.paper import FieldError, Paper, describe_change
+from papernotes.runtime import uninterrupted
+from papernotes.sources.s2 import SemanticScholar, arxiv_of, paper_from_s2, published_as
 from papernotes.store.library import Catalog, Library
+
+
+def semantic_scholar(library: Library, refresh: bool = False) -> SemanticScholar:
+    """A client caching in the library's .cache/ for as long as its settings say."""
+    return SemanticScholar(cache_dir=library.root / ".cache" / "papernotes" / "s2",
+                           max_age=dt.timedelta(days=library.config.s2_cache_days), refresh=refresh)
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Where a service's outcomes go, one line each: the command passes print and its error line."""
+
+    say: Callable[[str], None]
+    problem: Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -36,9 +54,11 @@ def add_candidates(
     new_fields: dict[str, Any],
     existing_changes: Callable[[Paper], dict[str, object]] | None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    report: Reporter,
 ) -> int:
-    """Write a note for each new candidate and update the ones already in the library; return failures."""
-    from papernotes.cli import error, uninterrupted
+    """Write a note for each new candidate and update the ones already in the library; report each
+    outcome as it happens (a note written is reported before Ctrl-C is let through); return failures."""
     from papernotes.present.render import render
 
     wanted_arxiv = [c.arxiv for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv]
@@ -51,26 +71,26 @@ def add_candidates(
     failures = 0
     for candidate in candidates:
         if candidate.problem:
-            error(candidate.problem)
+            report.problem(candidate.problem)
             failures += 1
             continue
         if candidate.not_found:
-            print(f"not found {candidate.label}")
+            report.say(f"not found {candidate.label}")
             failures += 1
             continue
         if candidate.arxiv and candidate.arxiv in catalog.by_arxiv:
-            failures += not update_existing(library, catalog.by_arxiv[candidate.arxiv], existing_changes)
+            failures += not update_existing(library, catalog.by_arxiv[candidate.arxiv], existing_changes, report)
             continue
         paper = candidate.paper
         if candidate.arxiv:
             assert fetched is not None
             if candidate.arxiv in fetched.rejected:
-                error(f"{candidate.arxiv}: {fetched.rejected[candidate.arxiv]}")
+                report.problem(f"{candidate.arxiv}: {fetched.rejected[candidate.arxiv]}")
                 failures += 1
                 continue
             paper = fetched.papers.get(candidate.arxiv)
             if paper is None:
-                print(f"not found {candidate.label}")
+                report.say(f"not found {candidate.label}")
                 failures += 1
                 continue
         assert paper is not None
@@ -80,25 +100,66 @@ def add_candidates(
         with uninterrupted():  # Ctrl-C: what is printed as added is exactly what is on disk
             written = library.write_new(paper.replace(**{"body": body, **new_fields, **dict(candidate.fields)}), catalog)
             if written.status != "exists":
-                print(f"added {library.rel(written.path)}  {written.paper.title}")
+                report.say(f"added {library.rel(written.path)}  {written.paper.title}")
         if written.status == "exists":
-            failures += not update_existing(library, written.paper.key, existing_changes)
+            failures += not update_existing(library, written.paper.key, existing_changes, report)
     return failures
 
 
-def update_existing(library: Library, key: str, changes: Callable[[Paper], dict[str, object]] | None) -> bool:
+def update_existing(library: Library, key: str, changes: Callable[[Paper], dict[str, object]] | None,
+                    report: Reporter) -> bool:
     """Apply additive changes to a note that exists and say what changed; never remove anything."""
-    from papernotes.cli import error
-
     path = library.note_path(key)
     rel = library.rel(path)
     if changes is None:
-        print(f"exists {rel}")
+        report.say(f"exists {rel}")
         return True
     try:
         updated = library.update(path, changes)
     except PapernotesError as exc:
-        error(str(exc))
+        report.problem(str(exc))
         return False
-    print(f"updated {rel} {describe_change(updated.before, updated.after)}" if updated.changed else f"exists {rel}")
+    report.say(f"updated {rel} {describe_change(updated.before, updated.after)}" if updated.changed else f"exists {rel}")
     return True
+
+
+def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: dt.date,
+                    priority: int | None = None) -> dict[str, object]:
+    """The user's own fields for new notes (from --topic, --tag, --status, --priority), checked like a note's."""
+    fields: dict[str, object] = {"key": "-", "title": "-", "status": status, "tags": list(tags)}
+    if topic:
+        fields["topic"] = topic
+    try:
+        checked = Paper.from_frontmatter(fields)
+    except FieldError as exc:
+        raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
+    unique_tags = tuple(dict.fromkeys(t.strip() for t in checked.tags if t.strip()))
+    fields_: dict[str, object] = {"topic": checked.topic, "tags": unique_tags, "status": checked.status, "added": added}
+    if priority is not None:
+        fields_["priority"] = priority
+    return fields_
+
+
+def resolve(library: Library, ids: list[ArxivId | OtherId]) -> list[Candidate]:
+    """Candidates in the order given; papers named by DOI or link are looked up on Semantic Scholar
+    (one batch request) and taken from arXiv when they are on arXiv."""
+    others = [i for i in ids if isinstance(i, OtherId)]
+    found: dict[str, dict[str, Any] | None] = {}
+    if others:
+        s2 = semantic_scholar(library)
+        found = dict(zip([o.s2_id for o in others], s2.batch([o.s2_id for o in others]), strict=True))
+    candidates = []
+    for ident in ids:
+        if isinstance(ident, ArxivId):
+            candidates.append(Candidate(ident.canonical, arxiv=ident.canonical))
+            continue
+        data = found.get(ident.s2_id)
+        if data is None:
+            candidates.append(Candidate(ident.text, problem=f"not found on Semantic Scholar: {ident.text}"))
+        elif arxiv_id := arxiv_of(data):
+            candidates.append(Candidate(ident.text, arxiv=arxiv_id, fill=published_as(data)))
+        elif (paper := paper_from_s2(data)) is not None:
+            candidates.append(Candidate(ident.text, paper=paper))
+        else:
+            candidates.append(Candidate(ident.text, problem=f"Semantic Scholar has no title for {ident.text}; add it with --title"))
+    return candidates

@@ -27,7 +27,6 @@ from papernotes.model.paper import Paper, clean_text
 
 if TYPE_CHECKING:
     from papernotes.sources.http import Answer
-    from papernotes.store.library import Library
 
 # requests and the bounded fetch are imported when a request is made: the converters below are used
 # by commands that must start quickly.
@@ -84,12 +83,6 @@ class SemanticScholar:
         self.refresh = refresh
         self.requests_made = 0
         self._last_request = 0.0
-
-    @classmethod
-    def for_library(cls, library: Library, refresh: bool = False) -> SemanticScholar:
-        """A client caching in the library's .cache/ for as long as its settings say."""
-        return cls(cache_dir=library.root / ".cache" / "papernotes" / "s2",
-                   max_age=dt.timedelta(days=library.config.s2_cache_days), refresh=refresh)
 
     # -- the endpoints ------------------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from papernotes.model.paper import (
     normalized_title,
     sanitized,
 )
-from papernotes.present.views import counted
+from papernotes.model.text import counted
 from papernotes.store.notefile import (
     MAX_NOTE_BYTES,
     NoteError,

@@ -1,0 +1,72 @@
+"""The package's folders are its layers, and arrows go down only: commands → services →
+present / sources / store → model. This test reads every module's imports (the ones inside functions
+too) so that the picture in each folder's __init__ stays true."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "tools" / "papernotes"
+
+# What each layer may import, besides itself. `errors`, `runtime` (today, Ctrl-C) and the package's own
+# __init__ (its version) are for everyone; `cli` is the entry point, which nothing imports; commands
+# share only `commands.common` (a command never imports another).
+SHARED = {"errors", "runtime", ""}
+ALLOWED = {
+    "model": {"model"},
+    "store": {"model", "store"},
+    "sources": {"model", "sources"},
+    "present": {"model", "present"},
+    "services": {"model", "store", "sources", "present", "services"},
+    "commands": {"model", "store", "sources", "present", "services"},
+    "cli": {"model", "store", "sources", "present", "services", "commands"},
+}
+
+
+def layer_of(module: str) -> str:
+    """`papernotes.store.library` is in store; `papernotes.cli` is cli; `papernotes` is ''."""
+    parts = module.split(".")[1:]
+    return parts[0] if parts and parts[0] != "__version__" else ""
+
+
+def imports_of(path: Path) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module.split(".")[0] == "papernotes":
+            # `from papernotes.commands import common` imports the module papernotes.commands.common.
+            folder = PACKAGE.joinpath(*node.module.split(".")[1:])
+            names = [f"{node.module}.{a.name}" for a in node.names if (folder / f"{a.name}.py").exists()] or [node.module]
+            found += [(node.lineno, name) for name in names]
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            found.append((node.lineno, "relative"))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.split(".")[0] == "papernotes"]
+    return found
+
+
+def test_arrows_go_down_only() -> None:
+    wrong = []
+    modules = sorted(PACKAGE.rglob("*.py"))
+    assert len(modules) > 30
+    for path in modules:
+        module = "papernotes." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
+        own = layer_of(module)
+        if own in SHARED:
+            continue
+        for line, imported in imports_of(path):
+            if imported == "relative":
+                wrong.append(f"{path.relative_to(PACKAGE)}:{line}: a relative import; write papernotes.LAYER.MODULE")
+                continue
+            target = layer_of(imported)
+            if target in SHARED or target == own and own != "commands" or target in ALLOWED[own] \
+                    or imported == "papernotes.commands.common":
+                continue
+            wrong.append(f"{path.relative_to(PACKAGE)}:{line}: {own} imports {imported}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_every_layer_says_what_lives_there_and_what_it_may_import() -> None:
+    for layer in ("model", "store", "sources", "present", "services"):
+        doc = ast.get_docstring(ast.parse((PACKAGE / layer / "__init__.py").read_text(encoding="utf-8"))) or ""
+        assert "May import" in doc, layer

@@ -1,0 +1,109 @@
+"""What every command shares: its argument parser (--root, --debug), argument types, one-line
+messages, and the loops that change notes and print what changed. Commands import this module and
+services; `cli` runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from papernotes.errors import PapernotesError
+from papernotes.model.paper import Paper, describe_change, parse_week
+from papernotes.runtime import uninterrupted
+from papernotes.services.adding import Reporter
+from papernotes.store.library import Catalog, Library
+
+
+def parser(description: str, prog: str | None = None) -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog=prog, description=description)
+    ap.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the library to work on (default: for `papernotes`, the library around the current folder; "
+             "for tools/NAME.py, the repository the script is in)",
+    )
+    ap.add_argument("--debug", action="store_true", help="show a traceback when something fails")
+    return ap
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, or a usage error naming the input."""
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+def error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+# Services report what they did through this: lines on stdout, problems as `error: ...` on stderr.
+REPORT = Reporter(say=print, problem=lambda message: error(message))
+
+
+def week(text: str) -> str:
+    """An argparse type: an ISO week like 2026-W49."""
+    if parse_week(text) is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO week like 2026-W49")
+    return text.strip()
+
+
+def priority_option(ap: argparse.ArgumentParser, bulk: bool = False) -> None:
+    """`--priority 1|2|3` for the notes a command writes; a bulk import defaults to 3, so that a
+    hundred imported papers do not bury the week's plan (see the queue's order)."""
+    default = "3 (low: a bulk import does not bury what you planned)" if bulk else "none (counts as 2)"
+    ap.add_argument("--priority", type=int, choices=(1, 2, 3), default=3 if bulk else None,
+                    help=f"priority of the new notes: 1 high, 2, 3 low (default: {default})")
+
+
+def library_for_adding(root: Path) -> tuple[Library, Catalog]:
+    """The library and what it already holds; notes that do not load are named, not fatal."""
+    library = Library(root)
+    papers, problems = library.load()
+    for problem in problems:
+        warn(f"{problem} (not checked for duplicates)")
+    return library, library.catalog(papers, problems)
+
+
+def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper], dict[str, object]]) -> int:
+    """Change each note `refs` names, through the patcher, and print what changed.
+
+    Every ref is resolved first: if one names no paper, nothing is written. A note that fails to
+    load or write is reported and the others are still done.
+    """
+    paths: list[Path] = []
+    unknown = 0
+    for ref in refs:
+        try:
+            paths.append(library.find(ref))
+        except PapernotesError as exc:
+            error(str(exc))
+            unknown += 1
+    if unknown:
+        return 1
+    failures = 0
+    for path in dict.fromkeys(paths):
+        with uninterrupted():  # Ctrl-C: a note changed is also reported
+            try:
+                updated = library.update(path, change)
+            except PapernotesError as exc:
+                error(str(exc))
+                failures += 1
+                continue
+            if updated.changed:
+                print(f"updated {library.rel(path)} {describe_change(updated.before, updated.after)}")
+            else:
+                print(f"unchanged {library.rel(path)}")
+    return 1 if failures else 0
