@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -85,13 +86,31 @@ def script_env(server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | No
 
 def run_script(
     name: str, *args: str | Path, server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | None = None,
-    stdin: str | None = None, **env: str
+    stdin: str | None = None, process: bool = False, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(TOOLS / name), *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=script_env(server, s2, **env),
-        timeout=120,
-    )
+    """`python tools/NAME ARGS...` as a user runs it: in this process through `run_command` (what the
+    script runs, less Python's start-up), or with `process=True` as a real process."""
+    if process:
+        return subprocess.run([sys.executable, str(TOOLS / name), *map(str, args)], input=stdin, capture_output=True,
+                              text=True, env=script_env(server, s2, **env), timeout=120)
+    return run_in_process(name.removesuffix(".py"), [str(a) for a in args], script_env(server, s2, **env), stdin, name)
+
+
+def run_in_process(command: str, argv: list[str], env: dict[str, str], stdin: str | None,
+                   prog: str) -> subprocess.CompletedProcess[str]:
+    """One command in this process, with its own environment, standard input and output."""
+    from papernotes.cli import run_command
+
+    saved = (dict(os.environ), sys.stdin, sys.stdout, sys.stderr)
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.clear()
+    os.environ.update(env)
+    sys.stdin = io.TextIOWrapper(io.BytesIO((stdin or "").encode("utf-8")), encoding="utf-8")
+    sys.stdout, sys.stderr = out, err
+    try:
+        code = run_command(command, argv, prog=prog)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved[0])
+        sys.stdin, sys.stdout, sys.stderr = saved[1:]
+    return subprocess.CompletedProcess([prog, *argv], code, out.getvalue(), err.getvalue())

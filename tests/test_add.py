@@ -239,6 +239,7 @@ def test_faults_then_recovery(library: Path, arxiv_server: FakeArxiv, faults: li
     assert notes(library) == ["devlin2018bert.md"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault, reason", [("503", "HTTP 503"), ("429", "HTTP 429"), ("rate", "Rate exceeded"),
                                            ("html", "no Atom feed"), ("stall", "no answer within 1 s")])
 def test_faults_forever_give_a_clean_error(library: Path, arxiv_server: FakeArxiv, fault: str, reason: str) -> None:
@@ -373,6 +374,7 @@ def test_a_full_disk_leaves_no_half_written_note(library: Path, arxiv_server: Fa
     assert notes(library) == []
 
 
+@pytest.mark.slow
 def test_two_processes_racing_on_one_id_leave_one_file(library: Path, arxiv_server: FakeArxiv) -> None:
     add_bert(arxiv_server)
     for _ in range(5):

@@ -275,6 +275,7 @@ REAL_FILES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(REAL_FILES))
 def test_real_bib_files(library: Path, name: str) -> None:
     entries, created, arxiv, duplicates, malformed = REAL_FILES[name]
@@ -290,6 +291,7 @@ def test_real_bib_files(library: Path, name: str) -> None:
     assert "could not be loaded" not in check.stderr, "every imported note loads"
 
 
+@pytest.mark.slow
 def test_real_file_round_trip(library: Path, tmp_path: Path) -> None:
     assert bib(library, "import", BIBS / "brendon-boldt_phd-thesis_zotero.bib").returncode == 0
     first = bib(library, "export").stdout
@@ -317,6 +319,7 @@ def test_text_without_latex_is_not_decoded_and_means_the_same() -> None:
     assert len(plain) > 1000
 
 
+@pytest.mark.slow
 def test_decoding_stretch_by_stretch_is_decoding_the_whole() -> None:
     import glob
     import random
@@ -337,6 +340,7 @@ def test_decoding_stretch_by_stretch_is_decoding_the_whole() -> None:
     assert [bibtex.latex_decode(v) for v in values] == [bibtex._latex_decode_whole(v) for v in values]
 
 
+@pytest.mark.slow
 def test_import_keeps_every_field_and_export_writes_it_back(library: Path) -> None:
     """Lossless: what a Zotero or Better BibTeX entry says beyond the note's fields survives the trip."""
     from pybtex.database import parse_string

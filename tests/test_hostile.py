@@ -110,6 +110,7 @@ def test_any_text_either_loads_or_is_a_note_problem(text: str) -> None:
 # -- caches ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_truncated_index_memo_is_not_trusted(example_library: Path) -> None:
     assert tool("index.py", "--root", example_library).returncode == 0
     time.sleep(2.1)  # past the racy window, so the memo is stored
@@ -122,6 +123,7 @@ def test_a_truncated_index_memo_is_not_trusted(example_library: Path) -> None:
     assert (example_library / "README.md").read_bytes() == good
 
 
+@pytest.mark.slow
 def test_a_flipped_byte_in_the_note_cache_changes_nothing(example_library: Path) -> None:
     first = tool("bib.py", "--root", example_library, "export")
     assert first.returncode == 0, first.stderr
@@ -279,6 +281,7 @@ def hostile_server() -> Iterator[str]:
     ("chunked", "did not answer usefully"),
     ("headers", "did not answer usefully"),
 ])
+@pytest.mark.slow
 def test_hostile_servers_are_bounded(library: Path, hostile_server: str, path: str, message: str) -> None:
     start = time.monotonic()
     result = tool("add.py", "--root", library, "1810.04805", ARXIV_API_URL=f"{hostile_server}/{path}/api/query",
@@ -561,6 +564,7 @@ def test_refresh_keeps_a_venue_typed_by_hand(library: Path, arxiv_server: FakeAr
     assert "venue: NAACL 2019 (best paper)\n" in text and "version: 2\n" in text
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_starting_up_prints_no_traceback(example_library: Path) -> None:
     # Python's own start-up (site-packages' .pth files) comes before any of our code and prints its
     # own traceback when interrupted: start after the time a bare interpreter takes to start.

@@ -71,6 +71,7 @@ def test_init_makes_the_library_yours(tmp_path: Path) -> None:
     assert (root / "README.md").read_text(encoding="utf-8") == readme, "a second run never rewrites the README"
 
 
+@pytest.mark.slow
 def test_after_init_with_zero_and_one_note_everything_passes(tmp_path: Path) -> None:
     root = fork(tmp_path)
     assert init(root).returncode == 0

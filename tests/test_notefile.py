@@ -109,6 +109,7 @@ def split_front(text: str) -> tuple[str, str]:
     return text[start:end], text[end:]
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(st.data())
 def test_patching_changes_only_the_named_fields(data: st.DataObject) -> None:
@@ -349,6 +350,7 @@ def commented_list(draw: st.DrawFn) -> tuple[str, list[str], list[str], list[str
     return text, survivors, items, kept + added
 
 
+@pytest.mark.slow
 @given(commented_list())
 @settings(max_examples=400)
 def test_list_edits_keep_comments_and_styles(case: tuple[str, list[str], list[str], list[str]]) -> None:

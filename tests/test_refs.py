@@ -133,6 +133,7 @@ def test_bad_selections(bert: Path, s2_server: FakeS2) -> None:
     assert sorted(p.name for p in (bert / "papers").iterdir()) == ["devlin2018bert.md", "peters2018deep.md"]
 
 
+@pytest.mark.slow
 def test_unknown_paper_and_faults(bert: Path, s2_server: FakeS2) -> None:
     unknown = refs(bert, "10.1234/x", s2=s2_server)
     assert unknown.returncode == 1 and unknown.stderr == "error: not found on Semantic Scholar: 10.1234/x\n"

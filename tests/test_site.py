@@ -277,6 +277,7 @@ def reading_note(root: Path, key: str, title: str, **fields: str) -> None:
                                                encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_reading_workflow_on_the_site(tmp_path: Path) -> None:
     root = copy_library(tmp_path)
     for name in list((root / "papers").iterdir()):
@@ -468,6 +469,7 @@ def test_the_inbox_shows_the_latest_digest(tmp_path: Path) -> None:
     assert "inbox/" in nav
 
 
+@pytest.mark.slow
 def test_cycles_deep_trails_and_stray_markdown_do_not_break_the_build(tmp_path: Path) -> None:
     alias_bomb = "---\nl0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
         f"l{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)) + "---\n"
