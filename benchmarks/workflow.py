@@ -3,7 +3,9 @@
     python benchmarks/workflow.py [SIZE]      # default: 10000 notes
 
 Goals (issue 8), at 10,000 notes: `status KEY read` under 0.3 s wall (it reads one note, not the
-library), `plan --show` and `list` warm (the note cache in place) under 1 s.
+library), `plan --show` and `list` warm (the note cache in place) under 1 s. Issue 21: `status` reads
+its note once and parses it at most twice (the read, and the check of the written result), README
+index refresh included.
 """
 
 from __future__ import annotations
@@ -53,11 +55,58 @@ def main() -> None:
     figures["plan (writes 3 notes)"] = time.perf_counter() - start
     base = statistics.median(timed([sys.executable, "-c", "pass"])[0] for _ in range(5))
 
+    reads, parses = status_parses(root, "k7")
+
     print(f"workflow benchmark, {size:,} notes (python -c pass: {base * 1000:.0f} ms; list cold: {cold:.2f} s)")
+    print(f"  status k7 read: the note read {reads} time(s), its YAML parsed {parses} time(s)   goal <= 2")
     for name, seconds in figures.items():
         goal = GOALS.get(name)
         verdict = f"goal < {goal:.1f} s   ratio {seconds / goal:.2f}" if goal else ""
         print(f"  {name:<44} {seconds * 1000:7.0f} ms   {verdict}")
+
+
+def status_parses(root: object, key: str) -> tuple[int, int]:
+    """`papernotes status KEY read` in this process, counting reads of the note's file and every YAML
+    parse of its text (the loaders of papernotes and any direct PyYAML call)."""
+    import contextlib
+    import io
+    import os
+
+    import yaml
+    from papernotes.cli import run_command
+    from papernotes.store import files, notefile
+
+    note = f"{key}.md"
+    counts = {"reads": 0, "parses": 0}
+    real_read, real_load = files.read_regular_file, notefile._load
+    real_yaml = {name: getattr(yaml, name) for name in ("load", "safe_load", "compose")}
+
+    def read(path: object, limit: int) -> object:
+        counts["reads"] += str(path).endswith(note)
+        return real_read(path, limit)  # type: ignore[arg-type]
+
+    def load(raw: str, rel: str) -> object:
+        counts["parses"] += rel.endswith(note)
+        return real_load(raw, rel)
+
+    def counting(name: str) -> object:
+        def call(*args: object, **kwargs: object) -> object:
+            counts["parses"] += 1
+            return real_yaml[name](*args, **kwargs)
+        return call
+
+    notefile.read_regular_file, notefile._load = read, load  # type: ignore[assignment]
+    for name in real_yaml:
+        setattr(yaml, name, counting(name))
+    os.environ["PAPERNOTES_TODAY"] = "2026-11-29"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            run_command("status", ["--root", str(root), key, "read"], prog="status")
+    finally:
+        notefile.read_regular_file, notefile._load = real_read, real_load  # type: ignore[assignment]
+        for name, function in real_yaml.items():
+            setattr(yaml, name, function)
+    return counts["reads"], counts["parses"]
 
 
 if __name__ == "__main__":

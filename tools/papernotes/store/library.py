@@ -43,7 +43,8 @@ from papernotes.store.notefile import (
     _read_body,
     decode_note,
     parse_note,
-    patch_text,
+    parse_note_full,
+    patch_note,
     read_regular,
     serialize,
 )
@@ -53,6 +54,18 @@ __all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError
 # Libraries whose notes this process changed: the command line refreshes their derived state (the
 # README index) once the command is done.
 CHANGED_ROOTS: set[Path] = set()
+# Notes this process has just written, with their file signature right after: a load in the same
+# process (the README index after `status`) takes the parsed paper instead of parsing it again, as
+# long as the file is still exactly what was written (an editor's save changes the signature).
+JUST_WRITTEN: dict[str, tuple[tuple[int, int, int, int], tuple[Any, ...]]] = {}
+
+
+def _remember(path: Path, paper: Paper) -> None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return
+    JUST_WRITTEN[str(path)] = ((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino), paper.as_tuple()[:-1])
 
 
 class LibraryProblems(PapernotesError):
@@ -174,6 +187,9 @@ class Library:
                 continue
             signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
             cached = cache.get(entry.name, signature) if cache else None
+            written = JUST_WRITTEN.get(entry.path)
+            if cached is None and written is not None and written[0] == signature:
+                cached = written[1]  # written and parsed by this process a moment ago, and unchanged since
             if cached is not None:
                 body = _read_body(entry.path) if bodies else ""
                 if body is not None:
@@ -273,13 +289,15 @@ class Library:
         for _ in range(UPDATE_ATTEMPTS):
             data, signature = _settled_read(target, rel)
             text = decode_note(data, rel)
-            before = parse_note(text, rel)
-            new_text = patch_text(text, changes(before) if callable(changes) else changes, rel)
+            parsed = parse_note_full(text, rel)  # parsed once; the patcher edits by its marks
+            before = parsed.paper
+            new_text, patched = patch_note(text, changes(before) if callable(changes) else changes, rel, parsed)
             if new_text == text:
                 return Updated(path, before, before)
-            after = parse_note(new_text, rel)
+            after = patched.paper
             if swap_in(target, data, new_text.encode("utf-8"), signature[2] & 0o7777, rel):
                 CHANGED_ROOTS.add(self.root)
+                _remember(target, after)
                 return Updated(path, before, after)
         raise WriteError(f"{rel} kept changing while it was being updated (is an editor saving it?); nothing written")
 

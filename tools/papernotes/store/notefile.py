@@ -56,7 +56,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
     def get_single_data(self) -> Any:
-        node = self.get_single_node()
+        return self.data_of(self.get_single_node())
+
+    def data_of(self, node: yaml.Node | None) -> Any:
+        """The document's values from its node (kept by the caller: the patcher edits by its marks)."""
         if node is None:
             return None
         if type(node) is yaml.MappingNode and self.flat_fast_path:
@@ -163,6 +166,21 @@ def _closing_delimiter(text: str, start: int) -> tuple[int, int] | None:
 
 def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
     """Parse a note's text; raise NoteError naming the line of the first problem."""
+    return parse_note_full(text, rel_path, with_body).paper
+
+
+@dataclass(frozen=True)
+class ParsedNote:
+    """A note parsed once: the Paper, the frontmatter's values as written, and its YAML node (whose
+    marks the patcher edits by), so that changing a note reads and parses it once."""
+
+    paper: Paper
+    meta: dict[str, Any]
+    root: yaml.Node | None
+
+
+def parse_note_full(text: str, rel_path: str, with_body: bool = True) -> ParsedNote:
+    """Parse a note's text into its parts; raise NoteError naming the line of the first problem."""
     text = text.removeprefix("\ufeff")
     first_line_end = text.find("\n")
     first_line = text if first_line_end < 0 else text[:first_line_end]
@@ -174,11 +192,22 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
         raise NoteError(NoteProblem(rel_path, 1, "frontmatter has no closing '---' line"))
     raw = text[start:closing[0]]
     body = text[closing[1] :]
+    root, meta = _load(raw, rel_path)
+    return _checked(root, meta, raw, body, rel_path, with_body)
+
+
+def _load(raw: str, rel_path: str) -> tuple[yaml.Node | None, dict[str, Any]]:
+    """The frontmatter's node and values; NoteError naming the line of the first problem."""
     if len(raw) > MAX_FRONTMATTER_CHARS:
         raise NoteError(NoteProblem(rel_path, 1, f"frontmatter longer than {MAX_FRONTMATTER_CHARS // 1024} KiB; "
                                                  "keep long text in the body"))
     try:
-        meta = yaml.load(raw, Loader=_AliasRefusingLoader if "*" in raw else _Loader)
+        loader = (_AliasRefusingLoader if "*" in raw else _Loader)(raw)
+        try:
+            root = loader.get_single_node()
+            meta = loader.data_of(root)
+        finally:
+            loader.dispose()
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark is not None else 1
         reason = exc.problem or "invalid value"
@@ -202,6 +231,12 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
         meta = {}
     if not isinstance(meta, dict):
         raise NoteError(NoteProblem(rel_path, 2, "frontmatter must be a mapping of 'field: value' lines"))
+    return root, meta
+
+
+def _checked(root: yaml.Node | None, meta: dict[str, Any], raw: str, body: str, rel_path: str,
+             with_body: bool) -> ParsedNote:
+    """The Paper a parsed frontmatter describes, checked field by field and against the file name."""
     deep = _deepest_field(meta)
     if deep is not None:
         raise NoteError(NoteProblem(rel_path, _line_of_field(raw, str(deep)),
@@ -213,6 +248,7 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
     if stem.lower() in RESERVED_KEYS:
         raise NoteError(NoteProblem(rel_path, 1, f"'{stem}.md' is the name of a page of the site; rename the note "
                                                  "(a citation key such as smith2020title)"))
+    written = meta
     if "key" not in meta:
         # A note written by hand may leave the key out: its file name says it.
         meta = {"key": stem, **meta}
@@ -224,7 +260,7 @@ def parse_note(text: str, rel_path: str, with_body: bool = True) -> Paper:
         raise NoteError(
             NoteProblem(rel_path, _line_of_field(raw, "key"), f"key '{paper.key}' does not match the file name '{stem}.md'")
         )
-    return paper
+    return ParsedNote(paper, written, root)
 
 
 _LEFT_OPEN = {"while parsing a flow sequence": "the '[' on this line", "while parsing a flow mapping": "the '{' on this line",
@@ -344,22 +380,27 @@ def _line_end(raw: str, index: int) -> int:
     return len(raw) if end < 0 else end + 1
 
 
-def _content_end(node: yaml.Node) -> int:
+def _content_end(node: yaml.Node, raw: str) -> int:
     """Where a value's own text ends: a block collection's end mark lies at the next key, past any
     comments and blank lines between, so take its last item's end instead."""
     if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and not node.flow_style and node.value:
         last = node.value[-1]
-        return _content_end(last[1] if isinstance(last, tuple) else last)
+        return _content_end(last[1] if isinstance(last, tuple) else last, raw)
     end = node.end_mark.index
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         # A block scalar's end mark includes the line breaks after its text.
-        text = node.end_mark.buffer or ""
-        while end > node.start_mark.index and text[end - 1] in " \t\r\n":
+        while end > node.start_mark.index and raw[end - 1] in " \t\r\n":
             end -= 1
     return end
 
 
 def patch_text(text: str, changes: Mapping[str, Any], rel_path: str) -> str:
+    """`text` with the named fields changed (see patch_note)."""
+    return patch_note(text, changes, rel_path)[0]
+
+
+def patch_note(text: str, changes: Mapping[str, Any], rel_path: str,
+               parsed: ParsedNote | None = None) -> tuple[str, ParsedNote]:
     """`text` with each named field set to its value (None removes it) and every other byte kept.
 
     A changed field keeps its place and its style (quoting, a block list stays a block list, a
@@ -367,14 +408,12 @@ def patch_text(text: str, changes: Mapping[str, Any], rel_path: str) -> str:
     parsed again and must hold exactly the expected fields, or PatchError is raised and the caller
     writes nothing.
     """
-    parse_note(text, rel_path, with_body=False)  # a note that does not parse is reported, not patched
+    # Parsed once, by the caller if it has read the note already; a note that does not parse is
+    # reported, not patched. The result is parsed once more, to check it.
+    parsed = parsed or parse_note_full(text, rel_path)
     parts = _split(text, rel_path)
     raw, newline = parts.raw, parts.newline
-    try:
-        root = yaml.compose(raw, Loader=yaml.SafeLoader)
-        before = yaml.safe_load(raw) or {}
-    except yaml.YAMLError as exc:  # parse_note accepted it, so this is PyYAML's pure-Python loader disagreeing
-        raise PatchError(f"{rel_path}: cannot read the frontmatter to change it: {exc}") from None
+    root, before = parsed.root, parsed.meta
     if root is not None and (not isinstance(root, yaml.MappingNode) or root.flow_style):
         raise PatchError(f"{rel_path}: the frontmatter is not written as 'field: value' lines; change it by hand")
     pairs = {key.value: (key, value) for key, value in (root.value if root is not None else [])
@@ -391,7 +430,7 @@ def patch_text(text: str, changes: Mapping[str, Any], rel_path: str) -> str:
             continue
         key_node, value_node = pairs[name]
         if value is None:
-            edits.append((_line_start(raw, key_node.start_mark.index), _line_end(raw, _content_end(value_node)), ""))
+            edits.append((_line_start(raw, key_node.start_mark.index), _line_end(raw, _content_end(value_node, raw)), ""))
         else:
             edits.append(_replacement(raw, key_node, value_node, value, newline))
     for start, end, replacement in sorted(edits, reverse=True):
@@ -400,16 +439,18 @@ def patch_text(text: str, changes: Mapping[str, Any], rel_path: str) -> str:
 
     expected = {k: v for k, v in before.items() if k not in changes}
     expected.update({k: list(v) if isinstance(v, tuple) else v for k, v in changes.items() if v is not None})
+    result = parts.head + raw + parts.tail
+    if result == text:
+        return text, parsed
     try:
-        after = yaml.safe_load(raw) or {}
-    except yaml.YAMLError:
+        root_after, after = _load(raw, rel_path)
+    except NoteError:
         after = None
-    if after != expected or list(after) != [k for k in before if k in after] + [k for k in after if k not in before]:
+    if after is None or after != expected or list(after) != [k for k in before if k in after] + [k for k in after if k not in before]:
         names = ", ".join(changes)
         raise PatchError(f"{rel_path}: cannot change {names} in place without touching other lines; edit it by hand")
-    result = parts.head + raw + parts.tail
-    parse_note(result, rel_path, with_body=False)
-    return result
+    # The new values checked as any note's are (a status that is not one is the caller's error).
+    return result, _checked(root_after, after, raw, parts.tail[_line_end(parts.tail, 0):], rel_path, with_body=True)
 
 
 def _edit_block_list(raw: str, node: yaml.SequenceNode, value: list[Any], newline: str) -> tuple[int, int, str] | None:
@@ -425,8 +466,8 @@ def _edit_block_list(raw: str, node: yaml.SequenceNode, value: list[Any], newlin
     if len(set(old)) != len(old) or wanted[: len(kept)] != kept:
         return None
     start = _line_start(raw, items[0].start_mark.index)
-    end = _line_end(raw, _content_end(items[-1]))
-    removed = [(_line_start(raw, item.start_mark.index), _line_end(raw, _content_end(item)))
+    end = _line_end(raw, _content_end(items[-1], raw))
+    removed = [(_line_start(raw, item.start_mark.index), _line_end(raw, _content_end(item, raw)))
                for item in items if item.value not in wanted]
     if any(raw.count("\n", a, b) != 1 for a, b in removed):
         return None  # an item over several lines, or two on one line: rewrite the list
@@ -442,7 +483,7 @@ def _edit_block_list(raw: str, node: yaml.SequenceNode, value: list[Any], newlin
 
 def _replacement(raw: str, key_node: yaml.Node, value_node: yaml.Node, value: Any, newline: str) -> tuple[int, int, str]:
     """The edit that puts `value` where `value_node` is, in the same style."""
-    start, end = value_node.start_mark.index, _content_end(value_node)
+    start, end = value_node.start_mark.index, _content_end(value_node, raw)
     block_list = isinstance(value_node, yaml.SequenceNode) and not value_node.flow_style and value_node.value
     if block_list and isinstance(value, list) and value and all(isinstance(v, (str, int, float)) for v in value):
         kept = _edit_block_list(raw, value_node, value, newline) if isinstance(value_node, yaml.SequenceNode) else None
