@@ -26,6 +26,7 @@ from papernotes.model.ids import (
 )
 from papernotes.model.paper import STATUSES, FieldError, Paper, normalized_title
 from papernotes.model.reading import status_changes
+from papernotes.model.text import lead_author
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve, semantic_scholar
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2
 from papernotes.store.files import read_named_file
@@ -171,7 +172,7 @@ def add_search(args: argparse.Namespace) -> int:
     chosen = args.pick - 1 if args.pick is not None else exact[0] if len(exact) == 1 else None
     for i, match in enumerate(matches, 1):
         authors = authors_of(match)
-        who = f"{authors[0].split()[-1]}{' et al.' if len(authors) > 1 else ''}" if authors else "Anonymous"
+        who = lead_author(authors)
         where = f"arXiv:{arxiv_of(match)}" if arxiv_of(match) else f"DOI:{doi_of(match)}" if doi_of(match) else ""
         mark = "→" if chosen == i - 1 else " "
         print(f"{mark} {i}. {' '.join(str(match.get('title') or '').split())} — {who}, {match.get('year') or 'n.d.'}"
@@ -202,7 +203,7 @@ def add_manual(args: argparse.Namespace) -> int:
     try:
         paper = Paper.from_frontmatter(fields)
     except FieldError as exc:
-        raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
+        raise PapernotesError(f"--{exc.field}: {exc.reason}") from None
     if paper.doi and paper.doi.lower().startswith("10.48550/arxiv."):
         raise PapernotesError(f"{paper.doi} is an arXiv DOI: run python tools/add.py {paper.doi}")
     if args.dry_run:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from papernotes.errors import PapernotesError
+from papernotes.model.statuses import STATUSES
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 KNOWN_SETTINGS = frozenset({"papers_dir", "topics", "papers_per_week", "reading_days", "s2_cache_days", "watch", "tags"})
-STATUSES = ("to-read", "reading", "read", "skipped")
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,33 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TypeVar
+
+from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
+Note = TypeVar("Note")
+
+
+def resolve_link(target: str, by_key: Mapping[str, Note], by_arxiv: Mapping[str, Note]) -> Note | None:
+    """What a [[link]] names: a note's key, or an arXiv ID in any form that a note has; else None."""
+    target = target.strip()
+    if target in by_key:
+        return by_key[target]
+    try:
+        return by_arxiv.get(parse_arxiv_id(target).canonical)
+    except InvalidArxivId:
+        return None
+
+
+def names_a_paper_to_add(target: str) -> bool:
+    """A [[link]] to an arXiv ID no note has yet: the site links it to arXiv, on purpose."""
+    try:
+        parse_arxiv_id(target.strip())
+    except InvalidArxivId:
+        return False
+    return True
 
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+\S|^(#{1,6})[ \t]*$")

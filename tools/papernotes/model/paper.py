@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from papernotes.errors import PapernotesError
-
-STATUSES = ("to-read", "reading", "read", "skipped")
+from papernotes.model.statuses import STATUSES
 
 PRIORITIES = (1, 2, 3)  # 1 high ... 3 low; a note without one counts as 2
 DEFAULT_PRIORITY = 2
@@ -67,9 +66,10 @@ ALWAYS_WRITTEN = ("tags", "status")
 class FieldError(PapernotesError):
     """A frontmatter field with a value of the wrong type; `field` lets the loader find its line."""
 
-    def __init__(self, field_name: str, message: str) -> None:
+    def __init__(self, field_name: str, reason: str) -> None:
         self.field = field_name
-        super().__init__(f"field '{field_name}': {message}")
+        self.reason = reason  # what is wrong with the value, without the field's name
+        super().__init__(f"field '{field_name}': {reason}")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from papernotes.model.paper import DEFAULT_PRIORITY, Paper, parse_week, week_of
-
-UNFINISHED = ("to-read", "reading")
+from papernotes.model.statuses import UNFINISHED
 
 
 def status_changes(paper: Paper, status: str, today: dt.date) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from papernotes.model.config import WEEKDAYS
 from papernotes.model.paper import Paper, parse_week
 from papernotes.model.reading import planned_for
-
-STATUS_WORDS = {"read": "read", "reading": "reading", "to-read": "to read", "skipped": "skipped"}
+from papernotes.model.statuses import STATUS_WORDS
+from papernotes.model.text import author_list
 
 
 def plan_calendar(papers: Iterable[Paper], reading_days: Sequence[str], site_url: str | None = None,
@@ -40,7 +40,7 @@ def plan_calendar(papers: Iterable[Paper], reading_days: Sequence[str], site_url
             event.add("dtend", day + dt.timedelta(days=1))
             event.add("summary", paper.title)
             page = f"{site_url.rstrip('/')}/{paper.key}/" if site_url else None
-            lines = [", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else ""),
+            lines = [author_list(paper.authors),
                      f"Status: {STATUS_WORDS[paper.status]}"]
             if paper.link:
                 lines.append(f"Paper: {paper.link}")

@@ -18,12 +18,12 @@ import jinja2
 
 from papernotes.model.config import Config
 from papernotes.model.paper import Paper
+from papernotes.model.statuses import STATUS_MARKS, STATUS_WORDS
 from papernotes.present.views import TopicNode, short_authors, status_counts, tag_index, topic_tree
 
 # The templates shipped with papernotes, used when a library has none of its own.
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
-STATUS_MARKS = {"read": "✅", "reading": "📖", "to-read": "⏳", "skipped": "⏭️"}
 
 # Markdown punctuation, escaped with a backslash (GitHub and Python-Markdown agree on these), and
 # the HTML specials, written as entities (Python-Markdown has no backslash escape for '<').
@@ -68,7 +68,7 @@ def way_out(paper: Paper) -> str:
 
 
 def status_word(status: str) -> str:
-    return status.replace("-", " ")
+    return STATUS_WORDS.get(status, status)
 
 
 def paper_line(paper: Paper, links: Links) -> str:

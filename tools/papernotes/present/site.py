@@ -19,7 +19,7 @@ import jinja2
 
 from papernotes.model.config import Config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
-from papernotes.model.links import WIKI_LINK, strip_empty_sections
+from papernotes.model.links import WIKI_LINK, resolve_link, strip_empty_sections
 from papernotes.model.paper import Paper, web_url
 from papernotes.model.reading import (
     ReadingLog,
@@ -29,6 +29,8 @@ from papernotes.model.reading import (
     reading_log,
     recently_read,
 )
+from papernotes.model.statuses import STATUS_ORDER
+from papernotes.model.text import author_list
 from papernotes.present.bibtex import export, export_entry
 from papernotes.present.ics import plan_calendar
 from papernotes.present.render import (
@@ -48,7 +50,6 @@ _DIGEST_TAG = re.compile(r"<(?!/?(?:details|summary)>)")
 AUTHORS_SHOWN = 12
 HOME_LIST = 10
 FEED_ENTRIES = 50
-STATUS_ORDER = {"reading": 0, "to-read": 1, "read": 2, "skipped": 3}
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -229,13 +230,7 @@ class SiteBuilder:
 
     def resolve(self, target: str) -> Paper | None:
         """A [[link]] target: a note's key, or an arXiv ID in any form."""
-        target = target.strip()
-        if target in self.by_key:
-            return self.by_key[target]
-        try:
-            return self.by_arxiv.get(parse_arxiv_id(target).canonical)
-        except InvalidArxivId:
-            return None
+        return resolve_link(target, self.by_key, self.by_arxiv)
 
     # -- generated pages -------------------------------------------------------------------------------
 
@@ -415,7 +410,7 @@ class SiteBuilder:
             entry.link(href=page)
             entry.updated(_midnight(day))
             entry.author({"name": short_authors(paper)})
-            entry.summary(f"{', '.join(paper.authors[:5])}{' et al.' if len(paper.authors) > 5 else ''} "
+            entry.summary(f"{author_list(paper.authors, 5)} "
                           f"({paper.year or 'n.d.'}). {paper.abstract or ''}".strip())
         return feed.atom_str(pretty=True).decode("utf-8")
 
@@ -444,7 +439,7 @@ class SiteBuilder:
 
     def description(self, paper: Paper) -> str:
         """A line for search engines and link previews: authors, year, venue, the abstract's start."""
-        who = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")
+        who = author_list(paper.authors)
         text = f"{who} ({paper.year or 'n.d.'}{', ' + paper.venue if paper.venue else ''})."
         if paper.abstract:
             text += " " + paper.abstract

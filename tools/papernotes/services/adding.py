@@ -132,7 +132,7 @@ def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: 
     try:
         checked = Paper.from_frontmatter(fields)
     except FieldError as exc:
-        raise PapernotesError(f"--{exc.field}: {exc.message.split(': ', 1)[1]}") from None
+        raise PapernotesError(f"--{exc.field}: {exc.reason}") from None
     unique_tags = tuple(dict.fromkeys(t.strip() for t in checked.tags if t.strip()))
     fields_: dict[str, object] = {"topic": checked.topic, "tags": unique_tags, "status": checked.status, "added": added}
     if priority is not None:

@@ -14,8 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
-from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
-from papernotes.model.links import WIKI_LINK, strip_empty_sections
+from papernotes.model.links import WIKI_LINK, names_a_paper_to_add, resolve_link, strip_empty_sections
 from papernotes.model.paper import Paper
 from papernotes.present.views import canonical_tags, tag_form
 from papernotes.store.library import Catalog, Library, NoteProblem, stray_markdown
@@ -127,19 +126,12 @@ def the_same_paper_twice(context: Context) -> Iterator[Problem]:
 @check
 def links_to_nothing(context: Context) -> Iterator[Problem]:
     keys = sorted(context.by_key)
-    arxiv_ids = {p.arxiv for p in context.papers if p.arxiv}
+    by_arxiv = {p.arxiv: p for p in context.papers if p.arxiv}
     for paper in context.papers:
         for number, text in enumerate(paper.body.splitlines(), 1):
             for match in WIKI_LINK.finditer(text):
                 target = match.group(1).strip()
-                if target in context.by_key:
-                    continue
-                try:
-                    parse_arxiv_id(target)
-                    continue  # a paper not added yet: the site links it to arXiv
-                except InvalidArxivId:
-                    pass
-                if target in arxiv_ids:
+                if resolve_link(target, context.by_key, by_arxiv) is not None or names_a_paper_to_add(target):
                     continue
                 close = difflib.get_close_matches(target, keys, n=1)
                 hint = f" (did you mean [[{close[0]}]]?)" if close else ""

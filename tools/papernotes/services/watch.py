@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.paper import Paper
+from papernotes.model.statuses import STATUS_WEIGHT
+from papernotes.model.text import author_list
 
-# How much a library paper's likeness counts, by its status: what was read says most about taste.
-STATUS_WEIGHT = {"read": 1.0, "reading": 1.0, "to-read": 0.6, "skipped": 0.2}
 CLOSEST_SHOWN = 2
 
 
@@ -63,7 +63,7 @@ def digest_line(candidate: NewPaper) -> str:
     from papernotes.present.render import md
 
     paper = candidate.paper
-    authors = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "")
+    authors = author_list(paper.authors)
     parts = [md(authors) or "Anonymous"]
     if paper.categories:
         parts.append(md(", ".join(paper.categories[:3])))

@@ -295,7 +295,8 @@ class Library:
             if new_text == text:
                 return Updated(path, before, before)
             after = patched.paper
-            if swap_in(target, data, new_text.encode("utf-8"), signature[2] & 0o7777, rel):
+            recent = time.time() - signature[1] / 1e9 < RECENT_SECONDS
+            if swap_in(target, data, new_text.encode("utf-8"), signature[2] & 0o7777, rel, recent):
                 CHANGED_ROOTS.add(self.root)
                 _remember(target, after)
                 return Updated(path, before, after)
@@ -396,7 +397,7 @@ UPDATE_ATTEMPTS = 5
 SWAP_BACK_ATTEMPTS = 20
 
 
-def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str) -> bool:
+def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str, recent: bool = False) -> bool:
     """Put `new` in place of `target` if the file there still holds `expected`; False (and the file as
     it was found) if someone saved it since it was read.
 
@@ -421,8 +422,10 @@ def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str) -> b
             os.replace(tmp, target)
             return True
         swapped_out = _read_bytes(tmp)
-        if swapped_out == expected:
+        if swapped_out == expected and not (recent and _still_written(tmp)):
             return True
+        if swapped_out == expected:
+            swapped_out = _read_bytes(tmp)  # written to since: the editor's save, finished, goes back
         # An editor saved since the note was read: give its version back. After each swap the
         # temporary name holds what was at the note's name: our own text (done), or a save that
         # landed on top of what we put there, which is newer still and goes back in turn.
@@ -455,6 +458,22 @@ def _settled_read(target: Path, rel: str) -> tuple[bytes, tuple[int, int, int]]:
             break
         time.sleep(SETTLE_SECONDS - age)
     return data, signature
+
+
+# A note changed this recently may belong to an editor that writes in place in pieces: after the
+# swap, what was swapped out is watched this long, and goes back if it is written to meanwhile.
+RECENT_SECONDS = 0.5
+WATCH_SECONDS = 0.05
+
+
+def _still_written(path: Path) -> bool:
+    try:
+        before = os.stat(path)
+        time.sleep(WATCH_SECONDS)
+        after = os.stat(path)
+    except OSError:
+        return False
+    return (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
 
 
 def _read_bytes(path: Path) -> bytes:
