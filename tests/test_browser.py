@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import REPO
-from test_site import add_hostile, build, copy_library, reading_note
+from sitekit import add_hostile, build, copy_library, reading_note
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.slow  # a real browser: pytest -m "not slow" leaves it out

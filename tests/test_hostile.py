@@ -374,7 +374,7 @@ def test_ctrl_c_while_adding_leaves_what_was_printed_on_disk(library: Path, arxi
     ("pyproject.toml", "[tool.papernotes]\npapers_dir = 5\n", "papers_dir must be a folder inside the library"),
 ])
 def test_the_site_build_names_what_is_wrong(tmp_path: Path, file: str, text: str, message: str) -> None:
-    from test_site import build, copy_library
+    from sitekit import build, copy_library
 
     root = copy_library(tmp_path)
     (root / file).write_text(text, encoding="utf-8")

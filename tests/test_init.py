@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import LIBRARY_DATA, REPO, TOOLS, run_script
 from papernotes.commands.init import MANUAL, SHIPPED_EXAMPLES
-from test_site import build, page
+from sitekit import build, page
 
 NAME = "Ada's reading notes"
 

@@ -70,3 +70,14 @@ def test_every_layer_says_what_lives_there_and_what_it_may_import() -> None:
     for layer in ("model", "store", "sources", "present", "services"):
         doc = ast.get_docstring(ast.parse((PACKAGE / layer / "__init__.py").read_text(encoding="utf-8"))) or ""
         assert "May import" in doc, layer
+
+
+def test_no_test_imports_another_test_file() -> None:
+    """Shared helpers live in conftest.py, the fakes and sitekit.py; a test file is never imported."""
+    wrong = []
+    for path in sorted(Path(__file__).parent.glob("test_*.py")):
+        for line, imported in [(n.lineno, n.module or "") for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                               if isinstance(n, ast.ImportFrom)]:
+            if imported.startswith("test_"):
+                wrong.append(f"{path.name}:{line}: imports {imported}")
+    assert wrong == [], wrong

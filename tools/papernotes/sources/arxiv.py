@@ -24,7 +24,7 @@ from papernotes import __version__
 from papernotes.errors import PapernotesError
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.paper import Paper
-from papernotes.sources.http import Transient, env_seconds, fetch, wait_to_retry
+from papernotes.sources.http import GaveUp, Transient, env_seconds, fetch, with_retries
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 USER_AGENT = f"papernotes/{__version__} (research paper notes kept in git) arxiv.py/{arxiv.__version__}"
@@ -183,24 +183,17 @@ class ArxivSource:
             page_size = len(search)
             search = arxiv.Search(id_list=search, max_results=len(search))
         self.client.page_size = page_size or BATCH_SIZE
-        last = ""
-        waited: float | None = 0.0
-        for attempt in range(self.settings.retries + 1):
+        def attempt() -> list[arxiv.Result]:
             try:
                 return list(self.client.results(search))
-            except (Transient, arxiv.ArxivError) as exc:
-                # arxiv.ArxivError only for what the session lets through, e.g. an empty later page.
-                transient = exc if isinstance(exc, Transient) else Transient(exc.message)
-                last = transient.reason
-                if attempt == self.settings.retries:
-                    break
-                waited = wait_to_retry(transient, self.settings.delay * 2**attempt, waited or 0.0, "arXiv")
-                if waited is None:
-                    break
-        raise ArxivUnavailable(
-            f"arXiv did not answer usefully after {self.settings.retries + 1} tries: {last} "
-            f"({self.settings.api_url}); try again later"
-        )
+            except arxiv.ArxivError as exc:  # only what the session lets through, e.g. an empty later page
+                raise Transient(exc.message) from None
+
+        try:
+            return with_retries(attempt, self.settings.retries, self.settings.delay, "arXiv")
+        except GaveUp as exc:
+            raise ArxivUnavailable(f"arXiv did not answer usefully after {exc.tries} tries: {exc.reason} "
+                                   f"({self.settings.api_url}); try again later") from None
 
 
 def _clean(text: str | None) -> str | None:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 import urllib3
@@ -160,3 +160,33 @@ def wait_to_retry(exc: Transient, backoff: float, waited: float, service: str) -
         print(f"{service} answered {exc.reason}: waiting {seconds:g} s before trying again{asked}", file=sys.stderr, flush=True)
     time.sleep(seconds)
     return waited + seconds
+
+
+T = TypeVar("T")
+
+
+def with_retries(attempt: Callable[[], T], retries: int, backoff: float, service: str) -> T:
+    """`attempt()` until it succeeds, retried `retries` times on a Transient failure with exponential
+    backoff (or the server's Retry-After), within the caps above: the one retry policy of every source.
+    Raises GaveUp with the last reason and the number of tries."""
+    last = ""
+    waited: float | None = 0.0
+    for number in range(retries + 1):
+        try:
+            return attempt()
+        except Transient as exc:
+            last = exc.reason
+            if number == retries:
+                break
+            waited = wait_to_retry(exc, backoff * 2**number, waited or 0.0, service)
+            if waited is None:
+                break
+    raise GaveUp(last, number + 1)
+
+
+class GaveUp(Exception):
+    """A service kept failing; each source turns this into its own error."""
+
+    def __init__(self, reason: str, tries: int) -> None:
+        super().__init__(reason)
+        self.reason, self.tries = reason, tries

@@ -172,29 +172,23 @@ class SemanticScholar:
         return data
 
     def _with_retries(self, method: str, url: str, params: dict[str, str], body: Any) -> Answer:
-        from papernotes.sources.http import Transient, fetch, wait_to_retry
+        from papernotes.sources.http import GaveUp, fetch, with_retries
 
-        last = ""
-        waited: float | None = 0.0
-        for attempt in range(self.settings.retries + 1):
+        def attempt() -> Answer:
             wait = self._last_request + self.settings.delay - time.monotonic()
             if wait > 0:
-                time.sleep(wait)
+                time.sleep(wait)  # the politeness delay between any two requests
             try:
                 self.requests_made += 1
-                return fetch(self.session.request, method, url, timeout=self.settings.timeout, params=params,
-                             json=body)
-            except Transient as exc:
-                last = exc.reason
-                if attempt == self.settings.retries:
-                    break
-                waited = wait_to_retry(exc, max(self.settings.delay, 0.05) * 2**attempt, waited or 0.0, "Semantic Scholar")
-                if waited is None:
-                    break
+                return fetch(self.session.request, method, url, timeout=self.settings.timeout, params=params, json=body)
             finally:
                 self._last_request = time.monotonic()
-        raise S2Unavailable(f"Semantic Scholar did not answer usefully after {self.settings.retries + 1} tries: "
-                            f"{last} ({self.settings.api_url}); try again later")
+
+        try:
+            return with_retries(attempt, self.settings.retries, max(self.settings.delay, 0.05), "Semantic Scholar")
+        except GaveUp as exc:
+            raise S2Unavailable(f"Semantic Scholar did not answer usefully after {exc.tries} tries: "
+                                f"{exc.reason} ({self.settings.api_url}); try again later") from None
 
     def _cache_file(self, method: str, url: str, params: dict[str, str], body: Any) -> Path | None:
         if self.cache_dir is None:

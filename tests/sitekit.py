@@ -1,0 +1,100 @@
+"""Helpers for the tests that build the site: a buildable library, the real `mkdocs build --strict`,
+the hostile note and digest, and a reader of the built HTML. Shared by test files (which never
+import each other)."""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import LIBRARY_DATA, REPO
+
+HOSTILE = """---
+key: evil2020script
+title: '<script>alert("title")</script> { onclick=alert(1) } [x](javascript:alert(1))'
+authors: ['<img src=x onerror=alert(2)>', 'Eve "><svg onload=alert(135)>', 'Normal Author']
+year: 2020
+arxiv: '2001.01234'
+abstract: 'An abstract with <script>alert(3)</script>, {: onclick="alert(4)" } and [link](javascript:alert(5)) and $x^2$. "><img src=x onerror=alert(12)>'
+comment: '<iframe src=javascript:alert(6)>'
+venue: '<b onmouseover=alert(7)>Venue</b> "><svg onload=alert(13)>'
+url: 'javascript:alert(8)'
+code: 'javascript:alert(9)'
+topic: '<script>alert(10)</script>'
+tags: ['<img src=x onerror=alert(11)>', 'safe']
+status: to-read
+found_via: [devlin2018bert]
+---
+
+Links to [[devlin2018bert]], [[1706.03762|the Transformer]] and [[2101.99999]], a paper not added yet.
+"""
+
+
+# A digest as an older version wrote it, with arXiv's values raw: the Inbox page must not run them.
+HOSTILE_DIGEST = """# New papers, 2026-W48
+
+- [ ] [Evil](https://arxiv.org/abs/2611.00001) — A \xb7 <img src=x onerror=alert(20)> \xb7 matched: x
+    <details><summary>Abstract</summary><script>alert(21)</script> "><svg onload=alert(22)></details>
+"""
+
+
+def add_hostile(root: Path) -> None:
+    """The hostile note and digest, into a library."""
+    (root / "papers" / "evil2020script.md").write_text(HOSTILE, encoding="utf-8")
+    (root / "inbox").mkdir(exist_ok=True)
+    (root / "inbox" / "2026-W48.md").write_text(HOSTILE_DIGEST, encoding="utf-8")
+
+
+def copy_library(root: Path) -> Path:
+    """A buildable library: the tests' example notes and settings, with the repository's tools and templates."""
+    for name in ("pyproject.toml", "mkdocs.yml", "README.md"):
+        shutil.copy(LIBRARY_DATA / name, root / name)
+    shutil.copytree(LIBRARY_DATA / "papers", root / "papers")
+    for folder in ("templates", "tools"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return root
+
+
+def build(root: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra_env}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
+                          cwd=root, capture_output=True, text=True, env=env, timeout=300)
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+class _Elements(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def elements(text: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(text)
+    return parser
+
+
+def reading_note(root: Path, key: str, title: str, **fields: str) -> None:
+    extra = "".join(f"{name}: {value}\n" for name, value in fields.items())
+    (root / "papers" / f"{key}.md").write_text(f"---\ntitle: {title}\nyear: 2020\n{extra}---\n\nMy notes.\n",
+                                               encoding="utf-8")

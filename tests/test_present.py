@@ -1,0 +1,89 @@
+"""The presenters as units, without a build: views (pure arrangements), render (the escaping path)
+and the site's pages as the generator makes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from papernotes.errors import PapernotesError
+from papernotes.model.config import Config
+from papernotes.model.paper import RESERVED_KEYS, Paper
+from papernotes.model.statuses import STATUSES
+from papernotes.present.render import md, paper_line, status_word
+from papernotes.present.site import SiteBuilder, SiteLinks
+from papernotes.present.views import canonical_tags, in_topic, known_filters, short_authors, topic_tree
+
+CONFIG = Config(root=REPO, topics={"nlp": "Natural Language Processing", "nlp/embeddings": "Embeddings"})
+
+
+def paper(key: str, body: str = "", **fields: object) -> Paper:
+    return Paper.from_frontmatter({"key": key, "title": f"Paper {key}", "year": 2020, **fields}, body)
+
+
+def test_topic_tree_nests_by_path_in_the_configured_order() -> None:
+    papers = [paper("b", topic="vision"), paper("a", topic="nlp/embeddings"), paper("c"), paper("d", topic="nlp")]
+    roots = topic_tree(papers, CONFIG)
+    assert [r.title for r in roots] == ["Natural Language Processing", "Vision", "Unsorted"]
+    nlp = roots[0]
+    assert [p.key for p in nlp.papers] == ["d"] and [c.title for c in nlp.children] == ["Embeddings"]
+
+
+def test_one_spelling_per_tag_and_filters_in_any_case() -> None:
+    first = paper("a", tags=["Pretraining"], added="2026-01-01", topic="nlp")
+    later = paper("b", tags=["pretraining", "GANs"], added="2026-02-01")
+    assert canonical_tags([later, first], ["GAN"]) == {"pretraining": "Pretraining", "gan": "GAN"}
+    assert in_topic(first, "NLP") and not in_topic(later, "nlp")
+    known_filters([first, later], ["PRETRAINING"], "Nlp")
+    with pytest.raises(PapernotesError, match="no topic 'vison' in the library"):
+        known_filters([first, later], [], "vison")
+
+
+def test_markdown_from_data_cannot_become_markup() -> None:
+    hostile = '<script>alert(1)</script> [x](javascript:alert(2)) *em* `code` {: onclick=x } $x$'
+    text = md(hostile)
+    assert "<" not in text
+    for unescaped in (r"(?<!\\)\[x(?<!\\)\]\(", r"(?<!\\)\*em", r"(?<!\\)\{:", r"(?<!\\)`"):
+        assert not re.search(unescaped, text), (unescaped, text)
+    line = paper_line(paper("evil", title=hostile, authors=["<img src=x onerror=alert(3)>"]), SiteLinks("index.md"))
+    assert "<img" not in line and "<script" not in line
+
+
+def test_statuses_read_the_same_everywhere() -> None:
+    assert [status_word(s) for s in STATUSES] == ["to read", "reading", "read", "skipped"]
+    assert short_authors(paper("x", authors=["Diederik P. Kingma", "Jimmy Ba"])) == "Kingma and Ba"
+
+
+@pytest.fixture
+def site() -> SiteBuilder:
+    papers = [
+        paper("bert", title="BERT", status="read", finished="2026-11-24", added="2026-11-01", body="See [[elmo]]."),
+        paper("elmo", title="ELMo", found_via=["bert"], added="2026-11-02"),
+        paper("loopa", found_via=["loopb"]), paper("loopb", found_via=["loopa"]),
+        paper("imp1", found_via=["import:zotero.bib"], added="2026-11-03"),
+        paper("imp2", found_via=["import:zotero.bib"], added="2026-11-03"),
+    ]
+    digest = ("2026-W48.md", "# New papers\n\n- [ ] [A](https://arxiv.org/abs/2611.00001) — <img src=x onerror=alert(1)>\n")
+    return SiteBuilder.build(REPO, CONFIG, papers, dt.date(2026, 11, 30), digest, "https://example.org/notes/")
+
+
+def test_every_page_of_the_site_is_generated_and_reserved(site: SiteBuilder) -> None:
+    pages = site.pages()
+    for name in ("index.md", "all.md", "topics/index.md", "tags.md", "timeline.md", "reading-log.md", "trails.md",
+                 "inbox.md", "feed.xml", "plan.ics", "library.bib"):
+        assert name in pages, name
+    # A note may not take a page's name: the model's list of reserved names covers every page.
+    assert {Path(name).parts[0].removesuffix(".md").removesuffix(".xml").removesuffix(".ics").removesuffix(".bib")
+            for name in pages} <= RESERVED_KEYS | {"topics", "stylesheets", "javascripts"}
+
+
+def test_the_inbox_trails_and_feed(site: SiteBuilder) -> None:
+    pages = site.pages()
+    assert "<img" not in pages["inbox.md"] and "&lt;img src=x onerror=alert(1)>" in pages["inbox.md"]
+    trails = {t.paper.key: [p.key for _, p in t.members] for t in site.trails()}
+    assert trails["bert"] == ["bert", "elmo"] and trails["loopa"] == ["loopa", "loopb"]
+    assert pages["feed.xml"].count("Imported 2 papers from zotero.bib") == 1
+    assert [p.key for p in site.backlinks["elmo"]] == ["bert"]
