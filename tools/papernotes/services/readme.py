@@ -14,7 +14,7 @@ from pathlib import Path
 
 import papernotes
 from papernotes.errors import PapernotesError
-from papernotes.store.library import Library, LibraryProblems, write_file
+from papernotes.store.library import Library, LibraryProblems, WriteError, write_file
 
 START = "<!-- papernotes:index:start -->"
 END = "<!-- papernotes:index:end -->"
@@ -79,13 +79,9 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
     del papers
     if use_cache and settled:
         try:
-            tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                handle.write(f"{digest} {_checksum(region)}\n".encode("ascii"))
-                handle.write(region)
-            os.replace(tmp, memo)
-        except OSError:
-            pass
+            write_file(memo, [f"{digest} {_checksum(region)}\n".encode("ascii"), region])
+        except WriteError:
+            pass  # the memo only saves time
     return region
 
 
