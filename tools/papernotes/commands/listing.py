@@ -77,7 +77,7 @@ def ordered(papers: list[Paper], sort: str, today: dt.date) -> list[Paper]:
 
 def run(args: argparse.Namespace) -> int:
     library = Library(args.root)
-    papers = library.load_strict() if not args.text else _with_bodies(library)
+    papers = library.load_strict(bodies=bool(args.text))
     known_filters(papers, args.tag, args.topic)
     chosen = ordered([p for p in papers if matches(args)(p)], args.sort, args.today)
     write = sys.stdout.write
@@ -91,15 +91,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         write(table(chosen, shutil.get_terminal_size().columns if sys.stdout.isatty() else None))
     return 0
-
-
-def _with_bodies(library: Library) -> list[Paper]:
-    from papernotes.store.library import LibraryProblems
-
-    papers, problems = library.load(bodies=True)
-    if problems:
-        raise LibraryProblems(problems)
-    return papers
 
 
 def _row(paper: Paper) -> tuple[str, ...]:

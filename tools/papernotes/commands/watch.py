@@ -20,7 +20,7 @@ from papernotes.services.adding import Candidate, add_candidates, new_note_field
 from papernotes.services.watch import NewPaper, read_digest
 from papernotes.sources.s2 import arxiv_of
 from papernotes.store.files import read_named_file
-from papernotes.store.library import Catalog, Library, LibraryProblems, write_file
+from papernotes.store.library import Catalog, Library, write_file
 
 INBOX = "inbox"
 LAST_CHECK = "last-check"  # inbox/last-check: the date of the last complete check, committed with the digests
@@ -57,9 +57,7 @@ def run(args: argparse.Namespace) -> int:
     inbox = library.root / INBOX
     until = args.today
     since = args.since or last_check(inbox) or until - dt.timedelta(days=FIRST_CHECK_DAYS)
-    papers, problems = library.load(bodies=True)
-    if problems:
-        raise LibraryProblems(problems)
+    papers = library.load_strict(bodies=True)
     from papernotes.services.watch import rank
     from papernotes.sources.arxiv import (  # imported when needed: start-up stays quick
         ArxivRejected,

@@ -30,35 +30,12 @@ class Field:
     owner: Literal["tool", "user"]
 
 
-FIELDS: tuple[Field, ...] = (
-    Field("key", "str", "tool"),
-    Field("title", "str", "tool"),
-    Field("authors", "list", "tool"),
-    Field("year", "int", "tool"),
-    Field("arxiv", "str", "tool"),
-    Field("version", "int", "tool"),
-    Field("published", "date", "tool"),
-    Field("updated", "date", "tool"),
-    Field("categories", "list", "tool"),
-    Field("venue", "str", "tool"),
-    Field("doi", "link", "tool"),
-    Field("url", "link", "tool"),
-    Field("abstract", "str", "tool"),
-    Field("comment", "str", "tool"),
-    Field("code", "link", "user"),
-    Field("topic", "topic", "user"),
-    Field("tags", "list", "user"),
-    Field("status", "status", "user"),
-    Field("added", "date", "user"),
-    # The reading workflow's fields: set by `status`, `plan` and `refs`, or by hand.
-    Field("priority", "priority", "user"),
-    Field("planned", "week", "user"),
-    Field("started", "date", "user"),
-    Field("finished", "date", "user"),
-    Field("found_via", "list", "user"),
-)
-FIELD_BY_NAME = {f.name: f for f in FIELDS}
-REQUIRED = ("key", "title")
+def note(kind: Kind, owner: Literal["tool", "user"], default: Any = None, *, required: bool = False) -> Any:
+    """A Paper field as notes hold it (see Paper)."""
+    metadata = {"kind": kind, "owner": owner}
+    return field(metadata=metadata) if required else field(default=default, metadata=metadata)
+
+
 # Written even when empty, so a new note shows the user where their own fields go.
 ALWAYS_WRITTEN = ("tags", "status")
 
@@ -74,30 +51,36 @@ class FieldError(PapernotesError):
 
 @dataclass(frozen=True)
 class Paper:
-    key: str
-    title: str
-    authors: tuple[str, ...] = ()
-    year: int | None = None
-    arxiv: str | None = None
-    version: int | None = None
-    published: dt.date | None = None
-    updated: dt.date | None = None
-    categories: tuple[str, ...] = ()
-    venue: str | None = None
-    doi: str | None = None
-    url: str | None = None
-    abstract: str | None = None
-    comment: str | None = None
-    code: str | None = None
-    topic: str | None = None
-    tags: tuple[str, ...] = ()
-    status: str = "to-read"
-    added: dt.date | None = None
-    priority: int | None = None
-    planned: str | None = None
-    started: dt.date | None = None
-    finished: dt.date | None = None
-    found_via: tuple[str, ...] = ()
+    """A note's fields, declared once: each line is the field's name, Python type, default and, through
+    `note(kind, owner)`, how notes write it (validated by kind) and who may change it (the tools own the
+    bibliographic fields and refresh them; the user owns the rest). FIELDS, validation, the loader's
+    cache, `list --format json` and refresh all read this table. A new field is one line here."""
+
+    key: str = note("str", "tool", required=True)
+    title: str = note("str", "tool", required=True)
+    authors: tuple[str, ...] = note("list", "tool", ())
+    year: int | None = note("int", "tool")
+    arxiv: str | None = note("str", "tool")
+    version: int | None = note("int", "tool")
+    published: dt.date | None = note("date", "tool")
+    updated: dt.date | None = note("date", "tool")
+    categories: tuple[str, ...] = note("list", "tool", ())
+    venue: str | None = note("str", "tool")
+    doi: str | None = note("link", "tool")
+    url: str | None = note("link", "tool")
+    abstract: str | None = note("str", "tool")
+    comment: str | None = note("str", "tool")
+    code: str | None = note("link", "user")
+    topic: str | None = note("topic", "user")
+    tags: tuple[str, ...] = note("list", "user", ())
+    status: str = note("status", "user", "to-read")
+    added: dt.date | None = note("date", "user")
+    # The reading workflow's fields: set by `status`, `plan` and `refs`, or by hand.
+    priority: int | None = note("priority", "user")
+    planned: str | None = note("week", "user")
+    started: dt.date | None = note("date", "user")
+    finished: dt.date | None = note("date", "user")
+    found_via: tuple[str, ...] = note("list", "user", ())
     # Keys the user invented, kept in their order and never dropped.
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     body: str = ""
@@ -170,6 +153,11 @@ class Paper:
         return web_url(self.url)
 
 
+FIELDS: tuple[Field, ...] = tuple(Field(f.name, f.metadata["kind"], f.metadata["owner"])
+                                  for f in dataclasses.fields(Paper) if "kind" in f.metadata)
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+REQUIRED = tuple(f.name for f in dataclasses.fields(Paper) if "kind" in f.metadata
+                 and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
 _ATTRIBUTES = tuple(f.name for f in dataclasses.fields(Paper))
 assert _ATTRIBUTES[-1] == "body", "the load cache leaves the body, the last field, out"
 

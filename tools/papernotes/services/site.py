@@ -7,7 +7,7 @@ from pathlib import Path
 
 from papernotes.present.site import SiteBuilder
 from papernotes.store.files import UnreadableFile, read_regular_file
-from papernotes.store.library import Library, LibraryProblems
+from papernotes.store.library import Library
 
 MAX_DIGEST = 2 * 1024 * 1024  # the Inbox page shows at most this much of the latest digest
 
@@ -15,9 +15,7 @@ MAX_DIGEST = 2 * 1024 * 1024  # the Inbox page shows at most this much of the la
 def load_site(root: Path, today: dt.date, site_url: str | None = None, site_name: str = "Paper notes",
               directory_urls: bool = True) -> SiteBuilder:
     library = Library(root)
-    papers, problems = library.load(bodies=True)
-    if problems:
-        raise LibraryProblems(problems)
+    papers = library.load_strict(bodies=True)
     return SiteBuilder.build(library.root, library.config, papers, today, latest_digest(root / "inbox"),
                              site_url, site_name, directory_urls)
 

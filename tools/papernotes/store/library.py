@@ -231,8 +231,9 @@ class Library:
         settled = newest < time.time_ns() - RACY_SECONDS * 1_000_000_000
         return digest.hexdigest(), settled
 
-    def load_strict(self) -> list[Paper]:
-        papers, problems = self.load()
+    def load_strict(self, bodies: bool = False) -> list[Paper]:
+        """Every note, or LibraryProblems naming each one that does not load."""
+        papers, problems = self.load(bodies=bodies)
         if problems:
             raise LibraryProblems(problems)
         return papers
