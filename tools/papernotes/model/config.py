@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -11,7 +12,6 @@ from papernotes.errors import PapernotesError
 from papernotes.model.statuses import STATUSES
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-KNOWN_SETTINGS = frozenset({"papers_dir", "topics", "papers_per_week", "reading_days", "s2_cache_days", "watch", "tags"})
 
 
 @dataclass(frozen=True)
@@ -93,13 +93,18 @@ class Config:
     reading_days: tuple[str, ...] = ("Mon", "Wed", "Fri")
     # How long answers from Semantic Scholar are reused from .cache/ before being asked again.
     s2_cache_days: float = 7.0
-    watches: tuple[WatchQuery, ...] = ()
+    watches: tuple[WatchQuery, ...] = field(default=(), metadata={"setting": "watch"})  # [[tool.papernotes.watch]]
     # Tag spellings to keep when a tag is written several ways (GAN, gan, GANs): `tags = ["GAN"]`.
     tags: tuple[str, ...] = ()
 
     @property
     def papers_path(self) -> Path:
         return self.root / self.papers_dir
+
+
+# The settings pyproject.toml may hold: the Config fields (each declared once, above), by the name
+# [tool.papernotes] gives them; any other key is an error naming the known ones.
+KNOWN_SETTINGS = frozenset(f.metadata.get("setting", f.name) for f in dataclasses.fields(Config) if f.name != "root")
 
 
 def load_config(root: Path) -> Config:
