@@ -124,3 +124,19 @@ def test_without_an_atomic_swap_the_check_still_protects_saves(race_library: Pat
     updated = library.update(note, {"tags": ["a", "b"]})
     assert updated.changed and "tags: [a, b]\n" in note.read_text(encoding="utf-8")
     assert "# the tags I care about\n" in note.read_text(encoding="utf-8")
+
+
+def test_a_failure_in_the_middle_of_a_swap_keeps_both_versions(race_library: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the swap the note as it was sits at the temporary name: an error there keeps it, as a
+    conflict copy beside the note, rather than deleting it."""
+    def broken_read(path: Path) -> bytes:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(library_module, "_read_bytes", broken_read)
+    note = race_library / "papers" / "vaswani2017attention.md"
+    with pytest.raises(PapernotesError, match="cannot write"):
+        Library(race_library).update(note, {"tags": ["a", "b"]})
+    conflicts = list(note.parent.glob("vaswani2017attention.md.conflict-*"))
+    assert len(conflicts) == 1 and conflicts[0].read_text(encoding="utf-8") == NOTE
+    assert not list(note.parent.glob(".*.tmp"))

@@ -14,13 +14,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from papernotes.errors import PapernotesError, UsageError
 from papernotes.runtime import today
-
-if TYPE_CHECKING:
-    pass
 
 # The repository the scripts live in: tools/papernotes/cli.py -> the repository root.
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
@@ -63,8 +60,7 @@ class _GuardedOutput(io.TextIOBase):
                 self.stream.write(text)
                 return len(text)
             except OSError as exc:
-                self.failure = exc.strerror or str(exc)
-                self.broken_pipe = isinstance(exc, BrokenPipeError)
+                self._failed(exc)
         self.undelivered.append(text)
         return len(text)
 
@@ -73,8 +69,11 @@ class _GuardedOutput(io.TextIOBase):
             try:
                 self.stream.flush()
             except OSError as exc:
-                self.failure = exc.strerror or str(exc)
-                self.broken_pipe = isinstance(exc, BrokenPipeError)
+                self._failed(exc)
+
+    def _failed(self, exc: OSError) -> None:
+        self.failure = exc.strerror or str(exc)
+        self.broken_pipe = isinstance(exc, BrokenPipeError)
 
     def isatty(self) -> bool:
         return self.failure is None and self.stream is not None and self.stream.isatty()
@@ -160,9 +159,9 @@ def refresh_derived_state() -> int:
 
     failures = 0
     while CHANGED_ROOTS:
-        root = CHANGED_ROOTS.pop()
         from papernotes.services.readme import refresh_readme  # only commands that changed notes pay for it
 
+        root = CHANGED_ROOTS.pop()
         try:
             refresh_readme(Library(root))
         except PapernotesError as exc:

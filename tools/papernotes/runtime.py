@@ -33,13 +33,15 @@ def today() -> dt.date:
 
 @contextlib.contextmanager
 def uninterrupted() -> Iterator[None]:
-    """Hold Ctrl-C until the block is done: a note written is also reported, or neither happens."""
+    """Hold Ctrl-C until the block is done: a note written is also reported, or neither happens.
+    Blocks nest (the store holds it around a swap, the command around writing and reporting): the
+    mask as it was is restored, so an inner block never lets Ctrl-C through an outer one."""
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         sys.stdout.flush()
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)

@@ -3,5 +3,5 @@ return results or report them through a callback the command gives; they never p
 (`adding`), the reading workflow (`reading`), the weekly digest (`watch`), checks (`checks`), the
 README index (`readme`) and the site's loading (`site`).
 
-May import: the model, store, sources, presenters and `papernotes.errors`/`interrupts`. Never commands or `cli`.
+May import: the model, store, sources, presenters and `papernotes.errors`/`runtime`. Never commands or `cli`.
 """

@@ -1,4 +1,4 @@
-"""Files a command is given by name: read only regular files, boundedly; write only regular files.
+"""Files a command is given by name: read only regular files, boundedly; write only to regular files.
 
 Every file a command reads (a note, a .bib, a digest, a reading list, an .aux) goes through
 `read_regular_file`, so a FIFO cannot block a command, `/dev/zero` cannot exhaust memory, and a
@@ -18,9 +18,10 @@ from papernotes.errors import PapernotesError
 class UnreadableFile(PapernotesError):
     """Why a file could not be read; `describe` puts the file's name in."""
 
-    def __init__(self, reason: str, os_error: str | None = None) -> None:
+    def __init__(self, reason: str, os_error: str | None = None, special: bool = False) -> None:
         super().__init__(reason)
         self.os_error = os_error  # the system's words, when the system refused
+        self.special = special  # a folder, FIFO or device: not a regular file at all
 
     def describe(self, name: str) -> str:
         return f"cannot read {name}: {self.os_error}" if self.os_error else f"{name}: {self.message}"
@@ -37,7 +38,7 @@ def read_regular_file(path: str | os.PathLike[str], limit: int) -> tuple[bytes, 
     try:
         status = os.fstat(fd)
         if not S_ISREG(status.st_mode):
-            raise UnreadableFile("a folder, not a file" if S_ISDIR(status.st_mode) else "not a regular file")
+            raise UnreadableFile("a folder, not a file" if S_ISDIR(status.st_mode) else "not a regular file", special=True)
         if status.st_size > limit:
             raise UnreadableFile(_too_large(limit))
         # os.read, not a buffered file: asking one for `limit` bytes allocates that much every time.

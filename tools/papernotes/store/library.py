@@ -7,6 +7,7 @@ leaves a half-written note behind.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import errno
 import hashlib
@@ -36,6 +37,7 @@ from papernotes.model.paper import (
     sanitized,
 )
 from papernotes.model.text import counted
+from papernotes.runtime import uninterrupted
 from papernotes.store.notefile import (
     MAX_NOTE_BYTES,
     NoteError,
@@ -297,7 +299,9 @@ class Library:
                 return Updated(path, before, before)
             after = patched.paper
             recent = time.time() - signature[1] / 1e9 < RECENT_SECONDS
-            if swap_in(target, data, new_text.encode("utf-8"), signature[2] & 0o7777, rel, recent):
+            with uninterrupted():  # Ctrl-C between a swap and its check would leave the note half-decided
+                swapped = swap_in(target, data, new_text.encode("utf-8"), signature[2] & 0o7777, rel, recent)
+            if swapped:
                 CHANGED_ROOTS.add(self.root)
                 _remember(target, after)
                 return Updated(path, before, after)
@@ -411,6 +415,10 @@ def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str, rece
     window (between the comparison and the rename) is a few microseconds.
     """
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # Whether the temporary name holds nothing anyone needs (our own text, or a version that was
+    # read or replaced by a later save): only then is it deleted at the end. Otherwise (an error or
+    # a signal in the middle of a swap) it is kept beside the note as a conflict copy.
+    disposable = True
     try:
         with open(tmp, "xb") as handle:
             handle.write(new)
@@ -422,8 +430,10 @@ def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str, rece
                 return False
             os.replace(tmp, target)
             return True
+        disposable = False  # the note as it was now sits at the temporary name
         swapped_out = _read_bytes(tmp)
         if swapped_out == expected and not (recent and _still_written(tmp)):
+            disposable = True  # exactly what was read, and the new text is made from it
             return True
         if swapped_out == expected:
             swapped_out = _read_bytes(tmp)  # written to since: the editor's save, finished, goes back
@@ -435,15 +445,19 @@ def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str, rece
             _exchange(tmp, target)
             out = _read_bytes(tmp)
             if out == placed:
+                disposable = True  # our own text, or a save that a later one replaced
                 return False
             placed, waiting = waiting, out
-        keep = target.with_name(f"{target.name}.conflict-{os.getpid()}")
-        os.replace(tmp, keep)
-        raise WriteError(f"{rel} kept changing while it was being updated; the version it replaced is kept as {keep.name}")
+        raise WriteError(f"{rel} kept changing while it was being updated; the version it replaced is kept "
+                         f"beside it as {target.name}.conflict-{os.getpid()}")
     except OSError as exc:
         raise WriteError(f"cannot write {rel}: {exc.strerror or exc}") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        if disposable:
+            tmp.unlink(missing_ok=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.replace(tmp, target.with_name(f"{target.name}.conflict-{os.getpid()}"))
 
 
 # An editor that writes a file in place (truncate, then write) may be between two writes when the

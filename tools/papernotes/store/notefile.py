@@ -276,7 +276,7 @@ def read_regular(path: str | os.PathLike[str], rel: str) -> tuple[bytes, tuple[i
         reason = exc.message
         if exc.os_error and not os.path.lexists(path):
             reason = "the note no longer exists"
-        elif reason.startswith(("a folder", "not a regular")):
+        elif exc.special:
             reason = "not a regular file; a note is a plain .md file"
         raise NoteError(NoteProblem(rel, 1, reason)) from None
     return data, (status.st_size, status.st_mtime_ns, status.st_mode)
@@ -476,8 +476,6 @@ def _edit_block_list(raw: str, node: yaml.SequenceNode, value: list[Any], newlin
         text = text[: a - start] + text[b - start :]
     indent = " " * node.start_mark.column
     text += "".join(f"{indent}- {render_value(v)}{newline}" for v in value[len(kept):])
-    if not kept and not text.strip():
-        return None
     return start, end, text
 
 
