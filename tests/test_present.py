@@ -13,7 +13,7 @@ from papernotes.errors import PapernotesError
 from papernotes.model.config import Config
 from papernotes.model.paper import RESERVED_KEYS, Paper
 from papernotes.model.statuses import STATUSES
-from papernotes.present.render import md, paper_line, status_word
+from papernotes.present.markdown import md, paper_line, status_word
 from papernotes.present.site import SiteBuilder, SiteLinks
 from papernotes.present.views import canonical_tags, in_topic, known_filters, short_authors, topic_tree
 

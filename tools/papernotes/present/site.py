@@ -29,20 +29,12 @@ from papernotes.model.reading import (
     reading_log,
     recently_read,
 )
-from papernotes.model.statuses import STATUS_ORDER
+from papernotes.model.statuses import STATUS_MARKS, STATUS_ORDER
 from papernotes.model.text import author_list
 from papernotes.present.bibtex import export, export_entry
 from papernotes.present.ics import plan_calendar
-from papernotes.present.render import (
-    NOTES_MARK,
-    STATUS_MARKS,
-    Links,
-    environment,
-    md,
-    note_link,
-    status_word,
-    way_out,
-)
+from papernotes.present.markdown import NOTES_MARK, Links, md, note_link, status_word, way_out
+from papernotes.present.render import environment
 from papernotes.present.views import chronological, short_authors, status_counts, topic_tree
 
 _MATH = re.compile(r"\$([^$]+)\$")

@@ -60,7 +60,7 @@ def rank(candidates: Sequence[NewPaper], library: Sequence[Paper]) -> list[NewPa
 
 def digest_line(candidate: NewPaper) -> str:
     """`- [ ] [Title](arXiv link) — authors · categories · matched: q · close to: [[key]]`."""
-    from papernotes.present.render import md
+    from papernotes.present.markdown import md
 
     paper = candidate.paper
     authors = author_list(paper.authors)
