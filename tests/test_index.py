@@ -302,3 +302,71 @@ def test_a_readme_that_is_not_utf8_is_refused_and_left_as_it_was(example_library
     assert result.returncode == 1
     assert result.stderr.strip() == "error: README.md is not valid UTF-8"
     assert readme.read_bytes() == before
+
+
+# -- the index patched in place ----------------------------------------------------------------------------
+
+
+def test_the_shipped_index_template_is_the_one_the_patch_knows() -> None:
+    from papernotes.services.readme import PATCHABLE_TEMPLATE, _digest
+
+    assert _digest((REPO / "templates" / "readme_index.md.j2").read_bytes()) == PATCHABLE_TEMPLATE, \
+        "the index template changed: check that services.readme.placement still names everything it shows of a " \
+        "paper outside the paper's line, then update PATCHABLE_TEMPLATE"
+
+
+def test_a_patched_index_equals_a_rendered_one_through_any_edit(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random status changes, hand edits of every kind, new and deleted notes: after each, the index
+    from the memo equals a full render, and a status change never renders the whole index."""
+    from papernotes.present import render
+    from papernotes.services.readme import generated_region
+    from papernotes.store import library as store
+
+    monkeypatch.setattr(store, "RACY_SECONDS", 0)  # signatures trusted at once; mtimes are moved by hand
+    renders: list[int] = []
+    real_render = render.readme_index
+    monkeypatch.setattr(render, "readme_index", lambda *a: renders.append(1) or real_render(*a))
+    rng = random.Random(7)
+    papers = library / "papers"
+    clock = [1_700_000_000]
+
+    def save(path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        clock[0] += 10
+        os.utime(path, (clock[0], clock[0]))  # a new mtime even when an edit keeps the size
+
+    statuses = ["to-read", "reading", "read", "skipped"]
+    for i in range(24):
+        save(papers / f"p{i}.md", note(f"p{i}", f"Paper {i}", year=str(2000 + i % 7), topic=rng.choice(["nlp", "vision", "rl/x"]),
+                                       tags=f"[t{i % 3}]", status=rng.choice(statuses)))
+    generated_region(Library(library), use_cache=True)
+    patched_status_changes = 0
+    for step in range(120):
+        key = f"p{rng.randrange(24)}"
+        path = papers / f"{key}.md"
+        kind = rng.choice(["status", "status", "status", "title", "topic", "tags", "year", "new", "delete", "abstract"])
+        if not path.exists() and kind != "new":
+            continue
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if kind == "status":
+            result = run_script("status.py", "--root", library, key, rng.choice(statuses), PAPERNOTES_TODAY="2026-03-01")
+            assert result.returncode == 0, result.stderr
+        elif kind == "new":
+            save(path, note(key, f"New {step}", status="read", topic="nlp"))
+        elif kind == "delete":
+            path.unlink()
+        elif kind == "abstract":
+            kept = [line for line in text.splitlines() if not line.startswith("abstract: ")]
+            save(path, "\n".join(kept).replace("---\nbody", f"abstract: words {step}\n---\nbody") + "\n")
+        else:
+            field = {"title": "title: ", "topic": "topic: ", "tags": "tags: ", "year": "year: "}[kind]
+            value = {"title": f"Retitled {step}", "topic": rng.choice(["nlp", "theory"]), "tags": f"[t{step % 5}]",
+                     "year": str(1990 + step % 30)}[kind]
+            lines = [f"{field}{value}" if line.startswith(field) else line for line in text.splitlines()]
+            save(path, "\n".join(lines) + "\n")
+        before = len(renders)
+        memo = generated_region(Library(library), use_cache=True)
+        if kind == "status":
+            patched_status_changes += len(renders) == before
+        assert memo == generated_region(Library(library), use_cache=False), f"step {step}: {kind} of {key}"
+    assert patched_status_changes >= 20, patched_status_changes

@@ -4,3 +4,8 @@
 May import: the model and `papernotes.errors`. Never the store or sources: presenters are given the
 papers, they never read notes or ask a service.
 """
+
+from pathlib import Path
+
+# The templates shipped with papernotes, used when a library has none of its own.
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"

@@ -18,11 +18,9 @@ import jinja2
 from papernotes.model.config import Config
 from papernotes.model.paper import Paper
 from papernotes.model.statuses import STATUS_MARKS
+from papernotes.present import DEFAULT_TEMPLATES
 from papernotes.present.markdown import ReadmeLinks, code, counts_line, md, md_url, note_link, paper_line
 from papernotes.present.views import TopicNode, short_authors, status_counts, tag_index, topic_tree
-
-# The templates shipped with papernotes, used when a library has none of its own.
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
 
 def github_anchor(text: str) -> str:

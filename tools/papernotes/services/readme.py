@@ -1,8 +1,10 @@
 """The README's paper index: derived state, kept current the way a database keeps an index.
 
 Every command that changes notes refreshes it in the same run (`refresh_readme`, called once by
-the command line after the command), cheaply: the region is rebuilt only when a note, a setting,
-a template or the code changed, and the README is written only when the region differs. A hand
+the command line after the command), cheaply: when a few notes changed only in their own lines (a
+status, a plan), those lines and the counts line are patched in the last region; the region is
+rendered again only when a note was added, removed or moved, or a setting, a template or the code
+changed; and the README is written only when the region differs. A hand
 edit that leaves it stale is reported by `check` as fixable, and `check --fix` rebuilds it.
 """
 
@@ -10,11 +12,30 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import papernotes
 from papernotes.errors import PapernotesError
-from papernotes.store.library import Library, LibraryProblems, WriteError, write_file
+from papernotes.model.paper import Paper
+from papernotes.model.statuses import STATUSES
+from papernotes.present import DEFAULT_TEMPLATES
+from papernotes.present.markdown import ReadmeLinks, counts_line, paper_line
+from papernotes.present.views import chronological_key, status_counts
+from papernotes.store.library import (
+    MISSING,
+    Library,
+    LibraryProblems,
+    Signature,
+    files_digest,
+    load_checked_pickle,
+    save_checked_pickle,
+    settled,
+    write_file,
+)
+from papernotes.store.notefile import NoteError
 
 START = "<!-- papernotes:index:start -->"
 END = "<!-- papernotes:index:end -->"
@@ -52,43 +73,131 @@ def updated_readme(data: bytes, region: bytes, readme: str) -> list[bytes] | Non
     return [head, newline, body, tail]
 
 
+# The index template that `patched_region` knows: what it shows of a paper outside the paper's own
+# line is `placement` and the counts line. A library with another index template (a fork restyled
+# it) is re-rendered whenever anything changed. Changing the shipped template fails
+# test_index.py::test_the_shipped_index_template_is_the_one_the_patch_knows: check `placement`,
+# then update this digest.
+PATCHABLE_TEMPLATE = "d8aa4e79fc30923f357db6e8741ee308"
+MEMO_FORMAT = ("papernotes-readme-index", 1)
+# Beyond this many changed notes a full render is about as quick as patching.
+MAX_PATCHED = 200
+
+
+def placement(paper: Paper) -> tuple[object, ...]:
+    """What the shipped index shows of a paper outside its line: where the line sits (topic, order
+    in it) and what the contents and the tag index repeat (title, tags)."""
+    return (paper.key, paper.title, paper.topic, paper.tags, chronological_key(paper))
+
+
+@dataclass
+class IndexMemo:
+    """The last region, and per note what it was built from: enough to patch a few lines."""
+
+    inputs: str  # the digest of the settings, templates and code
+    notes: dict[str, tuple[Signature, tuple[object, ...], str, bytes]]  # name: signature, placement, status, line
+    counts_line: bytes
+    region: bytes
+
+
 def generated_region(library: Library, use_cache: bool) -> bytes:
-    """The region's UTF-8 text; reused from .cache/ when no note, setting, template or code file changed."""
-    memo = library.root / ".cache" / "papernotes" / "readme_index.md"
+    """The region's UTF-8 text: from the memo in .cache/ when no note changed, patched there when a
+    few notes changed only in their own lines (a status change), else rendered."""
+    memo_path = library.root / ".cache" / "papernotes" / "readme_index.pickle"
     package = Path(papernotes.__file__).parent
-    inputs = [library.root / "pyproject.toml", *(package.parents[1] / "templates").glob("*.j2"),
-              *(library.root / "templates").glob("*.j2"), *sorted(package.rglob("*.py"))]
-    digest, settled = library.fingerprint(inputs)
+    inputs, inputs_settled = files_digest([library.root / "pyproject.toml", *(package.parents[1] / "templates").glob("*.j2"),
+                                           *(library.root / "templates").glob("*.j2"), *package.rglob("*.py")])
+    # Taken before any note is read: a note changed after this shows as changed next time.
+    signatures = library.note_signatures()
     if use_cache:
-        try:
-            with open(memo, "rb") as handle:
-                stored_digest, checksum = handle.readline(200).decode("ascii").split()
-                region = handle.read()
-            # The checksum catches a truncated or damaged memo, which would otherwise pass --check.
-            if stored_digest == digest and checksum == _checksum(region):
-                return region
-        except (OSError, ValueError, UnicodeDecodeError):
-            pass
+        stored = load_checked_pickle(memo_path)
+        if isinstance(stored, dict) and stored.get("format") == MEMO_FORMAT and stored["memo"].inputs == inputs:
+            patchable = _digest(_index_template(library.root)) == PATCHABLE_TEMPLATE
+            patched = patched_region(library, stored["memo"], signatures, patchable)
+            if patched is not None:
+                if patched is not stored["memo"] and inputs_settled:
+                    save_checked_pickle(memo_path, {"format": MEMO_FORMAT, "memo": patched})
+                return patched.region
     # Imported only on a miss: Jinja2 is a fifth of a warm run's time.
-    from papernotes.present.render import readme_index
+    from papernotes.present import render
 
     papers, problems = library.load(use_cache=use_cache)
     if problems:
         raise LibraryProblems(problems)
-    region = readme_index(papers, library.config)
-    del papers
-    if use_cache and settled:
-        try:
-            write_file(memo, [f"{digest} {_checksum(region)}\n".encode("ascii"), region])
-        except WriteError:
-            pass  # the memo only saves time
+    region = render.readme_index(papers, library.config)
+    if use_cache and inputs_settled:
+        links = ReadmeLinks(library.config.papers_dir)
+        now = time.time_ns()
+        notes = {}
+        for paper in papers:
+            name = f"{paper.key}.md"
+            known = signatures.get(name, MISSING)
+            notes[name] = (known if settled(known, now) else MISSING, placement(paper), paper.status,
+                           paper_line(paper, links).encode("utf-8"))
+        memo = IndexMemo(inputs, notes, counts_line(len(papers), status_counts(papers)).encode("utf-8"), region)
+        save_checked_pickle(memo_path, {"format": MEMO_FORMAT, "memo": memo})
     return region
 
 
-def _checksum(data: bytes) -> str:
+def patched_region(library: Library, memo: IndexMemo, signatures: dict[str, Signature],
+                   patchable: bool) -> IndexMemo | None:
+    """The memo brought up to date by replacing changed papers' lines and the counts line; the memo
+    itself when no note changed; None when a render is needed (a note added, removed, moved or
+    renamed, one that does not load, too many changes, or an index template the patch does not know)."""
+    if signatures.keys() != memo.notes.keys():
+        return None
+    changed = [name for name, known in signatures.items() if known == MISSING or memo.notes[name][0] != known]
+    if not changed:
+        return memo
+    if not patchable or len(changed) > MAX_PATCHED:
+        return None
+    links = ReadmeLinks(library.config.papers_dir)
+    now = time.time_ns()
+    notes = dict(memo.notes)
+    region: bytes | None = memo.region
+    for name in changed:
+        try:
+            paper = library.read_settled_note(name, signatures[name])
+        except NoteError:
+            return None  # the render reports it with every other problem
+        _, old_placement, _, old_line = notes[name]
+        if placement(paper) != old_placement or f"{paper.key}.md" != name:
+            return None
+        line = paper_line(paper, links).encode("utf-8")
+        if line != old_line and region is not None:
+            region = _replace_line(region, old_line, line)
+        known = signatures[name]
+        # A note changed within the racy window is read again next time.
+        notes[name] = (known if settled(known, now) else MISSING, old_placement, paper.status, line)
+    counts = Counter(status for _, _, status, _ in notes.values())
+    new_counts = counts_line(len(notes), {status: counts[status] for status in STATUSES}).encode("utf-8")
+    if new_counts != memo.counts_line and region is not None:
+        region = _replace_line(region, memo.counts_line, new_counts)
+    if region is None:
+        return None
+    return IndexMemo(memo.inputs, notes, new_counts, region)
+
+
+def _replace_line(region: bytes, old: bytes, new: bytes) -> bytes | None:
+    """`region` with its one line `old` replaced; None unless exactly one line is `old` (a paper's
+    line names its note, so it is unique in the shipped index)."""
+    old_line = b"\n" + old + b"\n"
+    if region.count(old_line) != 1:
+        return None
+    return region.replace(old_line, b"\n" + new + b"\n")
+
+
+def _index_template(root: Path) -> bytes:
+    for folder in (root / "templates", DEFAULT_TEMPLATES):
+        try:
+            return (folder / "readme_index.md.j2").read_bytes()
+        except OSError:
+            continue
+    return b""
+
+
+def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 
 
 def refresh_readme(library: Library) -> bool:

@@ -59,7 +59,38 @@ CHANGED_ROOTS: set[Path] = set()
 # Notes this process has just written, with their file signature right after: a load in the same
 # process (the README index after `status`) takes the parsed paper instead of parsing it again, as
 # long as the file is still exactly what was written (an editor's save changes the signature).
-JUST_WRITTEN: dict[str, tuple[tuple[int, int, int, int], tuple[Any, ...]]] = {}
+JUST_WRITTEN: dict[str, tuple[Signature, tuple[Any, ...]]] = {}
+
+
+# A file's size, modification and change times (ns) and inode: equal signatures, an unchanged file
+# (git's index uses the same test), except within RACY_SECONDS of the signature being taken.
+Signature = tuple[int, int, int, int]
+MISSING: Signature = (-1, -1, -1, -1)
+
+
+def signature(stat: os.stat_result) -> Signature:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def settled(note_signature: Signature, now_ns: int) -> bool:
+    """Whether a file was last changed long enough before `now_ns` for its signature to be trusted later."""
+    return max(note_signature[1], note_signature[2]) < now_ns - RACY_SECONDS * 1_000_000_000
+
+
+def files_digest(paths: Iterable[Path]) -> tuple[str, bool]:
+    """A digest of these files' signatures, and whether all of them are settled."""
+    digest = hashlib.blake2b(digest_size=20)
+    now = time.time_ns()
+    all_settled = True
+    for path in sorted(map(str, paths)):
+        try:
+            file_signature = signature(os.stat(path))
+        except OSError:
+            digest.update(f"{path}\0missing\n".encode())
+            continue
+        digest.update(f"{path}\0{file_signature}\n".encode())
+        all_settled = all_settled and settled(file_signature, now)
+    return digest.hexdigest(), all_settled
 
 
 def _remember(path: Path, paper: Paper) -> None:
@@ -67,7 +98,7 @@ def _remember(path: Path, paper: Paper) -> None:
         stat = os.stat(path)
     except OSError:
         return
-    JUST_WRITTEN[str(path)] = ((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino), paper.as_tuple()[:-1])
+    JUST_WRITTEN[str(path)] = (signature(stat), paper.as_tuple()[:-1])
 
 
 class LibraryProblems(PapernotesError):
@@ -187,10 +218,10 @@ class Library:
             except OSError as exc:
                 problems.append(NoteProblem(rel, 1, f"cannot read: {exc.strerror}"))
                 continue
-            signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-            cached = cache.get(entry.name, signature) if cache else None
+            note_signature = signature(stat)
+            cached = cache.get(entry.name, note_signature) if cache else None
             written = JUST_WRITTEN.get(entry.path)
-            if cached is None and written is not None and written[0] == signature:
+            if cached is None and written is not None and written[0] == note_signature:
                 cached = written[1]  # written and parsed by this process a moment ago, and unchanged since
             if cached is not None:
                 body = _read_body(entry.path) if bodies else ""
@@ -203,35 +234,37 @@ class Library:
                 problems.append(exc.problem)
                 continue
             if cache:
-                cache.put(entry.name, signature, paper)
+                cache.put(entry.name, note_signature, paper)
             papers.append(paper)
         if cache:
             cache.save(keep={e.name for e in entries})
         return _unique_ignoring_case(papers, problems, prefix)
 
-    def fingerprint(self, extra: Iterable[Path] = ()) -> tuple[str, bool]:
-        """A digest of every note's file signature and of `extra` files (settings, templates, code).
-
-        Equal digests mean nothing that output depends on has changed, provided the first digest
-        was taken when every file was `settled` (unchanged for RACY_SECONDS): only then may a
-        result be stored under it.
-        """
-        digest = hashlib.blake2b(digest_size=20)
-        newest = 0
+    def note_signatures(self) -> dict[str, Signature]:
+        """Each note's file signature by file name, taken without reading the note: equal signatures
+        mean an unchanged file, unless it changed within RACY_SECONDS of the signature (`settled`)."""
+        signatures: dict[str, Signature] = {}
         try:
-            notes = [e.path for e in os.scandir(self.papers_dir) if e.name.endswith(".md") and not e.name.startswith(".")]
+            entries = [e for e in os.scandir(self.papers_dir) if e.name.endswith(".md") and not e.name.startswith(".")]
         except FileNotFoundError:
-            notes = []
-        for path in sorted(notes) + sorted(map(str, extra)):
+            return signatures
+        except OSError as exc:
+            raise PapernotesError(f"cannot read {self.rel(self.papers_dir)}/: {exc.strerror}") from None
+        for entry in entries:
             try:
-                stat = os.stat(path)
+                signatures[entry.name] = signature(entry.stat())
             except OSError:
-                digest.update(f"{path}\0missing\n".encode())
-                continue
-            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n".encode())
-            newest = max(newest, stat.st_mtime_ns, stat.st_ctime_ns)
-        settled = newest < time.time_ns() - RACY_SECONDS * 1_000_000_000
-        return digest.hexdigest(), settled
+                signatures[entry.name] = MISSING
+        return signatures
+
+    def read_settled_note(self, name: str, known: Signature) -> Paper:
+        """The note `name` without its body, whose signature was `known` just before: the paper this
+        process wrote there if the file is still exactly that, else the file parsed (NoteError)."""
+        path = self.papers_dir / name
+        written = JUST_WRITTEN.get(str(path))
+        if written is not None and written[0] == known:
+            return Paper.from_tuple(written[1] + ("",))
+        return self.read_note(path, with_body=False)
 
     def load_strict(self, bodies: bool = False) -> list[Paper]:
         """Every note, or LibraryProblems naming each one that does not load."""
@@ -629,20 +662,10 @@ class _NoteCache:
         self.entries: dict[str, tuple[tuple[int, int, int, int], tuple[Any, ...]]] = {}
         self.written_ns = 0
         self.dirty = False
-        try:
-            with open(path, "rb") as handle:
-                checksum = handle.read(CHECKSUM_BYTES)
-                digest = hashlib.blake2b(digest_size=CHECKSUM_BYTES)
-                while chunk := handle.read(1 << 20):  # verified in chunks: the pickle is never held twice
-                    digest.update(chunk)
-                # A damaged cache would silently change every output built from it: verify, else rebuild.
-                if digest.digest() != checksum:
-                    raise ValueError("cache checksum mismatch")
-                handle.seek(CHECKSUM_BYTES)
-                data = pickle.load(handle)
-            if data["format"] == _CACHE_FORMAT and data["papers_dir"] == self.papers_dir:
-                self.entries, self.written_ns = data["entries"], data["written_ns"]
-        except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply rebuilt
+        data = load_checked_pickle(path)
+        if isinstance(data, dict) and data.get("format") == _CACHE_FORMAT and data.get("papers_dir") == self.papers_dir:
+            self.entries, self.written_ns = data["entries"], data["written_ns"]
+        else:
             self.entries, self.written_ns = {}, 0
 
     def get(self, name: str, signature: tuple[int, int, int, int]) -> tuple[Any, ...] | None:
@@ -665,25 +688,50 @@ class _NoteCache:
             self.dirty = True
         if not self.dirty:
             return
-        try:
-            remove_stale_temporaries(list(os.scandir(self.path.parent)))
-        except OSError:
-            pass
         data = {"format": _CACHE_FORMAT, "papers_dir": self.papers_dir, "written_ns": time.time_ns(), "entries": self.entries}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                # Streamed, never held whole (at 50,000 notes the pickle is ~80 MB): the checksum is
-                # worked out as it is written, and put in the space left for it at the start.
-                handle.write(bytes(CHECKSUM_BYTES))
-                writer = _HashingWriter(handle)
-                pickler = pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL)
-                # No memo: the data has no cycles, and at 50,000 notes the memo alone costs ~100 MB.
-                pickler.fast = True
-                pickler.dump(data)
-                handle.seek(0)
-                handle.write(writer.digest.digest())
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # the cache only saves time; a library on a read-only disk still loads
+        save_checked_pickle(self.path, data)
+
+
+def load_checked_pickle(path: Path) -> Any:
+    """What `save_checked_pickle` stored, or None when the file is missing, damaged or unreadable.
+
+    A damaged cache would silently change every output built from it, so the checksum is verified
+    (in chunks: the pickle is never held twice) before anything is unpickled.
+    """
+    try:
+        with open(path, "rb") as handle:
+            checksum = handle.read(CHECKSUM_BYTES)
+            digest = hashlib.blake2b(digest_size=CHECKSUM_BYTES)
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+            if digest.digest() != checksum:
+                return None
+            handle.seek(CHECKSUM_BYTES)
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply rebuilt
+        return None
+
+
+def save_checked_pickle(path: Path, data: Any) -> None:
+    """Store `data` under `path` in `.cache/`, checksummed; silently not on a read-only or full disk."""
+    try:
+        remove_stale_temporaries(list(os.scandir(path.parent)))
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            # Streamed, never held whole (at 50,000 notes the note cache is ~80 MB): the checksum is
+            # worked out as it is written, and put in the space left for it at the start.
+            handle.write(bytes(CHECKSUM_BYTES))
+            writer = _HashingWriter(handle)
+            pickler = pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL)
+            # No memo: the data has no cycles, and at 50,000 notes the memo alone costs ~100 MB.
+            pickler.fast = True
+            pickler.dump(data)
+            handle.seek(0)
+            handle.write(writer.digest.digest())
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache only saves time; a library on a read-only disk still works
