@@ -115,7 +115,7 @@ def test_a_truncated_index_memo_is_not_trusted(example_library: Path) -> None:
     assert tool("index.py", "--root", example_library).returncode == 0
     time.sleep(2.1)  # past the racy window, so the memo is stored
     assert tool("index.py", "--root", example_library).returncode == 0
-    memo = example_library / ".cache" / "papernotes" / "readme_index.md"
+    memo = example_library / ".cache" / "papernotes" / "readme_index.pickle"
     good = (example_library / "README.md").read_bytes()
     memo.write_bytes(memo.read_bytes()[:-1669])
     assert tool("index.py", "--root", example_library, "--check").returncode == 0
