@@ -82,12 +82,17 @@ PATCHABLE_TEMPLATE = "d8aa4e79fc30923f357db6e8741ee308"
 MEMO_FORMAT = ("papernotes-readme-index", 1)
 # Beyond this many changed notes a full render is about as quick as patching.
 MAX_PATCHED = 200
+# A patched memo is stored only once this many notes were read to patch it: storing costs more than
+# reading a few notes again, and a memo left as it was stays true (its lines are still found).
+STORE_AFTER = 16
 
 
-def placement(paper: Paper) -> tuple[object, ...]:
+def placement(paper: Paper) -> bytes:
     """What the shipped index shows of a paper outside its line: where the line sits (topic, order
-    in it) and what the contents and the tag index repeat (title, tags)."""
-    return (paper.key, paper.title, paper.topic, paper.tags, chronological_key(paper))
+    in it) and what the contents and the tag index repeat (title, tags); as a digest, which keeps
+    the memo quick to load."""
+    shown = (paper.key, paper.title, paper.topic, paper.tags, chronological_key(paper))
+    return hashlib.blake2b(repr(shown).encode("utf-8"), digest_size=12).digest()
 
 
 @dataclass
@@ -95,7 +100,7 @@ class IndexMemo:
     """The last region, and per note what it was built from: enough to patch a few lines."""
 
     inputs: str  # the digest of the settings, templates and code
-    notes: dict[str, tuple[Signature, tuple[object, ...], str, bytes]]  # name: signature, placement, status, line
+    notes: dict[str, tuple[Signature, bytes, str, bytes]]  # name: signature, placement, status, line
     counts_line: bytes
     region: bytes
 
@@ -115,9 +120,10 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
             patchable = _digest(_index_template(library.root)) == PATCHABLE_TEMPLATE
             patched = patched_region(library, stored["memo"], signatures, patchable)
             if patched is not None:
-                if patched is not stored["memo"] and inputs_settled:
-                    save_checked_pickle(memo_path, {"format": MEMO_FORMAT, "memo": patched})
-                return patched.region
+                memo, notes_read = patched
+                if notes_read >= STORE_AFTER and inputs_settled:
+                    save_checked_pickle(memo_path, {"format": MEMO_FORMAT, "memo": memo})
+                return memo.region
     # Imported only on a miss: Jinja2 is a fifth of a warm run's time.
     from papernotes.present import render
 
@@ -140,15 +146,15 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
 
 
 def patched_region(library: Library, memo: IndexMemo, signatures: dict[str, Signature],
-                   patchable: bool) -> IndexMemo | None:
-    """The memo brought up to date by replacing changed papers' lines and the counts line; the memo
-    itself when no note changed; None when a render is needed (a note added, removed, moved or
+                   patchable: bool) -> tuple[IndexMemo, int] | None:
+    """The memo brought up to date by replacing changed papers' lines and the counts line, and how
+    many notes were read to do it; None when a render is needed (a note added, removed, moved or
     renamed, one that does not load, too many changes, or an index template the patch does not know)."""
     if signatures.keys() != memo.notes.keys():
         return None
     changed = [name for name, known in signatures.items() if known == MISSING or memo.notes[name][0] != known]
     if not changed:
-        return memo
+        return memo, 0
     if not patchable or len(changed) > MAX_PATCHED:
         return None
     links = ReadmeLinks(library.config.papers_dir)
@@ -175,7 +181,7 @@ def patched_region(library: Library, memo: IndexMemo, signatures: dict[str, Sign
         region = _replace_line(region, memo.counts_line, new_counts)
     if region is None:
         return None
-    return IndexMemo(memo.inputs, notes, new_counts, region)
+    return IndexMemo(memo.inputs, notes, new_counts, region), len(changed)
 
 
 def _replace_line(region: bytes, old: bytes, new: bytes) -> bytes | None:
