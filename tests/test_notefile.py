@@ -230,7 +230,7 @@ def make_library(tmp_path: Path, text: str) -> tuple[Library, Path]:
 def test_update_is_atomic_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     library, note = make_library(tmp_path, NOTE)
     os.chmod(note, 0o640)
-    updated = library.update(note, {"status": "reading"})
+    updated = library.update(note.stem, {"status": "reading"})
     assert updated.changed and updated.after.status == "reading" and updated.before.status == "to-read"
     assert note.read_bytes() == NOTE.replace("to-read \r", "reading \r").encode("utf-8")
     assert stat.S_IMODE(note.stat().st_mode) == 0o640
@@ -247,7 +247,7 @@ def test_an_editor_save_in_between_is_patched_not_overwritten(tmp_path: Path) ->
             note.write_text("---\ntitle: x\nstatus: to-read\n---\nthe editor's save\n", encoding="utf-8")
         return {"status": "read"}
 
-    library.update(note, change)
+    library.update(note.stem, change)
     assert note.read_text(encoding="utf-8") == "---\ntitle: x\nstatus: read\n---\nthe editor's save\n"
     assert calls == ["first\n", "the editor's save\n"]
 
@@ -261,7 +261,7 @@ def test_a_note_that_keeps_changing_is_left_alone(tmp_path: Path) -> None:
         return {"status": "read"}
 
     with pytest.raises(WriteError, match="kept changing"):
-        library.update(note, change)
+        library.update(note.stem, change)
     assert note.read_text(encoding="utf-8").startswith("---\ntitle: x\n---\nsave ")
     assert sorted(p.name for p in note.parent.iterdir()) == ["x.md"]
 
@@ -271,7 +271,7 @@ def test_a_symlinked_note_is_updated_through_the_link(tmp_path: Path) -> None:
     real = tmp_path / "elsewhere.md"
     note.rename(real)
     note.symlink_to(real)
-    library.update(note, {"status": "read"})
+    library.update(note.stem, {"status": "read"})
     assert note.is_symlink()
     assert real.read_text(encoding="utf-8") == "---\ntitle: x\nstatus: read\n---\n"
 
@@ -281,7 +281,7 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "papers" / "x.md"
     os.mkfifo(fifo)
     with pytest.raises(NoteError, match="not a regular file"):
-        Library(tmp_path).update(fifo, {"status": "read"})
+        Library(tmp_path).update(fifo.stem, {"status": "read"})
 
 
 # Scalars whose meaning YAML decides by their spelling: the fast path must agree with PyYAML on each.

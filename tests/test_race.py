@@ -67,7 +67,7 @@ def _rounds(root: Path, rounds: int, pause: float, seed: int,
             editor.stdin.write(f"{number} {style} {chance.uniform(0, pause):.4f}\n")
             editor.stdin.flush()
             try:
-                updated = library.update(note, {"tags": ["a", f"t{number}"]})
+                updated = library.update(note.stem, {"tags": ["a", f"t{number}"]})
                 made += updated.changed
             except PapernotesError:
                 given_up += 1
@@ -125,7 +125,7 @@ def test_without_an_atomic_swap_the_check_still_protects_saves(race_library: Pat
     monkeypatch.setattr(library_module, "_exchange", lambda first, second: False)
     note = race_library / "papers" / "vaswani2017attention.md"
     library = Library(race_library)
-    updated = library.update(note, {"tags": ["a", "b"]})
+    updated = library.update(note.stem, {"tags": ["a", "b"]})
     assert updated.changed and "tags: [a, b]\n" in note.read_text(encoding="utf-8")
     assert "# the tags I care about\n" in note.read_text(encoding="utf-8")
 
@@ -140,7 +140,7 @@ def test_a_failure_in_the_middle_of_a_swap_keeps_both_versions(race_library: Pat
     monkeypatch.setattr(library_module, "_read_bytes", broken_read)
     note = race_library / "papers" / "vaswani2017attention.md"
     with pytest.raises(PapernotesError, match="cannot write"):
-        Library(race_library).update(note, {"tags": ["a", "b"]})
+        Library(race_library).update(note.stem, {"tags": ["a", "b"]})
     conflicts = list(note.parent.glob("vaswani2017attention.md.conflict-*"))
     assert len(conflicts) == 1 and conflicts[0].read_text(encoding="utf-8") == NOTE
     assert not list(note.parent.glob(".*.tmp"))

@@ -8,6 +8,7 @@ and (as warnings) unlisted topics, tags spelt several ways, stray files, papers 
 from __future__ import annotations
 
 import argparse
+from pathlib import PurePosixPath
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
@@ -48,9 +49,8 @@ def run(args: argparse.Namespace) -> int:
             print("fixed README.md: rebuilt the paper index")
             continue
         if args.fix and problem.fix:
-            path = library.root / problem.path
             try:
-                updated = library.update(path, dict(problem.fix))
+                updated = library.update(PurePosixPath(problem.path).stem, dict(problem.fix))
             except PapernotesError as exc:
                 common.error(str(exc))
                 remaining.append(problem)

@@ -83,27 +83,25 @@ def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper]
     Every ref is resolved first: if one names no paper, nothing is written. A note that fails to
     load or write is reported and the others are still done.
     """
-    paths: list[Path] = []
+    keys: list[str] = []
     unknown = 0
     for ref in refs:
         try:
-            paths.append(library.find(ref))
+            keys.append(library.key_of(ref))
         except PapernotesError as exc:
             error(str(exc))
             unknown += 1
     if unknown:
         return 1
     failures = 0
-    for path in dict.fromkeys(paths):
+    for key in dict.fromkeys(keys):
         with uninterrupted():  # Ctrl-C: a note changed is also reported
             try:
-                updated = library.update(path, change)
+                updated = library.update(key, change)
             except PapernotesError as exc:
                 error(str(exc))
                 failures += 1
                 continue
-            if updated.changed:
-                print(f"updated {library.rel(path)} {describe_change(updated.before, updated.after)}")
-            else:
-                print(f"unchanged {library.rel(path)}")
+            rel = library.rel(updated.path)
+            print(f"updated {rel} {describe_change(updated.before, updated.after)}" if updated.changed else f"unchanged {rel}")
     return 1 if failures else 0

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  would plan  {_line(library, paper)}")
             continue
         try:
-            library.update(library.note_path(paper.key), {"planned": target})
+            library.update(paper.key, {"planned": target})
         except PapernotesError as exc:
             common.error(str(exc))
             failures += 1

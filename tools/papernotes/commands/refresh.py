@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     papers, problems = library.load()
     if args.papers:
         by_key = {p.key: p for p in papers}
-        chosen = [by_key.get(library.find(ref).stem) or library.read_note(library.find(ref)) for ref in args.papers]
+        chosen = [by_key.get(key) or library.get(key) for key in map(library.key_of, args.papers)]
     else:
         if problems:
             raise LibraryProblems(problems)
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         with uninterrupted():
             try:
-                updated = library.update(library.note_path(paper.key), partial(newer_fields, news=news, fields=sources))
+                updated = library.update(paper.key, partial(newer_fields, news=news, fields=sources))
             except PapernotesError as exc:
                 common.error(str(exc))
                 failures += 1

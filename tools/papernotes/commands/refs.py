@@ -122,7 +122,7 @@ def target(library: Library, ref: str, by_key: dict[str, Paper]) -> tuple[Paper 
     """The paper whose references are wanted: a note (and its Semantic Scholar ID, if it has an
     arXiv ID or DOI), or any paper named by ID or link; with a label for messages."""
     try:
-        path = library.find(ref)
+        key = library.key_of(ref)
     except UnknownPaper as unknown:
         try:
             ident = parse_paper_id(ref)
@@ -131,7 +131,7 @@ def target(library: Library, ref: str, by_key: dict[str, Paper]) -> tuple[Paper 
         if isinstance(ident, ArxivId):
             return None, f"arXiv:{ident.canonical}", f"arXiv:{ident.canonical}"
         return None, ident.s2_id, ident.text
-    paper = by_key.get(path.stem) or library.read_note(path)
+    paper = by_key.get(key) or library.get(key)
     if paper.arxiv:
         return paper, f"arXiv:{paper.arxiv}", paper.key
     if paper.doi:

@@ -109,13 +109,12 @@ def add_candidates(
 def update_existing(library: Library, key: str, changes: Callable[[Paper], dict[str, object]] | None,
                     report: Reporter) -> bool:
     """Apply additive changes to a note that exists and say what changed; never remove anything."""
-    path = library.note_path(key)
-    rel = library.rel(path)
+    rel = library.rel(library.note_path(key))
     if changes is None:
         report.say(f"exists {rel}")
         return True
     try:
-        updated = library.update(path, changes)
+        updated = library.update(key, changes)
     except PapernotesError as exc:
         report.problem(str(exc))
         return False

@@ -277,11 +277,16 @@ class Library:
         rel = rel or self.rel(Path(path))
         return parse_note(decode_note(read_regular(path, rel)[0], rel), rel, with_body)
 
-    def find(self, ref: str) -> Path:
-        """The note a user means by `ref`: its key, an arXiv ID in any form, or a unique prefix of a key."""
+    def get(self, ref: str) -> Paper:
+        """The paper a user means by `ref` (see `key_of`), read from its note with its body."""
+        return self.read_note(self.note_path(self.key_of(ref)))
+
+    def key_of(self, ref: str) -> str:
+        """The key of the note a user means by `ref`: its key, an arXiv ID in any form, or a unique
+        prefix of a key (UnknownPaper, with a suggestion, if none or several)."""
         ref = ref.strip()
         if VALID_KEY.fullmatch(ref) and self.note_path(ref).is_file():
-            return self.note_path(ref)
+            return ref
         stems = self._stems()
         try:
             arxiv_id = parse_arxiv_id(ref).canonical
@@ -291,12 +296,12 @@ class Library:
             papers, _ = self.load()
             for paper in papers:
                 if paper.arxiv == arxiv_id:
-                    return self.note_path(paper.key)
+                    return paper.key
             raise UnknownPaper(f"no paper with arXiv ID {arxiv_id} in {self.rel(self.papers_dir)}/ (add it: papernotes add {arxiv_id})")
         folded = ref.lower()
         matches = [stem for stem in stems if stem.lower().startswith(folded)] if ref else []
         if len(matches) == 1:
-            return self.note_path(matches[0])
+            return matches[0]
         if len(matches) > 1:
             shown = ", ".join(matches[:10]) + (f" and {len(matches) - 10} more" if len(matches) > 10 else "")
             raise UnknownPaper(f"'{ref}' matches {len(matches)} papers: {shown}; give more of the key")
@@ -310,8 +315,8 @@ class Library:
         except OSError:
             return []
 
-    def update(self, path: Path, changes: Mapping[str, Any] | Callable[[Paper], Mapping[str, Any]]) -> Updated:
-        """Set (or, with None, remove) the named frontmatter fields of one note, in place.
+    def update(self, key: str, changes: Mapping[str, Any] | Callable[[Paper], Mapping[str, Any]]) -> Updated:
+        """Set (or, with None, remove) the named frontmatter fields of the note `key`, in place.
 
         Only those fields' lines change (see notefile.patch_text). The new text takes the note's
         place only if the note is still exactly what was read: if an editor saved it meanwhile, the
@@ -320,6 +325,7 @@ class Library:
         no save can land between them. `changes` may be a function of the paper as read, so that it
         is worked out again then.
         """
+        path = self.note_path(key)
         rel = self.rel(path)
         target = Path(os.path.realpath(path))
         for _ in range(UPDATE_ATTEMPTS):
