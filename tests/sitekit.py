@@ -54,7 +54,7 @@ def copy_library(root: Path) -> Path:
     for name in ("pyproject.toml", "mkdocs.yml", "README.md"):
         shutil.copy(LIBRARY_DATA / name, root / name)
     shutil.copytree(LIBRARY_DATA / "papers", root / "papers")
-    for folder in ("templates", "tools"):
+    for folder in ("templates", "tools", "overrides", "site-src"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     return root
 

@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("papernotes.commands.check", "check the library for errors; --fix applies the mechanical fixes"),
     "index": ("papernotes.commands.index", "rewrite the paper index in README.md"),
     "bib": ("papernotes.commands.bib", "export the library as BibTeX, or import a .bib file"),
+    "site": ("papernotes.commands.site", "generate the site's pages from the notes; build or preview it"),
 }
 
 

@@ -96,11 +96,16 @@ class Config:
     watches: tuple[WatchQuery, ...] = field(default=(), metadata={"setting": "watch"})  # [[tool.papernotes.watch]]
     # Tag spellings to keep when a tag is written several ways (GAN, gan, GANs): `tags = ["GAN"]`.
     tags: tuple[str, ...] = ()
+    # What builds the site from the generated pages (`papernotes site --build`, the Pages workflow).
+    site_engine: str = "mkdocs"
 
     @property
     def papers_path(self) -> Path:
         return self.root / self.papers_dir
 
+
+# The engines that build the generated pages into a site (both read mkdocs.yml).
+SITE_ENGINES = ("mkdocs", "zensical")
 
 # The settings pyproject.toml may hold: the Config fields (each declared once, above), by the name
 # [tool.papernotes] gives them; any other key is an error naming the known ones.
@@ -156,8 +161,12 @@ def load_config(root: Path) -> Config:
     tags = settings.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() and " " not in t.strip() for t in tags):
         raise PapernotesError(f"{pyproject}: tags must list tag spellings to keep, like [\"GAN\", \"NLP\"]")
+    engine = settings.get("site_engine", "mkdocs")
+    if engine not in SITE_ENGINES:
+        raise PapernotesError(f"{pyproject}: site_engine must be one of {', '.join(SITE_ENGINES)}, not {engine!r}")
     return Config(
         root=root,
+        site_engine=engine,
         tags=tuple(t.strip() for t in tags),
         watches=_watch_queries(settings.get("watch", []), pyproject),
         s2_cache_days=float(cache_days),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -35,7 +36,14 @@ from papernotes.present.bibtex import export, export_entry
 from papernotes.present.ics import plan_calendar
 from papernotes.present.markdown import NOTES_MARK, Links, md, note_link, status_word, way_out
 from papernotes.present.render import environment
-from papernotes.present.views import chronological, short_authors, status_counts, topic_tree
+from papernotes.present.views import (
+    chronological,
+    default_title,
+    short_authors,
+    status_counts,
+    tag_index,
+    topic_tree,
+)
 
 _MATH = re.compile(r"\$([^$]+)\$")
 _DIGEST_TAG = re.compile(r"<(?!/?(?:details|summary)>)")
@@ -62,10 +70,12 @@ STYLESHEET = """\
 .papers-table th[aria-sort="ascending"] button::after { content: " ▲"; }
 .papers-table th[aria-sort="descending"] button::after { content: " ▼"; }
 .papers-controls input, .papers-controls select { font: inherit; padding: .2em .4em; border: 1px solid var(--md-default-fg-color--lighter); border-radius: .2em; background: var(--md-default-bg-color); color: var(--md-default-fg-color); }
+.paper-tags { margin: .2em 0; }
+.paper-tag { display: inline-block; white-space: nowrap; margin: 0 .4em .2em 0; padding: 0 .5em; border-radius: 1em;
+  font-size: .85em; background: var(--md-default-fg-color--lightest); }
 .unresolved-link { border-bottom: 1px dashed var(--md-typeset-a-color); cursor: help; opacity: .75; }
 """
-# Loaded only on pages with math (see site_hooks.on_post_page); offline, math shows as TeX source.
-MATHJAX_URL = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"
+# MathJax's settings, loaded before the MathJax a site's owner chose (overrides/main.html).
 MATHJAX_CONFIG = """\
 window.MathJax = {
   tex: { inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: true, processEnvironments: true },
@@ -111,6 +121,15 @@ class SiteLinks(Links):
 def tag_slug(tag: str) -> str:
     """The anchor Material's tags plugin gives a tag on the tags page."""
     return re.sub(r"[\s]+", "-", re.sub(r"[^\w\s-]", "", tag.strip().lower()))
+
+
+def front_matter(**fields: str | bool) -> str:
+    """A generated page's YAML front matter. Themes write the title and description into the page
+    unescaped (Material and Zensical alike), so every string is HTML-escaped here, once; JSON
+    strings are YAML, so no value can break out of its line."""
+    lines = [f"{name}: {json.dumps(html.escape(value) if isinstance(value, str) else value, ensure_ascii=False)}"
+             for name, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
 
 
 def math_html(text: str) -> str:
@@ -253,6 +272,7 @@ class SiteBuilder:
             "recently_read": recently_read(self.papers)[:HOME_LIST],
             "years": sorted(by_year.items(), key=lambda item: -(item[0] or 0)),
             "topic_page": topic_page,
+            "topic_title": lambda path: self.config.topics.get(path) or default_title(path),
             "site_name": self.site_name,
             "legend": " · ".join(f"{mark} {status_word(status)}" for status, mark in STATUS_MARKS.items())
                       + f" · {NOTES_MARK} has notes",
@@ -260,7 +280,7 @@ class SiteBuilder:
         pages = {
             "index.md": self._render("site_home.md.j2", "index.md", shared),
             "topics/index.md": self._render("site_topics.md.j2", "topics/index.md", shared),
-            "tags.md": self._render("site_tags.md.j2", "tags.md", shared),
+            "tags.md": self._render("site_tags.md.j2", "tags.md", shared, tags=tag_index(self.papers), tag_slug=tag_slug),
             "timeline.md": self._render("site_timeline.md.j2", "timeline.md", shared),
             "trails.md": self._render("site_trails.md.j2", "trails.md", shared, trails=self.trails()),
             "reading-log.md": self._render("site_reading_log.md.j2", "reading-log.md", shared,
@@ -408,6 +428,14 @@ class SiteBuilder:
 
     # -- paper pages -----------------------------------------------------------------------------------
 
+    def paper_page(self, paper: Paper) -> tuple[str, list[str]]:
+        """The paper's page as a Markdown file, and the [[links]] in it that name no note: metadata for
+        the theme, the header, the notes with [[links]] resolved, then the trail and the backlinks."""
+        self.unresolved.clear()
+        body = self.paper_markdown(paper, paper.body)
+        meta = front_matter(title=paper.title, description=self.description(paper), og_type="article")
+        return meta + "\n" + self.paper_header(paper) + "\n" + body, list(self.unresolved)
+
     def paper_markdown(self, paper: Paper, markdown: str) -> str:
         """The user's notes with [[links]] resolved and empty sections left out, then the reading trail
         ("Found via", "Led to") and the backlinks ("Linked from"), kept out of search."""
@@ -454,6 +482,7 @@ class SiteBuilder:
             abstract=math_html(paper.abstract) if paper.abstract else None,
             topic=paper.topic,
             topic_url=self.url(topic_page(paper.topic), paper.key + ".md") if paper.topic else None,
+            tags=[(tag, self.url("tags.md", paper.key + ".md") + "#tag:" + tag_slug(tag)) for tag in paper.tags],
             find=None if paper.link else way_out(paper),
             planned=paper.planned,
             started=paper.started,
@@ -490,6 +519,9 @@ _HEADER = """\
 <p class="paper-authors">{{ authors|join(", ") }}
 {%- if more_authors %}<details><summary>and {{ more_authors|length }} more</summary>{{ more_authors|join(", ") }}</details>{% endif %}</p>
 <p class="paper-meta">{% if venue %}{{ venue }} · {% endif %}{{ paper.year or "n.d." }} · <span class="paper-status">{{ mark }} {{ status }}</span>{% if topic %} · <a href="{{ topic_url }}">{{ topic }}</a>{% endif %}</p>
+{% if tags %}
+<p class="paper-tags">{% for tag, href in tags %}<a class="paper-tag" href="{{ href }}">#{{ tag }}</a>{% endfor %}</p>
+{% endif %}
 <p class="paper-links" data-search-exclude>
 {%- set sep = joiner(" · ") %}
 {%- if arxiv %}{{ sep() }}<a href="https://arxiv.org/abs/{{ arxiv }}">arXiv</a>{{ sep() }}<a href="https://arxiv.org/pdf/{{ arxiv }}">PDF</a>{% endif %}

@@ -1,15 +1,108 @@
-"""The site's inputs, loaded: the notes (with bodies) and the latest digest, handed to the presenter."""
+"""The site as files: every page generated into the staging folder that the engine's `docs_dir`
+points at (MkDocs or Zensical build it from there; neither needs to know papernotes).
+
+Incremental: a manifest in `.cache/` keeps, per page, a digest of what the page was made from.
+A run with nothing changed renders nothing and writes nothing; a note whose notes changed
+rewrites its own page (and the pages that list it, when its frontmatter changed); a file is
+written only when its bytes differ, so the engine's own watcher sees only real changes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+import papernotes
+from papernotes.errors import PapernotesError
+from papernotes.model.links import WIKI_LINK
+from papernotes.model.paper import Paper
 from papernotes.present.site import SiteBuilder
 from papernotes.store.files import UnreadableFile, read_regular_file
-from papernotes.store.library import Library
+from papernotes.store.library import (
+    MAX_STRAY_SCAN,
+    Library,
+    WriteError,
+    files_digest,
+    remove_stale_temporaries,
+    write_file,
+)
 
 MAX_DIGEST = 2 * 1024 * 1024  # the Inbox page shows at most this much of the latest digest
+MAX_ASSET_BYTES = 50 * 1024 * 1024  # a file beside the notes (an image, a PDF) copied to the site
+MANIFEST_FORMAT = 1
+
+
+DEFAULT_STAGING = "site-src"
+
+
+@dataclass
+class SiteSettings:
+    """What generating the pages needs from the engine's settings (mkdocs.yml, which both engines read)."""
+
+    staging: Path
+    site_url: str | None = None
+    site_name: str = "Paper notes"
+    directory_urls: bool = True
+
+
+class _EngineConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml's tags: `!ENV [NAME, default]` read as MkDocs reads it, any other tag as nothing."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else \
+        loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else []
+    *variables, default = names if len(names) > 1 else [*names, None]
+    return next((os.environ[str(v)] for v in variables if str(v) in os.environ), default)
+
+
+_EngineConfigLoader.add_constructor("!ENV", _env_tag)
+_EngineConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def site_settings(root: Path) -> SiteSettings:
+    """The staging folder (`docs_dir`), the site's name and address, from the library's mkdocs.yml."""
+    if not (root / "mkdocs.yml").exists():
+        return SiteSettings(root / DEFAULT_STAGING)
+    try:
+        data, _ = read_regular_file(root / "mkdocs.yml", 1024 * 1024)
+        config = yaml.load(data.decode("utf-8"), Loader=_EngineConfigLoader)  # noqa: S506 - a SafeLoader
+    except UnreadableFile as exc:
+        raise PapernotesError(exc.describe("mkdocs.yml")) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise PapernotesError(f"mkdocs.yml is not valid YAML: {str(exc).splitlines()[0]}") from None
+    config = config if isinstance(config, dict) else {}
+    docs_dir = config.get("docs_dir") or DEFAULT_STAGING
+    if not isinstance(docs_dir, str) or Path(docs_dir).is_absolute() or ".." in Path(docs_dir).parts:
+        raise PapernotesError(f"mkdocs.yml: docs_dir must be a folder inside the library, like {DEFAULT_STAGING}")
+    if Path(docs_dir).parts[0] in {"papers", "templates", "tools", "tests", ".git"}:
+        raise PapernotesError(f"mkdocs.yml: docs_dir is {docs_dir!r}, a folder of the library's own; the site is "
+                              f"generated into a folder of its own, like docs_dir: {DEFAULT_STAGING}")
+    return SiteSettings(root / docs_dir, str(config.get("site_url") or "") or None,
+                        str(config.get("site_name") or "Paper notes"), config.get("use_directory_urls", True) is not False)
+
+
+@dataclass
+class Generated:
+    """What one run of `generate` did."""
+
+    staging: Path
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    rendered: int = 0
+    unresolved: list[tuple[str, str]] = field(default_factory=list)  # (note, [[target]]) naming no note
+    skipped_assets: list[str] = field(default_factory=list)
+    up_to_date: bool = False  # nothing changed since the last run: nothing was even rendered
 
 
 def load_site(root: Path, today: dt.date, site_url: str | None = None, site_name: str = "Paper notes",
@@ -33,3 +126,184 @@ def latest_digest(inbox: Path) -> tuple[str, str] | None:
     except UnreadableFile:
         return None
     return digests[-1].name, data.decode("utf-8", "replace")[:MAX_DIGEST]
+
+
+def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = None, site_name: str = "Paper notes",
+             directory_urls: bool = True) -> Generated:
+    """Bring the staging folder up to date with the library; see the module's docstring."""
+    library = Library(root)
+    result = Generated(staging)
+    manifest_path = library.root / ".cache" / "papernotes" / "site-manifest.json"
+    manifest = _read_manifest(manifest_path)
+    package = Path(papernotes.__file__).parent
+    settings = repr((today.isoformat(), site_url or None, site_name, directory_urls, str(staging)))
+    code, code_settled = files_digest([library.root / "pyproject.toml", *(package.parents[1] / "templates").glob("*.j2"),
+                                       *(library.root / "templates").glob("*.j2"), *package.rglob("*.py")])
+    notes_dir = library.papers_dir
+    inbox = library.root / "inbox"
+    everything, settled = files_digest([*_listing(notes_dir), *_listing(inbox)])
+    inputs = _digest(settings, code, everything)
+    if manifest.get("inputs") == inputs and all((staging / path).is_file() for path in manifest.get("pages", {})):
+        result.up_to_date = True
+        result.unchanged = len(manifest["pages"])
+        result.unresolved = [(note, target) for note, target in manifest.get("unresolved", [])]
+        return result
+
+    papers = library.load_strict(bodies=True)
+    builder = SiteBuilder.build(library.root, library.config, papers, today, latest_digest(inbox),
+                                site_url, site_name, directory_urls)
+    old_pages: dict[str, str] = manifest.get("pages", {})
+    pages: dict[str, str] = {}
+    unresolved: list[tuple[str, str]] = []
+    listing = _digest(settings, code, repr(builder.digest),
+                      *(repr(paper.as_tuple()[:-1]) for paper in papers), repr(sorted(builder.noted)))
+    listing_unchanged = manifest.get("listing") == listing and all(
+        (staging / path).is_file() for path, digest in old_pages.items() if digest == listing)
+    old_unresolved: dict[str, list[str]] = {}
+    for note, target in manifest.get("unresolved", []):
+        old_unresolved.setdefault(note, []).append(target)
+
+    content: dict[str, str] = {}
+    if listing_unchanged:
+        # The listing pages (home, topics, tags, feed, ...) are recorded under the listing's digest.
+        pages.update({path: digest for path, digest in old_pages.items() if digest == listing})
+    else:
+        for path, text in builder.pages().items():
+            content[path] = text
+            pages[path] = listing
+    for paper in papers:
+        path = f"{paper.key}.md"
+        rel = f"{library.rel(notes_dir)}/{path}"
+        digest = _digest(settings, code, _page_inputs(builder, paper))
+        pages[path] = digest
+        if old_pages.get(path) == digest and (staging / path).is_file():
+            unresolved.extend((rel, target) for target in old_unresolved.get(rel, []))
+            continue
+        text, missing = builder.paper_page(paper)
+        content[path] = text
+        unresolved.extend((rel, target) for target in missing)
+    result.rendered = len(content)
+    for path, text in content.items():
+        _write_if_changed(staging, path, text.encode("utf-8"), result)
+    for path in _copy_assets(notes_dir, staging, result):
+        pages[path] = "asset"
+    result.unchanged = len(pages) - len(result.written)
+    for path in sorted(set(old_pages) - set(pages)):
+        try:
+            (staging / path).unlink()
+            result.removed.append(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise WriteError(f"cannot remove {library.rel(staging / path)}: {exc.strerror}") from None
+    result.unresolved = unresolved
+    _write_manifest(manifest_path, {
+        "format": MANIFEST_FORMAT,
+        # Stored only when every input was settled: a change in the same clock tick must not go unseen.
+        "inputs": inputs if settled and code_settled else None,
+        "listing": listing,
+        "pages": pages,
+        "unresolved": unresolved,
+    })
+    return result
+
+
+def _page_inputs(builder: SiteBuilder, paper: Paper) -> str:
+    """Everything a paper's page shows: the note itself, and of the papers it links to, was found
+    via, led to and is linked from, what the page writes about them."""
+    def shown(other: Paper) -> tuple[object, ...]:
+        return (other.key, other.title, other.authors[:4], len(other.authors), other.year, other.status)
+
+    related = [builder.by_key[k] for k in paper.found_via if k in builder.by_key]
+    related += builder.led_to.get(paper.key, []) + builder.backlinks.get(paper.key, [])
+    targets = [builder.resolve(match.group(1)) for match in WIKI_LINK.finditer(paper.body)]
+    return repr((paper.as_tuple(), [shown(p) for p in related], [shown(t) if t else None for t in targets]))
+
+
+def _listing(folder: Path) -> list[Path]:
+    """The files a folder holds, for the digest of inputs (bounded like the asset scan)."""
+    found: list[Path] = []
+    for current, folders, files in os.walk(folder):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        found.extend(Path(current) / name for name in files if not name.startswith("."))
+        if len(found) > MAX_STRAY_SCAN * 2:
+            break
+    return found
+
+
+def _copy_assets(notes_dir: Path, staging: Path, result: Generated) -> list[str]:
+    """Copy the files beside the notes (images a note shows) to the same place in the site. Regular
+    files only: a symlink could publish a file from anywhere on the disk."""
+    copied: list[str] = []
+    seen = 0
+    for current, folders, files in os.walk(notes_dir):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in sorted(files):
+            seen += 1
+            if name.startswith(".") or name.endswith(".md"):
+                continue
+            source = Path(current) / name
+            path = source.relative_to(notes_dir).as_posix()
+            try:
+                info = source.lstat()
+            except OSError:
+                continue
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ASSET_BYTES:
+                result.skipped_assets.append(path)
+                continue
+            target = staging / path
+            try:
+                now = target.stat()
+                if now.st_size == info.st_size and now.st_mtime_ns == info.st_mtime_ns:
+                    copied.append(path)
+                    continue
+            except OSError:
+                pass
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+            except OSError as exc:
+                raise WriteError(f"cannot copy {path} to the site: {exc.strerror}") from None
+            copied.append(path)
+            result.written.append(path)
+        if seen > MAX_STRAY_SCAN:
+            break
+    return copied
+
+
+def _write_if_changed(staging: Path, path: str, data: bytes, result: Generated) -> None:
+    target = staging / path
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_file(target, data, str(target))
+    result.written.append(path)
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else {}
+
+
+def _write_manifest(path: Path, data: dict[str, object]) -> None:
+    try:
+        remove_stale_temporaries(list(os.scandir(path.parent)))
+    except OSError:
+        pass
+    try:
+        write_file(path, json.dumps(data, sort_keys=True).encode("utf-8"))
+    except WriteError:
+        pass  # the manifest only saves time: the next run renders everything again

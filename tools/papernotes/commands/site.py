@@ -1,0 +1,123 @@
+"""Generate the site's pages from the notes into the staging folder (mkdocs.yml: docs_dir); build or preview it.
+
+    papernotes site              # write the pages that changed into site-src/
+    papernotes site --build      # then build the site into site/ with the engine (pyproject: site_engine)
+    papernotes site --serve      # preview at http://127.0.0.1:8000, regenerating as notes are saved
+
+Both engines, MkDocs (Material) and Zensical, build the same generated pages from mkdocs.yml.
+A [[link]] to no note is an error (exit 1), as a broken link is to `mkdocs build --strict`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from papernotes.commands import common
+from papernotes.errors import PapernotesError
+from papernotes.model.config import SITE_ENGINES
+from papernotes.runtime import today
+from papernotes.services.site import Generated, generate, site_settings
+from papernotes.store.library import Library
+
+POLL_SECONDS = 0.25  # how often --serve looks for saved notes
+
+
+def parser(prog: str) -> argparse.ArgumentParser:
+    ap = common.parser(__doc__.splitlines()[0], prog=prog)
+    what = ap.add_mutually_exclusive_group()
+    what.add_argument("--build", action="store_true", help="then build the site with the engine (into site/)")
+    what.add_argument("--serve", action="store_true", help="preview the site, regenerating pages as notes change")
+    ap.add_argument("--engine", choices=SITE_ENGINES, help="the engine for --build and --serve (default: pyproject's "
+                                                          "site_engine, else mkdocs)")
+    ap.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help="where --serve listens")
+    return ap
+
+
+def run(args: argparse.Namespace) -> int:
+    library = Library(args.root)
+    engine = args.engine or library.config.site_engine
+    result = _generate(library.root)
+    if result.unresolved:
+        return 1
+    if args.build:
+        return _engine(engine, "build", library.root, args.dev_addr).wait()
+    if args.serve:
+        return _serve(library.root, engine, args.dev_addr)
+    return 0
+
+
+def _generate(root: Path) -> Generated:
+    settings = site_settings(root)
+    start = time.perf_counter()
+    result = generate(root, settings.staging, today(), settings.site_url, settings.site_name, settings.directory_urls)
+    seconds = time.perf_counter() - start
+    for note, target in result.unresolved:
+        common.error(f"{note}: [[{target}]] links to no note in the library (papernotes check lists them all)")
+    for path in result.skipped_assets:
+        common.warn(f"papers/{path}: not copied to the site (not a regular file, or over 50 MB)")
+    where = os.path.relpath(settings.staging, root)
+    if result.up_to_date:
+        print(f"{where}/ is up to date ({result.unchanged} files, {seconds:.2f} s)")
+    else:
+        print(f"{where}/: {len(result.written)} written, {len(result.removed)} removed, "
+              f"{result.unchanged} unchanged ({seconds:.2f} s)")
+    return result
+
+
+def _engine(engine: str, action: str, root: Path, dev_addr: str) -> subprocess.Popen[bytes]:
+    if engine == "mkdocs":
+        argv = [sys.executable, "-m", "mkdocs", action, "--strict"]
+        # --dirty: a saved note rebuilds its pages, not all of them; the hook regenerates first.
+        argv += ["--dirty", "--dev-addr", dev_addr] if action == "serve" else []
+    else:
+        program = shutil.which("zensical")
+        if program is None:
+            raise PapernotesError("zensical is not installed: pip install zensical (or site_engine = \"mkdocs\")")
+        argv = [program, action] + (["--strict"] if action == "build" else ["--dev-addr", dev_addr])
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    try:
+        return subprocess.Popen(argv, cwd=root, env=env)
+    except OSError as exc:
+        raise PapernotesError(f"cannot start {engine}: {exc.strerror}") from None
+
+
+def _serve(root: Path, engine: str, dev_addr: str) -> int:
+    """The engine's own server watches the staging folder. Under MkDocs the hook regenerates the
+    pages when a note is saved (it watches papers/); Zensical runs no hooks, so this loop does."""
+    server = _engine(engine, "serve", root, dev_addr)
+    if engine == "mkdocs":
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            server.terminate()
+            return server.wait()
+    library = Library(root)
+    seen = _signature(library)
+    try:
+        while server.poll() is None:
+            time.sleep(POLL_SECONDS)
+            now = _signature(library)
+            if now != seen:
+                seen = now
+                try:
+                    _generate(root)
+                except PapernotesError as exc:  # a note half-written by an editor: say so, keep serving
+                    common.error(str(exc))
+    except KeyboardInterrupt:
+        server.terminate()
+    return server.wait() if server.returncode is None else server.returncode
+
+
+def _signature(library: Library) -> object:
+    inbox = library.root / "inbox"
+    try:
+        digests = sorted((e.name, e.stat().st_mtime_ns) for e in os.scandir(inbox))
+    except OSError:
+        digests = []
+    return library.note_signatures(), digests
