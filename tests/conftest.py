@@ -27,6 +27,8 @@ TOOLS = REPO / "tools"
 # The example library the tests copy: settings, notes, README and mkdocs.yml of their own, so that a
 # fork that deletes its examples, sets its topics or renames its site keeps a green suite.
 LIBRARY_DATA = REPO / "tests" / "data" / "library"
+# The template's own folders a fork carries besides its notes and settings.
+TEMPLATE_FOLDERS = ("templates", "tools", "overrides", "site-src")
 
 
 @pytest.fixture

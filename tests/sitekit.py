@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import LIBRARY_DATA, REPO
+from conftest import LIBRARY_DATA, REPO, TEMPLATE_FOLDERS
 
 HOSTILE = """---
 key: evil2020script
@@ -54,7 +54,7 @@ def copy_library(root: Path) -> Path:
     for name in ("pyproject.toml", "mkdocs.yml", "README.md"):
         shutil.copy(LIBRARY_DATA / name, root / name)
     shutil.copytree(LIBRARY_DATA / "papers", root / "papers")
-    for folder in ("templates", "tools", "overrides", "site-src"):
+    for folder in TEMPLATE_FOLDERS:
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     return root
 

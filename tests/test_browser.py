@@ -189,7 +189,7 @@ def test_this_week_and_the_reading_log(open_page) -> None:  # type: ignore[no-un
     page = open_page("/")
     assert page.locator("h2#this-week").inner_text().startswith("This week")
     week = page.locator("h2#this-week + p + ul li").all_inner_texts()
-    assert len(week) == 1 and "A paper planned for the week" in week[0] and week[0].endswith("reading")
+    assert len(week) == 1 and "A paper planned for the week" in week[0] and week[0].startswith("📖 reading")
     page.click("text=A paper planned for the week")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/planned2026week/")

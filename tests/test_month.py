@@ -1,6 +1,6 @@
 """A month of real use: a fresh fork, `init`, then four weeks of the README's routine, committed as the
-README says, with the fork's CI (the tests workflow's library steps: `check` and `mkdocs build
---strict`) run on a fresh clone of what was committed after every commit.
+README says, with the fork's CI (the tests workflow's library steps: `check` and `site --build`, which
+generates the pages and runs `mkdocs build --strict`) run on a fresh clone of what was committed after every commit.
 
 The commands run in-process through `run_command` (as `papernotes NAME` does); the services are the
 fake arXiv and Semantic Scholar on 127.0.0.1; the clock moves with PAPERNOTES_TODAY.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import LIBRARY_DATA, REPO
+from conftest import LIBRARY_DATA, REPO, TEMPLATE_FOLDERS
 from fakearxiv import FakeArxiv
 from fakes2 import FakeS2
 from papernotes.cli import run_command
@@ -32,7 +32,7 @@ def fork(tmp_path: Path) -> Path:
     for name in ("pyproject.toml", "mkdocs.yml", "README.md"):
         shutil.copy(LIBRARY_DATA / name, root / name)
     shutil.copytree(LIBRARY_DATA / "papers", root / "papers")
-    for folder in ("templates", "tools", ".github"):
+    for folder in (*TEMPLATE_FOLDERS, ".github"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copy(REPO / ".gitignore", root / ".gitignore")
     git(root, "init", "-q", "-b", "main")
@@ -75,11 +75,12 @@ class Routine:
         clone = self.clones / f"clone{self.commits}"
         subprocess.run(["git", "clone", "-q", str(self.root), str(clone)], check=True)
         assert not (clone / ".cache").exists() and not (clone / "site").exists(), "nothing generated is committed"
+        assert [p.name for p in (clone / "site-src").iterdir()] == [".gitignore"], "the staged pages are not committed"
         check = subprocess.run([sys.executable, "tools/check.py"], cwd=clone, capture_output=True, text=True, timeout=300)
         assert check.returncode == 0, f"after '{message}': python tools/check.py\n{check.stdout}{check.stderr}"
-        build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=clone, capture_output=True,
+        build = subprocess.run([sys.executable, "tools/site.py", "--build"], cwd=clone, capture_output=True,
                                text=True, timeout=600, env={**_env(), "SITE_URL": "https://ada-l.github.io/notes/"})
-        assert build.returncode == 0, f"after '{message}': mkdocs build --strict\n{build.stderr[-3000:]}"
+        assert build.returncode == 0, f"after '{message}': python tools/site.py --build\n{build.stderr[-3000:]}"
         assert "does not contain an anchor" not in build.stderr, "a clean build says nothing false"
         self.site = clone / "site"
 

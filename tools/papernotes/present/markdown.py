@@ -7,6 +7,8 @@ change) neither loads the template engine nor the library.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Mapping
 from urllib.parse import quote_plus
@@ -30,6 +32,13 @@ def md(text: object) -> str:
     if _NEEDS_FOLDING.search(text):
         text = " ".join(text.split())
     return _MD_SPECIAL.sub(r"\\\g<0>", text).translate(_HTML_SPECIAL)
+
+
+def meta_value(value: object) -> str:
+    """A value for a generated page's YAML front matter. Themes write the title and description into
+    the page unescaped (Material and Zensical alike), so text is HTML-escaped here, once; a JSON
+    string is YAML, so no value can break out of its line."""
+    return json.dumps(html.escape(value) if isinstance(value, str) else value, ensure_ascii=False)
 
 
 def md_url(url: object) -> str:

@@ -19,7 +19,16 @@ from papernotes.model.config import Config
 from papernotes.model.paper import Paper
 from papernotes.model.statuses import STATUS_MARKS
 from papernotes.present import DEFAULT_TEMPLATES
-from papernotes.present.markdown import ReadmeLinks, code, counts_line, md, md_url, note_link, paper_line
+from papernotes.present.markdown import (
+    ReadmeLinks,
+    code,
+    counts_line,
+    md,
+    md_url,
+    meta_value,
+    note_link,
+    paper_line,
+)
 from papernotes.present.views import TopicNode, short_authors, status_counts, tag_index, topic_tree
 
 
@@ -41,7 +50,7 @@ def environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters.update(md=md, md_url=md_url, code=code, note_link=note_link)
+    env.filters.update(md=md, md_url=md_url, code=code, meta=meta_value, note_link=note_link)
     env.globals.update(status_mark=STATUS_MARKS.get, paper_line=paper_line, counts_line=counts_line, note_link=note_link, short_authors=short_authors)
     return env
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from papernotes.model.statuses import STATUS_MARKS, STATUS_ORDER
 from papernotes.model.text import author_list
 from papernotes.present.bibtex import export, export_entry
 from papernotes.present.ics import plan_calendar
-from papernotes.present.markdown import NOTES_MARK, Links, md, note_link, status_word, way_out
+from papernotes.present.markdown import NOTES_MARK, Links, md, meta_value, note_link, status_word, way_out
 from papernotes.present.render import environment
 from papernotes.present.views import (
     chronological,
@@ -124,12 +123,8 @@ def tag_slug(tag: str) -> str:
 
 
 def front_matter(**fields: str | bool) -> str:
-    """A generated page's YAML front matter. Themes write the title and description into the page
-    unescaped (Material and Zensical alike), so every string is HTML-escaped here, once; JSON
-    strings are YAML, so no value can break out of its line."""
-    lines = [f"{name}: {json.dumps(html.escape(value) if isinstance(value, str) else value, ensure_ascii=False)}"
-             for name, value in fields.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n"
+    """A generated page's YAML front matter, every value through `meta_value`."""
+    return "---\n" + "".join(f"{name}: {meta_value(value)}\n" for name, value in fields.items()) + "---\n"
 
 
 def math_html(text: str) -> str:
@@ -539,7 +534,7 @@ _HEADER = """\
 </p>
 {% endif %}
 {% if abstract %}
-<details class="paper-abstract"><summary>Abstract</summary><p>{{ abstract|safe }}</p></details>
+<details class="paper-abstract" data-search-exclude><summary>Abstract</summary><p>{{ abstract|safe }}</p></details>
 {% endif %}
 </div>"""
 _HEADER_TEMPLATE = _HEADER_ENV.from_string(_HEADER)
