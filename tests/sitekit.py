@@ -59,10 +59,15 @@ def copy_library(root: Path) -> Path:
     return root
 
 
-def build(root: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
+def build(root: Path, engine: str = "mkdocs", **extra_env: str) -> subprocess.CompletedProcess[str]:
+    """The site built into root/site as a user builds it: the real `mkdocs build --strict` (whose
+    hook generates the pages), or `papernotes site --build` with Zensical."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra_env}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
-                          cwd=root, capture_output=True, text=True, env=env, timeout=300)
+    if engine == "mkdocs":
+        argv = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")]
+    else:
+        argv = [sys.executable, str(root / "tools" / "site.py"), "--build", "--engine", engine]
+    return subprocess.run(argv, cwd=root, capture_output=True, text=True, env=env, timeout=300)
 
 
 def page(site: Path, path: str) -> str:

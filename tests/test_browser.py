@@ -22,6 +22,9 @@ pytestmark = pytest.mark.slow  # a real browser: pytest -m "not slow" leaves it 
 
 BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 ARTIFACTS = REPO / "artifacts"
+ENGINES = ("mkdocs", "zensical")
+ENGINE_OF: dict[str, str] = {}  # which engine built the site at a base URL
+
 
 
 def browser_path() -> str | None:
@@ -29,9 +32,10 @@ def browser_path() -> str | None:
     return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = copy_library(tmp_path_factory.mktemp("browser"))
+@pytest.fixture(scope="module", params=ENGINES)
+def site_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same library built by each engine: every browser test runs against both sites."""
+    root = copy_library(tmp_path_factory.mktemp(f"browser-{request.param}"))
     reading_note(root, "planned2026week", "A paper planned for the week", status="reading", planned="2026-W49",
                  started="2026-11-30", found_via="[devlin2018bert]")
     reading_note(root, "finished2026week", "A paper read last week", status="read", finished="2026-11-24",
@@ -44,9 +48,10 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     handler = functools.partial(QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    result = build(root, PAPERNOTES_TODAY="2026-12-01", SITE_URL=base + "/")
+    result = build(root, request.param, PAPERNOTES_TODAY="2026-12-01", SITE_URL=base + "/")
     assert result.returncode == 0, result.stderr
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    ENGINE_OF[base] = request.param
     try:
         yield base
     finally:
@@ -98,7 +103,13 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def open_page(browser: object, site_url: str) -> Iterator[object]:
+def allow_errors() -> list[str]:
+    """Page errors a test expects (a known fault of an engine), by their text."""
+    return []
+
+
+@pytest.fixture
+def open_page(browser: object, site_url: str, allow_errors: list[str]) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
     errors: list[str] = []
 
@@ -121,7 +132,7 @@ def open_page(browser: object, site_url: str) -> Iterator[object]:
 
     yield go
     context.close()
-    assert errors == [], errors
+    assert [e for e in errors if not any(e.endswith(allowed) for allowed in allow_errors)] == [], errors
 
 
 def test_home_page(open_page) -> None:  # type: ignore[no-untyped-def]
@@ -161,21 +172,28 @@ def test_paper_page_header_and_backlinks(open_page) -> None:  # type: ignore[no-
     open_page("/devlin2018bert/").screenshot(path=str(ARTIFACTS / "paper-page.png"), full_page=True)
 
 
-def test_search_finds_a_word_from_a_note_body(open_page) -> None:  # type: ignore[no-untyped-def]
-    page = open_page("/")
-    page.click("label.md-search__icon, .md-search__input")
-    page.keyboard.type("degradation")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    results = page.locator(".md-search-result__item").all_inner_texts()
+# Each engine's search box and results: Material's, and Zensical's (in a shadow root, which
+# Playwright's selectors enter).
+SEARCH = {"mkdocs": ("label.md-search__icon, .md-search__input", ".md-search-result__item"),
+          "zensical": (".md-search__button", "ol li a[href*='?h=']")}
+
+
+def search(page, site_url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    box, results = SEARCH[ENGINE_OF[site_url]]
+    page.click(box)
+    page.keyboard.type(query)
+    page.wait_for_selector(results, timeout=15000)
+    return page.locator(results).all_inner_texts()  # type: ignore[no-any-return]
+
+
+def test_search_finds_a_word_from_a_note_body(open_page, site_url) -> None:  # type: ignore[no-untyped-def]
+    results = search(open_page("/"), site_url, "degradation")
     assert any("Deep Residual Learning" in r for r in results), results
 
 
-def test_search_finds_an_author(open_page) -> None:  # type: ignore[no-untyped-def]
-    page = open_page("/")
-    page.click("label.md-search__icon, .md-search__input")
-    page.keyboard.type("Toutanova")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    assert any("BERT" in r for r in page.locator(".md-search-result__item").all_inner_texts())
+def test_search_finds_an_author(open_page, site_url) -> None:  # type: ignore[no-untyped-def]
+    results = search(open_page("/"), site_url, "Toutanova")
+    assert any("BERT" in r for r in results), results
 
 
 def test_dark_palette_toggle(open_page) -> None:  # type: ignore[no-untyped-def]
@@ -231,9 +249,18 @@ def test_a_parent_topic_page(open_page) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(ARTIFACTS / "topic-nlp.png"), full_page=True)
 
 
-def test_the_404_page_under_a_sub_path(open_page, site_url) -> None:  # type: ignore[no-untyped-def]
+def test_the_404_page_under_a_sub_path(open_page, site_url, allow_errors) -> None:  # type: ignore[no-untyped-def]
+    if ENGINE_OF[site_url] == "zensical":
+        # Zensical 0.0.41's search asks the server's root for search.json on this page (not the site's
+        # sub-path); the rest of the page works. README, "The site", says so.
+        allow_errors.append("Network error")
     page = open_page("/no/such/paper/")
-    assert "404" in page.locator("article").inner_text()
+    text = page.locator("article").inner_text()
+    assert "404" in text and "all papers" in text, text
+    page.click("article >> text=all papers")
+    page.wait_for_load_state("networkidle")
+    assert page.url == site_url + "/all/"
+    page = open_page("/no/such/paper/")
     assert page.evaluate("document.styleSheets.length") >= 3, "the theme's stylesheets load under /notes/"
     header = page.eval_on_selector(".md-header", "e => getComputedStyle(e).backgroundColor")
     assert header not in ("rgba(0, 0, 0, 0)", "transparent"), header

@@ -28,7 +28,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     root = Path(config.config_file_path).parent
     try:
         result = generate(root, Path(config.docs_dir), today(), config.site_url, config.site_name,
-                          config.use_directory_urls)
+                          config.use_directory_urls, engine="mkdocs")
     except PapernotesError as exc:
         raise PluginError(str(exc)) from None
     for note, target in result.unresolved:

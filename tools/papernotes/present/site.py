@@ -170,6 +170,7 @@ class SiteBuilder:
     site_url: str | None = None
     site_name: str = "Paper notes"
     directory_urls: bool = True
+    engine: str = "mkdocs"  # which engine builds the pages: it decides how links in HTML are resolved
     by_key: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
     backlinks: dict[str, list[Paper]] = field(default_factory=dict)
@@ -181,9 +182,10 @@ class SiteBuilder:
 
     @classmethod
     def build(cls, root: Path, config: Config, papers: list[Paper], today: dt.date, digest: tuple[str, str] | None = None,
-              site_url: str | None = None, site_name: str = "Paper notes", directory_urls: bool = True) -> SiteBuilder:
+              site_url: str | None = None, site_name: str = "Paper notes", directory_urls: bool = True,
+              engine: str = "mkdocs") -> SiteBuilder:
         """One build's state from the papers as loaded (see services.site, which loads them)."""
-        builder = cls(root, config, papers, today, site_url or None, site_name, directory_urls)
+        builder = cls(root, config, papers, today, site_url or None, site_name, directory_urls, engine)
         builder.noted = frozenset(p.key for p in papers if strip_empty_sections(p.body))
         builder.digest = digest
         for paper in papers:  # the loader refuses keys that are site pages' names
@@ -321,18 +323,25 @@ class SiteBuilder:
         return environment(self.root).get_template(template).render(**shared, links=links, **context)
 
     def url(self, source: str, from_source: str) -> str:
-        """The built URL of the page made from `source`, relative to the page made from `from_source`
-        (for links in HTML, which MkDocs does not rewrite)."""
+        """The built URL of the page made from `source`, for a link in HTML on the page made from
+        `from_source`. MkDocs leaves links in HTML as written, so they are relative to the built page;
+        Zensical resolves them from the page's source file, as it does Markdown links."""
         def built(path: str) -> str:
             stem = path.removesuffix(".md")
             if not self.directory_urls:
                 return stem + ".html"
             return stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else stem + "/"
 
-        target, base = built(source), built(from_source)
+        target = built(source)
+        if self.engine == "zensical":
+            base = posixpath.dirname(from_source) or "."
+        elif self.directory_urls:
+            base = built(from_source).rstrip("/") or "."
+        else:
+            base = posixpath.dirname(built(from_source)) or "."
+        relative = posixpath.relpath(target.rstrip("/") or ".", base)
         if not self.directory_urls:
-            return posixpath.relpath(target, posixpath.dirname(base) or ".")
-        relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+            return relative
         return "./" if relative == "." else relative + "/"
 
     def inbox(self) -> str:

@@ -129,14 +129,15 @@ def latest_digest(inbox: Path) -> tuple[str, str] | None:
 
 
 def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = None, site_name: str = "Paper notes",
-             directory_urls: bool = True) -> Generated:
-    """Bring the staging folder up to date with the library; see the module's docstring."""
+             directory_urls: bool = True, engine: str = "mkdocs") -> Generated:
+    """Bring the staging folder up to date with the library, for `engine` to build; see the module's
+    docstring."""
     library = Library(root)
     result = Generated(staging)
     manifest_path = library.root / ".cache" / "papernotes" / "site-manifest.json"
     manifest = _read_manifest(manifest_path)
     package = Path(papernotes.__file__).parent
-    settings = repr((today.isoformat(), site_url or None, site_name, directory_urls, str(staging)))
+    settings = repr((today.isoformat(), site_url or None, site_name, directory_urls, str(staging), engine))
     code, code_settled = files_digest([library.root / "pyproject.toml", *(package.parents[1] / "templates").glob("*.j2"),
                                        *(library.root / "templates").glob("*.j2"), *package.rglob("*.py")])
     notes_dir = library.papers_dir
@@ -151,7 +152,7 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
 
     papers = library.load_strict(bodies=True)
     builder = SiteBuilder.build(library.root, library.config, papers, today, latest_digest(inbox),
-                                site_url, site_name, directory_urls)
+                                site_url, site_name, directory_urls, engine)
     old_pages: dict[str, str] = manifest.get("pages", {})
     pages: dict[str, str] = {}
     unresolved: list[tuple[str, str]] = []
