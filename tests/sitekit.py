@@ -99,6 +99,20 @@ def elements(text: str) -> _Elements:
     return parser
 
 
+def assert_no_executable_markup(site: Path) -> None:
+    """No page of a built site carries a handler, a javascript: link or a script from a note's values."""
+    for path in site.rglob("*.html"):
+        parsed = elements(path.read_text(encoding="utf-8"))
+        for tag, attrs in parsed.elements:
+            assert tag not in ("iframe", "img") or "onerror" not in attrs, (path, tag, attrs)
+            for name, value in attrs.items():
+                assert not name.startswith("on"), (path, tag, name, value)
+                if name in ("href", "src", "action", "formaction"):
+                    assert not (value or "").strip().lower().startswith("javascript:"), (path, tag, name, value)
+        for script in parsed.scripts:
+            assert "alert(" not in script, (path, script[:200])
+
+
 def reading_note(root: Path, key: str, title: str, **fields: str) -> None:
     extra = "".join(f"{name}: {value}\n" for name, value in fields.items())
     (root / "papers" / f"{key}.md").write_text(f"---\ntitle: {title}\nyear: 2020\n{extra}---\n\nMy notes.\n",

@@ -1,0 +1,134 @@
+"""`papernotes site`: the pages generated as files into the staging folder, incrementally, and the
+same folder built by Zensical (which runs no hooks)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_script
+from sitekit import add_hostile, assert_no_executable_markup, build, copy_library, page, reading_note
+
+TODAY = {"PAPERNOTES_TODAY": "2026-11-29"}
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return copy_library(tmp_path)
+
+
+def site(root: Path, *args: str) -> tuple[int, str, str]:
+    result = run_script("site.py", "--root", root, *args, **TODAY)
+    return result.returncode, result.stdout, result.stderr
+
+
+def staged(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root / "site-src").as_posix(): p.read_bytes()
+            for p in sorted((root / "site-src").rglob("*")) if p.is_file() and p.name != ".gitignore"}
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root / "site-src").as_posix(): p.stat().st_mtime_ns for p in (root / "site-src").rglob("*") if p.is_file()}
+
+
+def test_every_page_is_written_as_a_file_and_a_second_run_writes_nothing(root: Path) -> None:
+    code, out, err = site(root)
+    assert code == 0, err
+    files = staged(root)
+    for path in ("index.md", "all.md", "tags.md", "timeline.md", "reading-log.md", "trails.md", "inbox.md",
+                 "topics/index.md", "topics/nlp/embeddings.md", "feed.xml", "plan.ics", "library.bib",
+                 "devlin2018bert.md", "stylesheets/papernotes.css"):
+        assert path in files, path
+    bert = files["devlin2018bert.md"].decode()
+    assert bert.startswith('---\ntitle: "BERT: Pre-training') and 'og_type: "article"' in bert
+    assert '<div class="paper-header">' in bert and "## Summary" in bert
+    assert "[Attention Is All You Need](vaswani2017attention.md)" in bert, "[[links]] resolved"
+    assert not any(p.suffix == ".md" for p in (root / "papers").iterdir() if p.stem in ("index", "all")), \
+        "nothing is written into papers/"
+    before = mtimes(root)
+    time.sleep(0.05)
+    code, out, _ = site(root)
+    assert code == 0 and ("0 written, 0 removed" in out or "is up to date" in out), out
+    assert mtimes(root) == before, "nothing changed, nothing written"
+    time.sleep(2.1)  # past the racy window: now the manifest alone says nothing changed
+    assert site(root)[0] == 0
+    code, out, _ = site(root)
+    assert "site-src/ is up to date (25 files" in out, out
+
+
+def test_an_edit_rewrites_only_the_pages_it_changes(root: Path) -> None:
+    assert site(root)[0] == 0
+    time.sleep(2.1)  # past the racy window: the manifest trusts file signatures from here
+    assert site(root)[0] == 0
+    note = root / "papers" / "kingma2014adam.md"
+    before = mtimes(root)
+    # Notes only (the body): the paper's own page, nothing that lists it.
+    note.write_text(note.read_text(encoding="utf-8") + "\nOne more thought.\n", encoding="utf-8")
+    code, out, _ = site(root)
+    assert code == 0 and "1 written" in out, out
+    after = mtimes(root)
+    assert [path for path in after if after[path] != before.get(path)] == ["kingma2014adam.md"]
+    assert "One more thought." in page(root / "site-src", "kingma2014adam.md")
+    # The frontmatter (the status): the page and the listings, but no other paper's page unless it shows it.
+    time.sleep(0.05)
+    note.write_text(note.read_text(encoding="utf-8").replace("status: read", "status: reading", 1), encoding="utf-8")
+    code, out, _ = site(root)
+    changed = {path for path, ns in mtimes(root).items() if ns != after.get(path)}
+    assert {"kingma2014adam.md", "index.md", "all.md"} <= changed, changed
+    assert not {"he2015deep.md", "mikolov2013efficient.md"} & changed, changed
+    # A note removed: its page goes too.
+    note.unlink()
+    code, out, err = site(root)
+    assert code == 1 and "[[kingma2014adam]] links to no note" in err, "a note that linked to it is now broken"
+    assert "1 removed" in out and not (root / "site-src" / "kingma2014adam.md").exists()
+
+
+def test_a_broken_link_is_reported_on_every_run_not_only_when_its_page_is_written(root: Path) -> None:
+    reading_note(root, "broken2020", "Broken", status="to-read")
+    (root / "papers" / "broken2020.md").write_text("---\ntitle: Broken\n---\n\nSee [[nosuchpaper]].\n", encoding="utf-8")
+    for _ in range(2):
+        code, out, err = site(root)
+        assert code == 1 and "papers/broken2020.md: [[nosuchpaper]] links to no note in the library" in err, err
+
+
+def test_images_beside_the_notes_are_copied_but_never_a_symlink(root: Path, tmp_path: Path) -> None:
+    (root / "papers" / "figures").mkdir()
+    (root / "papers" / "figures" / "plot.png").write_bytes(b"\x89PNG fake")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private", encoding="utf-8")
+    os.symlink(secret, root / "papers" / "figures" / "leak.png")
+    code, _, err = site(root)
+    assert code == 0
+    assert (root / "site-src" / "figures" / "plot.png").read_bytes() == b"\x89PNG fake"
+    assert not (root / "site-src" / "figures" / "leak.png").exists()
+    assert "papers/figures/leak.png: not copied to the site" in err
+
+
+def test_the_staging_folder_must_be_a_folder_of_its_own(root: Path) -> None:
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("docs_dir: site-src", "docs_dir: papers"), encoding="utf-8")
+    code, _, err = site(root)
+    assert code == 1 and "docs_dir is 'papers', a folder of the library's own" in err, err
+    assert not (root / "papers" / "index.md").exists()
+
+
+def test_zensical_builds_the_same_pages(root: Path) -> None:
+    """Zensical runs no hooks: `papernotes site --build --engine zensical` generates, then builds."""
+    add_hostile(root)
+    result = build(root, "zensical", **TODAY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    built = root / "site"
+    for path in ("index.html", "all/index.html", "topics/index.html", "topics/nlp/embeddings/index.html",
+                 "tags/index.html", "timeline/index.html", "reading-log/index.html", "trails/index.html",
+                 "inbox/index.html", "devlin2018bert/index.html", "feed.xml", "library.bib", "plan.ics"):
+        assert (built / path).is_file(), path
+    bert = page(built, "devlin2018bert/index.html")
+    assert 'class="paper-header"' in bert and 'href="../vaswani2017attention/"' in bert
+    assert '<meta property="og:title" content="BERT: Pre-training' in bert
+    tags = page(built, "tags/index.html")
+    assert 'id="tag:pretraining"' in tags and 'href="../devlin2018bert/"' in tags
+    assert_no_executable_markup(built)
+    evil = page(built, "evil2020script/index.html")
+    assert "&lt;script&gt;alert(" in evil
