@@ -327,3 +327,44 @@ def test_no_hostile_value_runs_a_script_on_any_page(browser, site_url) -> None: 
     assert 'Eve "&gt;&lt;svg' not in page.inner_text("article") and 'Eve "><svg onload=alert(135)>' in page.inner_text("article")
     context.close()
     assert dialogs == [], dialogs
+
+
+@pytest.fixture(scope="module")
+def pagefind_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example library searched by Pagefind (as a library above 2,000 notes is), built by MkDocs."""
+    root = copy_library(tmp_path_factory.mktemp("pagefind"))
+    settings = root / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("[tool.papernotes]\n", "[tool.papernotes]\nsite_search = \"pagefind\"\n", 1),
+                        encoding="utf-8")
+    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    result = build(root, PAPERNOTES_TODAY="2026-12-01", SITE_URL=base + "/")
+    assert result.returncode == 0, result.stderr
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_pagefind_search_finds_an_author_and_a_word_from_the_notes(browser, pagefind_url) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    fetched: list[int] = []
+    page.on("response", lambda response: fetched.append(len(response.body())) if "/pagefind/" in response.url else None)
+    page.goto(pagefind_url + "/", wait_until="networkidle")
+    page.click("article a:text-is(\"Search\")")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/search/")
+    for query, expected in (("Toutanova", "BERT"), ("degradation", "Deep Residual Learning")):
+        page.fill(".pagefind-ui__search-input", query)
+        page.wait_for_selector(".pagefind-ui__result-title", timeout=15000)
+        page.wait_for_function(f"[...document.querySelectorAll('.pagefind-ui__result-title')].some(e => e.innerText.includes({expected!r}))",
+                               timeout=15000)
+    assert errors == [], errors
+    assert 0 < sum(fetched) < 1_000_000, f"a query downloads chunks of the index, not all of it: {sum(fetched)} bytes"
+    context.close()

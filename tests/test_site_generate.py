@@ -3,6 +3,7 @@ same folder built by Zensical (which runs no hooks)."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -132,3 +133,27 @@ def test_zensical_builds_the_same_pages(root: Path) -> None:
     assert_no_executable_markup(built)
     evil = page(built, "evil2020script/index.html")
     assert "&lt;script&gt;alert(" in evil
+
+
+def use_pagefind(root: Path) -> None:
+    settings = root / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("[tool.papernotes]\n", "[tool.papernotes]\nsite_search = \"pagefind\"\n", 1),
+                        encoding="utf-8")
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_pagefind_indexes_the_papers_pages_only(root: Path, engine: str) -> None:
+    """Above 2,000 notes (or when chosen) Pagefind searches the site: the papers' pages, without their
+    BibTeX or link lines, and the theme's own index stays empty."""
+    use_pagefind(root)
+    result = build(root, engine, **TODAY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    built = root / "site"
+    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == 8, "the eight papers, not the listings or the home page"
+    assert (built / "search" / "index.html").is_file() and 'id="pagefind-search"' in page(built, "search/index.html")
+    if engine == "mkdocs":
+        theme_index = json.loads(page(built, "search/search_index.json"))
+        assert len(json.dumps(theme_index)) < 1000, "the theme's index is left empty"
+    assert "data-pagefind-body" in page(built, "devlin2018bert/index.html")
+    assert "data-pagefind-body" not in page(built, "index.html")

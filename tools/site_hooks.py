@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from papernotes.errors import PapernotesError
 from papernotes.runtime import today
-from papernotes.services.site import generate
+from papernotes.services.site import generate, index_for_search, wants_pagefind
 from papernotes.store.library import Library
 
 log = logging.getLogger("mkdocs.hooks.papernotes")
@@ -33,6 +33,14 @@ def on_pre_build(config: MkDocsConfig) -> None:
         raise PluginError(str(exc)) from None
     for note, target in result.unresolved:
         log.warning(f"{note}: [[{target}]] links to no note in the library (papernotes check lists them all)")
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if wants_pagefind(Path(config.docs_dir)):
+        try:
+            index_for_search(Path(config.site_dir))
+        except PapernotesError as exc:
+            raise PluginError(str(exc)) from None
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

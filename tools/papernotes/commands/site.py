@@ -22,7 +22,7 @@ from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.config import SITE_ENGINES
 from papernotes.runtime import today
-from papernotes.services.site import Generated, generate, site_settings
+from papernotes.services.site import Generated, generate, index_for_search, site_settings, wants_pagefind
 from papernotes.store.library import Library
 
 POLL_SECONDS = 0.25  # how often --serve looks for saved notes
@@ -46,7 +46,11 @@ def run(args: argparse.Namespace) -> int:
     if result.unresolved:
         return 1
     if args.build:
-        return _engine(engine, "build", library.root, args.dev_addr).wait()
+        code = _engine(engine, "build", library.root, args.dev_addr).wait()
+        # The MkDocs hook indexes for Pagefind after its build; Zensical runs no hooks.
+        if code == 0 and engine == "zensical" and wants_pagefind(site_settings(library.root).staging):
+            index_for_search(library.root / "site")
+        return code
     if args.serve:
         return _serve(library.root, engine, args.dev_addr)
     return 0

@@ -98,6 +98,10 @@ class Config:
     tags: tuple[str, ...] = ()
     # What builds the site from the generated pages (`papernotes site --build`, the Pages workflow).
     site_engine: str = "mkdocs"
+    # The site's search: the theme's own (one index, downloaded whole on the first search), Pagefind
+    # (an index in chunks: a query downloads a few hundred KB at any size), or "auto": Pagefind
+    # above PAGEFIND_ABOVE notes.
+    site_search: str = "auto"
 
     @property
     def papers_path(self) -> Path:
@@ -106,6 +110,8 @@ class Config:
 
 # The engines that build the generated pages into a site (both read mkdocs.yml).
 SITE_ENGINES = ("mkdocs", "zensical")
+SITE_SEARCHES = ("auto", "theme", "pagefind")
+PAGEFIND_ABOVE = 2000
 
 # The settings pyproject.toml may hold: the Config fields (each declared once, above), by the name
 # [tool.papernotes] gives them; any other key is an error naming the known ones.
@@ -164,9 +170,13 @@ def load_config(root: Path) -> Config:
     engine = settings.get("site_engine", "mkdocs")
     if engine not in SITE_ENGINES:
         raise PapernotesError(f"{pyproject}: site_engine must be one of {', '.join(SITE_ENGINES)}, not {engine!r}")
+    search = settings.get("site_search", "auto")
+    if search not in SITE_SEARCHES:
+        raise PapernotesError(f"{pyproject}: site_search must be one of {', '.join(SITE_SEARCHES)}, not {search!r}")
     return Config(
         root=root,
         site_engine=engine,
+        site_search=search,
         tags=tuple(t.strip() for t in tags),
         watches=_watch_queries(settings.get("watch", []), pyproject),
         s2_cache_days=float(cache_days),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from papernotes.model.config import Config
+from papernotes.model.config import PAGEFIND_ABOVE, Config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.links import WIKI_LINK, resolve_link, strip_empty_sections
 from papernotes.model.paper import Paper, web_url
@@ -74,6 +74,29 @@ STYLESHEET = """\
   font-size: .85em; background: var(--md-default-fg-color--lightest); }
 .unresolved-link { border-bottom: 1px dashed var(--md-typeset-a-color); cursor: help; opacity: .75; }
 """
+# Search with Pagefind: its own page (the theme's search box would search an empty index), the
+# index written by `pagefind` after the engine's build (see services.site.index_for_search).
+PAGEFIND_PAGE = """\
+---
+title: Search
+search:
+  exclude: true
+---
+
+# Search
+
+<link href="{root}pagefind/pagefind-ui.css" rel="stylesheet">
+<div id="pagefind-search" data-search-exclude></div>
+<script src="{root}pagefind/pagefind-ui.js"></script>
+<script>
+  addEventListener("DOMContentLoaded", () => new PagefindUI({{ element: "#pagefind-search", showSubResults: true, excerptLength: 20 }}));
+</script>
+"""
+PAGEFIND_STYLE = """\
+/* Pagefind searches this site: the theme's search box has no index to search. */
+.md-search, label.md-header__button[for="__search"] { display: none; }
+"""
+
 # MathJax's settings, loaded before the MathJax a site's owner chose (overrides/main.html).
 MATHJAX_CONFIG = """\
 window.MathJax = {
@@ -122,7 +145,7 @@ def tag_slug(tag: str) -> str:
     return re.sub(r"[\s]+", "-", re.sub(r"[^\w\s-]", "", tag.strip().lower()))
 
 
-def front_matter(**fields: str | bool) -> str:
+def front_matter(**fields: object) -> str:
     """A generated page's YAML front matter, every value through `meta_value`."""
     return "---\n" + "".join(f"{name}: {meta_value(value)}\n" for name, value in fields.items()) + "---\n"
 
@@ -171,6 +194,7 @@ class SiteBuilder:
     site_name: str = "Paper notes"
     directory_urls: bool = True
     engine: str = "mkdocs"  # which engine builds the pages: it decides how links in HTML are resolved
+    pagefind: bool = False  # search by Pagefind (a search page; the theme's index left empty)
     by_key: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
     backlinks: dict[str, list[Paper]] = field(default_factory=dict)
@@ -186,6 +210,7 @@ class SiteBuilder:
               engine: str = "mkdocs") -> SiteBuilder:
         """One build's state from the papers as loaded (see services.site, which loads them)."""
         builder = cls(root, config, papers, today, site_url or None, site_name, directory_urls, engine)
+        builder.pagefind = config.site_search == "pagefind" or (config.site_search == "auto" and len(papers) > PAGEFIND_ABOVE)
         builder.noted = frozenset(p.key for p in papers if strip_empty_sections(p.body))
         builder.digest = digest
         for paper in papers:  # the loader refuses keys that are site pages' names
@@ -271,6 +296,7 @@ class SiteBuilder:
             "topic_page": topic_page,
             "topic_title": lambda path: self.config.topics.get(path) or default_title(path),
             "site_name": self.site_name,
+            "pagefind": self.pagefind,
             "legend": " · ".join(f"{mark} {status_word(status)}" for status, mark in STATUS_MARKS.items())
                       + f" · {NOTES_MARK} has notes",
         }
@@ -290,6 +316,10 @@ class SiteBuilder:
             "stylesheets/papernotes.css": STYLESHEET,
             "javascripts/mathjax.js": MATHJAX_CONFIG,
         }
+        if self.pagefind:
+            root = self.url("index.md", "search.md")  # the site's root, from the search page
+            pages["search.md"] = PAGEFIND_PAGE.format(root="" if root == "./" else root)
+            pages["stylesheets/papernotes.css"] += PAGEFIND_STYLE
         for path, node in nodes.items():
             parts = path.split("/") if path else []
             parents = [nodes["/".join(parts[:i])] for i in range(1, len(parts))]
@@ -437,7 +467,8 @@ class SiteBuilder:
         the theme, the header, the notes with [[links]] resolved, then the trail and the backlinks."""
         self.unresolved.clear()
         body = self.paper_markdown(paper, paper.body)
-        meta = front_matter(title=paper.title, description=self.description(paper), og_type="article")
+        search = {"search": {"exclude": True}, "pagefind": True} if self.pagefind else {}
+        meta = front_matter(title=paper.title, description=self.description(paper), og_type="article", **search)
         return meta + "\n" + self.paper_header(paper) + "\n" + body, list(self.unresolved)
 
     def paper_markdown(self, paper: Paper, markdown: str) -> str:

@@ -15,6 +15,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,6 +209,26 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
         "unresolved": unresolved,
     })
     return result
+
+
+def wants_pagefind(staging: Path) -> bool:
+    """Whether the generated pages are searched with Pagefind (they then include its search page)."""
+    return (staging / "search.md").is_file()
+
+
+def index_for_search(site_dir: Path) -> None:
+    """Pagefind's index of the built site: the papers' pages (marked data-pagefind-body), without
+    what the theme's search also leaves out (data-search-exclude: the link line, BibTeX, the lists
+    of related papers)."""
+    argv = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--exclude-selectors", "[data-search-exclude]",
+            "--silent"]
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise PapernotesError(f"pagefind did not run: {exc}") from None
+    if result.returncode != 0:
+        message = (result.stderr or result.stdout).strip().splitlines()
+        raise PapernotesError(f"pagefind could not index {site_dir}: {message[-1] if message else result.returncode}")
 
 
 def _page_inputs(builder: SiteBuilder, paper: Paper) -> str:
