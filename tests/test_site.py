@@ -368,10 +368,15 @@ def test_the_inbox_shows_the_latest_digest(tmp_path: Path) -> None:
         "matched: retrieval · close to: [[devlin2018bert]]\n"
         "    <details><summary>Abstract</summary>We improve &lt;b&gt;retrieval&lt;/b&gt;.</details>\n"
         "- [x] [Ticked](https://arxiv.org/abs/2611.00002) — Someone · matched: retrieval\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "repo_url: https://github.com/Ada-L/notes\nedit_uri: edit/main/papers/\n",
+                      encoding="utf-8")
     result = build(root)
     assert result.returncode == 0, result.stderr
     inbox = page(root / "site", "inbox/index.html")
     assert "inbox/2026-W48.md" in inbox and "Older" not in inbox
+    assert 'href="https://github.com/Ada-L/notes/edit/main/inbox/2026-W48.md"' in inbox, "a link to tick the boxes on GitHub"
+    assert "papernotes watch --accept inbox/2026-W48.md" in inbox
     assert 'href="https://arxiv.org/abs/2611.00001"' in inbox and 'href="../devlin2018bert/"' in inbox
     article = inbox[inbox.index("<article"):inbox.index("</article>")]
     assert article.count('type="checkbox"') == 2 and "<details><summary>Abstract</summary>" in article

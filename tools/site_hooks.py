@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from papernotes.errors import PapernotesError
 from papernotes.runtime import today
-from papernotes.services.site import generate, index_for_search, wants_pagefind
+from papernotes.services.site import edit_base, generate, index_for_search, wants_pagefind
 from papernotes.store.library import Library
 
 log = logging.getLogger("mkdocs.hooks.papernotes")
@@ -27,8 +27,10 @@ log = logging.getLogger("mkdocs.hooks.papernotes")
 def on_pre_build(config: MkDocsConfig) -> None:
     root = Path(config.config_file_path).parent
     try:
+        library = Library(root)
         result = generate(root, Path(config.docs_dir), today(), config.site_url, config.site_name,
-                          config.use_directory_urls, engine="mkdocs")
+                          config.use_directory_urls, "mkdocs",
+                          edit_base(config.repo_url, config.edit_uri, library.config.papers_dir))
     except PapernotesError as exc:
         raise PluginError(str(exc)) from None
     for note, target in result.unresolved:

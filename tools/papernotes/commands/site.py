@@ -60,7 +60,7 @@ def _generate(root: Path, engine: str) -> Generated:
     settings = site_settings(root)
     start = time.perf_counter()
     result = generate(root, settings.staging, today(), settings.site_url, settings.site_name, settings.directory_urls,
-                      engine)
+                      engine, settings.edit_base)
     seconds = time.perf_counter() - start
     for note, target in result.unresolved:
         common.error(f"{note}: [[{target}]] links to no note in the library (papernotes check lists them all)")

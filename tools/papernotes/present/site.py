@@ -33,7 +33,16 @@ from papernotes.model.statuses import STATUS_MARKS, STATUS_ORDER
 from papernotes.model.text import author_list
 from papernotes.present.bibtex import export, export_entry
 from papernotes.present.ics import plan_calendar
-from papernotes.present.markdown import NOTES_MARK, Links, md, meta_value, note_link, status_word, way_out
+from papernotes.present.markdown import (
+    NOTES_MARK,
+    Links,
+    md,
+    md_url,
+    meta_value,
+    note_link,
+    status_word,
+    way_out,
+)
 from papernotes.present.render import environment
 from papernotes.present.views import (
     chronological,
@@ -72,6 +81,9 @@ STYLESHEET = """\
 .paper-tags { margin: .2em 0; }
 .paper-tag { display: inline-block; white-space: nowrap; margin: 0 .4em .2em 0; padding: 0 .5em; border-radius: 1em;
   font-size: .85em; background: var(--md-default-fg-color--lightest); }
+/* The Inbox: one paper a line or two, however long the digest. */
+.md-typeset .task-list-item { margin-bottom: .3em; }
+.md-typeset .task-list-item details { margin: .2em 0 .4em; }
 .unresolved-link { border-bottom: 1px dashed var(--md-typeset-a-color); cursor: help; opacity: .75; }
 """
 # Search with Pagefind: its own page (the theme's search box would search an empty index), the
@@ -195,6 +207,7 @@ class SiteBuilder:
     directory_urls: bool = True
     engine: str = "mkdocs"  # which engine builds the pages: it decides how links in HTML are resolved
     pagefind: bool = False  # search by Pagefind (a search page; the theme's index left empty)
+    edit_base: str | None = None  # where the repository's files are edited on GitHub: ".../edit/main/"
     by_key: dict[str, Paper] = field(default_factory=dict)
     by_arxiv: dict[str, Paper] = field(default_factory=dict)
     backlinks: dict[str, list[Paper]] = field(default_factory=dict)
@@ -386,7 +399,12 @@ class SiteBuilder:
         # older version may not be: no tag but the abstract's fold reaches the page.
         body = _DIGEST_TAG.sub("&lt;", body)
         body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), body)
-        return head + f"The latest digest, `inbox/{name}`, best first:\n\n" + body.strip("\n") + "\n"
+        where = f"`inbox/{name}`"
+        if self.edit_base:
+            where = f"[`inbox/{name}`]({md_url(self.edit_base + 'inbox/' + name)})"
+        how = (f"Tick the papers to read in {where} (on GitHub, the link opens it to edit), then "
+               f"`papernotes watch --accept inbox/{name}` adds them. Best first; each abstract is folded.")
+        return head + how + "\n\n" + body.strip("\n") + "\n"
 
     def papers_table(self) -> str:
         """Every paper as one HTML table, sortable and filterable by a few lines of script (no network)."""

@@ -54,6 +54,18 @@ class SiteSettings:
     site_url: str | None = None
     site_name: str = "Paper notes"
     directory_urls: bool = True
+    edit_base: str | None = None  # from repo_url and edit_uri: where a file of the repository is edited
+
+
+def edit_base(repo_url: object, edit_uri: object, papers_dir: str) -> str | None:
+    """Where any file of the repository is edited, from the notes' edit link (repo_url + edit_uri,
+    which `papernotes init` sets to ".../edit/BRANCH/papers/"); None when they say otherwise."""
+    if not isinstance(repo_url, str) or not isinstance(edit_uri, str) or not repo_url.startswith("https://"):
+        return None
+    folder = papers_dir.strip("/") + "/"
+    if not edit_uri.endswith(folder):
+        return None
+    return repo_url.rstrip("/") + "/" + edit_uri[: -len(folder)].lstrip("/")
 
 
 class _EngineConfigLoader(yaml.SafeLoader):
@@ -90,7 +102,8 @@ def site_settings(root: Path) -> SiteSettings:
         raise PapernotesError(f"mkdocs.yml: docs_dir is {docs_dir!r}, a folder of the library's own; the site is "
                               f"generated into a folder of its own, like docs_dir: {DEFAULT_STAGING}")
     return SiteSettings(root / docs_dir, str(config.get("site_url") or "") or None,
-                        str(config.get("site_name") or "Paper notes"), config.get("use_directory_urls", True) is not False)
+                        str(config.get("site_name") or "Paper notes"), config.get("use_directory_urls", True) is not False,
+                        edit_base(config.get("repo_url"), config.get("edit_uri"), Library(root).config.papers_dir))
 
 
 @dataclass
@@ -131,7 +144,7 @@ def latest_digest(inbox: Path) -> tuple[str, str] | None:
 
 
 def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = None, site_name: str = "Paper notes",
-             directory_urls: bool = True, engine: str = "mkdocs") -> Generated:
+             directory_urls: bool = True, engine: str = "mkdocs", edit_base: str | None = None) -> Generated:
     """Bring the staging folder up to date with the library, for `engine` to build; see the module's
     docstring."""
     library = Library(root)
@@ -139,7 +152,7 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     manifest_path = library.root / ".cache" / "papernotes" / "site-manifest.json"
     manifest = _read_manifest(manifest_path)
     package = Path(papernotes.__file__).parent
-    settings = repr((today.isoformat(), site_url or None, site_name, directory_urls, str(staging), engine))
+    settings = repr((today.isoformat(), site_url or None, site_name, directory_urls, str(staging), engine, edit_base))
     code, code_settled = files_digest([library.root / "pyproject.toml", *(package.parents[1] / "templates").glob("*.j2"),
                                        *(library.root / "templates").glob("*.j2"), *package.rglob("*.py")])
     notes_dir = library.papers_dir
@@ -155,6 +168,7 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     papers = library.load_strict(bodies=True)
     builder = SiteBuilder.build(library.root, library.config, papers, today, latest_digest(inbox),
                                 site_url, site_name, directory_urls, engine)
+    builder.edit_base = edit_base
     old_pages: dict[str, str] = manifest.get("pages", {})
     pages: dict[str, str] = {}
     unresolved: list[tuple[str, str]] = []
