@@ -188,9 +188,10 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
         for path, text in builder.pages().items():
             content[path] = text
             pages[path] = listing
+    notes_rel = library.rel(notes_dir)
     for paper in papers:
         path = f"{paper.key}.md"
-        rel = f"{library.rel(notes_dir)}/{path}"
+        rel = f"{notes_rel}/{path}"
         digest = _digest(settings, code, _page_inputs(builder, paper))
         pages[path] = digest
         if old_pages.get(path) == digest and (staging / path).is_file():
