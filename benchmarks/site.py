@@ -1,6 +1,7 @@
 """How does the site scale, with either engine? Prints figures; asserts nothing.
 
     python benchmarks/site.py [SIZES...]      # default: 2000 5000
+    python benchmarks/site.py --pagefind [SIZES...]   # Pagefind alone, default: 5000 50000
 
 For each size, on a synthetic library:
 - generation: `papernotes site` from nothing (every page written into site-src/), then again with
@@ -16,14 +17,16 @@ For each size, on a synthetic library:
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import yaml
-from _common import REPO, make_library
+from _common import REPO, WORDS, make_library
 
 
 class _AnyTag(yaml.SafeLoader):
@@ -57,7 +60,42 @@ def edit_one_note(root: Path, number: int) -> None:
     note.write_text(note.read_text(encoding="utf-8") + f"\nAnother thought, number {number}.\n", encoding="utf-8")
 
 
+def pagefind_query_kb(size: int) -> tuple[float, float, float]:
+    """Pagefind on `size` synthetic paper pages: seconds to index, the index's size in MB, and an upper
+    estimate of what one query downloads in KB: the script, its WebAssembly, the entry and
+    metadata files, the largest index chunk (a query needs the chunk holding its word) and the
+    fragments of the five results shown first."""
+    rng = random.Random(size)
+    site = Path(tempfile.mkdtemp(prefix="papernotes-pagefind-"))
+    for i in range(size):
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12))).capitalize()
+        authors = ", ".join(f"Author{rng.randrange(5000)} Surname{rng.randrange(5000)}" for _ in range(rng.randint(1, 8)))
+        notes = " ".join(rng.choice(WORDS) for _ in range(14 * rng.randint(8, 24)))
+        (site / f"k{i}").mkdir()
+        (site / f"k{i}" / "index.html").write_text(
+            f"<html><head><title>{title}</title></head><body><div data-pagefind-body><h1>{title}</h1>"
+            f"<p>{authors}</p><p>#tag{rng.randrange(300)}</p><h2>Summary</h2><p>{notes}</p></div></body></html>")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"], check=True)
+    seconds = time.perf_counter() - start
+    bundle = site / "pagefind"
+    fixed = sum(f.stat().st_size for pattern in ("pagefind.js", "pagefind-entry.json", "wasm.*", "*.pf_meta",
+                                                 "pagefind-ui.js", "pagefind-ui.css") for f in bundle.glob(pattern))
+    chunks = [f.stat().st_size for f in (bundle / "index").glob("*.pf_index")]
+    fragments = [f.stat().st_size for f in (bundle / "fragment").glob("*.pf_fragment")]
+    query = fixed + max(chunks) + 5 * sum(fragments) / len(fragments)
+    total = tree_size(bundle)
+    shutil.rmtree(site)
+    return seconds, total / 1e6, query / 1024
+
+
 def main() -> None:
+    if "--pagefind" in sys.argv:
+        for size in [int(s) for s in sys.argv[1:] if s.isdigit()] or [5000, 50000]:
+            seconds, megabytes, query = pagefind_query_kb(size)
+            print(f"pagefind, {size:,} paper pages: indexed in {seconds:5.1f} s, index {megabytes:6.1f} MB, "
+                  f"one query downloads at most {query:5.0f} KB")
+        return
     if "--help" in sys.argv:
         print(__doc__)
         return
