@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -133,6 +135,16 @@ def test_zensical_builds_the_same_pages(root: Path) -> None:
     assert_no_executable_markup(built)
     evil = page(built, "evil2020script/index.html")
     assert "&lt;script&gt;alert(" in evil
+
+
+def test_properdocs_builds_it_as_mkdocs_does(root: Path) -> None:
+    """ProperDocs, the community's continuation of MkDocs 1.x, reads the same mkdocs.yml and runs the hook."""
+    result = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml"], cwd=root,
+                            capture_output=True, text=True, timeout=300, env={**os.environ, **TODAY})
+    assert result.returncode == 0, result.stderr[-3000:]
+    bert = page(root / "site", "devlin2018bert/index.html")
+    assert 'class="paper-header"' in bert and 'href="../vaswani2017attention/"' in bert
+    assert (root / "site" / "tags" / "index.html").is_file() and (root / "site" / "feed.xml").is_file()
 
 
 def use_pagefind(root: Path) -> None:
