@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -169,3 +172,43 @@ def test_pagefind_indexes_the_papers_pages_only(root: Path, engine: str) -> None
         assert len(json.dumps(theme_index)) < 1000, "the theme's index is left empty"
     assert "data-pagefind-body" in page(built, "devlin2018bert/index.html")
     assert "data-pagefind-body" not in page(built, "index.html")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_saved_note_shows_in_the_preview(root: Path, engine: str) -> None:
+    """`papernotes site --serve`: the engine's server, and a saved note's words on its page soon after."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, str(root / "tools" / "site.py"), "--serve", "--engine", engine,
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env={**os.environ, **TODAY},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/kingma2014adam/"
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 120
+        while "Adam" not in fetch():
+            assert time.monotonic() < deadline and server.poll() is None, "the preview never served the page"
+            time.sleep(0.2)
+        note = root / "papers" / "kingma2014adam.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\nA thought saved while the preview runs.\n", encoding="utf-8")
+        saved = time.monotonic()
+        while "A thought saved while the preview runs." not in fetch():
+            assert time.monotonic() - saved < 60, "the saved note never reached the preview"
+            time.sleep(0.1)
+        print(f"{engine}: the saved note showed after {time.monotonic() - saved:.1f} s")
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()

@@ -77,9 +77,10 @@ def _generate(root: Path, engine: str) -> Generated:
 
 def _engine(engine: str, action: str, root: Path, dev_addr: str) -> subprocess.Popen[bytes]:
     if engine == "mkdocs":
-        argv = [sys.executable, "-m", "mkdocs", action, "--strict"]
-        # --dirty: a saved note rebuilds its pages, not all of them; the hook regenerates first.
-        argv += ["--dirty", "--dev-addr", dev_addr] if action == "serve" else []
+        # Serving, --dirty: a saved note rebuilds its pages, not all of them (the hook regenerates
+        # first); MkDocs warns about a dirty build, so the preview is not --strict.
+        argv = [sys.executable, "-m", "mkdocs", action]
+        argv += ["--dirty", "--no-strict", "--dev-addr", dev_addr] if action == "serve" else ["--strict"]
     else:
         program = shutil.which("zensical")
         if program is None:
