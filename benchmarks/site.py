@@ -2,6 +2,7 @@
 
     python benchmarks/site.py [SIZES...]      # default: 2000 5000
     python benchmarks/site.py --pagefind [SIZES...]   # Pagefind alone, default: 5000 50000
+    python benchmarks/site.py --preview [SIZES...]    # papernotes site --serve, default: 5000
 
 For each size, on a synthetic library:
 - generation: `papernotes site` from nothing (every page written into site-src/), then again with
@@ -89,7 +90,62 @@ def pagefind_query_kb(size: int) -> tuple[float, float, float]:
     return seconds, total / 1e6, query / 1024
 
 
+def preview_latency(size: int, engine: str) -> tuple[float, float]:
+    """`papernotes site --serve` on `size` notes: seconds until the first page is served, and from a
+    saved note to its words on its page (the median of three saves)."""
+    import socket
+    import statistics
+    import urllib.request
+
+    root = make_library(size)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("tools", "overrides", "site-src"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, str(root / "tools" / "site.py"), "--serve", "--engine", engine,
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=ENV, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/k7/", timeout=30) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    start = time.perf_counter()
+    try:
+        while "paper-header" not in page():
+            if server.poll() is not None or time.perf_counter() - start > 1800:
+                raise SystemExit(f"{engine} serve did not start")
+            time.sleep(0.5)
+        first = time.perf_counter() - start
+        latencies = []
+        for number in range(3):
+            edit_one_note(root, 100 + number)
+            saved = time.perf_counter()
+            while f"number {100 + number}." not in page():
+                time.sleep(0.05)
+            latencies.append(time.perf_counter() - saved)
+            time.sleep(1)
+        return first, statistics.median(latencies)
+    finally:
+        import signal
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait()
+        shutil.rmtree(root)
+
+
 def main() -> None:
+    if "--preview" in sys.argv:
+        for size in [int(s) for s in sys.argv[1:] if s.isdigit()] or [5000]:
+            for engine in ("mkdocs", "zensical"):
+                first, latency = preview_latency(size, engine)
+                print(f"preview, {size:,} notes, {engine}: first page after {first:5.1f} s; a saved note on its page "
+                      f"after {latency:5.2f} s (median of 3; goal < 1 s)")
+        return
     if "--pagefind" in sys.argv:
         for size in [int(s) for s in sys.argv[1:] if s.isdigit()] or [5000, 50000]:
             seconds, megabytes, query = pagefind_query_kb(size)
