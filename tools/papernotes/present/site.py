@@ -81,6 +81,8 @@ STYLESHEET = """\
 .paper-tags { margin: .2em 0; }
 .paper-tag { display: inline-block; white-space: nowrap; margin: 0 .4em .2em 0; padding: 0 .5em; border-radius: 1em;
   font-size: .85em; background: var(--md-default-fg-color--lightest); }
+/* A tag in a list stays whole ("#self-supervised" never breaks at its hyphen). */
+.md-typeset a[href*="#tag:"] code { white-space: nowrap; }
 /* The Inbox: one paper a line or two, however long the digest. */
 .md-typeset .task-list-item { margin-bottom: .3em; }
 .md-typeset .task-list-item details { margin: .2em 0 .4em; }
