@@ -87,3 +87,18 @@ def test_the_inbox_trails_and_feed(site: SiteBuilder) -> None:
     assert trails["bert"] == ["bert", "elmo"] and trails["loopa"] == ["loopa", "loopb"]
     assert pages["feed.xml"].count("Imported 2 papers from zotero.bib") == 1
     assert [p.key for p in site.backlinks["elmo"]] == ["bert"]
+
+
+def test_has_notes_agrees_with_stripping_empty_sections() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+    from papernotes.model.links import has_notes, strip_empty_sections
+
+    lines = st.sampled_from(["", "  ", "## Summary", "# Title", "### Deeper", "text", "```", "# in a fence", "~~~", "- item"])
+
+    @given(st.lists(lines, max_size=12))
+    def agree(chosen: list[str]) -> None:
+        body = "\n".join(chosen)
+        assert has_notes(body) == bool(strip_empty_sections(body).strip()), body
+
+    agree()

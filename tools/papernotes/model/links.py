@@ -36,6 +36,12 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+\S|^(#{1,6})[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 
 
+def has_notes(markdown: str) -> bool:
+    """Whether `strip_empty_sections` would leave anything: a line that is neither blank nor a
+    heading (a fence's own line counts), found without working out the sections."""
+    return any(line.strip() and not _HEADING.match(line) for line in markdown.split("\n"))
+
+
 def strip_empty_sections(markdown: str) -> str:
     """The notes without headings that head nothing (the scaffold's "## Summary" left unfilled),
     so a page shows what the user wrote and its table of contents points only at that."""

@@ -19,7 +19,7 @@ import jinja2
 
 from papernotes.model.config import PAGEFIND_ABOVE, Config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
-from papernotes.model.links import WIKI_LINK, resolve_link, strip_empty_sections
+from papernotes.model.links import WIKI_LINK, has_notes, resolve_link, strip_empty_sections
 from papernotes.model.paper import Paper, web_url
 from papernotes.model.reading import (
     ReadingLog,
@@ -226,7 +226,7 @@ class SiteBuilder:
         """One build's state from the papers as loaded (see services.site, which loads them)."""
         builder = cls(root, config, papers, today, site_url or None, site_name, directory_urls, engine)
         builder.pagefind = config.site_search == "pagefind" or (config.site_search == "auto" and len(papers) > PAGEFIND_ABOVE)
-        builder.noted = frozenset(p.key for p in papers if strip_empty_sections(p.body))
+        builder.noted = frozenset(p.key for p in papers if has_notes(p.body))
         builder.digest = digest
         for paper in papers:  # the loader refuses keys that are site pages' names
             builder.by_key[paper.key] = paper

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
-from papernotes.model.links import WIKI_LINK, names_a_paper_to_add, resolve_link, strip_empty_sections
+from papernotes.model.links import WIKI_LINK, has_notes, names_a_paper_to_add, resolve_link
 from papernotes.model.paper import Paper
 from papernotes.present.views import canonical_tags, tag_form
 from papernotes.store.library import Catalog, Library, NoteProblem, stray_markdown
@@ -203,6 +203,6 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
 @check
 def read_without_notes(context: Context) -> Iterator[Problem]:
     for paper in context.papers:
-        if paper.status == "read" and not strip_empty_sections(paper.body):
+        if paper.status == "read" and not has_notes(paper.body):
             yield Problem(context.rel(paper), body_line(context, paper), "warning",
                           "marked read, and its notes are empty: a line or two of what you took from it helps later")
