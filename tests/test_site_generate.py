@@ -117,6 +117,10 @@ def test_the_staging_folder_must_be_a_folder_of_its_own(root: Path) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace("docs_dir: site-src", "docs_dir: papers"), encoding="utf-8")
     code, _, err = site(root)
     assert code == 1 and "docs_dir is 'papers', a folder of the library's own" in err, err
+    notes = {p.name: p.read_bytes() for p in (root / 'papers').iterdir()}
+    build_result = build(root)
+    assert build_result.returncode != 0 and "set docs_dir: site-src" in build_result.stderr, build_result.stderr[-2000:]
+    assert {p.name: p.read_bytes() for p in (root / 'papers').iterdir()} == notes, "an old mkdocs.yml never costs a note"
     assert not (root / "papers" / "index.md").exists()
 
 

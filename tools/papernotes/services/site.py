@@ -98,9 +98,6 @@ def site_settings(root: Path) -> SiteSettings:
     docs_dir = config.get("docs_dir") or DEFAULT_STAGING
     if not isinstance(docs_dir, str) or Path(docs_dir).is_absolute() or ".." in Path(docs_dir).parts:
         raise PapernotesError(f"mkdocs.yml: docs_dir must be a folder inside the library, like {DEFAULT_STAGING}")
-    if Path(docs_dir).parts[0] in {"papers", "templates", "tools", "tests", ".git"}:
-        raise PapernotesError(f"mkdocs.yml: docs_dir is {docs_dir!r}, a folder of the library's own; the site is "
-                              f"generated into a folder of its own, like docs_dir: {DEFAULT_STAGING}")
     return SiteSettings(root / docs_dir, str(config.get("site_url") or "") or None,
                         str(config.get("site_name") or "Paper notes"), config.get("use_directory_urls", True) is not False,
                         edit_base(config.get("repo_url"), config.get("edit_uri"), Library(root).config.papers_dir))
@@ -148,6 +145,7 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     """Bring the staging folder up to date with the library, for `engine` to build; see the module's
     docstring."""
     library = Library(root)
+    _check_staging(library, staging)
     result = Generated(staging)
     manifest_path = library.root / ".cache" / "papernotes" / "site-manifest.json"
     manifest = _read_manifest(manifest_path)
@@ -224,6 +222,20 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
         "unresolved": unresolved,
     })
     return result
+
+
+def _check_staging(library: Library, staging: Path) -> None:
+    """The staging folder is the site's alone: its files are replaced and removed at will, so it must
+    be neither the notes' folder (a fork whose mkdocs.yml still says `docs_dir: papers`) nor hold or
+    lie in any folder of the library's own."""
+    folder, root = staging.resolve(), library.root
+    own = [library.papers_dir.resolve(), *(root / name for name in ("templates", "tools", "tests", "overrides", "inbox", ".git"))]
+    if folder == root or not folder.is_relative_to(root) or any(
+            folder.is_relative_to(other) or other.is_relative_to(folder) for other in own):
+        shown = library.rel(staging)
+        raise PapernotesError(f"mkdocs.yml: docs_dir is {shown!r}, a folder of the library's own (the site's pages "
+                              f"replace what is there); set docs_dir: {DEFAULT_STAGING}, a folder for the site alone "
+                              "(README, \"The site\")")
 
 
 def wants_pagefind(staging: Path) -> bool:
