@@ -24,7 +24,7 @@ def test_the_plan_for_a_real_reading_list(library: Path, tmp_path: Path) -> None
     assert f"{readme}:36: arXiv 1804.07853 · topic nlp · tags nlp" in lines
     bert = next(line for line in lines if "arXiv 1810.04805" in line)
     assert "topic nlp/embeddings" in bert and "notes: " in bert, "the note file the item links to is found"
-    assert any("skip (no arXiv ID, DOI or known paper link" in line for line in lines)
+    assert any("skip (not a paper: no arXiv ID, DOI or paper link" in line for line in lines)
     assert list((library / "papers").iterdir()) == [], "a dry run writes nothing"
 
 

@@ -14,42 +14,22 @@ import argparse
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from papernotes.commands import common
-from papernotes.model.ids import ArxivId, InvalidPaperId, OtherId, parse_paper_id
+from papernotes.model.ids import ArxivId
 from papernotes.model.paper import Paper
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve
+from papernotes.sources.reading_list import Item, parse_list
 from papernotes.store.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.store.library import Library
 
-_HEADING = re.compile(r"^(#{2,6})\s+(.+?)\s*#*\s*$")
-_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+(.+)$")
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
-_HASHTAG = re.compile(r"\[\\?#([\w\-]+)\]\([^)]*\)|(?<![\w/&])#([A-Za-z][\w\-]*)")
 _CITATION = re.compile(r"^(?P<title>.+?),\s+(?P<authors>[^,]+?(?:\s+et al\.?)?),\s+(?P<year>(?:19|20)\d\d)\b")
+_QUOTED_TITLE = re.compile(r'"(?P<title>[^"]{8,}?)[.,]?"')
+_BOLD_TITLE = re.compile(r"^(?P<title>[^()]{8,}?)\s*\((?P<year>(?:19|20)\d\d)\)\s*,\s*(?P<authors>[^\[]+?)\s*$")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 MAX_NOTE_FILE = 1024 * 1024
 MAX_LIST_BYTES = 16 * 1024 * 1024  # the largest awesome-lists are under 1 MB
-
-
-@dataclass
-class Item:
-    line: int
-    text: str  # the item's own words, links reduced to their text
-    topic: str | None
-    tags: list[str]
-    ident: ArxivId | OtherId | None = None
-    link: str | None = None
-    notes: str = ""
-    skip: str | None = None  # why it is not a paper
-    fields: dict[str, Any] = field(default_factory=dict)
-
-
-def slug(heading: str) -> str:
-    words = re.sub(r"[^\w\s-]", "", heading.lower()).split()
-    return "-".join(words) or "topic"
 
 
 def linked_notes(folder: Path, target: str) -> str | None:
@@ -65,56 +45,38 @@ def linked_notes(folder: Path, target: str) -> str | None:
 
 
 def read_list(path: Path) -> list[Item]:
-    """Every list item under a heading of the reading list, with what it says about its paper."""
-    text = read_named_file(path, MAX_LIST_BYTES).decode("utf-8", "replace")
+    """Every entry of the reading list at `path` (see sources.reading_list), notes files included."""
     folder = path.resolve().parent
-    headings: list[str] = []
-    items: list[Item] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        heading = _HEADING.match(line)
-        if heading:
-            depth = len(heading.group(1)) - 2
-            headings = headings[:depth] + [slug(heading.group(2))]
-            continue
-        match = _ITEM.match(line)
-        if not match or not headings:
-            continue
-        body = match.group(1)
-        links = _LINK.findall(body)
-        if links and all(target.startswith("#") for _, target in links) and not _LINK.sub("", body).strip(" -·,"):
-            continue  # a table of contents entry
-        tags = [a or b for a, b in _HASHTAG.findall(body)]
-        own = _HASHTAG.sub("", body)
-        own = re.sub(r"\[\[[^\]]*\]\([^)]*\)\]", "", own)  # [[Paper](...)] and [[Notes](...)] link groups
-        own = _LINK.sub(lambda m: m.group(1), own).strip(" -·,")
-        item = Item(number, " ".join(own.split()), "/".join(headings), list(dict.fromkeys(tags)))
-        for _, target in links:
-            if target.startswith("#"):
-                continue
-            if target.endswith(".md") and not re.match(r"https?://", target):
-                item.notes = linked_notes(folder, target) or item.notes
-                continue
-            if item.link is None:
-                item.link = target
-                try:
-                    parsed = parse_paper_id(target)
-                    item.ident = ArxivId(parsed.canonical) if isinstance(parsed, ArxivId) else parsed
-                except InvalidPaperId:
-                    item.ident = None
-        if item.link is None and item.ident is None:
-            item.skip = "no link to a paper"
-        items.append(item)
-    return items
+    return parse_list(read_named_file(path, MAX_LIST_BYTES).decode("utf-8", "replace"),
+                      lambda target: linked_notes(folder, target))
 
 
 def by_hand(item: Item) -> Paper | None:
-    """A paper from the item's own words ("Title, Author et al., 2020") and its link."""
+    """A paper from the entry's own citation, in the forms lists write them: "Title, Author et al.,
+    2020"; Author, A. et al. "Title." Venue (2015); **Title** (2015), A. Author et al."""
+    url = item.link if item.link and item.link.startswith("http") else None
     cited = _CITATION.match(item.text)
-    if not cited:
-        return None
-    names = re.split(r"\s+and\s+", re.sub(r"\s+et al\.?$", "", cited.group("authors")))
-    return Paper(key="", title=cited.group("title").strip(), authors=tuple(n.strip() for n in names if n.strip()),
-                 year=int(cited.group("year")), url=item.link if item.link and item.link.startswith("http") else None)
+    if cited:
+        names = re.split(r"\s+and\s+", re.sub(r"\s+et al\.?$", "", cited.group("authors")))
+        return Paper(key="", title=cited.group("title").strip(), authors=tuple(n.strip() for n in names if n.strip()),
+                     year=int(cited.group("year")), url=url)
+    quoted = _QUOTED_TITLE.search(item.text)
+    if quoted:
+        before = item.text[: quoted.start()].strip(" .,")
+        names = [n.strip() for n in re.split(r",\s*and\s+|\s+and\s+|(?<=\.),\s*", re.sub(r",?\s+et al\.?$", "", before)) if n.strip()]
+        year = _YEAR.findall(item.text[quoted.end():])
+        return Paper(key="", title=quoted.group("title").strip(), authors=tuple(names[:20]),
+                     year=int(year[-1]) if year else None, url=url)
+    bold = _BOLD_TITLE.match(item.text)
+    if bold:
+        names = [n.strip() for n in re.split(r",\s*|\s+and\s+", re.sub(r"\s+et al\.?$", "", bold.group("authors"))) if n.strip()]
+        return Paper(key="", title=bold.group("title").strip(), authors=tuple(names), year=int(bold.group("year")), url=url)
+    return None
+
+
+def priority_of(item: Item) -> int:
+    """A roadmap's stars as a priority: five stars read first (1), four next (2), fewer last (3)."""
+    return 1 if item.stars >= 5 else 2 if item.stars == 4 else 3
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -135,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         if item.skip:
             continue
         if item.ident is None and by_hand(item) is None:
-            item.skip = "no arXiv ID, DOI or known paper link, and no 'Title, Authors, Year' to write it by hand"
+            item.skip = "not a paper: no arXiv ID, DOI or paper link, and no citation (title, authors, year) to write it from"
             kinds["by hand"] -= 1
     skipped = [i for i in items if i.skip]
     if args.dry_run:
@@ -143,7 +105,12 @@ def run(args: argparse.Namespace) -> int:
             how = (f"skip ({item.skip})" if item.skip else f"arXiv {item.ident.canonical}" if isinstance(item.ident, ArxivId)
                    else f"Semantic Scholar {item.ident.s2_id}" if item.ident else "by hand")
             extra = f" · notes: {len(item.notes.splitlines())} lines" if item.notes else ""
-            print(f"{source}:{item.line}: {how} · topic {item.topic} · tags {', '.join(item.tags) or '-'}{extra}")
+            marks = (" · read" if item.read else "") + (f" · priority {priority_of(item)}" if item.stars else "") + \
+                (f" · code {item.code}" if item.code else "")
+            print(f"{source}:{item.line}: {how} · topic {item.topic} · tags {', '.join(item.tags) or '-'}{marks}{extra}")
+    else:
+        for item in skipped:  # said every time: a user should know what a list lost
+            common.warn(f"{source}:{item.line}: skipped, {item.skip}: {item.text[:80]}")
     print(f"{source}: {len(items)} items: {kinds['arXiv']} from arXiv, {kinds['Semantic Scholar']} from Semantic Scholar, "
           f"{kinds['by hand']} by hand, {len(skipped)} skipped", file=sys.stderr)
     if args.dry_run:
@@ -158,7 +125,13 @@ def add_items(library: Library, items: list[Item], args: argparse.Namespace) -> 
     candidates = []
     for item in items:
         body = "\n" + item.text + "\n" + ("\n" + item.notes.strip() + "\n" if item.notes.strip() else "")
-        fields = (("topic", item.topic), ("tags", tuple(item.tags)), ("body", body))
+        fields: tuple[tuple[str, object], ...] = (("topic", item.topic), ("tags", tuple(item.tags)), ("body", body))
+        if item.read:
+            fields += (("status", "read"),)
+        if item.stars:
+            fields += (("priority", priority_of(item)),)
+        if item.code and item.code.startswith(("https://", "http://")):
+            fields += (("code", item.code),)
         if item.ident is not None:
             found = next(by_ident)
             if found.problem and by_hand(item) is not None:
