@@ -61,3 +61,74 @@ def test_migrating_a_list(library: Path, tmp_path: Path, arxiv_server: FakeArxiv
     poor, _ = note("balboni2020people.md")
     assert poor["authors"] == ["Balboni", "Bandiera"] and poor["year"] == 2020 and poor["url"] == "https://economics.example/poor"
     assert poor["topic"] == "economics" and poor["tags"] == ["economics"]
+
+
+def plan(library: Path, readme: Path) -> tuple[list[str], str]:
+    result = run_script("migrate.py", "--root", library, readme, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines(), result.stderr
+
+
+def test_an_awesome_list_of_pdf_links(library: Path) -> None:
+    """terryum/awesome-deep-learning-papers: `- **Title** (2015), A. Author et al. [[pdf]](http://arxiv.org/pdf/...)`.
+    Counted by hand: the README links 114 distinct arXiv papers (every `arxiv.org/pdf|abs` link and
+    `arXiv:` citation, `grep -o` and `sort -u`), each in its own entry; the other papers (NIPS, CVPR, ...
+    PDFs) are written from their citations, and the README's own prose bullets are not papers."""
+    lines, summary = plan(library, READMES / "terryum_awesome-deep-learning-papers_README.md")
+    assert summary.endswith("256 items: 114 from arXiv, 0 from Semantic Scholar, 99 by hand, 43 skipped\n"), summary
+    distill = next(line for line in lines if "arXiv 1503.02531" in line)
+    assert "topic " in distill and "skip" not in distill
+    assert any(":21: skip (not a paper" in line for line in lines), "the README's criteria are named, with their line"
+
+
+def test_a_roadmap_of_numbered_citations_with_stars(library: Path) -> None:
+    """floodsung's roadmap: 133 numbered citations (`**[12]** Author. "**Title**." Venue. [[pdf]](...) ★★★`),
+    97 of them on arXiv (the README's 97 distinct arXiv IDs; one citation wraps onto a second line), in
+    sections and subsections, ordered from the foundations, starred by importance."""
+    lines, summary = plan(library, READMES / "floodsung_Deep-Learning-Papers-Reading-Roadmap_README.md")
+    assert summary.endswith("137 items: 97 from arXiv, 0 from Semantic Scholar, 36 by hand, 4 skipped\n"), summary
+    papers = [line for line in lines if "skip" not in line]
+    assert len(papers) == 133
+    assert "topic deep-learning-history-and-basics/survey" in papers[1] and "priority 1" in papers[1], papers[1]
+    vgg = next(line for line in papers if "arXiv 1409.1556" in line)
+    assert "topic deep-learning-history-and-basics/imagenet-evolutiondeep-learning-broke-out-from-here" in vgg
+    assert "priority 3" in vgg, "three stars: read after the five- and four-star papers"
+    rfcn = next(line for line in papers if "arXiv 1605.06409" in line)
+    assert "priority 2" in rfcn, "the citation that wraps onto a second line keeps its four stars"
+    order = [int(line.split(":")[1]) for line in papers]
+    assert order == sorted(order), "the roadmap's order is kept"
+
+
+def test_a_table_and_a_checklist_field_by_field(library: Path, tmp_path: Path, arxiv_server: FakeArxiv) -> None:
+    readme = tmp_path / "list.md"
+    readme.write_text(
+        "# Reading group\n\n## Transformers\n\n"
+        "| Done | Paper | Code |\n|---|---|---|\n"
+        "| [x] | [Attention Is All You Need](https://arxiv.org/abs/1706.03762) | [code](https://github.com/tensorflow/tensor2tensor) |\n"
+        "| [ ] | BERT, arXiv:1810.04805 | |\n\n"
+        "## Later\n\n"
+        "- [x] Dropout https://arxiv.org/abs/1207.0580 #regularization\n"
+        "    - read in 2019: simple and it works\n"
+        "    - see also the JMLR version\n"
+        "- [ ] Some talk I liked, no link\n",
+        encoding="utf-8")
+    for ident, title in (("1706.03762", "Attention Is All You Need"), ("1810.04805", "BERT: Pre-training"),
+                         ("1207.0580", "Improving neural networks by preventing co-adaptation")):
+        arxiv_server.add(ident, title, ["Ada Lovelace"], published="2017-06-12T17:57:34Z")
+    result = run_script("migrate.py", "--root", library, readme, server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    assert f"{readme}:15: skipped, not a paper" in result.stderr, "an entry that is no paper is named, line and reason"
+
+    def front(key_part: str) -> tuple[dict, str]:
+        name = next(p for p in (library / "papers").iterdir() if key_part in p.name)
+        _, head, body = name.read_text(encoding="utf-8").split("---\n", 2)
+        return yaml.safe_load(head), body
+
+    attention, _ = front("attention")
+    assert attention["status"] == "read" and attention["topic"] == "transformers"
+    assert attention["code"] == "https://github.com/tensorflow/tensor2tensor"
+    bert, _ = front("bert")
+    assert bert["status"] == "to-read" and "code" not in bert
+    dropout, body = front("improving")
+    assert dropout["status"] == "read" and dropout["tags"] == ["regularization"] and dropout["topic"] == "later"
+    assert "- read in 2019: simple and it works" in body and "- see also the JMLR version" in body
