@@ -132,3 +132,22 @@ def test_a_table_and_a_checklist_field_by_field(library: Path, tmp_path: Path, a
     dropout, body = front("improving")
     assert dropout["status"] == "read" and dropout["tags"] == ["regularization"] and dropout["topic"] == "later"
     assert "- read in 2019: simple and it works" in body and "- see also the JMLR version" in body
+
+
+def test_a_roadmap_enters_the_queue_in_its_order_after_what_was_planned(library: Path, tmp_path: Path,
+                                                                         arxiv_server: FakeArxiv) -> None:
+    from papernotes.model.reading import queue
+    from papernotes.store.library import Library
+
+    (library / "papers" / "mine2024own.md").write_text("---\ntitle: My own pick\nyear: 2024\npriority: 2\n---\n", encoding="utf-8")
+    readme = tmp_path / "roadmap.md"
+    readme.write_text("# Roadmap\n\n## Start here\n\n**[1]** Newer, A. \"**Read this first**.\" arXiv:2001.00001 (2020)\n\n"
+                      "**[2]** Older, B. \"**Then this older one**.\" arXiv:1001.00002 (2010)\n\n"
+                      "## Then\n\n**[3]** Middle, C. \"**Last**.\" arXiv:1501.00003 (2015)\n", encoding="utf-8")
+    for ident, title, year in (("2001.00001", "Read this first", "2020"), ("1001.00002", "Then this older one", "2010"),
+                               ("1501.00003", "Last", "2015")):
+        arxiv_server.add(ident, title, ["Ada Lovelace"], published=f"{year}-01-02T00:00:00Z")
+    assert run_script("migrate.py", "--root", library, readme, server=arxiv_server,
+                      PAPERNOTES_TODAY="2026-11-29").returncode == 0
+    order = [p.title for p in queue(Library(library).load_strict(), "2026-W49")]
+    assert order == ["My own pick", "Read this first", "Then this older one", "Last"], order

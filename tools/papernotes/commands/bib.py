@@ -14,6 +14,7 @@ from pathlib import Path
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import STATUSES
+from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.present.views import in_topic, known_filters
 from papernotes.runtime import uninterrupted
 from papernotes.services.adding import new_note_fields
@@ -110,7 +111,7 @@ def run_import(args: argparse.Namespace) -> int:
     text = read_bib(args.file)
     mine = new_note_fields(args.topic, args.tag, args.status, args.today, args.priority)
     # The import is one event: found_via marks where the papers came from (the feed shows one entry).
-    mine["found_via"] = (f"import:{Path(args.file).name}",)
+    mine["found_via"] = (f"{IMPORT_PREFIX}{Path(args.file).name}",)
     library, catalog = common.library_for_adding(args.root)
     body = render(library.root, "paper.md.j2")
     result = parse_bib(text)

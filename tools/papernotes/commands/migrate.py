@@ -19,6 +19,7 @@ from pathlib import Path
 from papernotes.commands import common
 from papernotes.model.ids import ArxivId
 from papernotes.model.paper import Paper
+from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve
 from papernotes.sources.reading_list import Item, parse_list
 from papernotes.store.files import UnreadableFile, read_named_file, read_regular_file
@@ -132,6 +133,7 @@ def add_items(library: Library, items: list[Item], args: argparse.Namespace) -> 
             fields += (("priority", priority_of(item)),)
         if item.code and item.code.startswith(("https://", "http://")):
             fields += (("code", item.code),)
+        fields += (("found_via", (f"{IMPORT_PREFIX}{Path(args.readme).name}:{item.line}",)),)
         if item.ident is not None:
             found = next(by_ident)
             if found.problem and by_hand(item) is not None:
@@ -142,5 +144,5 @@ def add_items(library: Library, items: list[Item], args: argparse.Namespace) -> 
         else:
             candidates.append(Candidate(item.text[:60], paper=by_hand(item), fields=fields))
     mine = new_note_fields(None, [], "to-read", args.today, args.priority)
-    mine["found_via"] = (f"import:{Path(args.readme).name}",)
+    mine["found_via"] = (f"{IMPORT_PREFIX}{Path(args.readme).name}",)
     return 1 if add_candidates(library, catalog, candidates, mine, None, report=common.REPORT) else 0

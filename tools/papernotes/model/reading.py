@@ -14,6 +14,19 @@ from typing import Any
 from papernotes.model.paper import DEFAULT_PRIORITY, Paper, parse_week, week_of
 from papernotes.model.statuses import UNFINISHED
 
+# `found_via` of a paper brought in from a file: "import:NAME", or "import:NAME:LINE" for an entry of a
+# reading list, whose line keeps the list's order in the queue.
+IMPORT_PREFIX = "import:"
+
+
+def imported_from(paper: Paper) -> tuple[str, int | None] | None:
+    """The file a paper was imported from, and its line there when the list's order matters."""
+    for origin in paper.found_via:
+        if origin.startswith(IMPORT_PREFIX):
+            name, _, line = origin[len(IMPORT_PREFIX):].rpartition(":")
+            return (name, int(line)) if name and line.isdigit() else (origin[len(IMPORT_PREFIX):], None)
+    return None
+
 
 def status_changes(paper: Paper, status: str, today: dt.date) -> dict[str, Any]:
     """The fields to set for a new status: the status, and `started`/`finished` the first time."""
@@ -43,7 +56,8 @@ def queue(papers: Iterable[Paper], week: str) -> list[Paper]:
 
     The queue holds papers to read, and unfinished papers planned for a week before `week`
     (carried over). Order: those carried over (oldest plan first), then by priority (1 first; none
-    counts as 2), then papers found via a paper being read, then the oldest added. Papers added the
+    counts as 2), then papers found via a paper being read, then the oldest added; papers imported
+    together from a reading list in the list's order. Papers added the
     same day (a paper and the references added from it) come as a reader would take them: a paper
     before those found via it, then the older first (the foundations before what builds on them).
     """
@@ -68,6 +82,7 @@ def _ranking(papers: list[Paper], week: str) -> Callable[[Paper], tuple[Any, ...
 
     def rank(paper: Paper) -> tuple[Any, ...]:
         carried = paper.planned is not None and paper.planned < week
+        origin = imported_from(paper)
         return (
             0 if carried else 1,
             paper.planned if carried else "",
@@ -75,6 +90,7 @@ def _ranking(papers: list[Paper], week: str) -> Callable[[Paper], tuple[Any, ...
             0 if being_read.intersection(paper.found_via) else 1,
             paper.added or dt.date.max,
             1 if in_library.intersection(paper.found_via) else 0,
+            origin[1] if origin and origin[1] is not None else 0,  # a reading list read from the top
             paper.year or 10_000,
             paper.key,
         )

@@ -23,6 +23,7 @@ from papernotes.model.links import WIKI_LINK, has_notes, resolve_link, strip_emp
 from papernotes.model.paper import Paper, web_url
 from papernotes.model.reading import (
     ReadingLog,
+    imported_from,
     planned_for,
     planning_week,
     queue,
@@ -435,7 +436,8 @@ class SiteBuilder:
         events: list[tuple[dt.date, str, Paper]] = []
         imports: dict[tuple[dt.date, str], list[Paper]] = {}  # a bulk import is one entry, not hundreds
         for paper in self.papers:
-            source = next((f[len("import:"):] for f in paper.found_via if f.startswith("import:")), None)
+            origin = imported_from(paper)
+            source = origin[0] if origin else None
             if paper.added and source:
                 imports.setdefault((paper.added, source), []).append(paper)
             elif paper.added:
