@@ -54,7 +54,7 @@ def test_migrating_a_list(library: Path, tmp_path: Path, arxiv_server: FakeArxiv
 
     bert, body = note("devlin2018bert.md")
     assert bert["topic"] == "nlp/embeddings" and bert["tags"] == ["nlp", "embeddings"] and bert["arxiv"] == "1810.04805"
-    assert body.startswith("\nBERT: Pre-training of deep bidirectional transformers, Devlin et al., 2018\n")
+    assert body.startswith("\n## From My papers\n\nBERT: Pre-training of deep bidirectional transformers, Devlin et al., 2018\n")
     assert "Masked language modelling, both directions." in body
     hangya, _ = note("hangya2018two.md")
     assert hangya["title"] == "Two Methods for Domain Adaptation of Bilingual Tasks" and hangya["topic"] == "nlp/embeddings"
@@ -151,3 +151,24 @@ def test_a_roadmap_enters_the_queue_in_its_order_after_what_was_planned(library:
                       PAPERNOTES_TODAY="2026-11-29").returncode == 0
     order = [p.title for p in queue(Library(library).load_strict(), "2026-W49")]
     assert order == ["My own pick", "Read this first", "Then this older one", "Last"], order
+
+
+def test_a_paper_already_in_the_library_gets_the_lists_words_once(library: Path, tmp_path: Path,
+                                                                   arxiv_server: FakeArxiv) -> None:
+    mine = library / "papers" / "devlin2018bert.md"
+    original = "---\ntitle: BERT  # my title\narxiv: '1810.04805'\ntags: [NLP]\ncode: https://github.com/mine/bert\n---\n\nMy own notes.\n"
+    mine.write_text(original, encoding="utf-8")
+    readme = tmp_path / "list.md"
+    readme.write_text("# Group picks\n\n- BERT https://arxiv.org/abs/1810.04805 #nlp #pretraining [code](https://github.com/google/bert)\n"
+                      "    - discussed on 3 May\n", encoding="utf-8")
+    first = run_script("migrate.py", "--root", library, readme, server=arxiv_server)
+    assert first.returncode == 0, first.stderr
+    assert "updated papers/devlin2018bert.md" in first.stdout, first.stdout
+    text = mine.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: BERT  # my title\narxiv: '1810.04805'\n"), "its own lines are kept"
+    assert "tags: [NLP, pretraining]" in text, "a tag it lacks is added; NLP and nlp are one tag"
+    assert "code: https://github.com/mine/bert" in text, "its code link is never overwritten"
+    assert text.endswith("\nMy own notes.\n\n## From Group picks\n\nBERT\n\n- discussed on 3 May\n"), text
+    second = run_script("migrate.py", "--root", library, readme, server=arxiv_server)
+    assert second.returncode == 0 and mine.read_text(encoding="utf-8") == text, "a second migration adds nothing"
+    assert "exists papers/devlin2018bert.md" in second.stdout, second.stdout

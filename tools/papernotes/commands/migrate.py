@@ -14,16 +14,21 @@ import argparse
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from papernotes.commands import common
+from papernotes.errors import PapernotesError
 from papernotes.model.ids import ArxivId
 from papernotes.model.paper import Paper
 from papernotes.model.reading import IMPORT_PREFIX
-from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve
-from papernotes.sources.reading_list import Item, parse_list
+from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve, semantic_scholar
+from papernotes.sources.reading_list import Item, list_title, parse_list
+from papernotes.sources.s2 import SemanticScholar, arxiv_of, paper_from_s2, published_as
 from papernotes.store.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.store.library import Library
+from papernotes.store.notefile import APPEND_TO_BODY
 
 _CITATION = re.compile(r"^(?P<title>.+?),\s+(?P<authors>[^,]+?(?:\s+et al\.?)?),\s+(?P<year>(?:19|20)\d\d)\b")
 _QUOTED_TITLE = re.compile(r'"(?P<title>[^"]{8,}?)[.,]?"')
@@ -45,11 +50,35 @@ def linked_notes(folder: Path, target: str) -> str | None:
         return None
 
 
-def read_list(path: Path) -> list[Item]:
-    """Every entry of the reading list at `path` (see sources.reading_list), notes files included."""
+def read_list(path: Path) -> tuple[str, list[Item]]:
+    """The reading list at `path`: its name (its title, else the file's name) and every entry (see
+    sources.reading_list), notes files included."""
     folder = path.resolve().parent
-    return parse_list(read_named_file(path, MAX_LIST_BYTES).decode("utf-8", "replace"),
-                      lambda target: linked_notes(folder, target))
+    text = read_named_file(path, MAX_LIST_BYTES).decode("utf-8", "replace")
+    return list_title(text) or path.name, parse_list(text, lambda target: linked_notes(folder, target))
+
+
+def section(list_name: str, item: Item) -> str:
+    """What the list says about a paper, as a section of its note headed with the list's name."""
+    notes = item.notes.strip()
+    return f"## From {list_name}\n\n{item.text}\n" + (f"\n{notes}\n" if notes else "")
+
+
+def additions(list_name: str, item: Item) -> Callable[[Paper], dict[str, object]]:
+    """For a paper the library has: the list's section appended once (never again on a second
+    migration), and tags and a code link it lacks; nothing it has is overwritten."""
+    def change(paper: Paper) -> dict[str, object]:
+        changes: dict[str, object] = {}
+        known = {tag.casefold() for tag in paper.tags}
+        new_tags = [tag for tag in item.tags if tag.casefold() not in known]
+        if new_tags:
+            changes["tags"] = [*paper.tags, *new_tags]
+        if item.code and item.code.startswith(("https://", "http://")) and not paper.code:
+            changes["code"] = item.code
+        if f"## From {list_name}\n" not in paper.body:
+            changes[APPEND_TO_BODY] = section(list_name, item)
+        return changes
+    return change
 
 
 def by_hand(item: Item) -> Paper | None:
@@ -90,7 +119,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     source = Path(args.readme)
-    items = read_list(source)
+    list_name, items = read_list(source)
     papers = [i for i in items if not i.skip]
     kinds = Counter("arXiv" if isinstance(i.ident, ArxivId) else "Semantic Scholar" if i.ident else "by hand"
                     for i in papers)
@@ -116,16 +145,57 @@ def run(args: argparse.Namespace) -> int:
           f"{kinds['by hand']} by hand, {len(skipped)} skipped", file=sys.stderr)
     if args.dry_run:
         return 0
-    return add_items(Library(args.root), [i for i in items if not i.skip], args)
+    return add_items(Library(args.root), list_name, [i for i in items if not i.skip], args)
 
 
-def add_items(library: Library, items: list[Item], args: argparse.Namespace) -> int:
+@dataclass
+class TitleLookups:
+    """Semantic Scholar, asked for cited titles until it fails once (then every citation is written
+    by hand, with one warning, rather than a wait per entry)."""
+
+    client: SemanticScholar | None = None
+    failed: bool = False
+    found: int = 0
+
+
+def by_title(library: Library, item: Item, fields: tuple[tuple[str, object], ...], lookups: TitleLookups) -> Candidate:
+    """An entry without an identifier: its cited title looked up on Semantic Scholar (taken from
+    arXiv when it is there), else the paper written by hand from the citation."""
+    cited = by_hand(item)
+    assert cited is not None  # entries with neither were skipped
+    data = None
+    if not lookups.failed:
+        lookups.client = lookups.client or semantic_scholar(library)
+        try:
+            data = lookups.client.match(cited.title)
+        except PapernotesError as exc:
+            lookups.failed = True
+            common.warn(f"Semantic Scholar did not answer ({exc}); the remaining citations are written by hand")
+    if data is not None and same_title(str(data.get("title") or ""), cited.title):
+        lookups.found += 1
+        if arxiv_id := arxiv_of(data):
+            return Candidate(cited.title[:60], arxiv=arxiv_id, fill=published_as(data), fields=fields)
+        if (paper := paper_from_s2(data)) is not None:
+            return Candidate(cited.title[:60], paper=paper, fields=fields)
+    return Candidate(item.text[:60], paper=cited, fields=fields)
+
+
+def same_title(found: str, cited: str) -> bool:
+    """Semantic Scholar's best match is the cited paper only if the titles agree, word for word but
+    for case and punctuation: a near miss is another paper."""
+    def words(title: str) -> list[str]:
+        return re.findall(r"\w+", title.casefold())
+    return bool(words(cited)) and words(found) == words(cited)
+
+
+def add_items(library: Library, list_name: str, items: list[Item], args: argparse.Namespace) -> int:
     _, catalog = common.library_for_adding(library.root)
     resolved = resolve(library, [i.ident for i in items if i.ident is not None])
     by_ident = iter(resolved)
     candidates = []
+    lookups = TitleLookups()
     for item in items:
-        body = "\n" + item.text + "\n" + ("\n" + item.notes.strip() + "\n" if item.notes.strip() else "")
+        body = "\n" + section(list_name, item)
         fields: tuple[tuple[str, object], ...] = (("topic", item.topic), ("tags", tuple(item.tags)), ("body", body))
         if item.read:
             fields += (("status", "read"),)
@@ -142,7 +212,9 @@ def add_items(library: Library, items: list[Item], args: argparse.Namespace) -> 
                 candidates.append(Candidate(found.label, arxiv=found.arxiv, paper=found.paper, problem=found.problem,
                                             fields=fields))
         else:
-            candidates.append(Candidate(item.text[:60], paper=by_hand(item), fields=fields))
+            candidates.append(by_title(library, item, fields, lookups))
+    # A paper the library has gets what the list adds, through the patcher; every entry, one candidate.
+    candidates = [replace(c, on_existing=additions(list_name, item)) for c, item in zip(candidates, items, strict=True)]
     mine = new_note_fields(None, [], "to-read", args.today, args.priority)
     mine["found_via"] = (f"{IMPORT_PREFIX}{Path(args.readme).name}",)
     return 1 if add_candidates(library, catalog, candidates, mine, None, report=common.REPORT) else 0

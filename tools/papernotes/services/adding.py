@@ -45,6 +45,8 @@ class Candidate:
     # What another source knew (Semantic Scholar's DOI and venue for an arXiv paper added by its ACL
     # link): filled in where the paper's own source has nothing, never over it.
     fill: tuple[tuple[str, Any], ...] = ()
+    # What to change when the paper is in the library already (over add_candidates' own rule).
+    on_existing: Callable[[Paper], dict[str, object]] | None = None
 
 
 def add_candidates(
@@ -78,8 +80,9 @@ def add_candidates(
             report.say(f"not found {candidate.label}")
             failures += 1
             continue
+        changes = candidate.on_existing or existing_changes
         if candidate.arxiv and candidate.arxiv in catalog.by_arxiv:
-            failures += not update_existing(library, catalog.by_arxiv[candidate.arxiv], existing_changes, report)
+            failures += not update_existing(library, catalog.by_arxiv[candidate.arxiv], changes, report)
             continue
         paper = candidate.paper
         if candidate.arxiv:
@@ -102,7 +105,7 @@ def add_candidates(
             if written.status != "exists":
                 report.say(f"added {library.rel(written.path)}  {written.paper.title}")
         if written.status == "exists":
-            failures += not update_existing(library, written.paper.key, existing_changes, report)
+            failures += not update_existing(library, written.paper.key, changes, report)
     return failures
 
 

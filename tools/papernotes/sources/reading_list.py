@@ -57,6 +57,12 @@ def slug(heading: str) -> str:
     return "-".join(words) or "topic"
 
 
+def list_title(text: str) -> str | None:
+    """The list's name: its one '# Title', if it has exactly one."""
+    titles = [m.group(2) for line in text.splitlines() if (m := _HEADING.match(line)) and len(m.group(1)) == 1]
+    return " ".join(_LINK.sub(lambda m: m.group(1), titles[0]).split()) if len(titles) == 1 else None
+
+
 def parse_list(text: str, read_notes: NotesReader | None = None) -> list[Item]:
     """Every entry of a reading list, in the list's order."""
     lines = text.splitlines()
@@ -159,11 +165,15 @@ def _item(number: int, raw: str, topic: str | None, read_notes: NotesReader | No
 
 
 def _own_words(raw: str) -> str:
-    """The entry's words: links reduced to their text, link groups like [[pdf]](...) and hashtags,
-    stars and emphasis markers left out."""
+    """The entry's words: links reduced to their text; link groups like [[pdf]](...), links to code,
+    bare addresses, hashtags, stars and emphasis markers left out."""
     own = _HASHTAG.sub("", raw)
     own = re.sub(r"\[\[[^\]]*\]\([^)]*\)\]", "", own)  # [[Paper](...)] link groups
     own = re.sub(r"\[\[[^\]]*\]\]\([^)]*\)", "", own)  # [[pdf]](...) links
-    own = _LINK.sub(lambda m: m.group(1), own)
+    # A link keeps its words, but a link to code keeps none ([code](https://github.com/...)), and a
+    # bare address says nothing a reader needs twice (the note has the paper's link).
+    own = _LINK.sub(lambda m: "" if _CODE_LABEL.match(m.group(1).strip("[]")) or _CODE_HOST.match(m.group(2))
+                    else m.group(1), own)
+    own = _BARE_URL.sub("", own)
     own = _STARS.sub("", own).replace("**", "")
     return " ".join(own.split()).strip(" -·,|")

@@ -394,6 +394,11 @@ def _content_end(node: yaml.Node, raw: str) -> int:
     return end
 
 
+# A change that adds text at the end of a note's body (a reading list's words about a paper the
+# library has), rather than setting a field: every byte before it stays.
+APPEND_TO_BODY = "+body"
+
+
 def patch_text(text: str, changes: Mapping[str, Any], rel_path: str) -> str:
     """`text` with the named fields changed (see patch_note)."""
     return patch_note(text, changes, rel_path)[0]
@@ -411,6 +416,8 @@ def patch_note(text: str, changes: Mapping[str, Any], rel_path: str,
     # Parsed once, by the caller if it has read the note already; a note that does not parse is
     # reported, not patched. The result is parsed once more, to check it.
     parsed = parsed or parse_note_full(text, rel_path)
+    addition = changes.get(APPEND_TO_BODY)
+    changes = {name: value for name, value in changes.items() if name != APPEND_TO_BODY}
     parts = _split(text, rel_path)
     raw, newline = parts.raw, parts.newline
     root, before = parsed.root, parsed.meta
@@ -439,7 +446,12 @@ def patch_note(text: str, changes: Mapping[str, Any], rel_path: str,
 
     expected = {k: v for k, v in before.items() if k not in changes}
     expected.update({k: list(v) if isinstance(v, tuple) else v for k, v in changes.items() if v is not None})
-    result = parts.head + raw + parts.tail
+    tail = parts.tail
+    if addition:
+        # After the body as it ends, one blank line between, in the note's own line endings.
+        body_end = tail.rstrip("\r\n")
+        tail = body_end + newline * 2 + str(addition).strip("\n").replace("\n", newline) + newline
+    result = parts.head + raw + tail
     if result == text:
         return text, parsed
     try:
@@ -450,7 +462,7 @@ def patch_note(text: str, changes: Mapping[str, Any], rel_path: str,
         names = ", ".join(changes)
         raise PatchError(f"{rel_path}: cannot change {names} in place without touching other lines; edit it by hand")
     # The new values checked as any note's are (a status that is not one is the caller's error).
-    return result, _checked(root_after, after, raw, parts.tail[_line_end(parts.tail, 0):], rel_path, with_body=True)
+    return result, _checked(root_after, after, raw, tail[_line_end(tail, 0):], rel_path, with_body=True)
 
 
 def _edit_block_list(raw: str, node: yaml.SequenceNode, value: list[Any], newline: str) -> tuple[int, int, str] | None:
