@@ -172,3 +172,39 @@ def test_a_paper_already_in_the_library_gets_the_lists_words_once(library: Path,
     second = run_script("migrate.py", "--root", library, readme, server=arxiv_server)
     assert second.returncode == 0 and mine.read_text(encoding="utf-8") == text, "a second migration adds nothing"
     assert "exists papers/devlin2018bert.md" in second.stdout, second.stdout
+
+
+def test_citations_without_a_link_are_looked_up_by_title(library: Path, tmp_path: Path, arxiv_server: FakeArxiv,
+                                                         s2_server: FakeS2) -> None:
+    readme = tmp_path / "list.md"
+    readme.write_text(
+        "# Classics\n\n"
+        "- **Deep Residual Learning for Image Recognition** (2016), K. He et al. [[pdf]](http://www.cv-foundation.org/resnet.pdf)\n"
+        "- **Long Short-Term Memory** (1997), S. Hochreiter and J. Schmidhuber\n"
+        "- **A paper nobody indexed** (2001), A. Nobody\n",
+        encoding="utf-8")
+    s2_server.add("r" * 40, "Deep Residual Learning for Image Recognition", ["Kaiming He"], year=2016, arxiv="1512.03385")
+    s2_server.add("l" * 40, "Long Short-Term Memory", ["Sepp Hochreiter", "Jürgen Schmidhuber"], year=1997,
+                  venue="Neural Computation", doi="10.1162/neco.1997.9.8.1735")
+    arxiv_server.add("1512.03385", "Deep Residual Learning for Image Recognition", ["Kaiming He"],
+                     published="2015-12-10T19:51:55Z")
+    result = run_script("migrate.py", "--root", library, readme, server=arxiv_server, s2=s2_server)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.endswith("3 items: 1 added from arXiv, 1 from Semantic Scholar, 1 by hand, 0 already there and "
+                                  "updated, 0 already there, 0 failed, 0 skipped\n"), result.stderr
+    notes = {p.name: p.read_text(encoding="utf-8") for p in (library / "papers").iterdir()}
+    resnet = next(text for name, text in notes.items() if "deep" in name)
+    assert "arxiv: '1512.03385'" in resnet or "arxiv: 1512.03385" in resnet
+    lstm = next(text for name, text in notes.items() if "long" in name)
+    assert "doi: 10.1162/neco.1997.9.8.1735" in lstm and "Neural Computation" in lstm
+    nobody = next(text for name, text in notes.items() if "nobody" in name)
+    assert "title: A paper nobody indexed" in nobody and "year: 2001" in nobody
+
+
+def test_semantic_scholar_down_means_by_hand_with_one_warning(library: Path, tmp_path: Path) -> None:
+    readme = tmp_path / "list.md"
+    readme.write_text("".join(f"- **Paper number {i} of the list** (2001), A. Author{i}\n" for i in range(4)), encoding="utf-8")
+    result = run_script("migrate.py", "--root", library, readme)  # S2 points at a closed port
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("the citations without a link are written by hand") == 1, result.stderr
+    assert "4 by hand" in result.stderr and len(list((library / "papers").iterdir())) == 4

@@ -15,7 +15,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from papernotes.commands import common
@@ -23,7 +23,14 @@ from papernotes.errors import PapernotesError
 from papernotes.model.ids import ArxivId
 from papernotes.model.paper import Paper
 from papernotes.model.reading import IMPORT_PREFIX
-from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve, semantic_scholar
+from papernotes.services.adding import (
+    Candidate,
+    Reporter,
+    add_candidates,
+    new_note_fields,
+    resolve,
+    semantic_scholar,
+)
 from papernotes.sources.reading_list import Item, list_title, parse_list
 from papernotes.sources.s2 import SemanticScholar, arxiv_of, paper_from_s2, published_as
 from papernotes.store.files import UnreadableFile, read_named_file, read_regular_file
@@ -141,11 +148,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         for item in skipped:  # said every time: a user should know what a list lost
             common.warn(f"{source}:{item.line}: skipped, {item.skip}: {item.text[:80]}")
-    print(f"{source}: {len(items)} items: {kinds['arXiv']} from arXiv, {kinds['Semantic Scholar']} from Semantic Scholar, "
-          f"{kinds['by hand']} by hand, {len(skipped)} skipped", file=sys.stderr)
     if args.dry_run:
+        # The plan: an entry "by hand" is looked up by its title on Semantic Scholar first, when run.
+        print(f"{source}: {len(items)} items: {kinds['arXiv']} from arXiv, {kinds['Semantic Scholar']} from Semantic Scholar, "
+              f"{kinds['by hand']} by hand, {len(skipped)} skipped", file=sys.stderr)
         return 0
-    return add_items(Library(args.root), list_name, [i for i in items if not i.skip], args)
+    outcome = add_items(Library(args.root), list_name, [i for i in items if not i.skip], args)
+    print(f"{source}: {len(items)} items: {outcome.summary()}, {len(skipped)} skipped", file=sys.stderr)
+    return 1 if outcome.failures else 0
 
 
 @dataclass
@@ -155,10 +165,10 @@ class TitleLookups:
 
     client: SemanticScholar | None = None
     failed: bool = False
-    found: int = 0
 
 
-def by_title(library: Library, item: Item, fields: tuple[tuple[str, object], ...], lookups: TitleLookups) -> Candidate:
+def by_title(library: Library, item: Item, fields: tuple[tuple[str, object], ...],
+             lookups: TitleLookups) -> tuple[Candidate, str]:
     """An entry without an identifier: its cited title looked up on Semantic Scholar (taken from
     arXiv when it is there), else the paper written by hand from the citation."""
     cited = by_hand(item)
@@ -170,14 +180,13 @@ def by_title(library: Library, item: Item, fields: tuple[tuple[str, object], ...
             data = lookups.client.match(cited.title)
         except PapernotesError as exc:
             lookups.failed = True
-            common.warn(f"Semantic Scholar did not answer ({exc}); the remaining citations are written by hand")
+            common.warn(f"{exc}; the citations without a link are written by hand")
     if data is not None and same_title(str(data.get("title") or ""), cited.title):
-        lookups.found += 1
         if arxiv_id := arxiv_of(data):
-            return Candidate(cited.title[:60], arxiv=arxiv_id, fill=published_as(data), fields=fields)
+            return Candidate(cited.title[:60], arxiv=arxiv_id, fill=published_as(data), fields=fields), "arXiv"
         if (paper := paper_from_s2(data)) is not None:
-            return Candidate(cited.title[:60], paper=paper, fields=fields)
-    return Candidate(item.text[:60], paper=cited, fields=fields)
+            return Candidate(cited.title[:60], paper=paper, fields=fields), "Semantic Scholar"
+    return Candidate(item.text[:60], paper=cited, fields=fields), "by hand"
 
 
 def same_title(found: str, cited: str) -> bool:
@@ -188,11 +197,26 @@ def same_title(found: str, cited: str) -> bool:
     return bool(words(cited)) and words(found) == words(cited)
 
 
-def add_items(library: Library, list_name: str, items: list[Item], args: argparse.Namespace) -> int:
+@dataclass
+class Outcome:
+    """What a migration did, entry by entry: how each added paper was found, and the rest."""
+
+    added: Counter[str] = field(default_factory=Counter)  # by source: arXiv, Semantic Scholar, by hand
+    other: Counter[str] = field(default_factory=Counter)  # updated, exists, not found, failed
+    failures: int = 0
+
+    def summary(self) -> str:
+        return (f"{self.added['arXiv']} added from arXiv, {self.added['Semantic Scholar']} from Semantic Scholar, "
+                f"{self.added['by hand']} by hand, {self.other['updated']} already there and updated, "
+                f"{self.other['exists']} already there, {self.other['not found'] + self.other['failed']} failed")
+
+
+def add_items(library: Library, list_name: str, items: list[Item], args: argparse.Namespace) -> Outcome:
     _, catalog = common.library_for_adding(library.root)
     resolved = resolve(library, [i.ident for i in items if i.ident is not None])
     by_ident = iter(resolved)
-    candidates = []
+    candidates: list[Candidate] = []
+    origins: list[str] = []  # how each candidate was found, for the summary
     lookups = TitleLookups()
     for item in items:
         body = "\n" + section(list_name, item)
@@ -207,14 +231,35 @@ def add_items(library: Library, list_name: str, items: list[Item], args: argpars
         if item.ident is not None:
             found = next(by_ident)
             if found.problem and by_hand(item) is not None:
-                candidates.append(Candidate(item.text[:60], paper=by_hand(item), fields=fields))
+                candidate, origin = Candidate(item.text[:60], paper=by_hand(item), fields=fields), "by hand"
             else:
-                candidates.append(Candidate(found.label, arxiv=found.arxiv, paper=found.paper, problem=found.problem,
-                                            fields=fields))
+                candidate = Candidate(found.label, arxiv=found.arxiv, paper=found.paper, problem=found.problem,
+                                      fields=fields)
+                origin = "arXiv" if found.arxiv else "Semantic Scholar"
         else:
-            candidates.append(by_title(library, item, fields, lookups))
+            candidate, origin = by_title(library, item, fields, lookups)
+        candidates.append(candidate)
+        origins.append(origin)
     # A paper the library has gets what the list adds, through the patcher; every entry, one candidate.
     candidates = [replace(c, on_existing=additions(list_name, item)) for c, item in zip(candidates, items, strict=True)]
     mine = new_note_fields(None, [], "to-read", args.today, args.priority)
     mine["found_via"] = (f"{IMPORT_PREFIX}{Path(args.readme).name}",)
-    return 1 if add_candidates(library, catalog, candidates, mine, None, report=common.REPORT) else 0
+    # add_candidates reports one line per candidate, in order: each line is that entry's outcome.
+    origin_of = iter(origins)
+    outcome = Outcome()
+
+    def said(line: str) -> None:
+        origin, kind = next(origin_of), line.split(" ", 1)[0]
+        if kind == "added":
+            outcome.added[origin] += 1
+        else:
+            outcome.other["not found" if kind == "not" else kind] += 1
+        common.REPORT.say(line)
+
+    def failed(message: str) -> None:
+        next(origin_of)
+        outcome.other["failed"] += 1
+        common.REPORT.problem(message)
+
+    outcome.failures = add_candidates(library, catalog, candidates, mine, None, report=Reporter(said, failed))
+    return outcome
