@@ -208,3 +208,30 @@ def test_semantic_scholar_down_means_by_hand_with_one_warning(library: Path, tmp
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("the citations without a link are written by hand") == 1, result.stderr
     assert "4 by hand" in result.stderr and len(list((library / "papers").iterdir())) == 4
+
+
+def test_the_whole_roadmap_becomes_notes_in_its_order(library: Path, arxiv_server: FakeArxiv, s2_server: FakeS2) -> None:
+    from papernotes.model.ids import find_references, unique_ids
+    from papernotes.model.reading import imported_from, queue
+    from papernotes.store.library import Library
+
+    roadmap = READMES / "floodsung_Deep-Learning-Papers-Reading-Roadmap_README.md"
+    for number, ident in enumerate(unique_ids(find_references(roadmap.read_text(encoding="utf-8")))):
+        arxiv_server.add(ident, f"Roadmap paper {number}", ["Ada Lovelace"], published="2015-06-01T00:00:00Z")
+    result = run_script("migrate.py", "--root", library, roadmap, server=arxiv_server, s2=s2_server,
+                        PAPERNOTES_TODAY="2026-11-29")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr.endswith("137 items: 97 added from arXiv, 0 from Semantic Scholar, 36 by hand, 0 already there "
+                                  "and updated, 0 already there, 0 failed, 4 skipped\n"), result.stderr[-400:]
+    papers = Library(library).load_strict(bodies=True)
+    assert len(papers) == 133
+    assert all(p.body.startswith("\n## From Deep Learning Papers Reading Roadmap\n") for p in papers)
+    lines = [imported_from(p) for p in queue(papers, "2026-W49")]
+    by_priority: dict[int, list[int]] = {}
+    for paper, origin in zip(queue(papers, "2026-W49"), lines, strict=True):
+        assert origin is not None and origin[0] == roadmap.name
+        by_priority.setdefault(paper.priority or 2, []).append(origin[1] or 0)
+    assert sorted(by_priority) == [1, 2, 3] and all(order == sorted(order) for order in by_priority.values()), \
+        "five stars first, then four, then the rest, each in the roadmap's order"
+    bible = next(p for p in papers if p.title.casefold() == "deep learning" and p.venue is None and "Goodfellow" in " ".join(p.authors))
+    assert bible.priority == 1 and bible.topic == "deep-learning-history-and-basics/book"

@@ -88,6 +88,24 @@ def additions(list_name: str, item: Item) -> Callable[[Paper], dict[str, object]
     return change
 
 
+_INITIALS = re.compile(r"^(?:[A-Z]\.[\s-]*)*[A-Z]\.?$")
+
+
+def cited_authors(text: str) -> tuple[str, ...]:
+    """Authors as citations write them: "Bengio, Yoshua, Ian J. Goodfellow, and Aaron Courville",
+    "Dai, J., He, K., Sun, J.", "W. Xiong, J. Droppo", "He, Kaiming, et al."; as "Given Family"."""
+    text = re.sub(r",?\s+et al\.?\s*$", "", text.strip(" ,"))
+    # A sentence's full stop goes ("Courville."), an initial's stays ("Geoffrey E.").
+    parts = [re.sub(r"(?<=\w\w)\.$", "", part.strip()) for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", text)
+             if part.strip(" .")]
+    if len(parts) >= 2 and len(parts) % 2 == 0 and all(_INITIALS.match(p) for p in parts[1::2]):
+        pairs = zip(parts[::2], parts[1::2], strict=True)
+        return tuple(f"{given if given.endswith('.') else given + '.'} {family}" for family, given in pairs)[:20]
+    if len(parts) >= 2 and " " not in parts[0]:
+        parts = [f"{parts[1]} {parts[0]}", *parts[2:]]  # "Family, Given" first, the rest as written
+    return tuple(parts[:20])
+
+
 def by_hand(item: Item) -> Paper | None:
     """A paper from the entry's own citation, in the forms lists write them: "Title, Author et al.,
     2020"; Author, A. et al. "Title." Venue (2015); **Title** (2015), A. Author et al."""
@@ -99,10 +117,8 @@ def by_hand(item: Item) -> Paper | None:
                      year=int(cited.group("year")), url=url)
     quoted = _QUOTED_TITLE.search(item.text)
     if quoted:
-        before = item.text[: quoted.start()].strip(" .,")
-        names = [n.strip() for n in re.split(r",\s*and\s+|\s+and\s+|(?<=\.),\s*", re.sub(r",?\s+et al\.?$", "", before)) if n.strip()]
         year = _YEAR.findall(item.text[quoted.end():])
-        return Paper(key="", title=quoted.group("title").strip(), authors=tuple(names[:20]),
+        return Paper(key="", title=quoted.group("title").strip(), authors=cited_authors(item.text[: quoted.start()]),
                      year=int(year[-1]) if year else None, url=url)
     bold = _BOLD_TITLE.match(item.text)
     if bold:

@@ -58,9 +58,9 @@ def slug(heading: str) -> str:
 
 
 def list_title(text: str) -> str | None:
-    """The list's name: its one '# Title', if it has exactly one."""
+    """The list's name: its first '# Title'."""
     titles = [m.group(2) for line in text.splitlines() if (m := _HEADING.match(line)) and len(m.group(1)) == 1]
-    return " ".join(_LINK.sub(lambda m: m.group(1), titles[0]).split()) if len(titles) == 1 else None
+    return " ".join(_LINK.sub(lambda m: m.group(1), titles[0]).split()) if titles else None
 
 
 def parse_list(text: str, read_notes: NotesReader | None = None) -> list[Item]:

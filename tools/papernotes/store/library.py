@@ -156,10 +156,17 @@ class Catalog:
         same_title = self.by_title.get((normalized_title(paper.title), paper.year))
         if same_title is None:
             return None
-        # Two different arXiv IDs or DOIs are two papers, however alike their titles.
+        # Two different arXiv IDs or DOIs are two papers, however alike their titles; so are two first
+        # authors ("Deep learning", 2015: the book by Bengio et al., the review by LeCun et al.).
         if paper.arxiv and same_title.arxiv or paper.doi and same_title.doi:
             return None
+        if paper.authors and same_title.authors and _family(paper.authors[0]) != _family(same_title.authors[0]):
+            return None
         return same_title.key
+
+
+def _family(name: str) -> str:
+    return name.split()[-1].casefold() if name.split() else ""
 
 
 @dataclass(frozen=True)
