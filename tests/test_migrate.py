@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import run_script
 from fakearxiv import FakeArxiv
@@ -235,3 +236,28 @@ def test_the_whole_roadmap_becomes_notes_in_its_order(library: Path, arxiv_serve
         "five stars first, then four, then the rest, each in the roadmap's order"
     bible = next(p for p in papers if p.title.casefold() == "deep learning" and p.venue is None and "Goodfellow" in " ".join(p.authors))
     assert bible.priority == 1 and bible.topic == "deep-learning-history-and-basics/book"
+
+
+@pytest.mark.slow
+def test_a_hostile_list_becomes_text_on_the_site(tmp_path: Path, arxiv_server: FakeArxiv) -> None:
+    """A list from the web is data: its words reach the note escaped, and no page of the site runs them."""
+    from sitekit import assert_no_executable_markup, build, copy_library, page
+
+    (tmp_path / "lib").mkdir()
+    root = copy_library(tmp_path / "lib")
+    readme = tmp_path / "list.md"
+    readme.write_text(
+        "# <img src=x onerror=alert(1)>\n\n## Evil\n\n"
+        "- <img src=x onerror=alert(2)> [[x](javascript:alert(3))](https://arxiv.org/abs/2101.00001) {: onclick=alert(4) }\n"
+        "    - <script>alert(5)</script> ![p](javascript:alert(6))\n",
+        encoding="utf-8")
+    arxiv_server.add("2101.00001", "An ordinary paper", ["Ada Lovelace"], published="2021-01-01T00:00:00Z")
+    result = run_script("migrate.py", "--root", root, readme, server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    note = next((root / "papers").glob("lovelace2021*.md")).read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(2)&gt; \\[x\\](javascript:alert(3))" in note, note
+    assert "&lt;script&gt;alert(5)&lt;/script&gt;" in note and "## From &lt;img src=x onerror=alert(1)&gt;" in note
+    built = build(root, PAPERNOTES_TODAY="2026-11-29")
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert_no_executable_markup(root / "site")
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page(root / "site", "lovelace2021ordinary/index.html")

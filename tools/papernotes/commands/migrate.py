@@ -23,6 +23,7 @@ from papernotes.errors import PapernotesError
 from papernotes.model.ids import ArxivId
 from papernotes.model.paper import Paper
 from papernotes.model.reading import IMPORT_PREFIX
+from papernotes.present.markdown import md
 from papernotes.services.adding import (
     Candidate,
     Reporter,
@@ -66,9 +67,13 @@ def read_list(path: Path) -> tuple[str, list[Item]]:
 
 
 def section(list_name: str, item: Item) -> str:
-    """What the list says about a paper, as a section of its note headed with the list's name."""
+    """What the list says about a paper, as a section of its note headed with the list's name. The
+    list's words are text, escaped as text (a list from the web may hold markup or links to
+    scripts); a notes file it links to is the list owner's own Markdown, kept as it is."""
+    said = [md(item.text), *(f"- {md(words)}" for words in item.subitems)]
     notes = item.notes.strip()
-    return f"## From {list_name}\n\n{item.text}\n" + (f"\n{notes}\n" if notes else "")
+    return f"## From {md(list_name)}\n\n{said[0]}\n" + "".join(f"\n{line}" for line in said[1:]) + \
+        ("\n" if len(said) > 1 else "") + (f"\n{notes}\n" if notes else "")
 
 
 def additions(list_name: str, item: Item) -> Callable[[Paper], dict[str, object]]:
@@ -82,7 +87,7 @@ def additions(list_name: str, item: Item) -> Callable[[Paper], dict[str, object]
             changes["tags"] = [*paper.tags, *new_tags]
         if item.code and item.code.startswith(("https://", "http://")) and not paper.code:
             changes["code"] = item.code
-        if f"## From {list_name}\n" not in paper.body:
+        if f"## From {md(list_name)}\n" not in paper.body:
             changes[APPEND_TO_BODY] = section(list_name, item)
         return changes
     return change
@@ -157,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
         for item in items:
             how = (f"skip ({item.skip})" if item.skip else f"arXiv {item.ident.canonical}" if isinstance(item.ident, ArxivId)
                    else f"Semantic Scholar {item.ident.s2_id}" if item.ident else "by hand")
-            extra = f" · notes: {len(item.notes.splitlines())} lines" if item.notes else ""
+            extra = f" · notes: {len(item.notes.splitlines()) + len(item.subitems)} lines" if item.notes or item.subitems else ""
             marks = (" · read" if item.read else "") + (f" · priority {priority_of(item)}" if item.stars else "") + \
                 (f" · code {item.code}" if item.code else "")
             print(f"{source}:{item.line}: {how} · topic {item.topic} · tags {', '.join(item.tags) or '-'}{marks}{extra}")

@@ -48,7 +48,8 @@ class Item:
     code: str | None = None
     read: bool | None = None  # a ticked (True) or open (False) checkbox
     stars: int = 0
-    notes: str = ""  # indented sub-items, and a notes file the entry links to
+    notes: str = ""  # a notes file the entry links to (the list owner's own Markdown)
+    subitems: list[str] = field(default_factory=list)  # the words of its indented sub-items
     skip: str | None = None  # why it is not a paper
 
 
@@ -88,7 +89,7 @@ def parse_list(text: str, read_notes: NotesReader | None = None) -> list[Item]:
                 item.read = listed.group("box") in "xX"
             if parent is not None and indent > parent[1] and (item.skip or item.ident is None):
                 if item.skip != "a table of contents entry":
-                    parent[0].notes += ("\n" if parent[0].notes else "") + f"- {item.text}"
+                    parent[0].subitems.append(item.text)
                 continue
             if item.skip != "a table of contents entry":
                 items.append(item)
