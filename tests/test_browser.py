@@ -174,15 +174,16 @@ def test_paper_page_header_and_backlinks(open_page) -> None:  # type: ignore[no-
 
 # Each engine's search box and results: Material's, and Zensical's (in a shadow root, which
 # Playwright's selectors enter).
-SEARCH = {"mkdocs": ("label.md-search__icon, .md-search__input", ".md-search-result__item"),
-          "zensical": (".md-search__button", "ol li a[href*='?h=']")}
+SEARCH = {"mkdocs": ("label.md-search__icon, .md-search__input", "input.md-search__input", ".md-search-result__item"),
+          "zensical": (".md-search__button", "input[role='combobox']", "ol li a[href*='?h=']")}
 
 
 def search(page, site_url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
-    box, results = SEARCH[ENGINE_OF[site_url]]
-    page.click(box)
-    page.keyboard.type(query)
-    page.wait_for_selector(results, timeout=15000)
+    opener, box, results = SEARCH[ENGINE_OF[site_url]]
+    page.click(opener)
+    # Typed, key by key as a reader does, once the box is there: keys sent before it opens are lost.
+    page.locator(box).press_sequentially(query)
+    page.wait_for_selector(results, timeout=30000)  # the index loads in the browser; slow under load
     return page.locator(results).all_inner_texts()  # type: ignore[no-any-return]
 
 
