@@ -351,7 +351,8 @@ def test_leftover_temporary_files_are_ignored_and_cleaned(example_library: Path)
 
 
 def test_ctrl_c_while_adding_leaves_what_was_printed_on_disk(library: Path, arxiv_server: FakeArxiv) -> None:
-    ids = [f"2101.{i:05d}" for i in range(1, 181)]
+    # Enough papers that the interrupt lands mid-way even when this test is descheduled under load.
+    ids = [f"2101.{i:05d}" for i in range(1, 601)]
     for ident in ids:
         arxiv_server.add(ident, f"Paper {ident}", ["Ada Lovelace"], published="2021-01-05T00:00:00Z")
     proc = subprocess.Popen([sys.executable, str(TOOLS / "add.py"), "--root", str(library), *ids],
