@@ -211,6 +211,7 @@ def test_semantic_scholar_down_means_by_hand_with_one_warning(library: Path, tmp
     assert "4 by hand" in result.stderr and len(list((library / "papers").iterdir())) == 4
 
 
+@pytest.mark.slow
 def test_the_whole_roadmap_becomes_notes_in_its_order(library: Path, arxiv_server: FakeArxiv, s2_server: FakeS2) -> None:
     from papernotes.model.ids import find_references, unique_ids
     from papernotes.model.reading import imported_from, queue

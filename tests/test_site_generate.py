@@ -124,6 +124,7 @@ def test_the_staging_folder_must_be_a_folder_of_its_own(root: Path) -> None:
     assert not (root / "papers" / "index.md").exists()
 
 
+@pytest.mark.slow
 def test_zensical_builds_the_same_pages(root: Path) -> None:
     """Zensical runs no hooks: `papernotes site --build --engine zensical` generates, then builds."""
     add_hostile(root)
@@ -144,6 +145,7 @@ def test_zensical_builds_the_same_pages(root: Path) -> None:
     assert "&lt;script&gt;alert(" in evil
 
 
+@pytest.mark.slow
 def test_properdocs_builds_it_as_mkdocs_does(root: Path) -> None:
     """ProperDocs, the community's continuation of MkDocs 1.x, reads the same mkdocs.yml and runs the hook."""
     result = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml"], cwd=root,
@@ -160,6 +162,7 @@ def use_pagefind(root: Path) -> None:
                         encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_pagefind_indexes_the_papers_pages_only(root: Path, engine: str) -> None:
     """Above 2,000 notes (or when chosen) Pagefind searches the site: the papers' pages, without their
