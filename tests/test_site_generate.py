@@ -219,3 +219,16 @@ def test_a_saved_note_shows_in_the_preview(root: Path, engine: str) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def test_a_damaged_manifest_removes_nothing_outside_the_staging_folder(root: Path) -> None:
+    assert site(root)[0] == 0
+    manifest = root / ".cache" / "papernotes" / "site-manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["pages"]["../papers/kingma2014adam.md"] = "x"
+    data["pages"]["../pyproject.toml"] = "x"
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    (root / "papers" / "he2015deep.md").write_text((root / "papers" / "he2015deep.md").read_text(encoding="utf-8") + "\nMore.\n",
+                                                   encoding="utf-8")
+    assert site(root)[0] == 0
+    assert (root / "papers" / "kingma2014adam.md").is_file() and (root / "pyproject.toml").is_file()

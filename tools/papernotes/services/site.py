@@ -204,7 +204,11 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     for path in _copy_assets(notes_dir, staging, result):
         pages[path] = "asset"
     result.unchanged = len(pages) - len(result.written)
+    inside = staging.resolve()
     for path in sorted(set(old_pages) - set(pages)):
+        # Only ever a file of the staging folder, whatever the manifest in .cache/ says.
+        if not (staging / path).resolve().is_relative_to(inside):
+            continue
         try:
             (staging / path).unlink()
             result.removed.append(path)
