@@ -251,8 +251,9 @@ def add_items(library: Library, list_name: str, items: list[Item], args: argpars
         fields += (("found_via", (f"{IMPORT_PREFIX}{Path(args.readme).name}:{item.line}",)),)
         if item.ident is not None:
             found = next(by_ident)
-            if found.problem and by_hand(item) is not None:
-                candidate, origin = Candidate(item.text[:60], paper=by_hand(item), fields=fields), "by hand"
+            cited = by_hand(item) if found.problem else None
+            if cited is not None:
+                candidate, origin = Candidate(item.text[:60], paper=cited, fields=fields), "by hand"
             else:
                 candidate = Candidate(found.label, arxiv=found.arxiv, paper=found.paper, problem=found.problem,
                                       fields=fields)

@@ -105,13 +105,19 @@ class IndexMemo:
     region: bytes
 
 
+def rendering_inputs(library: Library) -> list[Path]:
+    """What any derived output (the README index, the site's pages) is made with besides the notes:
+    the settings, the templates and the code."""
+    package = Path(papernotes.__file__).parent
+    return [library.root / "pyproject.toml", *(package.parents[1] / "templates").glob("*.j2"),
+            *(library.root / "templates").glob("*.j2"), *package.rglob("*.py")]
+
+
 def generated_region(library: Library, use_cache: bool) -> bytes:
     """The region's UTF-8 text: from the memo in .cache/ when no note changed, patched there when a
     few notes changed only in their own lines (a status change), else rendered."""
     memo_path = library.root / ".cache" / "papernotes" / "readme_index.pickle"
-    package = Path(papernotes.__file__).parent
-    inputs, inputs_settled = files_digest([library.root / "pyproject.toml", *(package.parents[1] / "templates").glob("*.j2"),
-                                           *(library.root / "templates").glob("*.j2"), *package.rglob("*.py")])
+    inputs, inputs_settled = files_digest(rendering_inputs(library))
     # Taken before any note is read: a note changed after this shows as changed next time.
     signatures = library.note_signatures()
     if use_cache:

@@ -23,11 +23,11 @@ from typing import Any
 
 import yaml
 
-import papernotes
 from papernotes.errors import PapernotesError
 from papernotes.model.links import WIKI_LINK
 from papernotes.model.paper import Paper
 from papernotes.present.site import SiteBuilder
+from papernotes.services.readme import rendering_inputs
 from papernotes.store.files import UnreadableFile, read_regular_file
 from papernotes.store.library import (
     MAX_STRAY_SCAN,
@@ -111,18 +111,9 @@ class Generated:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
-    rendered: int = 0
     unresolved: list[tuple[str, str]] = field(default_factory=list)  # (note, [[target]]) naming no note
     skipped_assets: list[str] = field(default_factory=list)
     up_to_date: bool = False  # nothing changed since the last run: nothing was even rendered
-
-
-def load_site(root: Path, today: dt.date, site_url: str | None = None, site_name: str = "Paper notes",
-              directory_urls: bool = True) -> SiteBuilder:
-    library = Library(root)
-    papers = library.load_strict(bodies=True)
-    return SiteBuilder.build(library.root, library.config, papers, today, latest_digest(root / "inbox"),
-                             site_url, site_name, directory_urls)
 
 
 def latest_digest(inbox: Path) -> tuple[str, str] | None:
@@ -149,10 +140,8 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     result = Generated(staging)
     manifest_path = library.root / ".cache" / "papernotes" / "site-manifest.json"
     manifest = _read_manifest(manifest_path)
-    package = Path(papernotes.__file__).parent
     settings = repr((today.isoformat(), site_url or None, site_name, directory_urls, str(staging), engine, edit_base))
-    code, code_settled = files_digest([library.root / "pyproject.toml", *(package.parents[1] / "templates").glob("*.j2"),
-                                       *(library.root / "templates").glob("*.j2"), *package.rglob("*.py")])
+    code, code_settled = files_digest(rendering_inputs(library))
     notes_dir = library.papers_dir
     inbox = library.root / "inbox"
     everything, settled = files_digest([*_listing(notes_dir), *_listing(inbox)])
@@ -198,7 +187,6 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
         text, missing = builder.paper_page(paper)
         content[path] = text
         unresolved.extend((rel, target) for target in missing)
-    result.rendered = len(content)
     for path, text in content.items():
         _write_if_changed(staging, path, text.encode("utf-8"), result)
     for path in _copy_assets(notes_dir, staging, result):
