@@ -1,25 +1,17 @@
-"""How does `papernotes watch` scale, and does its ranking help? Prints figures; asserts nothing.
+"""How does `papernotes watch` scale? Prints figures; asserts nothing. (Ranking quality: benchmarks/ranking.py.)
 
     python benchmarks/watch.py
 
 1. A busy week: 1,500 new papers over three saved queries (fake arXiv on 127.0.0.1) against a
    5,000-note library. Goals (issue 10): at most ceil(papers / page size) requests per query,
    ranking under 3 s, and the peak memory of the whole run.
-2. Ranking quality on a labelled set built from real abstracts (tests/data/bibtex): the library is
-   80 % of one reader's Zotero library (AlexPiche, reinforcement learning and language models),
-   marked read; the candidates are the other 20 % plus as many papers from another reader's library
-   (brendon-boldt, emergent communication and linguistics). A good ranking puts the first reader's
-   held-out papers first. Compared with recency order (the baseline) by precision at k (k = the
-   number of relevant papers) and average precision, averaged over 20 random splits.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
@@ -30,9 +22,8 @@ from _common import REPO, make_library
 # (_common put tools/ and tests/ on sys.path)
 import fakearxiv
 from papernotes.model.paper import Paper
-from papernotes.services.watch import NewPaper, rank
+from papernotes.services.ranking import NewPaper, rank
 from papernotes.sources.arxiv import SEARCH_PAGE_SIZE
-from papernotes.sources.bibtex import parse_bib
 from papernotes.store.library import Library
 
 WORDS = ["learning", "neural", "network", "deep", "model", "language", "vision", "graph", "attention", "robust",
@@ -81,50 +72,8 @@ def busy_week() -> None:
     print(f"  ranking 1,500 x 5,000   {ranking:6.2f} s   goal < 3 s   ratio {ranking / 3:.2f}")
 
 
-def average_precision(order: list[bool]) -> float:
-    hits, total = 0, 0.0
-    for position, relevant in enumerate(order, 1):
-        if relevant:
-            hits += 1
-            total += hits / position
-    return total / max(1, hits)
-
-
-def ranking_quality() -> None:
-    data = REPO / "tests" / "data" / "bibtex"
-    mine = [e.paper for e in parse_bib((data / "AlexPiche_obsidian_vault_My_Library.betterbiblatex.bib").read_text(encoding="utf-8")).entries
-            if e.paper and e.paper.abstract]
-    other = [e.paper for e in parse_bib((data / "brendon-boldt_phd-thesis_zotero.bib").read_text(encoding="utf-8")).entries
-             if e.paper and e.paper.abstract]
-    rng = random.Random(7)
-    scores: dict[str, list[float]] = {"tf-idf p@k": [], "tf-idf AP": [], "recency p@k": [], "recency AP": []}
-    for _ in range(20):
-        shuffled = mine[:]
-        rng.shuffle(shuffled)
-        cut = int(len(shuffled) * 0.8)
-        library = [p.replace(key=f"k{i}", status="read") for i, p in enumerate(shuffled[:cut])]
-        relevant = shuffled[cut:]
-        distractors = rng.sample(other, len(relevant))
-        candidates = []
-        for i, paper in enumerate(relevant + distractors):
-            published = dt.date(2026, 11, 23) + dt.timedelta(days=rng.randrange(7))
-            candidates.append(NewPaper(paper.replace(key="", arxiv=f"2611.{i:05d}", published=published)))
-        wanted = {c.paper.arxiv for c in candidates[: len(relevant)]}
-        k = len(relevant)
-        for name, order in (("tf-idf", rank(candidates, library)),
-                            ("recency", sorted(candidates, key=lambda c: c.paper.published, reverse=True))):
-            flags = [c.paper.arxiv in wanted for c in order]
-            scores[f"{name} p@k"].append(sum(flags[:k]) / k)
-            scores[f"{name} AP"].append(average_precision(flags))
-    print(f"ranking quality: {len(mine)} + {len(other)} real abstracts, 20 random 80/20 splits, k = {len(mine) - int(len(mine) * 0.8)}")
-    for name in ("tf-idf", "recency"):
-        print(f"  {name:<8} precision@k {statistics.mean(scores[name + ' p@k']):.2f}   "
-              f"average precision {statistics.mean(scores[name + ' AP']):.2f}")
-
-
 if __name__ == "__main__":
     if "--help" in sys.argv:
         print(__doc__)
     else:
         busy_week()
-        ranking_quality()

@@ -68,7 +68,8 @@ def test_the_weekly_digest(watching: Path, arxiv_server: FakeArxiv) -> None:
     digest = (watching / "inbox" / "2026-W48.md").read_text(encoding="utf-8")
     lines = [line for line in digest.splitlines() if line.startswith("- [ ]")]
     assert lines[0] == ("- [ ] [Late-interaction retrieval for open-domain question answering](https://arxiv.org/abs/2611.00001)"
-                        " — Kenton Lee · cs.CL, cs.IR · matched: retrieval, authors I follow · close to: [[karpukhin2020dense]]")
+                        " — Kenton Lee · cs.CL, cs.IR · matched: retrieval, authors I follow · close to: [[karpukhin2020dense]]"
+                            " · phrases: question answering, open-domain question, passage retrieval")
     assert "2611.00003" in lines[-1], "a paper unlike the library comes last"
     assert "<details><summary>Abstract</summary>We improve dense passage retrieval" in digest
     assert "2611.00004" not in digest and "2004.04906" not in digest, "old papers and papers in the library are left out"

@@ -17,9 +17,10 @@ from papernotes.errors import PapernotesError
 from papernotes.model.config import WatchQuery
 from papernotes.model.paper import Paper, week_of
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
-from papernotes.services.watch import NewPaper, read_digest
+from papernotes.services.ranking import NewPaper
+from papernotes.services.watch import passed_over, read_digest
 from papernotes.sources.s2 import arxiv_of
-from papernotes.store.files import read_named_file
+from papernotes.store.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.store.library import Catalog, Library, write_file
 
 INBOX = "inbox"
@@ -58,14 +59,15 @@ def run(args: argparse.Namespace) -> int:
     until = args.today
     since = args.since or last_check(inbox) or until - dt.timedelta(days=FIRST_CHECK_DAYS)
     papers = library.load_strict(bodies=True)
-    from papernotes.services.watch import rank
+    from papernotes.services.ranking import rank
     from papernotes.sources.arxiv import (  # imported when needed: start-up stays quick
         ArxivRejected,
         ArxivSource,
     )
 
     catalog = library.catalog(papers)
-    seen = seen_before(inbox)
+    digests = earlier_digests(inbox)
+    seen = {item.arxiv for text in digests for item in read_digest(text)[0]}
     found: dict[str, NewPaper] = {}
     failures = 0
     arxiv = ArxivSource()
@@ -86,12 +88,13 @@ def run(args: argparse.Namespace) -> int:
             entry = found.setdefault(paper.arxiv, NewPaper(paper))
             if query.name not in entry.queries:
                 entry.queries.append(query.name)
-    ranked = rank(list(found.values()), papers)[: args.limit]
+    ranked = rank(list(found.values()), papers, passed_over(digests), explain=args.limit)[: args.limit]
     if args.dry_run:
         for number, candidate in enumerate(ranked, 1):
             close = f" · close to: {', '.join(candidate.close_to)}" if candidate.close_to else ""
+            phrases = f" · phrases: {', '.join(candidate.phrases)}" if candidate.phrases else ""
             print(f"{number:>3}. {candidate.score:.3f} {candidate.paper.title} — arXiv:{candidate.paper.arxiv} · "
-                  f"matched: {', '.join(candidate.queries)}{close}")
+                  f"matched: {', '.join(candidate.queries)}{close}{phrases}")
         return 1 if failures else 0
     if ranked:
         path = write_digest(inbox, until, since, ranked, len(found))
@@ -140,16 +143,16 @@ def last_check(inbox: Path) -> dt.date | None:
         return None
 
 
-def seen_before(inbox: Path) -> set[str]:
-    """arXiv IDs in earlier digests: a paper left unticked was seen, and is not shown again."""
-    seen: set[str] = set()
-    for digest in sorted(inbox.glob("*.md")) if inbox.is_dir() else []:
+def earlier_digests(inbox: Path) -> list[str]:
+    """The text of the digests in the inbox, newest first. A paper in one was seen and is not shown
+    again; what was passed over in them teaches the ranking."""
+    texts: list[str] = []
+    for digest in sorted(inbox.glob("*.md"), reverse=True) if inbox.is_dir() else []:
         try:
-            items, _ = read_digest(digest.read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            continue
-        seen.update(item.arxiv for item in items)
-    return seen
+            texts.append(read_regular_file(digest, MAX_DIGEST_BYTES)[0].decode("utf-8", errors="replace"))
+        except UnreadableFile as exc:
+            common.warn(exc.describe(str(digest)) + " (left out)")
+    return texts
 
 
 def write_digest(inbox: Path, until: dt.date, since: dt.date, ranked: list[NewPaper], found: int) -> Path:

@@ -1,86 +1,54 @@
-"""The weekly check for new papers: rank what the saved queries found against the library, and write
-and read the digest a user ticks in any editor.
-
-Ranking follows arxiv-sanity-lite: TF-IDF over titles, abstracts and the user's own notes, with
-scikit-learn doing the maths; a new paper scores by its closest papers in the library, and papers
-read (or being read) count more than papers merely listed.
-"""
+"""The weekly digest a user ticks in any editor: its lines (each says why the paper is there), and
+reading it back (what was ticked, and what was passed over, for the next week's ranking).
+The ranking itself is services/ranking.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.paper import Paper
-from papernotes.model.statuses import STATUS_WEIGHT
 from papernotes.model.text import author_list
+from papernotes.services.ranking import NewPaper
 
-CLOSEST_SHOWN = 2
-
-
-@dataclass
-class NewPaper:
-    paper: Paper
-    queries: list[str] = field(default_factory=list)
-    score: float = 0.0
-    close_to: tuple[str, ...] = ()
-
-
-def _text(paper: Paper) -> str:
-    return " ".join(filter(None, (paper.title, paper.title, paper.abstract, paper.body)))
-
-
-def rank(candidates: Sequence[NewPaper], library: Sequence[Paper]) -> list[NewPaper]:
-    """Candidates best first: by their weighted likeness to the library, then the newest."""
-    ranked = list(candidates)
-    if ranked and library:
-        from sklearn.feature_extraction.text import TfidfVectorizer  # only watch pays for scikit-learn
-
-        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.8, min_df=1,
-                                     token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b")
-        try:
-            matrix = vectorizer.fit_transform([_text(p) for p in library] + [_text(c.paper) for c in ranked])
-        except ValueError:  # no usable words at all
-            matrix = None
-        if matrix is not None:
-            known, new = matrix[: len(library)], matrix[len(library) :]
-            weights = [STATUS_WEIGHT.get(p.status, 0.5) for p in library]
-            for start in range(0, len(ranked), 256):  # bounded memory: 256 rows of the similarity matrix at a time
-                block = (new[start : start + 256] @ known.T).toarray() * weights
-                for row, candidate in zip(block, ranked[start : start + 256], strict=False):
-                    order = row.argsort()[::-1][:CLOSEST_SHOWN]
-                    candidate.score = float(row[order[0]])
-                    candidate.close_to = tuple(library[i].key for i in order if row[i] > 0)
-    ranked.sort(key=lambda c: (-round(c.score, 9), -(c.paper.published or dt.date.min).toordinal(), c.paper.arxiv or ""))
-    return ranked
+MAX_PASSED_OVER = 2000  # papers from earlier digests the ranking learns from, newest digests first
 
 
 def digest_line(candidate: NewPaper) -> str:
-    """`- [ ] [Title](arXiv link) — authors · categories · matched: q · close to: [[key]]`."""
+    """`- [ ] [Title](arXiv link) — authors · categories · ▲ upvotes · code · matched: q · close to: [[key]] ·
+    phrases: p`, and the abstract folded on the next line. Everything from a service is escaped; the
+    code link is a repository address rebuilt from its checked parts (`model.ids.code_link`)."""
     from papernotes.present.markdown import md
 
     paper = candidate.paper
-    authors = author_list(paper.authors)
-    parts = [md(authors) or "Anonymous"]
+    parts = [md(author_list(paper.authors)) or "Anonymous"]
     if paper.categories:
         parts.append(md(", ".join(paper.categories[:3])))
+    if candidate.upvotes is not None:
+        gained = f" (+{candidate.upvotes_gained} this week)" if candidate.upvotes_gained else ""
+        parts.append(f"▲ {candidate.upvotes}{gained}")
+    if paper.code:
+        parts.append(f"[code]({paper.code})")
     parts.append("matched: " + ", ".join(md(name) for name in candidate.queries))
     if candidate.close_to:
         parts.append("close to: " + ", ".join(f"[[{key}]]" for key in candidate.close_to))
+    if candidate.phrases:
+        parts.append("phrases: " + ", ".join(md(phrase) for phrase in candidate.phrases))
     line = f"- [ ] [{md(paper.title)}](https://arxiv.org/abs/{paper.arxiv}) — " + " · ".join(parts)
     if paper.abstract:
-        line += f"\n    <details><summary>Abstract</summary>{md(paper.abstract)}</details>"
+        line += f"\n    {ABSTRACT_OPEN}{md(paper.abstract)}{ABSTRACT_CLOSE}"
     return line
 
 
+ABSTRACT_OPEN, ABSTRACT_CLOSE = "<details><summary>Abstract</summary>", "</details>"
 _CHECKBOX = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s+(.*)$")
 # The title's own link: the first "](" whose "]" is not escaped (a title is written with every "]"
 # escaped, so a title holding "](https://arxiv.org/abs/...)" cannot stand in for the paper's link).
 _ARXIV_LINK = re.compile(r"(?<!\\)(?:\\\\)*\]\((https?://(?:www\.)?arxiv\.org/abs/[^)\s]+)\)")
-_MATCHED = re.compile(r"matched: (.+?)(?: · close to:|$)")
+_MATCHED = re.compile(r"matched: (.+?)(?: · |$)")
+_ESCAPED = re.compile(r"\\(.)")
 
 
 @dataclass
@@ -89,13 +57,16 @@ class DigestItem:
     arxiv: str
     ticked: bool
     queries: tuple[str, ...]
+    title: str = ""
+    abstract: str | None = None
 
 
 def read_digest(text: str) -> tuple[list[DigestItem], list[tuple[int, str]]]:
     """The digest's items, and the checkbox lines that could not be read (line number, why)."""
     items: list[DigestItem] = []
     problems: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
         box = _CHECKBOX.match(line)
         if not box:
             continue
@@ -108,7 +79,36 @@ def read_digest(text: str) -> tuple[list[DigestItem], list[tuple[int, str]]]:
         except InvalidArxivId as exc:
             problems.append((number, str(exc)))
             continue
-        matched = _MATCHED.search(box.group(2))
+        matched = _MATCHED.search(box.group(2)[link.end() :])
         names = tuple(n.strip() for n in matched.group(1).split(",") if n.strip()) if matched else ()
-        items.append(DigestItem(number, ident, box.group(1) != " ", names))
+        following = lines[number].strip() if number < len(lines) else ""
+        abstract = None
+        if following.startswith(ABSTRACT_OPEN) and following.endswith(ABSTRACT_CLOSE):
+            abstract = _unescape(following[len(ABSTRACT_OPEN) : -len(ABSTRACT_CLOSE)])
+        title = _unescape(box.group(2)[1 : link.start()] if box.group(2).startswith("[") else "")
+        items.append(DigestItem(number, ident, box.group(1) != " ", names, title, abstract))
     return items, problems
+
+
+def _unescape(text: str) -> str:
+    """Text as `md` wrote it, back: backslash escapes and the three HTML entities."""
+    import html
+
+    return html.unescape(_ESCAPED.sub(r"\1", text))
+
+
+def passed_over(digests: Sequence[str]) -> list[Paper]:
+    """Papers the reader saw and did not want: in a digest where something was ticked, the unticked
+    papers above the last tick. Newest digests first, at most MAX_PASSED_OVER."""
+    out: list[Paper] = []
+    for text in digests:
+        items, _ = read_digest(text)
+        ticked = [item.line for item in items if item.ticked]
+        if not ticked:
+            continue  # a digest nobody went through says nothing about taste
+        for item in items:
+            if not item.ticked and item.line < max(ticked) and item.title:
+                out.append(Paper(key="", title=item.title, abstract=item.abstract, arxiv=item.arxiv))
+        if len(out) >= MAX_PASSED_OVER:
+            break
+    return out[:MAX_PASSED_OVER]

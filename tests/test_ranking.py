@@ -1,0 +1,90 @@
+"""The digest's ranking on real abstracts (tests/data/bibtex): what it learns from, what it says for
+each paper, and what it does with nothing to learn from. Its precision is measured in
+benchmarks/ranking.py, not here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from papernotes.model.paper import Paper
+from papernotes.services.ranking import NewPaper, rank
+from papernotes.services.watch import digest_line, passed_over, read_digest
+from papernotes.sources.bibtex import parse_bib
+
+DATA = Path(__file__).parent / "data" / "bibtex"
+
+
+@pytest.fixture(scope="module")
+def real() -> dict[str, Paper]:
+    papers: dict[str, Paper] = {}
+    for name in ("brendon-boldt_phd-thesis_zotero.bib", "AlexPiche_obsidian_vault_My_Library.betterbiblatex.bib"):
+        for entry in parse_bib((DATA / name).read_text(encoding="utf-8")).entries:
+            if entry.paper is not None and entry.paper.abstract:
+                papers.setdefault(entry.key, entry.paper)
+    return papers
+
+
+def week(papers: list[Paper]) -> list[NewPaper]:
+    return [NewPaper(p.replace(key="", arxiv=f"2611.{i:05d}", published=dt.date(2026, 11, 23))) for i, p in enumerate(papers)]
+
+
+def test_a_reader_of_human_feedback_papers_gets_them_first_with_reasons(real: dict[str, Paper]) -> None:
+    read = ["christianoDeepReinforcementLearning2017", "stiennonLearningSummarizeHuman2022"]
+    library = [real[key].replace(key=key, status="read") for key in read]
+    candidates = week([p for key, p in real.items() if key not in read])
+    top = rank(candidates, library, explain=3)[:3]
+    titles = [c.paper.title for c in top]
+    assert any("Human Feedback" in title or "Preferences" in title for title in titles), titles
+    for candidate in top:
+        assert set(candidate.close_to) <= set(read) and candidate.close_to
+        assert candidate.phrases and all(isinstance(p, str) and p for p in candidate.phrases)
+    assert "human feedback" in {p for c in top for p in c.phrases}
+    # Only the lines shown are explained: the rest keep no reasons.
+    assert all(not c.close_to and not c.phrases for c in rank(candidates, library, explain=3)[3:])
+
+
+def test_a_paper_passed_over_pulls_its_likes_down(real: dict[str, Paper]) -> None:
+    library = [real[key].replace(key=key, status="read") for key in ("chaabouni_compositionality_2020", "ren_compositional_2020")]
+    others = [p for key, p in real.items() if key not in ("chaabouni_compositionality_2020", "ren_compositional_2020")]
+    before = rank(week(others), library)
+    target = before[0].paper
+    after = rank(week(others), library, passed_over=[target.replace(arxiv=None)])
+    position = next(i for i, c in enumerate(after) if c.paper.arxiv == target.arxiv)
+    assert after[0].paper.arxiv != target.arxiv and position > 0
+    # A skipped note in the library counts the same way.
+    skipped = rank(week(others), library + [target.replace(key="skipped1", status="skipped")])
+    assert skipped[0].paper.arxiv != target.arxiv
+
+
+def test_nothing_read_means_newest_first(real: dict[str, Paper]) -> None:
+    papers = list(real.values())[:5]
+    candidates = [NewPaper(p.replace(key="", arxiv=f"2611.0000{i}", published=dt.date(2026, 11, 20 + i))) for i, p in enumerate(papers)]
+    assert [c.paper.arxiv for c in rank(candidates, [])] == [f"2611.0000{i}" for i in (4, 3, 2, 1, 0)]
+    only_skipped = [papers[0].replace(key="s", status="skipped")]
+    assert [c.paper.arxiv for c in rank(candidates, only_skipped)][0] == "2611.00004"
+    # No usable words at all (stop words and numbers only): recency still decides, nothing raises.
+    empty = [NewPaper(Paper(key="", title="the of 123", arxiv=f"2611.0001{i}", published=dt.date(2026, 11, 20 + i))) for i in range(3)]
+    assert [c.paper.arxiv for c in rank(empty, [Paper(key="k", title="and 42", status="read")])] == ["2611.00012", "2611.00011", "2611.00010"]
+
+
+def test_what_the_digest_says_reads_back(real: dict[str, Paper]) -> None:
+    hostile = Paper(key="", title="A ](https://evil.example) [x] <script>alert(1)</script> · matched: evil",
+                    abstract="</details><img src=x onerror=alert(1)> \\*not emphasis\\*", arxiv="2611.00001",
+                    authors=("Eve <b>",), categories=("cs.LG",))
+    line = digest_line(NewPaper(hostile, ["retrieval"], close_to=("k1",), phrases=("reward model",)))
+    assert "<script>" not in line and "<img" not in line and not re.search(r"(?<!\\)\]\(https://evil", line)
+    items, problems = read_digest(line.replace("- [ ]", "- [x]", 1) + "\n- [ ] " + line.split("- [ ] ", 1)[1].replace("2611.00001", "2611.00002")
+                                  + "\n- [x] [Last](https://arxiv.org/abs/2611.00003) — A · matched: retrieval\n")
+    assert not problems
+    assert [(i.arxiv, i.ticked, i.queries) for i in items] == [("2611.00001", True, ("retrieval",)),
+                                                              ("2611.00002", False, ("retrieval",)),
+                                                              ("2611.00003", True, ("retrieval",))]
+    assert items[1].title == hostile.title and items[1].abstract == hostile.abstract
+    # Passed over: unticked above the last tick, in digests someone went through.
+    assert [p.arxiv for p in passed_over([read_digest.__doc__ or "", "\n".join(["- [ ] [A](https://arxiv.org/abs/2611.00009) — x"])])] == []
+    taught = passed_over(["\n".join([line.replace("2611.00001", "2611.00005"), "- [x] [B](https://arxiv.org/abs/2611.00006) — x",
+                                     "- [ ] [C](https://arxiv.org/abs/2611.00007) — x"])])
+    assert [(p.arxiv, p.title) for p in taught] == [("2611.00005", hostile.title)]
