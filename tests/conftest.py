@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import fakearxiv
+import fakecommunity
 import fakes2
 import pytest
 from hypothesis import settings
@@ -63,6 +64,16 @@ def arxiv_server() -> Iterator[fakearxiv.FakeArxiv]:
 
 
 @pytest.fixture
+def community() -> Iterator[fakecommunity.FakeCommunity]:
+    state, server = fakecommunity.serve()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
 def s2_server() -> Iterator[fakes2.FakeS2]:
     state, server = fakes2.serve()
     try:
@@ -73,7 +84,7 @@ def s2_server() -> Iterator[fakes2.FakeS2]:
 
 
 def script_env(server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | None = None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARXIV_API_", "S2_API_", "PAPERNOTES_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARXIV_API_", "S2_API_", "HF_API_", "PWC_API_", "PAPERNOTES_"))}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     # Point the real clients at the fake servers; nothing may reach the internet.
     env["ARXIV_API_URL"] = server.url if server else "http://127.0.0.1:9/api/query"
@@ -82,6 +93,8 @@ def script_env(server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | No
     env["S2_API_URL"] = s2.url if s2 else "http://127.0.0.1:9"
     env["S2_API_DELAY"] = "0"
     env["S2_API_TIMEOUT"] = "1"
+    # Hugging Face and Papers with Code are optional: off unless a test serves them (fakecommunity).
+    env["HF_API_URL"] = env["PWC_API_URL"] = "off"
     env.update(extra)
     return env
 

@@ -50,7 +50,7 @@ def warn(message: str) -> None:
 
 
 # Services report what they did through this: lines on stdout, problems as `error: ...` on stderr.
-REPORT = Reporter(say=print, problem=error)
+REPORT = Reporter(say=print, problem=error, warn=warn)
 
 
 def week(text: str) -> str:

@@ -1,5 +1,6 @@
 """Refresh the bibliographic fields arXiv (and Semantic Scholar) know better now: new versions, dates,
-journal references, DOIs. Only fields the tools own change; yours never do.
+journal references, DOIs. Only fields the tools own change; yours never do, except an empty `code:`,
+which is filled from the paper's own words, Papers with Code or Hugging Face.
 
     papernotes refresh                     # every note with an arXiv ID or a DOI
     papernotes refresh devlin2018bert --dry-run
@@ -15,7 +16,7 @@ from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import FIELD_BY_NAME, Paper, describe_change
 from papernotes.runtime import uninterrupted
-from papernotes.services.adding import semantic_scholar
+from papernotes.services.adding import CodeFinder, semantic_scholar
 from papernotes.store.library import Library, LibraryProblems
 
 # What a source may bring up to date, field by field; the rest of a note stays as the user has it.
@@ -41,12 +42,15 @@ def run(args: argparse.Namespace) -> int:
             raise LibraryProblems(problems)
         chosen = [p for p in papers if p.arxiv or p.doi]
     latest = fresh_metadata(library, chosen)
+    code = CodeFinder(library, common.REPORT)
     failures = 0
     for paper in chosen:
         news = latest.get(paper.key)
         if news is None:
             continue
         sources = FROM_ARXIV if paper.arxiv else FROM_S2
+        if paper.code is None and (found := code.find(news.replace(arxiv=paper.arxiv))):
+            news = news.replace(code=found)
         changes = newer_fields(paper, news, sources)
         if not changes:
             continue
@@ -72,6 +76,8 @@ KEPT_WHEN_SET = ("year", "venue", "doi")
 def newer_fields(paper: Paper, news: Paper, fields: tuple[str, ...]) -> dict[str, Any]:
     """The tool-owned fields the source knows and the note has otherwise (never a user's field)."""
     changes: dict[str, Any] = {}
+    if paper.code is None and news.code is not None:
+        changes["code"] = news.code  # the one user field a refresh fills, and only when it is empty
     for name in fields:
         assert FIELD_BY_NAME[name].owner == "tool"
         value = getattr(news, name)

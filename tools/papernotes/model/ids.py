@@ -264,3 +264,29 @@ def parse_paper_id(text: str) -> ArxivId | OtherId:
         if forum and path in ("forum", "pdf"):
             return OtherId(f"URL:https://openreview.net/forum?id={forum.group(1)}", original)
     raise InvalidPaperId(original)
+
+
+# A paper's code: a repository on GitHub or GitLab, or a model, dataset or Space on Hugging Face,
+# named anywhere in a text ("Code: github.com/x/y.", "https://github.com/x/y/tree/main"). The link is
+# rebuilt from its checked parts, so what reaches a page is always https://HOST/OWNER/NAME.
+_CODE_RE = re.compile(
+    r"(?<![\w.@/-])(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|huggingface\.co)/"
+    r"(?:(spaces|datasets)/)?([A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_])?)/([A-Za-z0-9_.-]{1,100})",
+    re.IGNORECASE | re.ASCII,
+)
+# First path segments that are the sites' own pages, not owners.
+_NOT_OWNERS = {"about", "blog", "docs", "features", "login", "join", "orgs", "papers", "pricing", "search", "settings",
+               "site", "sponsors", "topics", "users", "models", "collections", "explore", "marketplace", "enterprise"}
+
+
+def code_link(text: object) -> str | None:
+    """The first code repository named in `text`, as https://HOST/OWNER/NAME; None when there is none."""
+    if not isinstance(text, str) or not text:
+        return None
+    for match in _CODE_RE.finditer(text[:100_000]):
+        host, kind, owner, name = match.group(1).lower(), match.group(2), match.group(3), match.group(4)
+        name = re.sub(r"\.+$", "", re.sub(r"\.git$", "", name.rstrip("."), flags=re.IGNORECASE))
+        if not name or owner.lower() in _NOT_OWNERS or (kind and host != "huggingface.co"):
+            continue
+        return f"https://{host}/{kind.lower() + '/' if kind else ''}{owner}/{name}"
+    return None

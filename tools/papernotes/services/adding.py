@@ -30,6 +30,10 @@ class Reporter:
 
     say: Callable[[str], None]
     problem: Callable[[str], None]
+    warn: Callable[[str], None] | None = None  # a service left out: the work goes on (problem when None)
+
+    def warning(self, message: str) -> None:
+        (self.warn or self.problem)(message)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ def add_candidates(
 
         fetched = ArxivSource().fetch(list(dict.fromkeys(wanted_arxiv)), progress)
     body = render(library.root, "paper.md.j2")
+    code = CodeFinder(library, report)
     failures = 0
     for candidate in candidates:
         if candidate.problem:
@@ -98,6 +103,8 @@ def add_candidates(
                 continue
         assert paper is not None
         missing = {name: value for name, value in candidate.fill if value is not None and getattr(paper, name) is None}
+        if paper.code is None and "code" not in dict(candidate.fields) and (found := code.find(paper)):
+            missing["code"] = found
         if missing:
             paper = paper.replace(**missing)
         with uninterrupted():  # Ctrl-C: what is printed as added is exactly what is on disk
@@ -107,6 +114,33 @@ def add_candidates(
         if written.status == "exists":
             failures += not update_existing(library, written.paper.key, changes, report)
     return failures
+
+
+class CodeFinder:
+    """A paper's code for a new note or a refresh: a repository its arXiv comment or abstract names, else
+    the official one Papers with Code knows, else Hugging Face's link. Each service is asked at most
+    until it fails once; its failure is one warning, and the note is written without code."""
+
+    def __init__(self, library: Library, report: Reporter) -> None:
+        self.library = library
+        self.report = report
+        self._community: Any = None
+
+    def find(self, paper: Paper) -> str | None:
+        from papernotes.sources.community import Community, ServiceDown, code_in_text
+
+        if (said := code_in_text(paper.comment, paper.abstract)) is not None:
+            return said.url
+        if not paper.arxiv:
+            return None
+        if self._community is None:
+            self._community = Community(self.library.root / ".cache" / "papernotes" / "community")
+        for found in self._community.code(paper.arxiv):
+            if isinstance(found, ServiceDown):
+                self.report.warning(str(found))
+            else:
+                return found.url
+        return None
 
 
 def update_existing(library: Library, key: str, changes: Callable[[Paper], dict[str, object]] | None,

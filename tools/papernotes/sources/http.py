@@ -5,6 +5,8 @@ decompressed), and one classification of failures into "try again" and "give up"
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -13,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
@@ -190,3 +193,41 @@ class GaveUp(Exception):
     def __init__(self, reason: str, tries: int) -> None:
         super().__init__(reason)
         self.reason, self.tries = reason, tries
+
+
+class JsonCache:
+    """Answers kept in a folder for `max_age`, one file per request, each with a digest of its data:
+    a damaged or hand-edited entry is asked for again, never used. Only saves requests: a cache that
+    cannot be written is no error."""
+
+    def __init__(self, folder: Path, max_age: dt.timedelta) -> None:
+        self.folder = folder
+        self.max_age = max_age
+
+    def _file(self, request: Any) -> Path:
+        key = json.dumps(request, sort_keys=True, default=sorted)
+        return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+    def get(self, request: Any) -> Any:
+        try:
+            with open(self._file(request), "rb") as handle:
+                entry = json.loads(handle.read(MAX_BODY))
+            saved = dt.datetime.fromisoformat(entry["saved"])
+            digest = hashlib.sha256(json.dumps(entry["data"], sort_keys=True).encode()).hexdigest()
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing, old or damaged: ask again
+        if digest != entry.get("sha256") or dt.datetime.now(dt.UTC) - saved > self.max_age:
+            return None
+        return entry["data"]
+
+    def put(self, request: Any, data: Any) -> None:
+        entry = {"saved": dt.datetime.now(dt.UTC).isoformat(), "data": data,
+                 "sha256": hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()}
+        path = self._file(request)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(entry), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass

@@ -10,7 +10,6 @@ it has a fresh copy.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -78,8 +77,9 @@ class SemanticScholar:
         self.session.headers["User-Agent"] = USER_AGENT
         if self.settings.api_key:
             self.session.headers["x-api-key"] = self.settings.api_key
-        self.cache_dir = cache_dir
-        self.max_age = max_age
+        from papernotes.sources.http import JsonCache
+
+        self.cache = JsonCache(cache_dir, max_age) if cache_dir is not None else None
         self.refresh = refresh
         self.requests_made = 0
         self._last_request = 0.0
@@ -150,9 +150,9 @@ class SemanticScholar:
 
     def _call(self, method: str, path: str, params: dict[str, str], body: Any, what: str) -> Any:
         url = self.settings.api_url + path
-        cache_file = self._cache_file(method, url, params, body)
-        if cache_file is not None and not self.refresh:
-            cached = self._cached(cache_file)
+        request = (method, url, params, body)
+        if self.cache is not None and not self.refresh:
+            cached = self.cache.get(request)
             if cached is not None:
                 return cached
         from papernotes.sources.http import json_message
@@ -167,8 +167,8 @@ class SemanticScholar:
             data = json.loads(answer.body)
         except ValueError:
             raise S2Unavailable(f"Semantic Scholar sent an answer that is not JSON for {what}; try again later") from None
-        if cache_file is not None:
-            self._store(cache_file, data)
+        if self.cache is not None:
+            self.cache.put(request, data)
         return data
 
     def _with_retries(self, method: str, url: str, params: dict[str, str], body: Any) -> Answer:
@@ -189,35 +189,6 @@ class SemanticScholar:
         except GaveUp as exc:
             raise S2Unavailable(f"Semantic Scholar did not answer usefully after {exc.tries} tries: "
                                 f"{exc.reason} ({self.settings.api_url}); try again later") from None
-
-    def _cache_file(self, method: str, url: str, params: dict[str, str], body: Any) -> Path | None:
-        if self.cache_dir is None:
-            return None
-        key = json.dumps([method, url, sorted(params.items()), body], sort_keys=True)
-        return self.cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
-
-    def _cached(self, path: Path) -> Any:
-        try:
-            with open(path, "rb") as handle:
-                entry = json.loads(handle.read())
-            saved = dt.datetime.fromisoformat(entry["saved"])
-            digest = hashlib.sha256(json.dumps(entry["data"], sort_keys=True).encode()).hexdigest()
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing, old or damaged: ask again
-        if digest != entry.get("sha256") or dt.datetime.now(dt.UTC) - saved > self.max_age:
-            return None
-        return entry["data"]
-
-    def _store(self, path: Path, data: Any) -> None:
-        entry = {"saved": dt.datetime.now(dt.UTC).isoformat(), "data": data,
-                 "sha256": hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(entry), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # the cache only saves requests
 
 
 # -- Semantic Scholar's data as papers ------------------------------------------------------------------

@@ -1,0 +1,199 @@
+"""What the community knows of a paper: its code (Papers with Code's repositories, flagged official;
+Hugging Face's GitHub link) and its popularity (Hugging Face daily papers' upvotes, Papers with
+Code's trending list).
+
+Both services are optional: a base URL set to "off" (HF_API_URL=off, PWC_API_URL=off) turns one
+off, and a service that is down or answers garbage raises ServiceDown, which callers turn into a
+one-line warning. Every request goes through the one bounded fetch with few retries (these answers
+are a nicety: a command does not wait minutes for them) and a politeness delay, and answers are
+cached in .cache/ for a day. Shapes as huggingface_hub (HfApi.paper_info, list_daily_papers) and
+huggingface/pwc-cli (papers/{id}?include_resources, papers/trending) read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from papernotes import __version__
+from papernotes.errors import PapernotesError
+from papernotes.model.ids import InvalidArxivId, code_link, parse_arxiv_id
+
+HF_DEFAULT = "https://huggingface.co"
+PWC_DEFAULT = "https://paperswithcode.co/api/v1"
+RETRIES = 1
+PAGE = 100  # daily papers per request
+MAX_PAGES = 20  # a week of daily papers is a few hundred; a server paging forever stops here
+MAX_TRENDING = 200
+MAX_ANSWER = 8 * 1024 * 1024
+MAX_UPVOTES = 10**7
+
+
+class ServiceDown(PapernotesError):
+    """A service did not answer usefully; the message names it and says why, in one line."""
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    url: str | None  # None: turned off
+    delay: float
+    timeout: float
+
+    @classmethod
+    def from_env(cls, name: str, prefix: str, default: str) -> Service:
+        from papernotes.sources.http import env_seconds
+
+        raw = (os.environ.get(f"{prefix}_URL") or default).strip().rstrip("/")
+        if raw.lower() == "off":
+            url = None
+        elif not raw.startswith(("http://", "https://")):
+            raise PapernotesError(f"{prefix}_URL={raw!r} is not an http(s) URL (or 'off')")
+        else:
+            url = raw
+        return cls(name, url, env_seconds(f"{prefix}_DELAY", 0.2), env_seconds(f"{prefix}_TIMEOUT", 15.0, timeout=True))
+
+
+@dataclass(frozen=True)
+class CodeFound:
+    url: str
+    source: str  # where it was found, for messages: "the arXiv comment", "Papers with Code", ...
+
+
+class Community:
+    def __init__(self, cache_dir: Path | None = None, max_age: dt.timedelta = dt.timedelta(days=1)) -> None:
+        import requests
+
+        from papernotes.sources.http import JsonCache
+
+        self.hf = Service.from_env("Hugging Face", "HF_API", HF_DEFAULT)
+        self.pwc = Service.from_env("Papers with Code", "PWC_API", PWC_DEFAULT)
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = f"papernotes/{__version__} (research paper notes kept in git)"
+        self.cache = JsonCache(cache_dir, max_age) if cache_dir is not None else None
+        self._last_request = 0.0
+        self.down: set[str] = set()  # services that failed once: not asked again in this run
+
+    # -- code ---------------------------------------------------------------------------------------
+
+    def code(self, arxiv: str) -> Iterator[CodeFound | ServiceDown]:
+        """A paper's repository from each service that knows it: Papers with Code's official one first,
+        then Hugging Face's. A failing service yields its ServiceDown instead, once per run."""
+        paper = self._ask(self.pwc, f"/papers/{quote(arxiv)}", {"include_resources": "true"}, missing_ok=True)
+        if isinstance(paper, ServiceDown):
+            yield paper
+        elif isinstance(paper, dict):
+            repositories = [r for r in paper.get("repositories") or [] if isinstance(r, dict)][:100]
+            for repository in sorted(repositories, key=lambda r: r.get("is_official") is not True):
+                if repository.get("is_official") is True and (url := code_link(repository.get("url"))):
+                    yield CodeFound(url, "Papers with Code")
+                    break
+        paper = self._ask(self.hf, f"/api/papers/{quote(arxiv)}", {}, missing_ok=True)
+        if isinstance(paper, ServiceDown):
+            yield paper
+        elif isinstance(paper, dict) and (url := code_link(paper.get("githubRepo"))):
+            yield CodeFound(url, "Hugging Face")
+
+    # -- popularity ---------------------------------------------------------------------------------
+
+    def upvotes(self, week: str) -> dict[str, int] | ServiceDown:
+        """Hugging Face daily papers of an ISO week (2026-W48): arXiv ID → upvotes."""
+        found: dict[str, int] = {}
+        for page in range(MAX_PAGES):
+            answer = self._ask(self.hf, "/api/daily_papers", {"week": week, "limit": str(PAGE), "p": str(page)})
+            if isinstance(answer, ServiceDown):
+                return answer
+            if not isinstance(answer, list):
+                return self._garbage(self.hf, "daily papers that are not a list")
+            for item in answer:
+                paper = item.get("paper") if isinstance(item, dict) else None
+                if not isinstance(paper, dict):
+                    continue
+                ident, votes = _arxiv(paper.get("id")), paper.get("upvotes")
+                if ident and type(votes) is int and 0 <= votes < MAX_UPVOTES:
+                    found[ident] = max(votes, found.get(ident, 0))
+            if len(answer) < PAGE:
+                break
+        return found
+
+    def trending(self) -> list[str] | ServiceDown:
+        """Papers with Code's trending papers, most trending first (arXiv IDs)."""
+        answer = self._ask(self.pwc, "/papers/trending", {"limit": str(MAX_TRENDING)})
+        if isinstance(answer, ServiceDown):
+            return answer
+        rows = answer.get("results") if isinstance(answer, dict) else answer
+        if not isinstance(rows, list):
+            return self._garbage(self.pwc, "a trending list without results")
+        return list(dict.fromkeys(ident for row in rows[:MAX_TRENDING] if isinstance(row, dict)
+                                  if (ident := _arxiv(row.get("arxiv_id")))))
+
+    # -- requests -----------------------------------------------------------------------------------
+
+    def _garbage(self, service: Service, what: str) -> ServiceDown:
+        self.down.add(service.name)
+        return ServiceDown(f"{service.name} sent {what} ({service.url}); left out this time")
+
+    def _ask(self, service: Service, path: str, params: dict[str, str], missing_ok: bool = False) -> Any:
+        """The JSON answer, None for a paper the service does not know (`missing_ok`), or ServiceDown."""
+        if service.url is None or service.name in self.down:
+            return None
+        url = service.url + path
+        request = ("GET", url, params)
+        if self.cache is not None and (cached := self.cache.get(request)) is not None:
+            return cached.get("data") if isinstance(cached, dict) else None
+        from papernotes.sources.http import GaveUp, fetch, with_retries
+
+        def attempt() -> Any:
+            wait = self._last_request + service.delay - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                return fetch(self.session.request, "GET", url, timeout=service.timeout, max_bytes=MAX_ANSWER, params=params)
+            finally:
+                self._last_request = time.monotonic()
+
+        try:
+            answer = with_retries(attempt, RETRIES, max(service.delay, 0.05), service.name)
+        except GaveUp as exc:
+            self.down.add(service.name)
+            return ServiceDown(f"{service.name} did not answer ({exc.reason}; {service.url}); left out this time")
+        except PapernotesError as exc:  # too large, or an unusable URL
+            self.down.add(service.name)
+            return ServiceDown(f"{service.name}: {exc}; left out this time")
+        if answer.status == 404 and missing_ok:
+            data = None
+        elif answer.status != 200:
+            self.down.add(service.name)
+            return ServiceDown(f"{service.name} answered HTTP {answer.status} ({service.url}); left out this time")
+        else:
+            try:
+                data = json.loads(answer.body)
+            except ValueError:
+                return self._garbage(service, "an answer that is not JSON")
+        if self.cache is not None:
+            self.cache.put(request, {"data": data})  # wrapped: "not known" (None) is cached too
+        return data
+
+
+def _arxiv(value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        return parse_arxiv_id(value).canonical
+    except InvalidArxivId:
+        return None
+
+
+def code_in_text(*texts: str | None) -> CodeFound | None:
+    """The first repository link in a paper's own words (its arXiv comment, then its abstract)."""
+    for text, source in zip(texts, ("the arXiv comment", "the abstract"), strict=False):
+        if text and (url := code_link(text)):
+            return CodeFound(url, source)
+    return None
