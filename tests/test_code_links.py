@@ -102,3 +102,23 @@ def test_refresh_fills_an_empty_code_and_never_replaces_one(library: Path, arxiv
     assert front(library, keys[0])["code"] == "https://github.com/ada/p1"
     assert mine.read_bytes() == before
     assert "code" in result.stdout
+
+
+def test_code_is_listed_exported_when_asked_and_shown_on_the_site(tmp_path: Path) -> None:
+    from sitekit import add_hostile, copy_library
+
+    root = copy_library(tmp_path)
+    add_hostile(root)  # its code: is javascript:alert(9)
+    bert = root / "papers" / "devlin2018bert.md"
+    bert.write_text(bert.read_text(encoding="utf-8").replace("status:", "code: https://github.com/google-research/bert\nstatus:", 1),
+                    encoding="utf-8")
+    listed = run_script("list.py", "--root", root, "--has-code", "--format", "keys")
+    assert listed.returncode == 0 and listed.stdout.split() == ["devlin2018bert", "evil2020script"]
+    plain = run_script("bib.py", "--root", root, "export", "--keys", "devlin2018bert").stdout
+    assert "github.com" not in plain
+    asked = run_script("bib.py", "--root", root, "export", "--keys", "devlin2018bert,evil2020script", "--with-code").stdout
+    assert r"Code: \url{https://github.com/google-research/bert}" in asked and "Code: \\url{javascript" not in asked
+    assert run_script("site.py", "--root", root, PAPERNOTES_TODAY="2026-11-29").returncode == 0
+    table = (root / "site-src" / "all.md").read_text(encoding="utf-8")
+    assert '<a href="https://github.com/google-research/bert" rel="nofollow noopener">code</a>' in table
+    assert "javascript:alert(9)" not in table

@@ -32,6 +32,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     ap.add_argument("--tag", action="append", default=[], help="only papers with this tag (repeatable: all of them)")
     ap.add_argument("--planned", type=common.week, metavar="WEEK", help="only papers planned for this ISO week, e.g. 2026-W49")
     ap.add_argument("--year", type=int, help="only papers of this year")
+    ap.add_argument("--has-code", action="store_true", help="only papers with a code: link")
     ap.add_argument("--text", metavar="WORD", help="only papers whose title, authors or notes contain WORD (any case)")
     ap.add_argument("--sort", choices=SORTS, default="year", help="order (default: year, oldest first; queue: what plan would pick)")
     ap.add_argument("--format", choices=FORMATS, default="table", help="output (default: an aligned table)")
@@ -53,6 +54,8 @@ def matches(args: argparse.Namespace) -> Callable[[Paper], bool]:
         if args.planned and paper.planned != args.planned:
             return False
         if args.year is not None and paper.year != args.year:
+            return False
+        if args.has_code and not paper.code:
             return False
         if text is not None:
             haystack = "\n".join((paper.title, *paper.authors, paper.body)).casefold()

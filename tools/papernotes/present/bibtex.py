@@ -18,7 +18,7 @@ from papernotes.model.latex import (
     latex_decode,
     latex_escape,
 )
-from papernotes.model.paper import Paper
+from papernotes.model.paper import Paper, web_url
 
 _CONFERENCE = re.compile(
     r"\b(conference|proceedings|workshop|symposium|neurips|nips|icml|iclr|acl|naacl|eacl|emnlp|coling|cvpr|iccv|eccv|"
@@ -33,9 +33,10 @@ def entry_type(paper: Paper) -> str:
     return "inproceedings" if _CONFERENCE.search(paper.venue) else "article"
 
 
-def export_entry(paper: Paper, ascii: bool = True) -> str:
+def export_entry(paper: Paper, ascii: bool = True, with_code: bool = False) -> str:
     """One BibTeX entry, keyed by the note's key: plain ASCII LaTeX (for BibTeX and pdflatex), or
-    UTF-8 with `ascii=False` (for biblatex and biber)."""
+    UTF-8 with `ascii=False` (for biblatex and biber). `with_code` adds the code link to `note`
+    (`url` stays the paper's own): only when asked, as a citation rarely wants it."""
     kept = kept_fields(paper)
     kind = kept.pop(ENTRY_TYPE, None) or entry_type(paper)
     if not re.fullmatch(r"[a-z]+", kind):
@@ -70,8 +71,13 @@ def export_entry(paper: Paper, ascii: bool = True) -> str:
             fields.append(("primaryClass", paper.categories[0]))
     if paper.doi:
         fields.append(("doi", latex_escape(paper.doi)))
+    code = web_url(paper.code) if with_code else None
     if paper.url:
         fields.append(("url", paper.url.replace("%", r"\%").replace("#", r"\#")))
+    if code:
+        said = "Code: \\url{" + code.replace("%", r"\%").replace("#", r"\#").replace("}", "%7D") + "}"
+        note = arxiv_note if arxiv_note is not None else kept.pop("note", "")
+        arxiv_note = f"{note}; {said}" if note else said
     if arxiv_note:
         fields.append(("note", arxiv_note))
     written = {name for name, _ in fields}

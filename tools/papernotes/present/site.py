@@ -419,6 +419,8 @@ class SiteBuilder:
                             f"{html.escape(t)}</a>" for t in paper.tags)
             words = " ".join([paper.title, *paper.authors, paper.topic or "", *paper.tags, str(paper.year or "")])
             notes = f" {NOTES_MARK}" if paper.key in self.noted else ""
+            link = web_url(paper.code)
+            code = f'<a href="{html.escape(link)}" rel="nofollow noopener">code</a>' if link else ""
             rows.append(
                 f'<tr data-status="{paper.status}" data-text="{html.escape(words.casefold())}">'
                 f'<td data-sort="{STATUS_ORDER[paper.status]}">{STATUS_MARKS[paper.status]} {status_word(paper.status)}</td>'
@@ -426,7 +428,8 @@ class SiteBuilder:
                 f'<td data-sort="{html.escape(paper.title.casefold())}"><a href="{html.escape(self.url(paper.key + ".md", "all.md"))}">'
                 f"{html.escape(paper.title)}</a>{notes}</td>"
                 f'<td data-sort="{html.escape(short_authors(paper).casefold())}">{html.escape(short_authors(paper))}</td>'
-                f'<td data-sort="{html.escape(paper.topic or "~")}">{topic}</td><td>{tags}</td></tr>')
+                f'<td data-sort="{html.escape(paper.topic or "~")}">{topic}</td><td>{tags}</td>'
+                f'<td data-sort="{0 if code else 1}">{code}</td></tr>')
         return "".join(rows)
 
     def feed(self) -> str:
