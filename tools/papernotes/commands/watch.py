@@ -2,6 +2,7 @@
 
     papernotes watch                          # inbox/2026-W48.md: new since the last check, best first
     papernotes watch --dry-run                # print the ranked list; write nothing
+    papernotes watch --sort popular           # most upvoted first (default: mixed, relevance first)
     papernotes watch --accept inbox/2026-W48.md   # add the papers ticked [x] in the digest
 """
 
@@ -17,6 +18,7 @@ from papernotes.errors import PapernotesError
 from papernotes.model.config import WatchQuery
 from papernotes.model.paper import Paper, week_of
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
+from papernotes.services.popularity import SNAPSHOT, SORTS
 from papernotes.services.ranking import NewPaper
 from papernotes.services.watch import passed_over, read_digest
 from papernotes.sources.s2 import arxiv_of
@@ -41,6 +43,8 @@ def parser(prog: str) -> argparse.ArgumentParser:
     ap.add_argument("--since", type=day, help="papers submitted from this date (default: the last check)")
     ap.add_argument("--limit", type=common.whole_number(1, 10_000), default=50, help="papers in the digest at most (default 50)")
     ap.add_argument("--dry-run", action="store_true", help="print the ranked list; write nothing")
+    ap.add_argument("--sort", choices=SORTS, default="mixed",
+                    help="order: relevance to what you read, popular (upvotes, trending), or mixed (default)")
     ap.add_argument("--accept", metavar="DIGEST", help="add the papers ticked [x] in this digest")
     ap.add_argument("--topic", help="with --accept: topic path for the papers added, e.g. nlp/retrieval")
     common.priority_option(ap)
@@ -88,12 +92,16 @@ def run(args: argparse.Namespace) -> int:
             entry = found.setdefault(paper.arxiv, NewPaper(paper))
             if query.name not in entry.queries:
                 entry.queries.append(query.name)
-    ranked = rank(list(found.values()), papers, passed_over(digests), explain=args.limit)[: args.limit]
+    snapshot = popularity(library, list(found.values()), since, until)
+    from papernotes.services.popularity import order
+
+    ranked = rank(list(found.values()), papers, passed_over(digests), explain=args.limit, order=order(args.sort))[: args.limit]
     if args.dry_run:
         for number, candidate in enumerate(ranked, 1):
+            votes = f" · ▲ {candidate.upvotes}" if candidate.upvotes is not None else ""
             close = f" · close to: {', '.join(candidate.close_to)}" if candidate.close_to else ""
             phrases = f" · phrases: {', '.join(candidate.phrases)}" if candidate.phrases else ""
-            print(f"{number:>3}. {candidate.score:.3f} {candidate.paper.title} — arXiv:{candidate.paper.arxiv} · "
+            print(f"{number:>3}. {candidate.score:.3f} {candidate.paper.title} — arXiv:{candidate.paper.arxiv}{votes} · "
                   f"matched: {', '.join(candidate.queries)}{close}{phrases}")
         return 1 if failures else 0
     if ranked:
@@ -101,11 +109,48 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {library.rel(path)}: {len(ranked)} new papers since {since} (of {len(found)} found)")
     else:
         print(f"nothing new since {since}")
+    if snapshot is not None:
+        write_file(inbox / SNAPSHOT, snapshot)
     if failures:
         print(f"the last check stays {since}: {failures} of {len(queries)} queries failed", flush=True)
         return 1
     write_file(inbox / LAST_CHECK, f"{until.isoformat()}\n")
     return 0
+
+
+def popularity(library: Library, candidates: list[NewPaper], since: dt.date, until: dt.date) -> str | None:
+    """Fill in each candidate's upvotes, trending place and code (from its own words, else Hugging
+    Face's daily papers); return the new snapshot for inbox/, or None when Hugging Face said nothing.
+    Either service down is one warning: the digest comes all the same."""
+    from papernotes.services import popularity as popular
+    from papernotes.sources.community import Community, ServiceDown, code_in_text
+
+    for candidate in candidates:
+        if candidate.paper.code is None and (said := code_in_text(candidate.paper.comment, candidate.paper.abstract)):
+            candidate.paper = candidate.paper.replace(code=said.url)
+    if not candidates:
+        return None
+    community = Community(library.root / ".cache" / "papernotes" / "community")
+    upvotes: dict[str, int] = {}
+    heard = False
+    for week in popular.weeks_between(since, until):
+        daily = community.daily(week)
+        if isinstance(daily, ServiceDown):
+            common.warn(str(daily))
+            break
+        heard = heard or community.hf.url is not None
+        for ident, votes in daily.upvotes.items():
+            upvotes[ident] = max(votes, upvotes.get(ident, 0))
+        for candidate in candidates:
+            if candidate.paper.code is None and (url := daily.code.get(candidate.paper.arxiv or "")):
+                candidate.paper = candidate.paper.replace(code=url)
+    trending = community.trending()
+    if isinstance(trending, ServiceDown):
+        common.warn(str(trending))
+        trending = []
+    before = popular.read_snapshot(library.root / INBOX / SNAPSHOT)
+    popular.attach(candidates, upvotes, trending or [], before)
+    return popular.snapshot_text(before, upvotes, week_of(until)) if heard and upvotes else None
 
 
 def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Paper], since: dt.date,

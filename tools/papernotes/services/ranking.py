@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +40,9 @@ class NewPaper:
     score: float = 0.0
     close_to: tuple[str, ...] = ()  # keys of the library's papers it is closest to
     phrases: tuple[str, ...] = ()  # the words and phrases that weighed most for it
-    upvotes: int | None = None  # popularity, when a service knows it
-    upvotes_gained: int | None = None  # since the last weekly snapshot
+    upvotes: int | None = None  # Hugging Face daily papers' upvotes, when it lists the paper
+    upvotes_gained: int | None = None  # since the snapshot of the last check
+    trending: int | None = None  # its place in Papers with Code's trending list
 
 
 def document(paper: Paper) -> str:
@@ -67,10 +68,10 @@ def _float32() -> Any:
 
 
 def rank(candidates: Sequence[NewPaper], library: Sequence[Paper], passed_over: Sequence[Paper] = (),
-         explain: int | None = None) -> list[NewPaper]:
-    """Candidates best first, newest first among equals, and by recency alone when nothing is read yet.
-    The first `explain` (all by default) also get the library papers they are closest to and the
-    phrases that put them there."""
+         explain: int | None = None, order: Callable[[list[NewPaper]], list[NewPaper]] | None = None) -> list[NewPaper]:
+    """Candidates best first, newest first among equals, and by recency alone when nothing is read yet;
+    then in `order` when given (popularity's say). The first `explain` (all by default) also get the
+    library papers they are closest to and the phrases that put them there."""
     ranked = list(candidates)
     liked = [p for p in library if p.status != "skipped"]
     disliked = [p for p in library if p.status == "skipped"] + list(passed_over)
@@ -80,6 +81,8 @@ def rank(candidates: Sequence[NewPaper], library: Sequence[Paper], passed_over: 
             candidate.score = float(score)
     position = {id(c): i for i, c in enumerate(ranked)}
     ranked.sort(key=lambda c: (-round(c.score, 6), -(c.paper.published or dt.date.min).toordinal(), c.paper.arxiv or ""))
+    if order is not None:
+        ranked = order(ranked)
     if model is not None and model.fitted:
         shown = ranked if explain is None else ranked[:explain]
         model.explain(shown, [position[id(c)] for c in shown])

@@ -67,6 +67,12 @@ class CodeFound:
     source: str  # where it was found, for messages: "the arXiv comment", "Papers with Code", ...
 
 
+@dataclass(frozen=True)
+class Daily:
+    upvotes: dict[str, int]  # by arXiv ID
+    code: dict[str, str]
+
+
 class Community:
     def __init__(self, cache_dir: Path | None = None, max_age: dt.timedelta = dt.timedelta(days=1)) -> None:
         import requests
@@ -103,13 +109,15 @@ class Community:
 
     # -- popularity ---------------------------------------------------------------------------------
 
-    def upvotes(self, week: str) -> dict[str, int] | ServiceDown:
-        """Hugging Face daily papers of an ISO week (2026-W48): arXiv ID → upvotes."""
-        found: dict[str, int] = {}
+    def daily(self, week: str) -> Daily | ServiceDown:
+        """Hugging Face daily papers of an ISO week (2026-W48): their upvotes and GitHub links."""
+        found = Daily({}, {})
         for page in range(MAX_PAGES):
             answer = self._ask(self.hf, "/api/daily_papers", {"week": week, "limit": str(PAGE), "p": str(page)})
             if isinstance(answer, ServiceDown):
                 return answer
+            if answer is None:  # turned off
+                break
             if not isinstance(answer, list):
                 return self._garbage(self.hf, "daily papers that are not a list")
             for item in answer:
@@ -118,7 +126,9 @@ class Community:
                     continue
                 ident, votes = _arxiv(paper.get("id")), paper.get("upvotes")
                 if ident and type(votes) is int and 0 <= votes < MAX_UPVOTES:
-                    found[ident] = max(votes, found.get(ident, 0))
+                    found.upvotes[ident] = max(votes, found.upvotes.get(ident, 0))
+                if ident and (url := code_link(paper.get("githubRepo") or item.get("githubRepo"))):
+                    found.code.setdefault(ident, url)
             if len(answer) < PAGE:
                 break
         return found
@@ -126,8 +136,8 @@ class Community:
     def trending(self) -> list[str] | ServiceDown:
         """Papers with Code's trending papers, most trending first (arXiv IDs)."""
         answer = self._ask(self.pwc, "/papers/trending", {"limit": str(MAX_TRENDING)})
-        if isinstance(answer, ServiceDown):
-            return answer
+        if isinstance(answer, ServiceDown) or answer is None:
+            return answer or []
         rows = answer.get("results") if isinstance(answer, dict) else answer
         if not isinstance(rows, list):
             return self._garbage(self.pwc, "a trending list without results")
