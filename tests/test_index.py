@@ -6,6 +6,7 @@ import hashlib
 import os
 import pickle
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -336,11 +337,15 @@ def test_a_patched_index_equals_a_rendered_one_through_any_edit(library: Path, m
         os.utime(path, (clock[0], clock[0]))  # a new mtime even when an edit keeps the size
 
     statuses = ["to-read", "reading", "read", "skipped"]
+    settings = library / "pyproject.toml"  # the counts line says how far along rl is: patched too
+    settings.write_text(settings.read_text(encoding="utf-8").replace("[tool.papernotes]\n", '[tool.papernotes]\nfocus = "rl"\n', 1),
+                        encoding="utf-8")
     for i in range(24):
         save(papers / f"p{i}.md", note(f"p{i}", f"Paper {i}", year=str(2000 + i % 7), topic=rng.choice(["nlp", "vision", "rl/x"]),
                                        tags=f"[t{i % 3}]", status=rng.choice(statuses)))
     generated_region(Library(library), use_cache=True)
     patched_status_changes = 0
+    focus_lines: set[bytes] = set()
     for step in range(120):
         key = f"p{rng.randrange(24)}"
         path = papers / f"{key}.md"
@@ -369,4 +374,8 @@ def test_a_patched_index_equals_a_rendered_one_through_any_edit(library: Path, m
         if kind == "status":
             patched_status_changes += len(renders) == before
         assert memo == generated_region(Library(library), use_cache=False), f"step {step}: {kind} of {key}"
+        said = re.search(rb"focus: [^,]+, \d+ of \d+ read", memo)
+        assert said, memo[:300]
+        focus_lines.add(said.group(0))
     assert patched_status_changes >= 20, patched_status_changes
+    assert len(focus_lines) >= 3, focus_lines

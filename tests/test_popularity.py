@@ -7,10 +7,25 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import run_script
 from fakearxiv import FakeArxiv
 from fakecommunity import FakeCommunity
-from test_watch import QUERIES, note
+
+QUERIES = """
+[[tool.papernotes.watch]]
+name = "retrieval"
+query = 'cat:cs.CL AND abs:retrieval'
+
+[[tool.papernotes.watch]]
+name = "authors I follow"
+authors = ["Kenton Lee", "Percy Liang"]
+"""
+
+
+def note(library: Path, key: str, title: str, abstract: str, **fields: object) -> None:
+    meta = {"title": title, "authors": ["Ada Lovelace"], "year": 2020, "abstract": abstract, "status": "read", **fields}
+    (library / "papers" / f"{key}.md").write_text("---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n", encoding="utf-8")
 
 TODAY = "2026-11-29"
 

@@ -11,11 +11,11 @@ import pytest
 from conftest import REPO
 from papernotes.errors import PapernotesError
 from papernotes.model.config import Config
-from papernotes.model.paper import RESERVED_KEYS, Paper
+from papernotes.model.paper import RESERVED_KEYS, Paper, in_topic
 from papernotes.model.statuses import STATUSES
 from papernotes.present.markdown import md, paper_line, status_word
 from papernotes.present.site import SiteBuilder, SiteLinks
-from papernotes.present.views import canonical_tags, in_topic, known_filters, short_authors, topic_tree
+from papernotes.present.views import canonical_tags, known_filters, short_authors, topic_tree
 
 CONFIG = Config(root=REPO, topics={"nlp": "Natural Language Processing", "nlp/embeddings": "Embeddings"})
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.model.paper import STATUSES
+from papernotes.model.paper import STATUSES, in_topic
 from papernotes.model.reading import IMPORT_PREFIX
-from papernotes.present.views import in_topic, known_filters
+from papernotes.present.views import known_filters
 from papernotes.runtime import uninterrupted
 from papernotes.services.adding import new_note_fields
 from papernotes.store.files import check_output_path, read_named_file

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from papernotes.commands import common
-from papernotes.model.paper import STATUSES, Paper
+from papernotes.model.paper import STATUSES, Paper, in_topic
 from papernotes.model.reading import planning_week, queue
-from papernotes.present.views import in_topic, known_filters
+from papernotes.present.views import known_filters
 from papernotes.store.library import Library
 
 SORTS = ("year", "key", "added", "title", "queue")

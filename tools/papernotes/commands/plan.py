@@ -4,6 +4,7 @@
     papernotes plan --week 2026-W49 --count 4
     papernotes plan --show             # print the week's plan and the queue; change nothing
     papernotes plan --ics plan.ics     # also write every planned paper to a calendar file
+    papernotes plan --focus nlp/retrieval   # that topic's papers first (or focus = "..." in pyproject.toml)
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.model.paper import Paper
-from papernotes.model.reading import make_plan, planning_week, queue, week_days
+from papernotes.model.config import checked_topic
+from papernotes.model.paper import Paper, in_topic
+from papernotes.model.reading import focus_progress, make_plan, planning_week, queue, week_days
+from papernotes.present.views import topic_title
 from papernotes.store.files import check_output_path
 from papernotes.store.library import Library, LibraryProblems, write_file
 
@@ -28,6 +31,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     ap.add_argument("--count", type=common.whole_number(1, 100), help="papers in the week (default: papers_per_week in pyproject.toml, 3)")
     ap.add_argument("--show", action="store_true", help="print the week's plan and the head of the queue; change nothing")
     ap.add_argument("--dry-run", action="store_true", help="print what would be planned; write nothing")
+    ap.add_argument("--focus", metavar="TOPIC", help="take this topic's papers first (default: focus in pyproject.toml; '' for none)")
     ap.add_argument("--ics", metavar="FILE", help="write every planned paper as all-day events on the reading days")
     return ap
 
@@ -38,10 +42,19 @@ def run(args: argparse.Namespace) -> int:
     for problem in problems:
         common.warn(f"{problem} (left out of the plan)")
     target = args.week or planning_week(args.today)
-    plan = make_plan(papers, target, args.count or library.config.papers_per_week)
+    focus = library.config.focus if args.focus is None else checked_topic(args.focus, "--focus") if args.focus.strip() else None
+    if focus and not any(in_topic(p, focus) for p in papers):
+        raise PapernotesError(f"focus '{focus}': no paper has this topic; see `papernotes list --format tsv` for the topics in use")
+    plan = make_plan(papers, target, args.count or library.config.papers_per_week, focus)
     monday, sunday = week_days(target)
     new = [] if args.show else plan.new
     print(f"Week {target} ({monday:%a %d %b} – {sunday:%a %d %b %Y}): {len(plan.kept) + len(new)} papers")
+    if focus:
+        progress = focus_progress(papers, focus)
+        print(f"Focus: {topic_title(library.config.topics, focus)}, {progress.read} of {progress.total} read")
+        if plan.focus_left == 0:
+            print(f"  nothing left to read in {focus}: the rest of the queue comes next; "
+                  f"`papernotes gaps --topic {focus}` lists the papers its notes cite that are not in the library")
     for paper in plan.kept:
         print(f"  planned  {_line(library, paper)}")
     failures = 0

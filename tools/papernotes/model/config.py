@@ -102,6 +102,9 @@ class Config:
     # (an index in chunks: a query downloads a few hundred KB at any size), or "auto": Pagefind
     # above PAGEFIND_ABOVE notes.
     site_search: str = "auto"
+    # One topic at a time: `plan` takes papers from this topic (and its subtopics) first, and the
+    # home page and README show how far along it is. `plan --focus` overrides it for one plan.
+    focus: str | None = None
 
     @property
     def papers_path(self) -> Path:
@@ -173,8 +176,12 @@ def load_config(root: Path) -> Config:
     search = settings.get("site_search", "auto")
     if search not in SITE_SEARCHES:
         raise PapernotesError(f"{pyproject}: site_search must be one of {', '.join(SITE_SEARCHES)}, not {search!r}")
+    focus = settings.get("focus")
+    if focus is not None:
+        focus = checked_topic(focus, f"{pyproject}: focus")
     return Config(
         root=root,
+        focus=focus or None,
         site_engine=engine,
         site_search=search,
         tags=tuple(t.strip() for t in tags),
@@ -185,3 +192,14 @@ def load_config(root: Path) -> Config:
         papers_per_week=per_week,
         reading_days=tuple(sorted(days, key=WEEKDAYS.index)),
     )
+
+
+def checked_topic(value: object, label: str) -> str:
+    """A topic path as notes write it (nlp/retrieval), or an error saying which setting is wrong."""
+    from papernotes.model.paper import FieldError, Paper
+
+    try:
+        topic = Paper.from_frontmatter({"key": "-", "title": "-", "topic": value}).topic
+    except FieldError as exc:
+        raise PapernotesError(f"{label}: {exc.reason}") from None
+    return topic or ""

@@ -190,6 +190,12 @@ def sanitized(paper: Paper) -> Paper:
     return dataclasses.replace(paper, **changes) if changes else paper
 
 
+def in_topic(paper: Paper, topic: str) -> bool:
+    """The paper is in `topic` or one of its subtopics, whatever the case."""
+    own, wanted = (paper.topic or "").casefold(), topic.strip("/").casefold()
+    return bool(own) and (own == wanted or own.startswith(wanted + "/"))
+
+
 def web_url(url: str | None) -> str | None:
     """`url` if it is a web link; `javascript:` and other schemes never reach a page."""
     if url and re.match(r"https?://", url.strip(), re.IGNORECASE):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from papernotes.model.paper import DEFAULT_PRIORITY, Paper, parse_week, week_of
+from papernotes.model.paper import DEFAULT_PRIORITY, Paper, in_topic, parse_week, week_of
 from papernotes.model.statuses import UNFINISHED
 
 # `found_via` of a paper brought in from a file: "import:NAME", or "import:NAME:LINE" for an entry of a
@@ -103,12 +103,32 @@ class Plan:
     week: str
     kept: list[Paper]  # already planned for the week
     new: list[Paper]  # to be planned now, from the head of the queue
+    focus: str | None = None
+    focus_left: int = 0  # papers of the focus topic still in the queue, before this plan took any
 
 
-def make_plan(papers: Sequence[Paper], week: str, count: int) -> Plan:
+def make_plan(papers: Sequence[Paper], week: str, count: int, focus: str | None = None) -> Plan:
+    """The week's plan: what is planned already, then the head of the queue, the focus topic's papers
+    first (one topic at a time: the rest only when the topic has none left)."""
     kept = planned_for(papers, week)
-    new = queue(papers, week)[: max(0, count - len(kept))]
-    return Plan(week, kept, new)
+    waiting = queue(papers, week)
+    in_focus = [p for p in waiting if focus and in_topic(p, focus)]
+    if focus:
+        waiting = in_focus + [p for p in waiting if not in_topic(p, focus)]
+    return Plan(week, kept, waiting[: max(0, count - len(kept))], focus, len(in_focus))
+
+
+@dataclass(frozen=True)
+class Progress:
+    topic: str
+    read: int
+    total: int
+
+
+def focus_progress(papers: Iterable[Paper], focus: str) -> Progress:
+    """How far along the focus topic is: its papers read, of all its papers (skipped ones left out)."""
+    mine = [p for p in papers if in_topic(p, focus) and p.status != "skipped"]
+    return Progress(focus, sum(1 for p in mine if p.status == "read"), len(mine))
 
 
 # -- the reading log ----------------------------------------------------------------------------------

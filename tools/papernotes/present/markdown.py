@@ -11,6 +11,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import quote_plus
 
 from papernotes.model.paper import Paper
@@ -133,9 +134,20 @@ class ReadmeLinks(Links):
         return f"{self.papers_dir}/{paper.key}.md"
 
 
-def counts_line(total: int, counts: Mapping[str, int]) -> str:
-    """The library in one line: "**12 papers** · 3 read · 1 reading · 8 to read"."""
+def counts_line(total: int, counts: Mapping[str, int], focus: Focus | None = None) -> str:
+    """The library in one line: "**12 papers** · 3 read · 1 reading · 8 to read · focus: NLP › Retrieval, 2 of 5 read"."""
     line = f"**{total} {'paper' if total == 1 else 'papers'}** · {counts['read']} read · {counts['reading']} reading · {counts['to-read']} to read"
     if counts["skipped"]:
         line += f" · {counts['skipped']} skipped"
+    if focus is not None:
+        line += f" · focus: {md(focus.title)}, {focus.read} of {focus.total} read"
     return line
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The topic the reader focuses on (`focus` in pyproject.toml), by its title, and how far along it is."""
+
+    title: str
+    read: int
+    total: int

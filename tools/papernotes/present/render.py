@@ -29,7 +29,7 @@ from papernotes.present.markdown import (
     note_link,
     paper_line,
 )
-from papernotes.present.views import TopicNode, short_authors, status_counts, tag_index, topic_tree
+from papernotes.present.views import TopicNode, focus_of, short_authors, status_counts, tag_index, topic_tree
 
 
 def github_anchor(text: str) -> str:
@@ -91,6 +91,7 @@ def readme_index(papers: list[Paper], config: Config) -> bytes:
         "readme_index.md.j2",
         papers=papers,
         counts=status_counts(papers),
+        focus=focus_of(papers, config),
         nodes=[n for root in roots for n in root.walk()],
         anchors=heading_anchors(roots),
         tags=tag_index(papers),

@@ -48,6 +48,7 @@ from papernotes.present.render import environment
 from papernotes.present.views import (
     chronological,
     default_title,
+    focus_of,
     short_authors,
     status_counts,
     tag_index,
@@ -295,9 +296,10 @@ class SiteBuilder:
         recent = sorted(self.papers, key=lambda p: (p.key in self.noted, p.added or dt.date.min, p.key), reverse=True)
         week = planning_week(self.today)
         waiting = queue(self.papers, week)
-        shared = {
+        shared: dict[str, object] = {
             "papers": self.papers,
             "counts": status_counts(self.papers),
+            "focus": focus_of(self.papers, self.config),
             "roots": roots,
             # The home page stays short however large the library: the rest is a click away.
             "reading": reading[:HOME_LIST],

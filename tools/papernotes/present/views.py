@@ -12,10 +12,14 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from papernotes.errors import PapernotesError
 from papernotes.model.config import Config
 from papernotes.model.paper import STATUSES, Paper, last_name
+
+if TYPE_CHECKING:
+    from papernotes.present.markdown import Focus
 
 UNSORTED = "Unsorted"
 
@@ -57,6 +61,14 @@ def default_title(path: str) -> str:
     words = [w.upper() if len(w) <= 3 and w.isalpha() and w.islower() and w not in _SMALL_WORDS else w for w in words]
     title = " ".join(words)
     return title[:1].upper() + title[1:]
+
+
+def topic_title(topics: dict[str, str], path: str) -> str:
+    """A topic with the topics above it, by their titles: "NLP › Retrieval"."""
+    parts = path.split("/")
+    paths = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    titles = {known.casefold(): title for known, title in topics.items()}  # topics match in any case
+    return " › ".join(titles.get(p.casefold()) or default_title(p) for p in paths)
 
 
 def topic_tree(papers: Iterable[Paper], config: Config) -> list[TopicNode]:
@@ -148,12 +160,6 @@ def unknown_name(kind: str, given: str, known: Iterable[str]) -> str:
     return f"no {kind} '{given}' in the library{hint}"
 
 
-def in_topic(paper: Paper, topic: str) -> bool:
-    """The paper is in `topic` or one of its subtopics, whatever the case."""
-    own, wanted = (paper.topic or "").casefold(), topic.strip("/").casefold()
-    return bool(own) and (own == wanted or own.startswith(wanted + "/"))
-
-
 def topic_paths(papers: Iterable[Paper]) -> set[str]:
     """Every topic a note has, and every topic above one."""
     paths: set[str] = set()
@@ -172,3 +178,14 @@ def known_filters(papers: list[Paper], tags: list[str], topic: str | None) -> No
     paths = topic_paths(papers)
     if topic and topic.strip("/").casefold() not in {p.casefold() for p in paths}:
         raise PapernotesError(unknown_name("topic", topic, paths))
+
+
+def focus_of(papers: Iterable[Paper], config: Config) -> Focus | None:
+    """The focus line's facts, when the library has a focus."""
+    from papernotes.model.reading import focus_progress
+    from papernotes.present.markdown import Focus
+
+    if not config.focus:
+        return None
+    progress = focus_progress(papers, config.focus)
+    return Focus(topic_title(config.topics, config.focus), progress.read, progress.total)

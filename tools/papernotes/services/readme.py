@@ -19,11 +19,11 @@ from pathlib import Path
 
 import papernotes
 from papernotes.errors import PapernotesError
-from papernotes.model.paper import Paper
+from papernotes.model.paper import Paper, in_topic
 from papernotes.model.statuses import STATUSES
 from papernotes.present import DEFAULT_TEMPLATES
-from papernotes.present.markdown import ReadmeLinks, counts_line, paper_line
-from papernotes.present.views import chronological_key, status_counts
+from papernotes.present.markdown import Focus, ReadmeLinks, counts_line, paper_line
+from papernotes.present.views import chronological_key, focus_of, status_counts
 from papernotes.store.library import (
     MISSING,
     Library,
@@ -78,8 +78,8 @@ def updated_readme(data: bytes, region: bytes, readme: str) -> list[bytes] | Non
 # it) is re-rendered whenever anything changed. Changing the shipped template fails
 # test_index.py::test_the_shipped_index_template_is_the_one_the_patch_knows: check `placement`,
 # then update this digest.
-PATCHABLE_TEMPLATE = "d8aa4e79fc30923f357db6e8741ee308"
-MEMO_FORMAT = ("papernotes-readme-index", 1)
+PATCHABLE_TEMPLATE = "055c834f78de810ecf23036471e41531"
+MEMO_FORMAT = ("papernotes-readme-index", 2)
 # Beyond this many changed notes a full render is about as quick as patching.
 MAX_PATCHED = 200
 # A patched memo is stored only once this many notes were read to patch it: storing costs more than
@@ -103,6 +103,9 @@ class IndexMemo:
     notes: dict[str, tuple[Signature, bytes, str, bytes]]  # name: signature, placement, status, line
     counts_line: bytes
     region: bytes
+    # The focus topic's title and its notes (a change of focus is a change of settings, and a note
+    # changing topic changes its placement: both render anew), for the counts line's focus part.
+    focus: tuple[str, frozenset[str]] | None = None
 
 
 def rendering_inputs(library: Library) -> list[Path]:
@@ -146,7 +149,9 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
             known = signatures.get(name, MISSING)
             notes[name] = (known if settled(known, now) else MISSING, placement(paper), paper.status,
                            paper_line(paper, links).encode("utf-8"))
-        memo = IndexMemo(inputs, notes, counts_line(len(papers), status_counts(papers)).encode("utf-8"), region)
+        focus = focus_of(papers, library.config)
+        members = (focus.title, frozenset(f"{p.key}.md" for p in papers if in_topic(p, library.config.focus or ""))) if focus else None
+        memo = IndexMemo(inputs, notes, counts_line(len(papers), status_counts(papers), focus).encode("utf-8"), region, members)
         save_checked_pickle(memo_path, {"format": MEMO_FORMAT, "memo": memo})
     return region
 
@@ -182,12 +187,17 @@ def patched_region(library: Library, memo: IndexMemo, signatures: dict[str, Sign
         # A note changed within the racy window is read again next time.
         notes[name] = (known if settled(known, now) else MISSING, old_placement, paper.status, line)
     counts = Counter(status for _, _, status, _ in notes.values())
-    new_counts = counts_line(len(notes), {status: counts[status] for status in STATUSES}).encode("utf-8")
+    focus = None
+    if memo.focus is not None:
+        title, members = memo.focus
+        statuses = [notes[name][2] for name in members if notes[name][2] != "skipped"]
+        focus = Focus(title, statuses.count("read"), len(statuses))
+    new_counts = counts_line(len(notes), {status: counts[status] for status in STATUSES}, focus).encode("utf-8")
     if new_counts != memo.counts_line and region is not None:
         region = _replace_line(region, memo.counts_line, new_counts)
     if region is None:
         return None
-    return IndexMemo(memo.inputs, notes, new_counts, region), len(changed)
+    return IndexMemo(memo.inputs, notes, new_counts, region, memo.focus), len(changed)
 
 
 def _replace_line(region: bytes, old: bytes, new: bytes) -> bytes | None:
