@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("papernotes.commands.add", "scaffold notes from arXiv IDs, DOIs, paper links, titles, or every arXiv link in a text"),
     "status": ("papernotes.commands.status", "mark papers reading, read, skipped or to-read"),
     "refs": ("papernotes.commands.refs", "a paper's references or citations from Semantic Scholar; add the ones to follow"),
+    "related": ("papernotes.commands.related", "the papers in your library most related to one, and why"),
+    "gaps": ("papernotes.commands.gaps", "papers your notes keep citing that are not in the library; add them"),
     "watch": ("papernotes.commands.watch", "check saved arXiv queries for new papers; a ranked digest to tick"),
     "tag": ("papernotes.commands.tag", "add and remove tags: papernotes tag KEY... +TAG -TAG"),
     "list": ("papernotes.commands.listing", "list papers by status, topic, tag, week, year or text"),

@@ -6,6 +6,7 @@ services; `cli` runs them.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -105,3 +106,17 @@ def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper]
             rel = library.rel(updated.path)
             print(f"updated {rel} {describe_change(updated.before, updated.after)}" if updated.changed else f"unchanged {rel}")
     return 1 if failures else 0
+
+
+def selection(text: str) -> list[int]:
+    """`1,4,7-9` as [1, 4, 7, 8, 9]."""
+    numbers: list[int] = []
+    for part in text.split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
+        if not match or (match.group(2) and int(match.group(2)) < int(match.group(1))):
+            raise argparse.ArgumentTypeError(f"'{text}' is not a list of numbers like 1,4,7-9")
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        if last - first > 10_000:
+            raise argparse.ArgumentTypeError(f"'{part}' is too long a range")
+        numbers.extend(range(first, last + 1))
+    return list(dict.fromkeys(numbers))

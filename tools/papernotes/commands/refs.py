@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from dataclasses import dataclass
 from typing import Any
 
 from papernotes.commands import common
+from papernotes.commands.common import selection
 from papernotes.errors import PapernotesError
 from papernotes.model.ids import ArxivId, InvalidPaperId, parse_paper_id
 from papernotes.model.paper import Paper
@@ -47,20 +47,6 @@ class Reference:
     def citations(self) -> int:
         count = self.data.get("citationCount")
         return count if isinstance(count, int) and not isinstance(count, bool) else 0
-
-
-def selection(text: str) -> list[int]:
-    """`1,4,7-9` as [1, 4, 7, 8, 9]."""
-    numbers: list[int] = []
-    for part in text.split(","):
-        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
-        if not match or (match.group(2) and int(match.group(2)) < int(match.group(1))):
-            raise argparse.ArgumentTypeError(f"'{text}' is not a list of numbers like 1,4,7-9")
-        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
-        if last - first > 10_000:
-            raise argparse.ArgumentTypeError(f"'{part}' is too long a range")
-        numbers.extend(range(first, last + 1))
-    return list(dict.fromkeys(numbers))
 
 
 def parser(prog: str) -> argparse.ArgumentParser:

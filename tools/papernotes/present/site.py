@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from papernotes.model.citations import Gap, Relation
 from papernotes.model.config import PAGEFIND_ABOVE, Config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.links import WIKI_LINK, has_notes, resolve_link, strip_empty_sections
@@ -218,6 +219,8 @@ class SiteBuilder:
     led_to: dict[str, list[Paper]] = field(default_factory=dict)  # the reading trail: found_via, reversed
     noted: frozenset[str] = frozenset()  # papers whose notes say something
     digest: tuple[str, str] | None = None  # the latest digest of `papernotes watch`: (file name, text)
+    related: dict[str, list[Relation]] = field(default_factory=dict)  # "Related in your library", by key
+    gaps: list[Gap] = field(default_factory=list)  # what the notes keep citing that is not in the library
     unresolved: list[str] = field(default_factory=list)  # [[links]] to no note, found on the page being built
     _bibtex: dict[str, str] = field(default_factory=dict)
 
@@ -323,7 +326,8 @@ class SiteBuilder:
             "topics/index.md": self._render("site_topics.md.j2", "topics/index.md", shared),
             "tags.md": self._render("site_tags.md.j2", "tags.md", shared, tags=tag_index(self.papers), tag_slug=tag_slug),
             "timeline.md": self._render("site_timeline.md.j2", "timeline.md", shared),
-            "trails.md": self._render("site_trails.md.j2", "trails.md", shared, trails=self.trails()),
+            "trails.md": self._render("site_trails.md.j2", "trails.md", shared, trails=self.trails(),
+                                       gaps=[(gap, [self.by_key[k] for k in gap.citing if k in self.by_key]) for gap in self.gaps]),
             "reading-log.md": self._render("site_reading_log.md.j2", "reading-log.md", shared,
                                            log=reading_log(self.papers, self.today), chart=self._chart),
             "plan.ics": plan_calendar(self.papers, self.config.reading_days, self.site_url).decode("utf-8"),
@@ -508,6 +512,8 @@ class SiteBuilder:
             ("led-to", "Led to", self.led_to.get(paper.key, [])),
             ("linked-from", "Linked from", self.backlinks.get(paper.key, [])),
         ]
+        reasons = {r.key: r.reason for r in self.related.get(paper.key, []) if r.key in self.by_key}
+        related.append(("related", "Related in your library", [self.by_key[k] for k in reasons]))
         tail = ""
         for anchor, heading, papers in related:
             if not papers:
@@ -515,7 +521,9 @@ class SiteBuilder:
             items = "".join(
                 f'<li>{STATUS_MARKS[p.status]} <a href="{html.escape(self.url(p.key + ".md", paper.key + ".md"))}">'
                 f"{html.escape(p.title)}</a> — {html.escape(short_authors(p))}, {p.year or 'n.d.'} · "
-                f"<em>{status_word(p.status)}</em></li>" for p in papers)
+                f"<em>{status_word(p.status)}</em>"
+                + (f" · {html.escape(reasons[p.key])}" if anchor == "related" and reasons.get(p.key) else "") + "</li>"
+                for p in papers)
             tail += f'\n\n<h2 id="{anchor}" data-search-exclude>{heading}</h2>\n<ul data-search-exclude>{items}</ul>\n'
         return body + tail + "\n"
 

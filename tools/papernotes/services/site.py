@@ -27,6 +27,7 @@ from papernotes.errors import PapernotesError
 from papernotes.model.links import WIKI_LINK
 from papernotes.model.paper import Paper
 from papernotes.present.site import SiteBuilder
+from papernotes.services.citations import gaps, read_references, related
 from papernotes.services.readme import rendering_inputs
 from papernotes.store.files import UnreadableFile, read_regular_file
 from papernotes.store.library import (
@@ -38,7 +39,8 @@ from papernotes.store.library import (
     write_file,
 )
 
-MAX_DIGEST = 2 * 1024 * 1024  # the Inbox page shows at most this much of the latest digest
+MAX_DIGEST = 2 * 1024 * 1024
+TRAIL_GAPS = 20  # the foundations the Trails page lists  # the Inbox page shows at most this much of the latest digest
 MAX_ASSET_BYTES = 50 * 1024 * 1024  # a file beside the notes (an image, a PDF) copied to the site
 MANIFEST_FORMAT = 1
 
@@ -156,10 +158,14 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     builder = SiteBuilder.build(library.root, library.config, papers, today, latest_digest(inbox),
                                 site_url, site_name, directory_urls, engine)
     builder.edit_base = edit_base
+    # Related papers and gaps from the reference lists kept in inbox/: no network at build time.
+    lists = read_references(library.root)
+    builder.related = related(papers, lists, library.root / ".cache" / "papernotes" / "related.pickle")
+    builder.gaps = gaps(papers, lists, library.catalog(papers))[:TRAIL_GAPS]
     old_pages: dict[str, str] = manifest.get("pages", {})
     pages: dict[str, str] = {}
     unresolved: list[tuple[str, str]] = []
-    listing = _digest(settings, code, repr(builder.digest),
+    listing = _digest(settings, code, repr(builder.digest), repr(builder.gaps),
                       *(repr(paper.as_tuple()[:-1]) for paper in papers), repr(sorted(builder.noted)))
     listing_unchanged = manifest.get("listing") == listing and all(
         (staging / path).is_file() for path, digest in old_pages.items() if digest == listing)
@@ -258,8 +264,11 @@ def _page_inputs(builder: SiteBuilder, paper: Paper) -> str:
 
     related = [builder.by_key[k] for k in paper.found_via if k in builder.by_key]
     related += builder.led_to.get(paper.key, []) + builder.backlinks.get(paper.key, [])
+    similar = builder.related.get(paper.key, [])
+    related += [builder.by_key[r.key] for r in similar if r.key in builder.by_key]
     targets = [builder.resolve(match.group(1)) for match in WIKI_LINK.finditer(paper.body)]
-    return repr((paper.as_tuple(), [shown(p) for p in related], [shown(t) if t else None for t in targets]))
+    return repr((paper.as_tuple(), [shown(p) for p in related], [shown(t) if t else None for t in targets],
+                 [r.reason for r in similar]))
 
 
 def _listing(folder: Path) -> list[Path]:

@@ -1,0 +1,344 @@
+"""What the library's papers cite: their reference lists from Semantic Scholar, kept in a file
+committed with the notes (inbox/references.jsonl, so the site builds without the network), and what
+follows from them: the papers in the library related to a paper ("cites 4 of the same papers"),
+and the papers the library keeps citing that it does not hold ("gaps": the foundations).
+
+Related papers combine bibliographic coupling (references in common), direct citation, co-citation
+(cited together by notes in the library) and text similarity (TF-IDF over title, abstract and
+notes). They are computed for every note at once, and kept in .cache/: when a few notes change,
+only those notes' rows are computed again, and the lists of the others change only where a changed
+note enters or leaves them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from papernotes.model.citations import Cited, Gap, Relation
+from papernotes.model.paper import Paper, in_topic
+from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, text_of
+from papernotes.store.library import Catalog, Library, write_file
+
+REFERENCES = "references.jsonl"  # in inbox/
+MAX_REFERENCES_KEPT = 400  # per paper; a survey cites more, its first 400 tell enough
+MAX_FILE = 64 * 1024 * 1024
+RELATED_SHOWN = 5
+MAX_CHANGED_FOR_PATCH = 200  # beyond this, computing everything again is as quick
+CACHE_FORMAT = ("papernotes-related", 1)
+TEXT_THRESHOLD = 0.15  # text likeness below this is chance: a shared word of a short title
+
+
+# -- the reference lists ------------------------------------------------------------------------------------
+
+
+def cited_of(row: dict[str, Any]) -> Cited | None:
+    """A reference as kept: Semantic Scholar's record reduced to an identity and a few words."""
+    title = text_of(row.get("title"))
+    arxiv, doi, s2 = arxiv_of(row), doi_of(row), text_of(row.get("paperId"))
+    ident = f"arXiv:{arxiv}" if arxiv else f"DOI:{doi.lower()}" if doi else f"S2:{s2}" if s2 and re.fullmatch(r"[0-9a-f]{40}", s2) else None
+    if ident is None or title is None:
+        return None
+    year = row.get("year") if type(row.get("year")) is int and 1000 <= row["year"] <= 2999 else None
+    authors = authors_of(row)
+    return Cited(ident, title[:300], year, authors[0][:100] if authors else "")
+
+
+def read_references(root: Path) -> dict[str, list[Cited]]:
+    """The kept reference lists by note key; lines that do not read are left out (git has them)."""
+    path = root / "inbox" / REFERENCES
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE + 1)
+    except OSError:
+        return {}
+    lists: dict[str, list[Cited]] = {}
+    for line in data[:MAX_FILE].decode("utf-8", "replace").splitlines():
+        try:
+            entry = json.loads(line)
+            key, rows = entry["key"], entry["references"]
+            lists[str(key)] = [Cited(str(i), str(t)[:300], y if type(y) is int else None, str(a)[:100])
+                               for i, t, y, a in rows[:MAX_REFERENCES_KEPT]]
+        except (ValueError, KeyError, TypeError):
+            continue
+    return lists
+
+
+def references_text(lists: dict[str, list[Cited]]) -> str:
+    """The file's text: one line per note, in key order, so that the same lists write the same bytes."""
+    return "".join(json.dumps({"key": key, "references": [[c.ident, c.title, c.year, c.author] for c in lists[key]]},
+                              ensure_ascii=False, separators=(",", ":")) + "\n" for key in sorted(lists))
+
+
+def fetch_missing(library: Library, papers: Sequence[Paper], s2: Any, lists: dict[str, list[Cited]],
+                  warn: Callable[[str], None], progress: Callable[[int, int], None] | None = None) -> int:
+    """Fetch the reference lists of the papers (with an arXiv ID or DOI) not in `lists` yet, into it,
+    and write the file; return how many were fetched. A paper Semantic Scholar does not know gets an
+    empty list (asked again only after it is removed from the file)."""
+    from papernotes.errors import PapernotesError
+    from papernotes.sources.s2 import S2NotFound, S2Unavailable
+
+    wanted = [p for p in papers if p.key not in lists and (p.arxiv or p.doi)]
+    fetched = 0
+    for number, paper in enumerate(wanted, 1):
+        ident = f"arXiv:{paper.arxiv}" if paper.arxiv else f"DOI:{paper.doi}"
+        try:
+            rows = s2.references(ident, limit=MAX_REFERENCES_KEPT, label=paper.key)
+        except S2NotFound:
+            rows = []
+        except S2Unavailable as exc:
+            warn(f"{exc}; the other reference lists are fetched next time")
+            break
+        except PapernotesError as exc:
+            warn(f"{paper.key}: {exc}")
+            continue
+        lists[paper.key] = list({c.ident: c for row in rows if (c := cited_of(row))}.values())
+        fetched += 1
+        if progress:
+            progress(number, len(wanted))
+    if fetched:
+        write_file(library.root / "inbox" / REFERENCES, references_text(lists))
+    return fetched
+
+
+def library_idents(paper: Paper) -> list[str]:
+    """The identifiers a reference to this note would carry."""
+    return ([f"arXiv:{paper.arxiv}"] if paper.arxiv else []) + ([f"DOI:{paper.doi.lower()}"] if paper.doi else [])
+
+
+# -- gaps -----------------------------------------------------------------------------------------------------
+
+
+def gaps(papers: Sequence[Paper], lists: dict[str, list[Cited]], catalog: Catalog, at_least: int = 2,
+         topic: str | None = None) -> list[Gap]:
+    """Papers cited by at least `at_least` notes (of `topic`, when given) and not in the library, most
+    cited first."""
+    citing: dict[str, list[str]] = {}
+    seen: dict[str, Cited] = {}
+    for paper in papers:
+        if topic and not in_topic(paper, topic):
+            continue
+        for cited in lists.get(paper.key, ()):
+            citing.setdefault(cited.ident, []).append(paper.key)
+            seen.setdefault(cited.ident, cited)
+    out: list[Gap] = []
+    for ident, keys in citing.items():
+        if len(keys) < at_least:
+            continue
+        cited = seen[ident]
+        arxiv = ident.removeprefix("arXiv:") if ident.startswith("arXiv:") else None
+        doi = ident.removeprefix("DOI:") if ident.startswith("DOI:") else None
+        if catalog.existing_key(Paper(key="", title=cited.title, year=cited.year, arxiv=arxiv, doi=doi)) is None:
+            out.append(Gap(cited, tuple(sorted(keys))))
+    return sorted(out, key=lambda g: (-len(g.citing), -(g.cited.year or 0), g.cited.title.casefold(), g.cited.ident))
+
+
+# -- related papers -------------------------------------------------------------------------------------------
+
+
+def related(papers: Sequence[Paper], lists: dict[str, list[Cited]], cache: Path | None = None) -> dict[str, list[Relation]]:
+    """Up to RELATED_SHOWN related notes per note, best first, with their reasons."""
+    notes = {p.key: p for p in papers}
+    texts = {key: _text(p) for key, p in notes.items()}
+    refs_digest = hashlib.blake2b(references_text({k: v for k, v in lists.items() if k in notes}).encode(), digest_size=16).hexdigest()
+    stored = _load(cache)
+    if stored is not None and stored["refs"] == refs_digest and set(stored["texts"]) == set(texts):
+        changed = [key for key, text in texts.items() if stored["texts"][key] != _digest(text)]
+        if not changed:
+            return stored["related"]  # type: ignore[no-any-return]
+        if len(changed) <= MAX_CHANGED_FOR_PATCH:
+            model = stored["model"]
+            result = model.update(changed, notes, texts)
+            _save(cache, refs_digest, texts, model, result)
+            return result
+    model = _Model(notes, texts, lists)
+    result = model.all()
+    _save(cache, refs_digest, texts, model, result)
+    return result
+
+
+def _text(paper: Paper) -> str:
+    return " ".join(filter(None, (paper.title, paper.title, paper.abstract, paper.body, " ".join(paper.tags), paper.topic)))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+class _Model:
+    """The pieces of the scores: text vectors (vocabulary fixed at the full computation), and the
+    citation structure (fixed while the reference lists are)."""
+
+    def __init__(self, notes: dict[str, Paper], texts: dict[str, str], lists: dict[str, list[Cited]]) -> None:
+        import numpy
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.keys = sorted(notes)
+        self.row = {key: i for i, key in enumerate(self.keys)}
+        self.words = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5, min_df=1,
+                                     token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b", dtype=_float32())
+        try:
+            self.vectors = self.words.fit_transform([texts[k] for k in self.keys]).tocsr()
+        except ValueError:  # no usable words in any note
+            self.words = None
+            self.vectors = sparse.csr_matrix((len(self.keys), 1), dtype=_float32())
+        # References as a notes × cited-papers matrix; a note in the library counts as cited by its identifiers.
+        own = {ident: key for key in self.keys for ident in library_idents(notes[key])}
+        columns: dict[str, int] = {}
+        rows, cols = [], []
+        for key in self.keys:
+            for cited in lists.get(key, ()):
+                rows.append(self.row[key])
+                cols.append(columns.setdefault(cited.ident, len(columns)))
+        self.cites = sparse.csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(self.keys), max(len(columns), 1)))
+        self.counts = [len(lists.get(k, ())) for k in self.keys]
+        self.count_array = numpy.array(self.counts, dtype=float)
+        # Direct citations between notes: note -> notes it cites.
+        self.cites_note: dict[str, set[str]] = {}
+        for key in self.keys:
+            targets = {own[c.ident] for c in lists.get(key, ()) if c.ident in own and own[c.ident] != key}
+            if targets:
+                self.cites_note[key] = targets
+        self.cited_by: dict[str, set[str]] = {}
+        for source, targets in self.cites_note.items():
+            for target in targets:
+                self.cited_by.setdefault(target, set()).add(source)
+        self.coupling = (self.cites @ self.cites.T).tocsr()
+        self.lists: dict[str, list[Relation]] = {}
+
+    def all(self) -> dict[str, list[Relation]]:
+        for start in range(0, len(self.keys), 512):
+            block = self.keys[start : start + 512]
+            similar = (self.vectors[start : start + len(block)] @ self.vectors.T).toarray()
+            for offset, key in enumerate(block):
+                self.lists[key] = self._best(key, similar[offset])
+        return dict(self.lists)
+
+    def update(self, changed: list[str], notes: dict[str, Paper], texts: dict[str, str]) -> dict[str, list[Relation]]:
+        """The lists after `changed` notes' texts changed: their own lists, and the lists of every note
+        whose candidates they were or become (a text likeness above the threshold, before or after, or
+        a place on its list). Any other note's list cannot change: the result equals `all()` with
+        this model's vocabulary."""
+        from scipy import sparse
+
+        rows = [self.row[k] for k in changed]
+        before = (self.vectors[rows] @ self.vectors.T).toarray()
+        if self.words is not None:
+            new = self.words.transform([texts[k] for k in changed]).tocsr()
+            vectors = self.vectors.tolil()
+            for key, row in zip(changed, new, strict=True):
+                vectors[self.row[key]] = row
+            self.vectors = sparse.csr_matrix(vectors)
+        after = (self.vectors[rows] @ self.vectors.T).toarray()
+        touched = set(changed)
+        affected = set(changed)
+        for old, now in zip(before, after, strict=True):
+            affected.update(self.keys[j] for j in ((old > TEXT_THRESHOLD) | (now > TEXT_THRESHOLD)).nonzero()[0])
+        affected.update(key for key, current in self.lists.items() if any(r.key in touched for r in current))
+        for key in sorted(affected):
+            self.lists[key] = self._best(key, (self.vectors[self.row[key]] @ self.vectors.T).toarray()[0])
+        return dict(self.lists)
+
+    def _score(self, key: str, other: str, text: float) -> tuple[float, str]:
+        i, j = self.row[key], self.row[other]
+        shared = int(self.coupling[i, j]) if self.counts[i] and self.counts[j] else 0
+        parts: list[str] = []
+        score = 0.0
+        if other in self.cites_note.get(key, ()):
+            score += 0.6
+            parts.append("cited by this paper")
+        if key in self.cites_note.get(other, ()):
+            score += 0.6
+            parts.append("cites this paper")
+        if shared:
+            score += shared / math.sqrt(self.counts[i] * self.counts[j])
+            parts.append(f"cites {shared} of the same papers" if shared > 1 else "cites one of the same papers")
+        together = len(self.cited_by.get(key, set()) & self.cited_by.get(other, set()))
+        if together:
+            score += 0.3 * together / max(1, len(self.cited_by.get(key, set()) | self.cited_by.get(other, set())))
+            parts.append(f"cited together by {together} of your notes" if together > 1 else "cited together by one of your notes")
+        if text > TEXT_THRESHOLD:
+            score += 0.5 * text
+            parts.append("similar words")
+        return score, " · ".join(parts)
+
+    def _best(self, key: str, similar: Any) -> list[Relation]:
+        """The note's list from its row of text likeness: every note scored at once (the same sum as
+        `_score`), and the reasons written for the few shown."""
+        import numpy
+
+        i = self.row[key]
+        scores = numpy.where(similar > TEXT_THRESHOLD, 0.5 * similar, 0.0)
+        if self.counts[i]:
+            coupled = self.coupling[i]
+            scores[coupled.indices] += coupled.data / numpy.sqrt(self.counts[i] * self.count_array[coupled.indices])
+        for other in self.cites_note.get(key, set()) | self.cited_by.get(key, set()):
+            scores[self.row[other]] += 0.6 * ((other in self.cites_note.get(key, set())) + (key in self.cites_note.get(other, set())))
+        citers = self.cited_by.get(key, set())
+        for other in {o for citer in citers for o in self.cites_note[citer]} - {key}:
+            together = citers & self.cited_by.get(other, set())
+            scores[self.row[other]] += 0.3 * len(together) / max(1, len(citers | self.cited_by.get(other, set())))
+        scores[i] = 0.0
+        shown = [int(j) for j in _top(scores, RELATED_SHOWN) if scores[j] > 0]
+        if shown:  # equal scores at the edge: all of them, then by key
+            edge = scores[shown[-1]] - 1e-9
+            shown = sorted({*shown, *(int(j) for j in (scores >= edge).nonzero()[0] if j != i)})
+        relations = []
+        for j in shown:
+            score, reason = self._score(key, self.keys[j], float(similar[j]))
+            if score > 0:
+                relations.append(Relation(self.keys[j], round(score, 6), reason))
+        relations.sort(key=lambda r: (-r.score, r.key))
+        return relations[:RELATED_SHOWN]
+
+
+def _top(values: Any, count: int) -> Any:
+    """Indices of the `count` largest values, largest first."""
+    if len(values) > count:
+        part = values.argpartition(-count)[-count:]
+        return part[values[part].argsort()[::-1]]
+    return values.argsort()[::-1]
+
+
+def _float32() -> Any:
+    import numpy
+
+    return numpy.float32
+
+
+def _load(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    from papernotes.store.library import load_checked_pickle
+
+    stored = load_checked_pickle(path)
+    return stored if isinstance(stored, dict) and stored.get("format") == CACHE_FORMAT else None
+
+
+def _save(path: Path | None, refs: str, texts: dict[str, str], model: _Model, result: dict[str, list[Relation]]) -> None:
+    if path is None:
+        return
+    from papernotes.store.library import save_checked_pickle
+
+    save_checked_pickle(path, {"format": CACHE_FORMAT, "refs": refs, "texts": {k: _digest(t) for k, t in texts.items()},
+                               "model": model, "related": result})
+
+
+def reference_lists(library: Library, papers: Sequence[Paper], offline: bool, warn: Callable[[str], None],
+                    say: Callable[[str], None], progress: Callable[[int, int], None] | None = None) -> dict[str, list[Cited]]:
+    """The kept reference lists, with the missing ones fetched first unless `offline`."""
+    lists = read_references(library.root)
+    if not offline:
+        missing = sum(1 for p in papers if p.key not in lists and (p.arxiv or p.doi))
+        if missing:
+            from papernotes.services.adding import semantic_scholar
+
+            say(f"fetching the reference lists of {missing} notes from Semantic Scholar (kept in inbox/{REFERENCES})")
+            fetch_missing(library, papers, semantic_scholar(library), lists, warn, progress)
+    return lists
