@@ -5,6 +5,7 @@ import each other)."""
 from __future__ import annotations
 
 import html.parser
+import json
 import os
 import shutil
 import subprocess
@@ -42,11 +43,19 @@ HOSTILE_DIGEST = """# New papers, 2026-W48
 """
 
 
+# Reference lists as Semantic Scholar might send them (a title, an author, an identifier of anything):
+# the Trails page's foundations and the paper pages' related lists show them.
+HOSTILE_REFERENCES = "".join(json.dumps({"key": key, "references": [
+    ['S2:<script>alert(30)</script>', '<img src=x onerror=alert(31)> [x](javascript:alert(32))', 2020, '"><svg onload=alert(33)>'],
+    ["arXiv:1706.03762", "Attention Is All You Need", 2017, "Vaswani"]]}) + "\n" for key in ("devlin2018bert", "evil2020script"))
+
+
 def add_hostile(root: Path) -> None:
-    """The hostile note and digest, into a library."""
+    """The hostile note, digest and reference lists, into a library."""
     (root / "papers" / "evil2020script.md").write_text(HOSTILE, encoding="utf-8")
     (root / "inbox").mkdir(exist_ok=True)
     (root / "inbox" / "2026-W48.md").write_text(HOSTILE_DIGEST, encoding="utf-8")
+    (root / "inbox" / "references.jsonl").write_text(HOSTILE_REFERENCES, encoding="utf-8")
 
 
 def copy_library(root: Path) -> Path:

@@ -405,3 +405,13 @@ def test_cycles_deep_trails_and_stray_markdown_do_not_break_the_build(tmp_path: 
     assert not (root / "site" / "drafts").exists()
     check = run_script("check.py", "--root", root)
     assert "papers/drafts/bomb.md:1: warning: not a note (notes live directly in papers/)" in check.stdout
+
+
+def test_related_papers_and_foundations_from_hostile_reference_lists_stay_text(built: Path) -> None:
+    trails = page(built, "trails/index.html")
+    assert "Foundations your library keeps citing" in trails
+    assert "&lt;img src=x onerror=alert(31)&gt;" in trails and "alert(33)" in trails
+    bert = page(built, "devlin2018bert/index.html")
+    assert "Related in your library" in bert and "evil2020script" in bert and "cites 2 of the same papers" in bert
+    assert "Attention Is All You Need" not in trails.split("Foundations your library keeps citing")[1], "in the library: no gap"
+    assert_no_executable_markup(built)
