@@ -39,7 +39,7 @@ def main() -> None:
             s2.cite("f" * 40, f"{i:040d}", influential=i < 50)
             if on_arxiv:
                 arxiv.add(on_arxiv, f"Reference number {i}", [f"Author {i}"], published="2019-05-01T00:00:00Z")
-        env = {**os.environ, "S2_API_URL": s2.url, "S2_API_DELAY": "0", "ARXIV_API_URL": arxiv.url,
+        env = {**os.environ, "S2_API_URL": s2.url, "S2_API_DELAY": "0", "ARXIV_API_URL": arxiv.url, "HF_API_URL": "off", "PWC_API_URL": "off",
                "ARXIV_API_DELAY": "0", "NO_PROXY": "127.0.0.1"}
         refs = [sys.executable, str(REPO / "tools" / "refs.py"), "--root", str(root), "survey2020big"]
 

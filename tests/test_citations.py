@@ -4,8 +4,8 @@ on the command line and on the site; and related papers kept up to date incremen
 from __future__ import annotations
 
 import json
-import re
 import random
+import re
 from pathlib import Path
 
 import pytest

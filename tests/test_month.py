@@ -17,6 +17,7 @@ import pytest
 import yaml
 from conftest import LIBRARY_DATA, REPO, TEMPLATE_FOLDERS
 from fakearxiv import FakeArxiv
+from fakecommunity import FakeCommunity
 from fakes2 import FakeS2
 from papernotes.cli import run_command
 
@@ -97,7 +98,7 @@ def _env() -> dict[str, str]:
 @pytest.mark.slow
 def test_a_month_of_the_routine_stays_green(fork: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch, arxiv_server: FakeArxiv,
-                                           s2_server: FakeS2) -> None:
+                                           s2_server: FakeS2, community: FakeCommunity) -> None:
     a, s2 = arxiv_server, s2_server
     a.add("1810.04805", "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding",
           ["Jacob Devlin", "Ming-Wei Chang"], published="2018-10-11T00:50:01Z")
@@ -119,6 +120,11 @@ def test_a_month_of_the_routine_stays_green(fork: Path, tmp_path: Path, capsys: 
     s2.cite("bert", {"title": "A technical report nobody indexed"})
     clones = tmp_path / "clones"
     clones.mkdir()
+    community.add("2611.01001", "Retrieval-augmented language models, revisited", upvotes=120,
+                  github="https://github.com/klee/rag-revisited", week="2026-W46")
+    community.add("2611.01002", "A survey of federated learning", upvotes=3, week="2026-W46")
+    for name, value in community.env.items():
+        monkeypatch.setenv(name, value)
     user = Routine(fork, capsys, monkeypatch, a, s2, clones)
 
     # Day 0: make it mine, commit, push.
@@ -157,7 +163,8 @@ def test_a_month_of_the_routine_stays_green(fork: Path, tmp_path: Path, capsys: 
     said = user.pn("watch")
     digest = next((fork / "inbox").glob("*.md"))
     text = digest.read_text(encoding="utf-8")
-    assert "Retrieval-augmented" in text and "federated" in text  # their order is issue 24's (ranking)
+    assert text.index("Retrieval-augmented") < text.index("federated"), "like what I read, and what the field reads"
+    assert "▲ 120 · [code](https://github.com/klee/rag-revisited)" in text and (fork / "inbox" / "popularity.tsv").is_file()
     digest.write_text(text.replace("- [ ] [Retrieval-augmented", "- [x] [Retrieval-augmented"), encoding="utf-8")
     said = user.pn("watch", "--accept", str(digest), "--topic", "nlp/retrieval", "--priority", "1")
     accepted = next(p for p in (fork / "papers").glob("lee2026*.md"))
@@ -181,14 +188,23 @@ def test_a_month_of_the_routine_stays_green(fork: Path, tmp_path: Path, capsys: 
     assert "did you mean nlp" in user.pn("list", "--topic", "nlpp", expect=1)
     user.pn("plan", "--ics", "plan.ics")
     user.pn("status", "vaswani", "read")
+    said = user.pn("gaps", "--min", "1")  # the reference lists, kept for the site's related papers
+    assert "A technical report nobody indexed" not in said and (fork / "inbox" / "references.jsonl").is_file()
+    assert "cited by this paper" in user.pn("related", "devlin2018bert", "--offline")
     user.commit("Week 48")
     assert "plan.ics" not in git(fork, "ls-files"), "the calendar is git-ignored where the README writes it"
 
     # Week 4: read, plan, and the site tells the month's story.
     user.on("2026-11-30")
     user.pn("status", "peters", "read")
-    user.pn("plan")
+    settings = fork / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("[tool.papernotes]\n", '[tool.papernotes]\nfocus = "nlp"\n', 1),
+                        encoding="utf-8")
+    assert "Focus: NLP" in user.pn("plan")
+    assert "· focus: NLP" in (fork / "README.md").read_text(encoding="utf-8")
     user.commit("Week 49")
+    bert_page = (user.site / "devlin2018bert" / "index.html").read_text(encoding="utf-8")
+    assert "Related in your library" in bert_page and "Attention Is All You Need" in bert_page
     feed = (user.site / "feed.xml").read_text(encoding="utf-8")
     assert feed.count("Imported ") == 1 and "from brendon-boldt_phd-thesis_zotero.bib" in feed, "one entry per import"
     queue = user.pn("list", "--sort", "queue", "--format", "keys").split()
