@@ -92,8 +92,11 @@ def run(args: argparse.Namespace) -> int:
             entry = found.setdefault(paper.arxiv, NewPaper(paper))
             if query.name not in entry.queries:
                 entry.queries.append(query.name)
-    snapshot = popularity(library, list(found.values()), since, until)
-    from papernotes.services.popularity import order
+    from papernotes.services.popularity import gather, order
+
+    snapshot, warnings = gather(library.root, list(found.values()), since, until)
+    for warning in warnings:
+        common.warn(warning)
 
     ranked = rank(list(found.values()), papers, passed_over(digests), explain=args.limit, order=order(args.sort))[: args.limit]
     if args.dry_run:
@@ -116,41 +119,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     write_file(inbox / LAST_CHECK, f"{until.isoformat()}\n")
     return 0
-
-
-def popularity(library: Library, candidates: list[NewPaper], since: dt.date, until: dt.date) -> str | None:
-    """Fill in each candidate's upvotes, trending place and code (from its own words, else Hugging
-    Face's daily papers); return the new snapshot for inbox/, or None when Hugging Face said nothing.
-    Either service down is one warning: the digest comes all the same."""
-    from papernotes.services import popularity as popular
-    from papernotes.sources.community import Community, ServiceDown, code_in_text
-
-    for candidate in candidates:
-        if candidate.paper.code is None and (said := code_in_text(candidate.paper.comment, candidate.paper.abstract)):
-            candidate.paper = candidate.paper.replace(code=said.url)
-    if not candidates:
-        return None
-    community = Community(library.root / ".cache" / "papernotes" / "community")
-    upvotes: dict[str, int] = {}
-    heard = False
-    for week in popular.weeks_between(since, until):
-        daily = community.daily(week)
-        if isinstance(daily, ServiceDown):
-            common.warn(str(daily))
-            break
-        heard = heard or community.hf.url is not None
-        for ident, votes in daily.upvotes.items():
-            upvotes[ident] = max(votes, upvotes.get(ident, 0))
-        for candidate in candidates:
-            if candidate.paper.code is None and (url := daily.code.get(candidate.paper.arxiv or "")):
-                candidate.paper = candidate.paper.replace(code=url)
-    trending = community.trending()
-    if isinstance(trending, ServiceDown):
-        common.warn(str(trending))
-        trending = []
-    before = popular.read_snapshot(library.root / INBOX / SNAPSHOT)
-    popular.attach(candidates, upvotes, trending or [], before)
-    return popular.snapshot_text(before, upvotes, week_of(until)) if heard and upvotes else None
 
 
 def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Paper], since: dt.date,

@@ -124,3 +124,38 @@ def mixed(ranked: list[NewPaper]) -> list[NewPaper]:
 
 def _most(ranked: list[NewPaper]) -> int:
     return max((c.upvotes or 0 for c in ranked), default=0)
+
+
+def gather(root: Path, candidates: list[NewPaper], since: dt.date, until: dt.date) -> tuple[str | None, list[str]]:
+    """Fill in each candidate's upvotes, trending place and code (from its own words, else Hugging
+    Face's daily papers); return the new snapshot for inbox/ (None when Hugging Face said nothing)
+    and a warning per service that failed: the digest comes all the same."""
+    from papernotes.sources.community import Community, ServiceDown, code_in_text
+
+    warnings: list[str] = []
+    for candidate in candidates:
+        if candidate.paper.code is None and (said := code_in_text(candidate.paper.comment, candidate.paper.abstract)):
+            candidate.paper = candidate.paper.replace(code=said.url)
+    if not candidates:
+        return None, warnings
+    community = Community(root / ".cache" / "papernotes" / "community")
+    upvotes: dict[str, int] = {}
+    heard = False
+    for week in weeks_between(since, until):
+        daily = community.daily(week)
+        if isinstance(daily, ServiceDown):
+            warnings.append(str(daily))
+            break
+        heard = heard or community.hf.url is not None
+        for ident, votes in daily.upvotes.items():
+            upvotes[ident] = max(votes, upvotes.get(ident, 0))
+        for candidate in candidates:
+            if candidate.paper.code is None and (url := daily.code.get(candidate.paper.arxiv or "")):
+                candidate.paper = candidate.paper.replace(code=url)
+    trending = community.trending()
+    if isinstance(trending, ServiceDown):
+        warnings.append(str(trending))
+        trending = []
+    before = read_snapshot(root / "inbox" / SNAPSHOT)
+    attach(candidates, upvotes, trending, before)
+    return (snapshot_text(before, upvotes, week_of(until)) if heard and upvotes else None), warnings
