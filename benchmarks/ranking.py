@@ -1,7 +1,6 @@
 """Does the digest put the papers a reader wants first? Prints figures; asserts nothing.
 
-    python benchmarks/ranking.py            # quality on real abstracts, then speed at 2,000 x 10,000
-    python benchmarks/ranking.py --quality  # quality only
+    python benchmarks/ranking.py     # (its speed at 2,000 x 10,000: benchmarks/watch.py)
 
 Quality: 317 real abstracts (two Zotero libraries in tests/data/bibtex: emergent communication and
 linguistics; reinforcement learning and language models), each labelled with its topics by hand in
@@ -20,7 +19,6 @@ import datetime as dt
 import random
 import statistics
 import sys
-import time
 from collections.abc import Callable, Sequence
 
 from _common import REPO
@@ -130,26 +128,8 @@ def feedback(papers: dict[str, Paper], labels: dict[str, set[str]]) -> None:
           f"with the ticked papers and the passed-over ones as negatives: {statistics.mean(after) / 10:.2f}")
 
 
-def speed() -> None:
-    from _common import WORDS
-
-    rng = random.Random(3)
-
-    def text(n: int) -> str:
-        return " ".join(rng.choice(WORDS) for _ in range(n))
-
-    library = [Paper(key=f"k{i}", title=text(8), abstract=text(150), status=("read", "to-read")[i % 2]) for i in range(10_000)]
-    candidates = [NewPaper(Paper(key="", title=text(8), abstract=text(150), arxiv=f"2611.{i:05d}")) for i in range(2000)]
-    start = time.perf_counter()
-    rank(candidates, library, explain=50)  # watch explains the lines it writes (--limit, 50 by default)
-    seconds = time.perf_counter() - start
-    print(f"speed: ranking a 2,000-paper week against a 10,000-note library {seconds:.2f} s   goal < 5 s   ratio {seconds / 5:.2f}")
-
-
 if __name__ == "__main__":
     if "--help" in sys.argv:
         print(__doc__)
     else:
         quality()
-        if "--quality" not in sys.argv:
-            speed()

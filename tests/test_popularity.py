@@ -66,6 +66,7 @@ def test_upvotes_code_and_the_snapshot(week: Path, arxiv_server: FakeArxiv, comm
     assert "2611.00001" in lines[0], "by relevance, the paper like the library's comes first"
     protein = next(line for line in lines if "2611.00003" in line)
     assert " · ▲ 312 · [code](https://github.com/pl/fold) · matched: authors I follow" in protein
+    assert " · ▲ 4 · trending #1 on Papers with Code · matched: retrieval" in next(line for line in lines if "2611.00002" in line)
     assert ("hf", "/hf/api/daily_papers", {"week": "2026-W48", "limit": "100", "p": "0"}) in community.requests
     snapshot = (week / "inbox" / "popularity.tsv").read_text(encoding="utf-8")
     assert snapshot == "arxiv\tweek\tupvotes\n2611.00002\t2026-W48\t4\n2611.00003\t2026-W48\t312\n"

@@ -17,8 +17,8 @@ MAX_PASSED_OVER = 2000  # papers from earlier digests the ranking learns from, n
 
 
 def digest_line(candidate: NewPaper) -> str:
-    """`- [ ] [Title](arXiv link) — authors · categories · ▲ upvotes · code · matched: q · close to: [[key]] ·
-    phrases: p`, and the abstract folded on the next line. Everything from a service is escaped; the
+    """`- [ ] [Title](arXiv link) — authors · categories · ▲ upvotes · trending #N · code · matched: q ·
+    close to: [[key]] · phrases: p`, and the abstract folded on the next line. Everything from a service is escaped; the
     code link is a repository address rebuilt from its checked parts (`model.ids.code_link`)."""
     from papernotes.present.markdown import md
 
@@ -29,6 +29,8 @@ def digest_line(candidate: NewPaper) -> str:
     if candidate.upvotes is not None:
         gained = f" (+{candidate.upvotes_gained} this week)" if candidate.upvotes_gained else ""
         parts.append(f"▲ {candidate.upvotes}{gained}")
+    if candidate.trending is not None:
+        parts.append(f"trending #{candidate.trending} on Papers with Code")
     if paper.code:
         parts.append(f"[code]({paper.code})")
     parts.append("matched: " + ", ".join(md(name) for name in candidate.queries))
