@@ -134,7 +134,7 @@ def test_related_is_updated_incrementally_and_equals_a_full_computation(tmp_path
         papers[i] = papers[i].replace(abstract=" ".join(rng.choices(words, k=30)), body=f"notes {step} " + rng.choice(words))
         patched = citations.related(papers, lists, cache)
         assert len(full_runs) == 1, f"step {step} computed everything again"
-        model = copy.deepcopy(load_checked_pickle(cache)["model"])
+        model = copy.deepcopy(load_checked_pickle(cache.with_name("related-model.pickle"))["data"])
         model.lists = {}
         assert patched == real_all(model), f"step {step}"
     assert citations.related(papers, lists, cache) is not None and len(full_runs) == 1

@@ -151,8 +151,8 @@ def related(papers: Sequence[Paper], lists: dict[str, list[Cited]], cache: Path 
         changed = [key for key, text in texts.items() if stored["texts"][key] != _digest(text)]
         if not changed:
             return stored["related"]  # type: ignore[no-any-return]
-        if len(changed) <= MAX_CHANGED_FOR_PATCH:
-            model = stored["model"]
+        model = _load(_model_path(cache)) if len(changed) <= MAX_CHANGED_FOR_PATCH else None
+        if isinstance(model, _Model):
             result = model.update(changed, notes, texts)
             _save(cache, refs_digest, texts, model, result)
             return result
@@ -312,13 +312,20 @@ def _float32() -> Any:
     return numpy.float32
 
 
-def _load(path: Path | None) -> dict[str, Any] | None:
+def _model_path(cache: Path | None) -> Path | None:
+    # Kept apart from the lists: reading the lists must not load scikit-learn (a second and a half).
+    return cache.with_name(cache.stem + "-model.pickle") if cache is not None else None
+
+
+def _load(path: Path | None) -> Any:
     if path is None:
         return None
     from papernotes.store.library import load_checked_pickle
 
     stored = load_checked_pickle(path)
-    return stored if isinstance(stored, dict) and stored.get("format") == CACHE_FORMAT else None
+    if isinstance(stored, dict) and stored.get("format") == CACHE_FORMAT:
+        return stored.get("data")
+    return None
 
 
 def _save(path: Path | None, refs: str, texts: dict[str, str], model: _Model, result: dict[str, list[Relation]]) -> None:
@@ -326,8 +333,9 @@ def _save(path: Path | None, refs: str, texts: dict[str, str], model: _Model, re
         return
     from papernotes.store.library import save_checked_pickle
 
-    save_checked_pickle(path, {"format": CACHE_FORMAT, "refs": refs, "texts": {k: _digest(t) for k, t in texts.items()},
-                               "model": model, "related": result})
+    save_checked_pickle(path, {"format": CACHE_FORMAT, "data": {
+        "refs": refs, "texts": {k: _digest(t) for k, t in texts.items()}, "related": result}})
+    save_checked_pickle(_model_path(path), {"format": CACHE_FORMAT, "data": model})  # type: ignore[arg-type]
 
 
 def reference_lists(library: Library, papers: Sequence[Paper], offline: bool, warn: Callable[[str], None],
