@@ -57,7 +57,7 @@ def test_adding_finds_the_code(library: Path, arxiv_server: FakeArxiv, community
     assert ("pwc", "/pwc/api/v1/papers/2611.00002", {"include_resources": "true"}) in community.requests
 
 
-@pytest.mark.parametrize("fault", ["500", "garbage", "stall", "huge"])
+@pytest.mark.parametrize("fault", ["500", "garbage", pytest.param("stall", marks=pytest.mark.slow), "huge"])
 def test_a_failing_service_is_one_warning_and_the_paper_is_added(library: Path, arxiv_server: FakeArxiv,
                                                                   community: FakeCommunity, fault: str) -> None:
     for n in (1, 2, 3):

@@ -103,7 +103,7 @@ def test_growth_since_the_last_check(week: Path, arxiv_server: FakeArxiv, commun
     assert "▲ 50 (+40 this week)" in line
 
 
-@pytest.mark.parametrize("fault", ["500", "garbage", "stall", "huge"])
+@pytest.mark.parametrize("fault", ["500", "garbage", pytest.param("stall", marks=pytest.mark.slow), "huge"])
 def test_a_service_down_is_a_warning_and_the_digest_comes(week: Path, arxiv_server: FakeArxiv, community: FakeCommunity,
                                                           fault: str) -> None:
     community.faults["hf"].extend([fault] * 4)
