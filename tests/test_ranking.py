@@ -84,7 +84,7 @@ def test_what_the_digest_says_reads_back(real: dict[str, Paper]) -> None:
                                                               ("2611.00003", True, ("retrieval",))]
     assert items[1].title == hostile.title and items[1].abstract == hostile.abstract
     # Passed over: unticked above the last tick, in digests someone went through.
-    assert [p.arxiv for p in passed_over([read_digest.__doc__ or "", "\n".join(["- [ ] [A](https://arxiv.org/abs/2611.00009) — x"])])] == []
-    taught = passed_over(["\n".join([line.replace("2611.00001", "2611.00005"), "- [x] [B](https://arxiv.org/abs/2611.00006) — x",
-                                     "- [ ] [C](https://arxiv.org/abs/2611.00007) — x"])])
+    assert passed_over([[], read_digest("- [ ] [A](https://arxiv.org/abs/2611.00009) — x")[0]]) == []
+    taught = passed_over([read_digest("\n".join([line.replace("2611.00001", "2611.00005"), "- [x] [B](https://arxiv.org/abs/2611.00006) — x",
+                                                  "- [ ] [C](https://arxiv.org/abs/2611.00007) — x"]))[0]])
     assert [(p.arxiv, p.title) for p in taught] == [("2611.00005", hostile.title)]

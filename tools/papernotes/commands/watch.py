@@ -70,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
     )
 
     catalog = library.catalog(papers)
-    digests = earlier_digests(inbox)
-    seen = {item.arxiv for text in digests for item in read_digest(text)[0]}
+    digests = [read_digest(text)[0] for text in earlier_digests(inbox)]  # each read and parsed once
+    seen = {item.arxiv for items in digests for item in items}
     found: dict[str, NewPaper] = {}
     failures = 0
     arxiv = ArxivSource()

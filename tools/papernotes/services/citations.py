@@ -22,6 +22,7 @@ from typing import Any
 
 from papernotes.model.citations import Cited, Gap, Relation
 from papernotes.model.paper import Paper, in_topic
+from papernotes.services.ranking import top_indices, vectorizer
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, text_of
 from papernotes.store.library import Catalog, Library, write_file
 
@@ -177,17 +178,15 @@ class _Model:
     def __init__(self, notes: dict[str, Paper], texts: dict[str, str], lists: dict[str, list[Cited]]) -> None:
         import numpy
         from scipy import sparse
-        from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.keys = sorted(notes)
         self.row = {key: i for i, key in enumerate(self.keys)}
-        self.words = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5, min_df=1,
-                                     token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b", dtype=_float32())
+        self.words = vectorizer(ngrams=1, max_df=0.5)
         try:
             self.vectors = self.words.fit_transform([texts[k] for k in self.keys]).tocsr()
         except ValueError:  # no usable words in any note
             self.words = None
-            self.vectors = sparse.csr_matrix((len(self.keys), 1), dtype=_float32())
+            self.vectors = sparse.csr_matrix((len(self.keys), 1), dtype=numpy.float32)
         # References as a notes × cited-papers matrix; a note in the library counts as cited by its identifiers.
         own = {ident: key for key in self.keys for ident in library_idents(notes[key])}
         columns: dict[str, int] = {}
@@ -285,7 +284,7 @@ class _Model:
             together = citers & self.cited_by.get(other, set())
             scores[self.row[other]] += 0.3 * len(together) / max(1, len(citers | self.cited_by.get(other, set())))
         scores[i] = 0.0
-        shown = [int(j) for j in _top(scores, RELATED_SHOWN) if scores[j] > 0]
+        shown = [int(j) for j in top_indices(scores, RELATED_SHOWN) if scores[j] > 0]
         if shown:  # equal scores at the edge: all of them, then by key
             edge = scores[shown[-1]] - 1e-9
             shown = sorted({*shown, *(int(j) for j in (scores >= edge).nonzero()[0] if j != i)})
@@ -296,20 +295,6 @@ class _Model:
                 relations.append(Relation(self.keys[j], round(score, 6), reason))
         relations.sort(key=lambda r: (-r.score, r.key))
         return relations[:RELATED_SHOWN]
-
-
-def _top(values: Any, count: int) -> Any:
-    """Indices of the `count` largest values, largest first."""
-    if len(values) > count:
-        part = values.argpartition(-count)[-count:]
-        return part[values[part].argsort()[::-1]]
-    return values.argsort()[::-1]
-
-
-def _float32() -> Any:
-    import numpy
-
-    return numpy.float32
 
 
 def _model_path(cache: Path | None) -> Path | None:

@@ -52,19 +52,14 @@ def document(paper: Paper) -> str:
     return " ".join(filter(None, (paper.title, paper.title, paper.abstract, paper.body, labels)))
 
 
-def vectorizer() -> Any:
-    from sklearn.feature_extraction.text import (
-        TfidfVectorizer,  # only the commands that rank pay for scikit-learn
-    )
-
-    return TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.8, min_df=1, ngram_range=(1, 2),
-                           token_pattern=TOKENS, dtype=_float32())
-
-
-def _float32() -> Any:
+def vectorizer(ngrams: int = 2, max_df: float = 0.8) -> Any:
+    """TF-IDF over words (and phrases of up to `ngrams` words), as the digest and related papers weigh them.
+    scikit-learn is imported here: only the commands that rank pay for it."""
     import numpy
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return numpy.float32
+    return TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=max_df, min_df=1, ngram_range=(1, ngrams),
+                           token_pattern=TOKENS, dtype=numpy.float32)
 
 
 def rank(candidates: Sequence[NewPaper], library: Sequence[Paper], passed_over: Sequence[Paper] = (),
@@ -121,13 +116,13 @@ class _Model:
             block = (self.new[rows[start : start + BLOCK]] @ self.known.T).toarray()
             for offset, similarity in enumerate(block):
                 candidate = shown[start + offset]
-                closest = _top(similarity, CLOSEST_SHOWN)
+                closest = top_indices(similarity, CLOSEST_SHOWN)
                 candidate.close_to = tuple(self.liked[i].key for i in closest if similarity[i] > 0)
                 text = " ".join(_WORDS.findall(document(candidate.paper).lower()))
                 candidate.phrases = _phrases(self.new[rows[start + offset]], self.coef, names, text)
 
 
-def _top(values: np.ndarray, count: int) -> np.ndarray:
+def top_indices(values: np.ndarray, count: int) -> np.ndarray:
     """Indices of the `count` largest values, largest first, without sorting them all."""
     if len(values) > count:
         part = values.argpartition(-count)[-count:]
@@ -141,7 +136,7 @@ def _phrases(vector: Any, coef: np.ndarray, names: np.ndarray, text: str) -> tup
     words across a dropped stop word ("learning from human" counts as "learning human")."""
     columns = vector.indices
     gains = vector.data * coef[columns]
-    best = [str(names[columns[i]]) for i in _top(gains, 12) if gains[i] > 0]
+    best = [str(names[columns[i]]) for i in top_indices(gains, 12) if gains[i] > 0]
     phrases = [name for name in best if " " in name and f" {name} " in f" {text} "][:PHRASES_SHOWN]
     covered = {word for phrase in phrases for word in phrase.split()}
     words = [name for name in best if " " not in name and name not in covered]

@@ -99,12 +99,12 @@ def _unescape(text: str) -> str:
     return html.unescape(_ESCAPED.sub(r"\1", text))
 
 
-def passed_over(digests: Sequence[str]) -> list[Paper]:
-    """Papers the reader saw and did not want: in a digest where something was ticked, the unticked
-    papers above the last tick. Newest digests first, at most MAX_PASSED_OVER."""
+def passed_over(digests: Sequence[Sequence[DigestItem]]) -> list[Paper]:
+    """Papers the reader saw and did not want: in a digest (its items, as read_digest reads them)
+    where something was ticked, the unticked papers above the last tick. Newest digests first, at
+    most MAX_PASSED_OVER."""
     out: list[Paper] = []
-    for text in digests:
-        items, _ = read_digest(text)
+    for items in digests:
         ticked = [item.line for item in items if item.ticked]
         if not ticked:
             continue  # a digest nobody went through says nothing about taste
