@@ -34,7 +34,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
                      help="keep UTF-8 (for biblatex + biber); the default is ASCII LaTeX, for BibTeX + pdflatex")
     out.add_argument("--aux", metavar="FILE.aux", help="only the papers a LaTeX document cites (its .aux file)")
     out.add_argument("--keys", metavar="K1,K2", help="only these papers")
-    out.add_argument("--with-code", action="store_true", help="add each paper's code link to its note (and url)")
+    out.add_argument("--with-code", action="store_true", help="add each paper's code link to its BibTeX note field")
     inp = commands.add_parser("import", help="create a note for each entry of a .bib file")
     inp.add_argument("file", metavar="FILE.bib")
     inp.add_argument("--topic", help="topic path for the new notes")

@@ -97,7 +97,6 @@ def run(args: argparse.Namespace) -> int:
     snapshot, warnings = gather(library.root, list(found.values()), since, until)
     for warning in warnings:
         common.warn(warning)
-
     ranked = rank(list(found.values()), papers, passed_over(digests), explain=args.limit, order=order(args.sort))[: args.limit]
     if args.dry_run:
         for number, candidate in enumerate(ranked, 1):
