@@ -107,7 +107,29 @@ def quality() -> None:
         p5, p10 = (statistics.mean(r[i] for r in results) / k for i, k in ((0, 5), (1, 10)))
         print(f"  {name:<14} P@5 {p5:.2f}   P@10 {p10:.2f}   worst reader {min(r[1] for r in results)}/10   "
               f"P@10 ratio to plain TF-IDF {p10 / baseline:.2f}   goal P@10 >= 0.80")
+    random_readers(papers, labels, rankers)
     feedback(papers, labels)
+
+
+def random_readers(papers: dict[str, Paper], labels: dict[str, set[str]], rankers: dict[str, Ranker]) -> None:
+    """The same topics, each read by five readers who picked 3 of its papers at random: figures that
+    do not hang on one choice of papers."""
+    rng = random.Random(11)
+    totals: dict[str, list[tuple[int, int]]] = {name: [] for name in rankers}
+    for topic, _, wanted in READERS:
+        members = sorted(key for key in papers if labels[key] & wanted)
+        for n in range(5):
+            read = rng.sample(members, 3)
+            library = [papers[key].replace(key=key, status="read") for key in read]
+            candidates = week(papers, [key for key in papers if key not in read], f"{topic}{n}")
+            for name, ranker in rankers.items():
+                order = ranker([NewPaper(c.paper) for c in candidates], library)
+                totals[name].append((hits(order, labels, wanted, 5), hits(order, labels, wanted, 10)))
+    print(f"  {len(totals['digest'])} readers with 3 papers of a topic picked at random:")
+    for name, results in totals.items():
+        p5, p10 = (statistics.mean(r[i] for r in results) / k for i, k in ((0, 5), (1, 10)))
+        below = sum(1 for r in results if r[1] < 8)
+        print(f"  {name:<14} P@5 {p5:.2f}   P@10 {p10:.2f}   readers under 8/10: {below}")
 
 
 def feedback(papers: dict[str, Paper], labels: dict[str, set[str]]) -> None:

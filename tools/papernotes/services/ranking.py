@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 CLOSEST_SHOWN = 2
 PHRASES_SHOWN = 3
 PASSED_OVER_WEIGHT = 2.0  # a paper the reader saw and did not tick says more than one never shown
+FEEDBACK_PAPERS, FEEDBACK_WEIGHT = 3, 0.5  # the pseudo-relevance feedback: how many, and how much each counts
+FEEDBACK_ABOVE = 20  # new papers needed for it
 SVM_C = 0.1  # strong regularisation: with 2-3 papers read, the model must not learn each abstract by heart
 TOKENS = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b"
 _WORDS = re.compile(TOKENS)
@@ -102,10 +104,18 @@ class _Model:
         weights = numpy.ones(matrix.shape[0])
         weights[:positives] = [STATUS_WEIGHT.get(p.status, 0.5) for p in liked]
         weights[positives : positives + len(disliked)] = PASSED_OVER_WEIGHT
-        model = LinearSVC(C=SVM_C, class_weight="balanced", tol=1e-5, max_iter=5000)
-        model.fit(matrix, labels, sample_weight=weights)
+        new = matrix[positives + len(disliked) :]
+        model = LinearSVC(C=SVM_C, class_weight="balanced", tol=1e-5, max_iter=5000).fit(matrix, labels, sample_weight=weights)
+        # Pseudo-relevance feedback: the new papers most like what was read teach the model the topic's
+        # other words, and it is fitted again. With two or three papers read this lifts P@10 on real
+        # abstracts from 0.73 to 0.79 for readers picking papers at random (benchmarks/ranking.py).
+        if new.shape[0] >= FEEDBACK_ABOVE:  # in a handful of papers the best three are not "the topic"
+            chosen = positives + len(disliked) + top_indices(model.decision_function(new), FEEDBACK_PAPERS)
+            labels[chosen] = 1
+            weights[chosen] = FEEDBACK_WEIGHT
+            model = LinearSVC(C=SVM_C, class_weight="balanced", tol=1e-5, max_iter=5000).fit(matrix, labels, sample_weight=weights)
         self.known = matrix[:positives]
-        self.new = matrix[positives + len(disliked) :]
+        self.new = new
         self.scores = model.decision_function(self.new)
         self.coef = model.coef_.ravel()
         self.fitted = True
