@@ -122,3 +122,25 @@ def test_code_is_listed_exported_when_asked_and_shown_on_the_site(tmp_path: Path
     table = (root / "site-src" / "all.md").read_text(encoding="utf-8")
     assert '<a href="https://github.com/google-research/bert" rel="nofollow noopener">code</a>' in table
     assert "javascript:alert(9)" not in table
+
+
+def test_a_bulk_add_asks_the_services_about_a_bounded_number_of_papers(library: Path, arxiv_server: FakeArxiv,
+                                                                       community: FakeCommunity,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from papernotes.services import adding
+
+    monkeypatch.setattr(adding, "MAX_CODE_LOOKUPS", 3)
+    ids = [f"2611.{n:05d}" for n in range(1, 9)]
+    for n, ident in enumerate(ids):
+        arxiv_server.add(ident, f"Paper number {n}", ["Ada Lovelace"])
+        community.add(ident, f"Paper number {n}", github=f"https://github.com/ada/p{n}")
+    result = run_script("add.py", "--root", library, *ids, server=arxiv_server, **community.env)
+    assert result.returncode == 0, result.stderr
+    assert "code links: 5 more papers not looked up on Papers with Code and Hugging Face this run (at most 3)" in result.stdout
+    assert len({path for _, path, _ in community.requests}) == 6  # 3 papers, 2 services
+    assert sum(1 for p in (library / "papers").glob("*.md") if "code:" in p.read_text(encoding="utf-8")) == 3
+    # Each refresh asks about the next ones; answers already cached cost nothing.
+    for expected in (6, 8):
+        refreshed = run_script("refresh.py", "--root", library, server=arxiv_server, **community.env)
+        assert refreshed.returncode == 0, refreshed.stderr
+        assert sum(1 for p in (library / "papers").glob("*.md") if "code:" in p.read_text(encoding="utf-8")) == expected

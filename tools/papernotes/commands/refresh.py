@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             if updated.changed:
                 print(f"updated {rel} {describe_change(updated.before, updated.after)}")
+    code.finish()
     return 1 if failures else 0
 
 

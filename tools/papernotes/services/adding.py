@@ -24,6 +24,9 @@ def semantic_scholar(library: Library, refresh: bool = False) -> SemanticScholar
                            max_age=dt.timedelta(days=library.config.s2_cache_days), refresh=refresh)
 
 
+MAX_CODE_LOOKUPS = 50  # papers whose code is asked of the services in one run
+
+
 @dataclass(frozen=True)
 class Reporter:
     """Where a service's outcomes go, one line each: the command passes print and its error line."""
@@ -113,18 +116,23 @@ def add_candidates(
                 report.say(f"added {library.rel(written.path)}  {written.paper.title}")
         if written.status == "exists":
             failures += not update_existing(library, written.paper.key, changes, report)
+    code.finish()
     return failures
 
 
 class CodeFinder:
     """A paper's code for a new note or a refresh: a repository its arXiv comment or abstract names, else
     the official one Papers with Code knows, else Hugging Face's link. Each service is asked at most
-    until it fails once; its failure is one warning, and the note is written without code."""
+    until it fails once; its failure is one warning, and the note is written without code. The services
+    are asked about MAX_CODE_LOOKUPS papers a run (answers in the cache are free): adding the 500 papers
+    of an awesome list does not wait minutes for code links, and each `refresh` asks for the next ones."""
 
     def __init__(self, library: Library, report: Reporter) -> None:
         self.library = library
         self.report = report
         self._community: Any = None
+        self.looked_up = 0
+        self.left_out = 0
 
     def find(self, paper: Paper) -> str | None:
         from papernotes.sources.community import Community, ServiceDown, code_in_text
@@ -135,12 +143,24 @@ class CodeFinder:
             return None
         if self._community is None:
             self._community = Community(self.library.root / ".cache" / "papernotes" / "community")
+        if not self._community.knows(paper.arxiv):
+            if self.looked_up >= MAX_CODE_LOOKUPS:
+                self.left_out += 1
+                return None
+            self.looked_up += 1
         for found in self._community.code(paper.arxiv):
             if isinstance(found, ServiceDown):
                 self.report.warning(str(found))
             else:
                 return found.url
         return None
+
+
+    def finish(self) -> None:
+        """Say once what was left for later."""
+        if self.left_out:
+            self.report.say(f"code links: {self.left_out} more papers not looked up on Papers with Code and Hugging Face "
+                            f"this run (at most {MAX_CODE_LOOKUPS}); `papernotes refresh` looks them up")
 
 
 def update_existing(library: Library, key: str, changes: Callable[[Paper], dict[str, object]] | None,

@@ -85,14 +85,24 @@ class Community:
         self.session.headers["User-Agent"] = f"papernotes/{__version__} (research paper notes kept in git)"
         self.cache = JsonCache(cache_dir, max_age) if cache_dir is not None else None
         self._last_request = 0.0
+        self.requests_made = 0
         self.down: set[str] = set()  # services that failed once: not asked again in this run
 
     # -- code ---------------------------------------------------------------------------------------
 
+    def _code_requests(self, arxiv: str) -> list[tuple[Service, str, dict[str, str]]]:
+        return [(self.pwc, f"/papers/{quote(arxiv)}", {"include_resources": "true"}), (self.hf, f"/api/papers/{quote(arxiv)}", {})]
+
+    def knows(self, arxiv: str) -> bool:
+        """Whether every answer about this paper's code is in the cache (asking costs nothing)."""
+        return all(service.url is None or service.name in self.down or self._cached(service, path, params) is not None
+                   for service, path, params in self._code_requests(arxiv))
+
     def code(self, arxiv: str) -> Iterator[CodeFound | ServiceDown]:
         """A paper's repository from each service that knows it: Papers with Code's official one first,
         then Hugging Face's. A failing service yields its ServiceDown instead, once per run."""
-        paper = self._ask(self.pwc, f"/papers/{quote(arxiv)}", {"include_resources": "true"}, missing_ok=True)
+        (pwc, pwc_path, pwc_params), (hf, hf_path, hf_params) = self._code_requests(arxiv)
+        paper = self._ask(pwc, pwc_path, pwc_params, missing_ok=True)
         if isinstance(paper, ServiceDown):
             yield paper
         elif isinstance(paper, dict):
@@ -101,7 +111,7 @@ class Community:
                 if repository.get("is_official") is True and (url := code_link(repository.get("url"))):
                     yield CodeFound(url, "Papers with Code")
                     break
-        paper = self._ask(self.hf, f"/api/papers/{quote(arxiv)}", {}, missing_ok=True)
+        paper = self._ask(hf, hf_path, hf_params, missing_ok=True)
         if isinstance(paper, ServiceDown):
             yield paper
         elif isinstance(paper, dict) and (url := code_link(paper.get("githubRepo"))):
@@ -146,6 +156,11 @@ class Community:
 
     # -- requests -----------------------------------------------------------------------------------
 
+    def _cached(self, service: Service, path: str, params: dict[str, str]) -> Any:
+        if self.cache is None or service.url is None:
+            return None
+        return self.cache.get(("GET", service.url + path, params))
+
     def _garbage(self, service: Service, what: str) -> ServiceDown:
         self.down.add(service.name)
         return ServiceDown(f"{service.name} sent {what} ({service.url}); left out this time")
@@ -156,11 +171,12 @@ class Community:
             return None
         url = service.url + path
         request = ("GET", url, params)
-        if self.cache is not None and (cached := self.cache.get(request)) is not None:
+        if (cached := self._cached(service, path, params)) is not None:
             return cached.get("data") if isinstance(cached, dict) else None
         from papernotes.sources.http import GaveUp, fetch, with_retries
 
         def attempt() -> Any:
+            self.requests_made += 1
             wait = self._last_request + service.delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
