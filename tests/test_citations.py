@@ -141,3 +141,17 @@ def test_related_is_updated_incrementally_and_equals_a_full_computation(tmp_path
     lists["p0"] = lists["p0"][:3]  # a reference list changed: everything again
     citations.related(papers, lists, cache)
     assert len(full_runs) == 2
+
+
+def test_reference_lists_are_fetched_a_bounded_number_a_run(cited: Path, s2_server: FakeS2, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(citations, "MAX_FETCHED", 3)
+    monkeypatch.setattr(citations, "WRITE_EVERY", 2)
+    first = run_script("gaps.py", "--root", cited, s2=s2_server)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[0] == ("fetching the reference lists of 3 notes from Semantic Scholar "
+                                            "(kept in inbox/references.jsonl); the other 1 next time")
+    assert len((cited / "inbox" / "references.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+    second = run_script("gaps.py", "--root", cited, s2=s2_server)
+    assert second.stdout.splitlines()[0].startswith("fetching the reference lists of 1 note ")
+    assert len((cited / "inbox" / "references.jsonl").read_text(encoding="utf-8").splitlines()) == 4
+    assert "fetching" not in run_script("gaps.py", "--root", cited, s2=s2_server).stdout

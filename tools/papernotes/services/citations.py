@@ -22,6 +22,7 @@ from typing import Any
 
 from papernotes.model.citations import Cited, Gap, Relation
 from papernotes.model.paper import Paper, in_topic
+from papernotes.model.text import counted
 from papernotes.services.ranking import top_indices, vectorizer
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, text_of
 from papernotes.store.library import Catalog, Library, write_file
@@ -29,6 +30,8 @@ from papernotes.store.library import Catalog, Library, write_file
 REFERENCES = "references.jsonl"  # in inbox/
 MAX_REFERENCES_KEPT = 400  # per paper; a survey cites more, its first 400 tell enough
 MAX_FILE = 64 * 1024 * 1024
+MAX_FETCHED = 200  # reference lists fetched in one run: about 4 minutes at Semantic Scholar's polite pace
+WRITE_EVERY = 25
 RELATED_SHOWN = 5
 MAX_CHANGED_FOR_PATCH = 200  # beyond this, computing everything again is as quick
 CACHE_FORMAT = ("papernotes-related", 1)
@@ -78,13 +81,14 @@ def references_text(lists: dict[str, list[Cited]]) -> str:
 
 def fetch_missing(library: Library, papers: Sequence[Paper], s2: Any, lists: dict[str, list[Cited]],
                   warn: Callable[[str], None], progress: Callable[[int, int], None] | None = None) -> int:
-    """Fetch the reference lists of the papers (with an arXiv ID or DOI) not in `lists` yet, into it,
-    and write the file; return how many were fetched. A paper Semantic Scholar does not know gets an
-    empty list (asked again only after it is removed from the file)."""
+    """Fetch the reference lists of the papers (with an arXiv ID or DOI) not in `lists` yet, at most
+    MAX_FETCHED a run, into it, writing the file as it goes (Ctrl-C keeps what was fetched); return how
+    many were fetched. A paper Semantic Scholar does not know gets an empty list (asked again only
+    after it is removed from the file)."""
     from papernotes.errors import PapernotesError
     from papernotes.sources.s2 import S2NotFound, S2Unavailable
 
-    wanted = [p for p in papers if p.key not in lists and (p.arxiv or p.doi)]
+    wanted = [p for p in papers if p.key not in lists and (p.arxiv or p.doi)][:MAX_FETCHED]
     fetched = 0
     for number, paper in enumerate(wanted, 1):
         ident = f"arXiv:{paper.arxiv}" if paper.arxiv else f"DOI:{paper.doi}"
@@ -102,7 +106,9 @@ def fetch_missing(library: Library, papers: Sequence[Paper], s2: Any, lists: dic
         fetched += 1
         if progress:
             progress(number, len(wanted))
-    if fetched:
+        if fetched % WRITE_EVERY == 0:
+            write_file(library.root / "inbox" / REFERENCES, references_text(lists))
+    if fetched % WRITE_EVERY:
         write_file(library.root / "inbox" / REFERENCES, references_text(lists))
     return fetched
 
@@ -332,6 +338,8 @@ def reference_lists(library: Library, papers: Sequence[Paper], offline: bool, wa
         if missing:
             from papernotes.services.adding import semantic_scholar
 
-            say(f"fetching the reference lists of {missing} notes from Semantic Scholar (kept in inbox/{REFERENCES})")
+            now = min(missing, MAX_FETCHED)
+            later = f"; the other {missing - now} next time" if missing > now else ""
+            say(f"fetching the reference lists of {counted(now, 'note')} from Semantic Scholar (kept in inbox/{REFERENCES}){later}")
             fetch_missing(library, papers, semantic_scholar(library), lists, warn, progress)
     return lists
