@@ -138,7 +138,7 @@ class CodeFinder:
         from papernotes.sources.community import Community, ServiceDown, code_in_text
 
         if (said := code_in_text(paper.comment, paper.abstract)) is not None:
-            return said.url
+            return said
         if not paper.arxiv:
             return None
         if self._community is None:
@@ -152,7 +152,7 @@ class CodeFinder:
             if isinstance(found, ServiceDown):
                 self.report.warning(str(found))
             else:
-                return found.url
+                return found
         return None
 
 

@@ -80,7 +80,7 @@ def references_text(lists: dict[str, list[Cited]]) -> str:
 
 
 def fetch_missing(library: Library, papers: Sequence[Paper], s2: Any, lists: dict[str, list[Cited]],
-                  warn: Callable[[str], None], progress: Callable[[int, int], None] | None = None) -> int:
+                  warn: Callable[[str], None]) -> int:
     """Fetch the reference lists of the papers (with an arXiv ID or DOI) not in `lists` yet, at most
     MAX_FETCHED a run, into it, writing the file as it goes (Ctrl-C keeps what was fetched); return how
     many were fetched. A paper Semantic Scholar does not know gets an empty list (asked again only
@@ -90,7 +90,7 @@ def fetch_missing(library: Library, papers: Sequence[Paper], s2: Any, lists: dic
 
     wanted = [p for p in papers if p.key not in lists and (p.arxiv or p.doi)][:MAX_FETCHED]
     fetched = 0
-    for number, paper in enumerate(wanted, 1):
+    for paper in wanted:
         ident = f"arXiv:{paper.arxiv}" if paper.arxiv else f"DOI:{paper.doi}"
         try:
             rows = s2.references(ident, limit=MAX_REFERENCES_KEPT, label=paper.key)
@@ -104,8 +104,6 @@ def fetch_missing(library: Library, papers: Sequence[Paper], s2: Any, lists: dic
             continue
         lists[paper.key] = list({c.ident: c for row in rows if (c := cited_of(row))}.values())
         fetched += 1
-        if progress:
-            progress(number, len(wanted))
         if fetched % WRITE_EVERY == 0:
             write_file(library.root / "inbox" / REFERENCES, references_text(lists))
     if fetched % WRITE_EVERY:
@@ -330,7 +328,7 @@ def _save(path: Path | None, refs: str, texts: dict[str, str], model: _Model, re
 
 
 def reference_lists(library: Library, papers: Sequence[Paper], offline: bool, warn: Callable[[str], None],
-                    say: Callable[[str], None], progress: Callable[[int, int], None] | None = None) -> dict[str, list[Cited]]:
+                    say: Callable[[str], None]) -> dict[str, list[Cited]]:
     """The kept reference lists, with the missing ones fetched first unless `offline`."""
     lists = read_references(library.root)
     if not offline:
@@ -341,5 +339,5 @@ def reference_lists(library: Library, papers: Sequence[Paper], offline: bool, wa
             now = min(missing, MAX_FETCHED)
             later = f"; the other {missing - now} next time" if missing > now else ""
             say(f"fetching the reference lists of {counted(now, 'note')} from Semantic Scholar (kept in inbox/{REFERENCES}){later}")
-            fetch_missing(library, papers, semantic_scholar(library), lists, warn, progress)
+            fetch_missing(library, papers, semantic_scholar(library), lists, warn)
     return lists

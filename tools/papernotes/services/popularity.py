@@ -135,7 +135,7 @@ def gather(root: Path, candidates: list[NewPaper], since: dt.date, until: dt.dat
     warnings: list[str] = []
     for candidate in candidates:
         if candidate.paper.code is None and (said := code_in_text(candidate.paper.comment, candidate.paper.abstract)):
-            candidate.paper = candidate.paper.replace(code=said.url)
+            candidate.paper = candidate.paper.replace(code=said)
     if not candidates:
         return None, warnings
     community = Community(root / ".cache" / "papernotes" / "community")

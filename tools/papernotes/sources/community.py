@@ -62,12 +62,6 @@ class Service:
 
 
 @dataclass(frozen=True)
-class CodeFound:
-    url: str
-    source: str  # where it was found, for messages: "the arXiv comment", "Papers with Code", ...
-
-
-@dataclass(frozen=True)
 class Daily:
     upvotes: dict[str, int]  # by arXiv ID
     code: dict[str, str]
@@ -85,7 +79,6 @@ class Community:
         self.session.headers["User-Agent"] = f"papernotes/{__version__} (research paper notes kept in git)"
         self.cache = JsonCache(cache_dir, max_age) if cache_dir is not None else None
         self._last_request = 0.0
-        self.requests_made = 0
         self.down: set[str] = set()  # services that failed once: not asked again in this run
 
     # -- code ---------------------------------------------------------------------------------------
@@ -98,7 +91,7 @@ class Community:
         return all(service.url is None or service.name in self.down or self._cached(service, path, params) is not None
                    for service, path, params in self._code_requests(arxiv))
 
-    def code(self, arxiv: str) -> Iterator[CodeFound | ServiceDown]:
+    def code(self, arxiv: str) -> Iterator[str | ServiceDown]:
         """A paper's repository from each service that knows it: Papers with Code's official one first,
         then Hugging Face's. A failing service yields its ServiceDown instead, once per run."""
         (pwc, pwc_path, pwc_params), (hf, hf_path, hf_params) = self._code_requests(arxiv)
@@ -109,13 +102,13 @@ class Community:
             repositories = [r for r in paper.get("repositories") or [] if isinstance(r, dict)][:100]
             for repository in sorted(repositories, key=lambda r: r.get("is_official") is not True):
                 if repository.get("is_official") is True and (url := code_link(repository.get("url"))):
-                    yield CodeFound(url, "Papers with Code")
+                    yield url
                     break
         paper = self._ask(hf, hf_path, hf_params, missing_ok=True)
         if isinstance(paper, ServiceDown):
             yield paper
         elif isinstance(paper, dict) and (url := code_link(paper.get("githubRepo"))):
-            yield CodeFound(url, "Hugging Face")
+            yield url
 
     # -- popularity ---------------------------------------------------------------------------------
 
@@ -161,22 +154,24 @@ class Community:
             return None
         return self.cache.get(("GET", service.url + path, params))
 
-    def _garbage(self, service: Service, what: str) -> ServiceDown:
+    def _down(self, service: Service, why: str) -> ServiceDown:
+        """The service is not asked again in this run; the message says why, in one line."""
         self.down.add(service.name)
-        return ServiceDown(f"{service.name} sent {what} ({service.url}); left out this time")
+        return ServiceDown(f"{service.name} {why}; left out this time")
+
+    def _garbage(self, service: Service, what: str) -> ServiceDown:
+        return self._down(service, f"sent {what} ({service.url})")
 
     def _ask(self, service: Service, path: str, params: dict[str, str], missing_ok: bool = False) -> Any:
         """The JSON answer, None for a paper the service does not know (`missing_ok`), or ServiceDown."""
         if service.url is None or service.name in self.down:
             return None
         url = service.url + path
-        request = ("GET", url, params)
         if (cached := self._cached(service, path, params)) is not None:
             return cached.get("data") if isinstance(cached, dict) else None
         from papernotes.sources.http import GaveUp, fetch, with_retries
 
         def attempt() -> Any:
-            self.requests_made += 1
             wait = self._last_request + service.delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
@@ -188,23 +183,20 @@ class Community:
         try:
             answer = with_retries(attempt, RETRIES, max(service.delay, 0.05), service.name)
         except GaveUp as exc:
-            self.down.add(service.name)
-            return ServiceDown(f"{service.name} did not answer ({exc.reason}; {service.url}); left out this time")
+            return self._down(service, f"did not answer ({exc.reason}; {service.url})")
         except PapernotesError as exc:  # too large, or an unusable URL
-            self.down.add(service.name)
-            return ServiceDown(f"{service.name}: {exc}; left out this time")
+            return self._down(service, f"sent an answer it could not use: {exc}")
         if answer.status == 404 and missing_ok:
             data = None
         elif answer.status != 200:
-            self.down.add(service.name)
-            return ServiceDown(f"{service.name} answered HTTP {answer.status} ({service.url}); left out this time")
+            return self._down(service, f"answered HTTP {answer.status} ({service.url})")
         else:
             try:
                 data = json.loads(answer.body)
             except ValueError:
                 return self._garbage(service, "an answer that is not JSON")
         if self.cache is not None:
-            self.cache.put(request, {"data": data})  # wrapped: "not known" (None) is cached too
+            self.cache.put(("GET", url, params), {"data": data})  # wrapped: "not known" (None) is cached too
         return data
 
 
@@ -217,9 +209,6 @@ def _arxiv(value: Any) -> str | None:
         return None
 
 
-def code_in_text(*texts: str | None) -> CodeFound | None:
+def code_in_text(*texts: str | None) -> str | None:
     """The first repository link in a paper's own words (its arXiv comment, then its abstract)."""
-    for text, source in zip(texts, ("the arXiv comment", "the abstract"), strict=False):
-        if text and (url := code_link(text)):
-            return CodeFound(url, source)
-    return None
+    return next((url for text in texts if (url := code_link(text))), None)
