@@ -15,12 +15,18 @@ import os
 import pickle
 import re
 import secrets
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 from papernotes.errors import PapernotesError
 from papernotes.model.config import Config, load_config
@@ -328,14 +334,16 @@ class Library:
         Only those fields' lines change (see notefile.patch_text). The new text takes the note's
         place only if the note is still exactly what was read: if an editor saved it meanwhile, the
         change is made again on what the editor saved, and after a few tries the note is left alone
-        with an error. On Linux the check and the replacement are one atomic step (see swap_in), so
-        no save can land between them. `changes` may be a function of the paper as read, so that it
+        with an error. On Linux the check and the replacement are one atomic step, and a program
+        writing the note in place is seen (see swap_in), so no save can land between them. `changes` may be a function of the paper as read, so that it
         is worked out again then.
         """
         path = self.note_path(key)
         rel = self.rel(path)
         target = Path(os.path.realpath(path))
-        for _ in range(UPDATE_ATTEMPTS):
+        for attempt in range(UPDATE_ATTEMPTS):
+            if attempt:
+                time.sleep(RETRY_SECONDS * 2 ** (attempt - 1))  # let the other program finish its save
             data, signature = _settled_read(target, rel)
             text = decode_note(data, rel)
             parsed = parse_note_full(text, rel)  # parsed once; the patcher edits by its marks
@@ -351,7 +359,8 @@ class Library:
                 CHANGED_ROOTS.add(self.root)
                 _remember(target, after)
                 return Updated(path, before, after)
-        raise WriteError(f"{rel} kept changing while it was being updated (is an editor saving it?); nothing written")
+        raise WriteError(f"{rel} kept changing, or stayed open for writing in another program, while it was being "
+                         "updated (is an editor saving it?); nothing written")
 
     def catalog(self, papers: Iterable[Paper], problems: Iterable[NoteProblem] = ()) -> Catalog:
         """What one load() saw. Built from that load only: a note another process writes afterwards is
@@ -445,47 +454,70 @@ def _short(title: str) -> str:
 
 
 UPDATE_ATTEMPTS = 5
+RETRY_SECONDS = 0.02  # 20, 40, 80 and 160 ms between attempts: 0.3 s for a program to finish saving
 SWAP_BACK_ATTEMPTS = 20
 
 
 def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str, recent: bool = False) -> bool:
     """Put `new` in place of `target` if the file there still holds `expected`; False (and the file as
-    it was found) if someone saved it since it was read.
+    it was found) if someone saved it since it was read, or has it open for writing.
 
     Comparing and then renaming leaves a window in which an editor's save is overwritten. On Linux
     the new file is swapped with the note in one step (renameat2 RENAME_EXCHANGE): every version
     stays on disk, either at the note's name or at the temporary name, until what was swapped out
     has been compared with what was read. A version that differs is swapped back; if a save also
     landed meanwhile, the newest is kept at the note's name. Nothing is ever deleted that is not
-    our own text or a save that a later save of the same file replaced. Elsewhere the remaining
-    window (between the comparison and the rename) is a few microseconds.
+    our own text or a save that a later save of the same file replaced.
+
+    An editor that writes in place (open, truncate, write) may have opened the note just before the
+    swap and write to it just after the comparison: its save would go to the file deleted at the
+    end. A read lease on the note (see _lease) closes that: it cannot be taken while another program
+    has the note open for writing, and any such open made while it is held waits until it is
+    released and marks it broken, so the version swapped out goes back. Where leases are missing
+    (not Linux, another owner's note, some network file systems) a note changed in the last half
+    second is watched for 50 ms instead, and without the swap the tool compares and then renames,
+    which leaves a window of microseconds.
     """
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     # Whether the temporary name holds nothing anyone needs (our own text, or a version that was
     # read or replaced by a later save): only then is it deleted at the end. Otherwise (an error or
     # a signal in the middle of a swap) it is kept beside the note as a conflict copy.
     disposable = True
+    lease: int | None = None
     try:
+        try:
+            lease = _lease(target)
+        except _OpenForWriting:
+            return False
+        if lease is not None and _read_fd(lease) != expected:
+            return False  # saved since it was read; nothing can change it while the lease is held
         with open(tmp, "xb") as handle:
             handle.write(new)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         if not _exchange(tmp, target):
-            if read_regular(target, rel)[0] != expected:
+            if read_regular(target, rel)[0] != expected or (lease is not None and not _lease_unbroken(lease)):
                 return False
             os.replace(tmp, target)
             return True
         disposable = False  # the note as it was now sits at the temporary name
         swapped_out = _read_bytes(tmp)
-        if swapped_out == expected and not (recent and _still_written(tmp)):
+        if lease is not None:
+            # The file swapped out is the leased one (not a save renamed over the note meanwhile)
+            # and nobody opened it for writing since: it still holds what was read.
+            untouched = _same_file(lease, tmp) and _lease_unbroken(lease)
+        else:
+            untouched = not (recent and _still_written(tmp))
+        if swapped_out == expected and untouched:
             disposable = True  # exactly what was read, and the new text is made from it
             return True
-        if swapped_out == expected:
+        if swapped_out == expected and lease is None:
             swapped_out = _read_bytes(tmp)  # written to since: the editor's save, finished, goes back
         # An editor saved since the note was read: give its version back. After each swap the
         # temporary name holds what was at the note's name: our own text (done), or a save that
-        # landed on top of what we put there, which is newer still and goes back in turn.
+        # landed on top of what we put there, which is newer still and goes back in turn. A program
+        # waiting on the lease writes its save once the lease is released, to the version given back.
         placed, waiting = new, swapped_out
         for _ in range(SWAP_BACK_ATTEMPTS):
             _exchange(tmp, target)
@@ -504,6 +536,49 @@ def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str, rece
         else:
             with contextlib.suppress(OSError):
                 os.replace(tmp, target.with_name(f"{target.name}.conflict-{os.getpid()}"))
+        if lease is not None:
+            os.close(lease)  # releases the lease: a program waiting to write goes on
+
+
+class _OpenForWriting(Exception):
+    """Another program has the note open for writing: it may be in the middle of a save."""
+
+
+def _lease(target: Path) -> int | None:
+    """A descriptor of the note holding a read lease (fcntl F_SETLEASE), or None where leases are
+    unavailable. A read lease is granted only while no other process has the file open for writing
+    (_OpenForWriting otherwise); an open for writing or a truncation by another process while it
+    is held waits (up to /proc/sys/fs/lease-break-time) until it is released, and breaks it."""
+    if fcntl is None or not hasattr(fcntl, "F_SETLEASE"):
+        return None
+    try:
+        descriptor = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None  # what the note is (gone, a FIFO) was said by the read; the swap reports the rest
+    try:
+        # The kernel signals a lease break; SIGIO, the default, would end the process. SIGURG is
+        # ignored unless a program handles it, and the break is read with F_GETLEASE instead.
+        fcntl.fcntl(descriptor, fcntl.F_SETSIG, signal.SIGURG)
+        fcntl.fcntl(descriptor, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+    except OSError as exc:
+        os.close(descriptor)
+        if exc.errno == errno.EAGAIN:
+            raise _OpenForWriting from None
+        return None  # EACCES (another owner's note), EINVAL (a file system without leases)
+    return descriptor
+
+
+def _lease_unbroken(descriptor: int) -> bool:
+    return bool(fcntl is not None and fcntl.fcntl(descriptor, fcntl.F_GETLEASE) == fcntl.F_RDLCK)
+
+
+def _same_file(descriptor: int, path: Path) -> bool:
+    held, named = os.fstat(descriptor), os.stat(path)
+    return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
+
+
+def _read_fd(descriptor: int) -> bytes:
+    return os.pread(descriptor, min(os.fstat(descriptor).st_size + 1, MAX_NOTE_BYTES + 1), 0)
 
 
 # An editor that writes a file in place (truncate, then write) may be between two writes when the
