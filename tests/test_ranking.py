@@ -5,8 +5,12 @@ benchmarks/ranking.py, not here."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from papernotes.model.paper import Paper
@@ -88,3 +92,39 @@ def test_what_the_digest_says_reads_back(real: dict[str, Paper]) -> None:
     taught = passed_over([read_digest("\n".join([line.replace("2611.00001", "2611.00005"), "- [x] [B](https://arxiv.org/abs/2611.00006) — x",
                                                   "- [ ] [C](https://arxiv.org/abs/2611.00007) — x"]))[0]])
     assert [(p.arxiv, p.title) for p in taught] == [("2611.00005", hostile.title)]
+
+
+@pytest.mark.parametrize("in_parts", [False, True])
+def test_the_words_are_weighed_as_scikit_learn_weighs_them(real: dict[str, Paper], in_parts: bool,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The vectorizer counts in its own way (and, for many documents, in forked processes), for speed:
+    the features and every weight must stay scikit-learn's TfidfVectorizer's, on real abstracts."""
+    import numpy
+    from papernotes.services import ranking
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if in_parts:
+        monkeypatch.setattr(ranking, "PARALLEL_ABOVE", 10)
+    parts: list[int] = []
+    counted_in_parts = ranking._counted_in_parts
+
+    def counted(analyzer: Any, texts: Any) -> Any:
+        found = counted_in_parts(analyzer, texts)
+        parts.append(len(found))
+        return found
+
+    monkeypatch.setattr(ranking, "_counted_in_parts", counted)
+    texts = [ranking.document(p) for p in real.values()]
+    for phrases, max_df in ((True, 0.8), (False, 0.5)):
+        ours = ranking.vectorizer(phrases, max_df)
+        theirs = TfidfVectorizer(analyzer=ranking.words_and_phrases if phrases else ranking.words, sublinear_tf=True,
+                                 max_df=max_df, dtype=numpy.float32)
+        difference = abs(ours.fit_transform(texts) - theirs.fit_transform(texts)).max()
+        assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out()) and difference < 1e-6
+        later = ["A new abstract about reward models and human feedback.", "", "the of and"]
+        assert abs(ours.transform(later) - theirs.transform(later)).max() < 1e-6
+    with pytest.raises(ValueError):
+        ranking.vectorizer().fit_transform(["the of and", "", "a"])
+    # Split only when asked, and then (on Linux, with two processors and no other thread) really split.
+    can_split = sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1
+    assert max(parts) == 1 if not (in_parts and can_split) else min(parts[:2]) >= 2

@@ -23,7 +23,7 @@ from typing import Any
 from papernotes.model.citations import Cited, Gap, Relation
 from papernotes.model.paper import Paper, in_topic
 from papernotes.model.text import counted
-from papernotes.services.ranking import top_indices, vectorizer
+from papernotes.services.ranking import Vectorizer, top_indices, vectorizer
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, text_of
 from papernotes.store.library import Catalog, Library, write_file
 
@@ -185,7 +185,7 @@ class _Model:
 
         self.keys = sorted(notes)
         self.row = {key: i for i, key in enumerate(self.keys)}
-        self.words = vectorizer(ngrams=1, max_df=0.5)
+        self.words: Vectorizer | None = vectorizer(phrases=False, max_df=0.5)
         try:
             self.vectors = self.words.fit_transform([texts[k] for k in self.keys]).tocsr()
         except ValueError:  # no usable words in any note

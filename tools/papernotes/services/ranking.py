@@ -13,9 +13,12 @@ labels in benchmarks/ranking.py against plain TF-IDF similarity and recency.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import filterfalse
 from typing import TYPE_CHECKING, Any
 
 from papernotes.model.paper import Paper
@@ -54,14 +57,122 @@ def document(paper: Paper) -> str:
     return " ".join(filter(None, (paper.title, paper.title, paper.abstract, paper.body, labels)))
 
 
-def vectorizer(ngrams: int = 2, max_df: float = 0.8) -> Any:
-    """TF-IDF over words (and phrases of up to `ngrams` words), as the digest and related papers weigh them.
-    scikit-learn is imported here: only the commands that rank pay for it."""
-    import numpy
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def vectorizer(phrases: bool = True, max_df: float = 0.8) -> Vectorizer:
+    """TF-IDF over words (and two-word phrases), as the digest and related papers weigh them."""
+    return Vectorizer(words_and_phrases if phrases else words, max_df)
 
-    return TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=max_df, min_df=1, ngram_range=(1, ngrams),
-                           token_pattern=TOKENS, dtype=numpy.float32)
+
+class Vectorizer:
+    """scikit-learn's TfidfVectorizer(sublinear_tf=True, max_df=...), the same numbers, with the counting
+    done by collections.Counter: scikit-learn's own counting loop looks every word of every
+    document up one by one in Python, and was a third of the time of ranking a busy week
+    (benchmarks/watch.py). scikit-learn is imported when it is used: only the commands that rank pay."""
+
+    def __init__(self, analyzer: Callable[[str], list[str]], max_df: float) -> None:
+        self.analyzer = analyzer
+        self.max_df = max_df
+        self.vocabulary: dict[str, int] = {}
+        self.weights: Any = None
+
+    def fit_transform(self, texts: Sequence[str]) -> Any:
+        import numpy
+        import scipy.sparse
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        vocabulary: dict[str, int] = {}
+        parts = []
+        for found, counts in _counted_in_parts(self.analyzer, texts):  # each part numbers its own features
+            columns = numpy.array([vocabulary.setdefault(name, len(vocabulary)) for name in found], dtype=numpy.int64)
+            parts.append((counts.data, columns[counts.indices] if len(columns) else counts.indices, counts.indptr))
+        names = numpy.array(sorted(vocabulary), dtype=object)
+        if not len(names):
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        position = numpy.empty(len(names), dtype=numpy.int64)
+        position[[vocabulary[name] for name in names]] = numpy.arange(len(names))
+        counts = scipy.sparse.vstack([scipy.sparse.csr_matrix((data, position[indices], indptr), shape=(len(indptr) - 1, len(names)))
+                                      for data, indices, indptr in parts], format="csr")
+        kept = numpy.flatnonzero(numpy.bincount(counts.indices, minlength=len(names)) <= self.max_df * len(texts))
+        if not len(kept):
+            raise ValueError("after pruning, no terms remain")
+        counts = counts[:, kept]
+        counts.sort_indices()
+        self.vocabulary = {str(name): column for column, name in enumerate(names[kept])}
+        self.weights = TfidfTransformer(sublinear_tf=True)
+        return self.weights.fit_transform(counts)
+
+    def transform(self, texts: Sequence[str]) -> Any:
+        return self.weights.transform(_count(self.analyzer, texts, self.vocabulary)[1])
+
+    def get_feature_names_out(self) -> Any:
+        import numpy
+
+        return numpy.array(sorted(self.vocabulary, key=self.vocabulary.__getitem__), dtype=object)
+
+
+def _count(analyzer: Callable[[str], list[str]], texts: Sequence[str],
+           fixed: dict[str, int] | None = None) -> tuple[list[str], Any]:
+    """The features found, in column order, and the documents x features counts; with `fixed`, only
+    that vocabulary's features, in its columns."""
+    from collections import Counter
+
+    import numpy
+    import scipy.sparse
+
+    vocabulary: dict[str, int] = {} if fixed is None else fixed
+    columns: list[int] = []
+    values: list[int] = []
+    ends = [0]
+    for text in texts:
+        counted = Counter(analyzer(text))
+        if fixed is not None:
+            counted = Counter({feature: n for feature, n in counted.items() if feature in fixed})
+        columns.extend([vocabulary.setdefault(feature, len(vocabulary)) for feature in counted])
+        values.extend(counted.values())
+        ends.append(len(columns))
+    return list(vocabulary), scipy.sparse.csr_matrix(
+        (numpy.array(values, dtype=numpy.float32), numpy.array(columns, dtype=numpy.int32), numpy.array(ends, dtype=numpy.int64)),
+        shape=(len(texts), len(vocabulary)))
+
+
+PARALLEL_ABOVE = 4000  # documents: fewer are counted sooner than two processes start
+MAX_PROCESSES = 4
+
+
+def _counted_in_parts(analyzer: Callable[[str], list[str]], texts: Sequence[str]) -> list[tuple[list[str], Any]]:
+    """_count over the texts, split between the machine's processors when there are many: counting
+    is pure Python, bound to one core, and most of the time of ranking a busy week. The workers are
+    forked (nothing is imported again), only on Linux and only while this process runs no other
+    thread (a thread's locks would be copied held); anything else, or a worker that fails, counts here."""
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    processes = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, MAX_PROCESSES)
+    if (len(texts) < PARALLEL_ABOVE or processes < 2 or not sys.platform.startswith("linux")
+            or threading.active_count() > 1):
+        return [_count(analyzer, texts)]
+    size = -(-len(texts) // processes)
+    try:
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_count, [analyzer] * processes, [texts[i : i + size] for i in range(0, len(texts), size)]))
+    except (OSError, BrokenProcessPool):
+        return [_count(analyzer, texts)]
+
+
+def words(text: str) -> list[str]:
+    """The words scikit-learn's analyzer finds (lower case, TOKENS, its English stop words dropped)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return list(filterfalse(ENGLISH_STOP_WORDS.__contains__, _WORDS.findall(text.lower())))
+
+
+def words_and_phrases(text: str) -> list[str]:
+    """The words, then every two neighbours among them: what scikit-learn's ngram_range=(1, 2) gives,
+    built here because its own n-gram loop was a third of the time of ranking a busy week
+    (benchmarks/watch.py). Module-level functions, so that the related-papers cache can pickle them."""
+    found = words(text)
+    return found + [f"{first} {second}" for first, second in zip(found, found[1:], strict=False)]
 
 
 def rank(candidates: Sequence[NewPaper], library: Sequence[Paper], passed_over: Sequence[Paper] = (),
@@ -98,6 +209,7 @@ class _Model:
             matrix = self.words.fit_transform([document(p) for p in liked + disliked] + [document(c.paper) for c in ranked])
         except ValueError:  # no usable words at all: recency decides
             return
+        matrix = matrix.astype(numpy.float64)  # what liblinear takes: converted once here, not in each fit
         positives = len(liked)
         labels = numpy.zeros(matrix.shape[0])
         labels[:positives] = 1
