@@ -101,7 +101,7 @@ def test_the_words_are_weighed_as_scikit_learn_weighs_them(real: dict[str, Paper
     the features and every weight must stay scikit-learn's TfidfVectorizer's, on real abstracts."""
     import numpy
     from papernotes.services import ranking
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     if in_parts:
         monkeypatch.setattr(ranking, "PARALLEL_ABOVE", 10)
@@ -125,6 +125,7 @@ def test_the_words_are_weighed_as_scikit_learn_weighs_them(real: dict[str, Paper
         assert abs(ours.transform(later) - theirs.transform(later)).max() < 1e-6
     with pytest.raises(ValueError):
         ranking.vectorizer().fit_transform(["the of and", "", "a"])
+    assert ranking.STOP_WORDS == ENGLISH_STOP_WORDS  # the copy, kept so that reading text needs no scikit-learn
     # Split only when asked, and then (on Linux, with two processors and no other thread) really split.
     can_split = sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1
     assert max(parts) == 1 if not (in_parts and can_split) else min(parts[:2]) >= 2

@@ -34,7 +34,7 @@ MAX_FETCHED = 200  # reference lists fetched in one run: about 4 minutes at Sema
 WRITE_EVERY = 25
 RELATED_SHOWN = 5
 MAX_CHANGED_FOR_PATCH = 200  # beyond this, computing everything again is as quick
-CACHE_FORMAT = ("papernotes-related", 1)
+CACHE_FORMAT = ("papernotes-related", 2)  # 2: the text model is ranking.Vectorizer
 TEXT_THRESHOLD = 0.15  # text likeness below this is chance: a shared word of a short title
 
 
@@ -302,7 +302,7 @@ class _Model:
 
 
 def _model_path(cache: Path | None) -> Path | None:
-    # Kept apart from the lists: reading the lists must not load scikit-learn (a second and a half).
+    # Kept apart from the lists: reading the lists must not load the text model and scipy (half a second).
     return cache.with_name(cache.stem + "-model.pickle") if cache is not None else None
 
 

@@ -37,6 +37,31 @@ TOKENS = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b"
 _WORDS = re.compile(TOKENS)
 BLOCK = 256  # rows of a similarity matrix computed at a time: memory stays bounded
 
+# scikit-learn's ENGLISH_STOP_WORDS (sklearn/feature_extraction/_stop_words.py, BSD-3-Clause), copied:
+# importing anything from scikit-learn takes a second, and the site's related papers need only these
+# words. tests/test_ranking.py checks the copy against the original.
+STOP_WORDS = frozenset("""
+    a about above across after afterwards again against all almost alone along already also although always am
+    among amongst amoungst amount an and another any anyhow anyone anything anyway anywhere are around as at
+    back be became because become becomes becoming been before beforehand behind being below beside besides
+    between beyond bill both bottom but by call can cannot cant co con could couldnt cry de describe detail do
+    done down due during each eg eight either eleven else elsewhere empty enough etc even ever every everyone
+    everything everywhere except few fifteen fifty fill find fire first five for former formerly forty found
+    four from front full further get give go had has hasnt have he hence her here hereafter hereby herein
+    hereupon hers herself him himself his how however hundred i ie if in inc indeed interest into is it its
+    itself keep last latter latterly least less ltd made many may me meanwhile might mill mine more moreover
+    most mostly move much must my myself name namely neither never nevertheless next nine no nobody none noone
+    nor not nothing now nowhere of off often on once one only onto or other others otherwise our ours
+    ourselves out over own part per perhaps please put rather re same see seem seemed seeming seems serious
+    several she should show side since sincere six sixty so some somehow someone something sometime sometimes
+    somewhere still such system take ten than that the their them themselves then thence there thereafter
+    thereby therefore therein thereupon these they thick thin third this those though three through throughout
+    thru thus to together too top toward towards twelve twenty two un under until up upon us very via was we
+    well were what whatever when whence whenever where whereafter whereas whereby wherein whereupon wherever
+    whether which while whither who whoever whole whom whose why will with within without would yet you your
+    yours yourself yourselves
+""".split())
+
 
 @dataclass
 class NewPaper:
@@ -63,21 +88,22 @@ def vectorizer(phrases: bool = True, max_df: float = 0.8) -> Vectorizer:
 
 
 class Vectorizer:
-    """scikit-learn's TfidfVectorizer(sublinear_tf=True, max_df=...), the same numbers, with the counting
-    done by collections.Counter: scikit-learn's own counting loop looks every word of every
+    """scikit-learn's TfidfVectorizer(sublinear_tf=True, max_df=...): the same features and weights (a
+    test compares them), computed here for speed. Its counting loop looks every word of every
     document up one by one in Python, and was a third of the time of ranking a busy week
-    (benchmarks/watch.py). scikit-learn is imported when it is used: only the commands that rank pay."""
+    (benchmarks/watch.py); here collections.Counter counts, in forked processes when there are
+    thousands of documents. And nothing here imports scikit-learn (a second): the site's related
+    papers use this without it."""
 
     def __init__(self, analyzer: Callable[[str], list[str]], max_df: float) -> None:
         self.analyzer = analyzer
         self.max_df = max_df
         self.vocabulary: dict[str, int] = {}
-        self.weights: Any = None
+        self.idf: Any = None
 
     def fit_transform(self, texts: Sequence[str]) -> Any:
         import numpy
         import scipy.sparse
-        from sklearn.feature_extraction.text import TfidfTransformer
 
         vocabulary: dict[str, int] = {}
         parts = []
@@ -91,17 +117,31 @@ class Vectorizer:
         position[[vocabulary[name] for name in names]] = numpy.arange(len(names))
         counts = scipy.sparse.vstack([scipy.sparse.csr_matrix((data, position[indices], indptr), shape=(len(indptr) - 1, len(names)))
                                       for data, indices, indptr in parts], format="csr")
-        kept = numpy.flatnonzero(numpy.bincount(counts.indices, minlength=len(names)) <= self.max_df * len(texts))
+        documents_with = numpy.bincount(counts.indices, minlength=len(names))
+        kept = numpy.flatnonzero(documents_with <= self.max_df * len(texts))
         if not len(kept):
             raise ValueError("after pruning, no terms remain")
         counts = counts[:, kept]
         counts.sort_indices()
         self.vocabulary = {str(name): column for column, name in enumerate(names[kept])}
-        self.weights = TfidfTransformer(sublinear_tf=True)
-        return self.weights.fit_transform(counts)
+        # scikit-learn's smooth idf: as if one more document held every word once
+        self.idf = (numpy.log((1 + len(texts)) / (1 + documents_with[kept])) + 1).astype(numpy.float32)
+        return self._weighed(counts)
 
     def transform(self, texts: Sequence[str]) -> Any:
-        return self.weights.transform(_count(self.analyzer, texts, self.vocabulary)[1])
+        return self._weighed(_count(self.analyzer, texts, self.vocabulary)[1])
+
+    def _weighed(self, counts: Any) -> Any:
+        """Sublinear term frequency (1 + log count) times idf, each row scaled to length 1."""
+        import numpy
+
+        numpy.log(counts.data, out=counts.data)
+        counts.data += 1
+        counts.data *= self.idf[counts.indices]
+        lengths = numpy.sqrt(numpy.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        lengths[lengths == 0] = 1  # a document with none of the words stays all zeros
+        counts.data /= numpy.repeat(lengths, numpy.diff(counts.indptr)).astype(counts.data.dtype)
+        return counts
 
     def get_feature_names_out(self) -> Any:
         import numpy
@@ -162,9 +202,7 @@ def _counted_in_parts(analyzer: Callable[[str], list[str]], texts: Sequence[str]
 
 def words(text: str) -> list[str]:
     """The words scikit-learn's analyzer finds (lower case, TOKENS, its English stop words dropped)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return list(filterfalse(ENGLISH_STOP_WORDS.__contains__, _WORDS.findall(text.lower())))
+    return list(filterfalse(STOP_WORDS.__contains__, _WORDS.findall(text.lower())))
 
 
 def words_and_phrases(text: str) -> list[str]:
