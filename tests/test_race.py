@@ -197,7 +197,7 @@ def test_an_editor_holding_the_note_open_keeps_its_save_and_the_change_waits_for
     to the swapped-out file, which was then deleted (once in 1,000 natural rounds on a busy CI
     machine, when an editor's open straddled the swap). The tool waits for it instead, then makes
     its change on the save."""
-    text, made = _held_round(race_library, pause=0.1)
+    text, made = _held_round(race_library, pause=0.05)
     assert "the editor's save\n" in text
     assert made and "tags: [a, b]\n" in text and "# the tags I care about\n" in text
 
@@ -207,11 +207,11 @@ def test_without_leases_a_held_note_is_the_one_case_left_to_timing(race_library:
     """Where leases are missing the held editor's save is lost: the case above is what the lease is
     for (and the README's Limits say so)."""
     monkeypatch.setattr(library_module, "_lease", lambda target: None)
-    text, made = _held_round(race_library, pause=0.1)
+    text, made = _held_round(race_library, pause=1.0)  # the tool is long done when the editor writes
     assert made and "the editor's save\n" not in text
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="file leases are Linux's")
 def test_an_editor_holding_the_note_open_too_long_makes_the_tool_give_up(race_library: Path) -> None:
-    text, made = _held_round(race_library, pause=1.0)
+    text, made = _held_round(race_library, pause=1.5)  # held past the tool's 0.3 s of retries
     assert made is None and "the editor's save\n" in text and "tags: [a]\n" in text
