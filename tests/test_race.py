@@ -144,10 +144,14 @@ def test_a_failure_in_the_middle_of_a_swap_keeps_both_versions(race_library: Pat
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """After the swap the note as it was sits at the temporary name: an error there keeps it, as a
     conflict copy beside the note, rather than deleting it."""
-    def broken_read(path: Path) -> bytes:
-        raise OSError(5, "Input/output error")
+    file_digest = library_module._file_digest
 
-    monkeypatch.setattr(library_module, "_read_bytes", broken_read)
+    def broken_read(file: Path | int) -> bytes:
+        if isinstance(file, Path) and file.name.endswith(".tmp"):  # the note as it was, swapped out
+            raise OSError(5, "Input/output error")
+        return file_digest(file)
+
+    monkeypatch.setattr(library_module, "_file_digest", broken_read)
     note = race_library / "papers" / "vaswani2017attention.md"
     with pytest.raises(PapernotesError, match="cannot write"):
         Library(race_library).update(note.stem, {"tags": ["a", "b"]})
@@ -215,3 +219,32 @@ def test_without_leases_a_held_note_is_the_one_case_left_to_timing(race_library:
 def test_an_editor_holding_the_note_open_too_long_makes_the_tool_give_up(race_library: Path) -> None:
     text, made = _held_round(race_library, pause=1.5)  # held past the tool's 0.3 s of retries
     assert made is None and "the editor's save\n" in text and "tags: [a]\n" in text
+
+
+def test_an_editor_saving_the_readme_while_its_index_is_rewritten_keeps_its_save(example_library: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """README.md is the user's too. A save that lands after the tool read it and before the new index
+    takes its place goes back, and the index is put into that save."""
+    from papernotes.services import readme as readme_module
+
+    readme = example_library / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start = text.index(readme_module.START) + len(readme_module.START)
+    readme.write_text(text[:start] + "\nstale index\n" + text[text.index(readme_module.END):], encoding="utf-8")
+    updated_readme = readme_module.updated_readme
+    saves: list[str] = []
+
+    def editor_saves_meanwhile(data: bytes, region: bytes, name: str) -> list[bytes] | None:
+        pieces = updated_readme(data, region, name)
+        if not saves:  # the first time only: the editor saves by renaming, as most do
+            saves.append("# My reading\n\nWritten while the index was rewritten.\n")
+            current = readme.read_text(encoding="utf-8")
+            (readme.parent / "README.md.editor-tmp").write_text(saves[0] + current, encoding="utf-8")
+            os.replace(readme.parent / "README.md.editor-tmp", readme)
+        return pieces
+
+    monkeypatch.setattr(readme_module, "updated_readme", editor_saves_meanwhile)
+    assert readme_module.refresh_readme(Library(example_library))
+    final = readme.read_text(encoding="utf-8")
+    assert final.startswith(saves[0]) and "stale index" not in final
+    assert final == saves[0] + text and len(saves) == 1

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.services.readme import END, START, generated_region, updated_readme
-from papernotes.store.library import Library, write_file
+from papernotes.services.readme import END, START, generated_region, rewrite_readme, updated_readme
+from papernotes.store.library import Library
 
 __all__ = ["END", "START", "generated_region", "parser", "run", "updated_readme"]
 
@@ -41,13 +41,13 @@ def run(args: argparse.Namespace) -> int:
         raise PapernotesError(f"no README.md in {library.root}; create one with the lines {START} and {END}") from None
     except OSError as exc:
         raise PapernotesError(f"cannot read README.md: {exc.strerror}") from None
-    pieces = updated_readme(current, region, "README.md")
-    del current, region
-    if pieces is None:
+    stale = updated_readme(current, region, "README.md") is not None
+    del current
+    if not stale:
         return 0
     if args.check:
         print("error: README.md index is stale; run python tools/index.py", file=sys.stderr)
         return 1
-    write_file(readme, pieces, "README.md", keep_mode=True)
-    print("updated README.md")
+    if rewrite_readme(readme, region):
+        print("updated README.md")
     return 0

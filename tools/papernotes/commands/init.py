@@ -21,7 +21,7 @@ from pathlib import Path
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.config import load_config
-from papernotes.services.readme import END, START, generated_region, updated_readme
+from papernotes.services.readme import END, START, generated_region, rewrite_readme
 from papernotes.store.files import UnreadableFile, read_regular_file
 from papernotes.store.library import Library, write_file
 
@@ -72,10 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if not (root / MANUAL).exists():
         write_readme(root, name, site_url)
     library = Library(root, load_config(root))
-    readme = root / "README.md"
-    pieces = updated_readme(readme.read_bytes(), generated_region(library, use_cache=False), "README.md")
-    if pieces is not None:
-        write_file(readme, pieces)
+    rewrite_readme(root / "README.md", generated_region(library, use_cache=False))
     keep_folder(library)
     print(f"set up '{name}'" + (f" for {site_url}" if site_url else ""))
     print("next: papernotes add ID_OR_LINK, then git add -A && git commit -m 'My library' && git push")

@@ -31,9 +31,9 @@ from papernotes.store.library import (
     Signature,
     files_digest,
     load_checked_pickle,
+    replace_checked,
     save_checked_pickle,
     settled,
-    write_file,
 )
 from papernotes.store.notefile import NoteError
 
@@ -234,8 +234,16 @@ def refresh_readme(library: Library) -> bool:
         raise PapernotesError(f"cannot read README.md: {exc.strerror}") from None
     if START_BYTES not in current and END_BYTES not in current:
         return False
-    pieces = updated_readme(current, generated_region(library, use_cache=True), "README.md")
-    if pieces is None:
-        return False
-    write_file(readme, pieces, "README.md", keep_mode=True)
-    return True
+    del current
+    return rewrite_readme(readme, generated_region(library, use_cache=True))
+
+
+MAX_README_BYTES = 256 * 1024 * 1024  # the index of 50,000 notes is about 20 MB
+
+
+def rewrite_readme(readme: Path, region: bytes) -> bool:
+    """Put `region` between README.md's markers; True if the file changed. README.md is yours too:
+    if your editor saves it meanwhile, the index goes into your save, never over it (see
+    store.library.replace_checked)."""
+    target = Path(os.path.realpath(readme))  # a symlinked README: its target is updated and the link kept
+    return replace_checked(target, "README.md", lambda data: updated_readme(data, region, "README.md"), MAX_README_BYTES)

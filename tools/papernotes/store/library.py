@@ -341,26 +341,20 @@ class Library:
         path = self.note_path(key)
         rel = self.rel(path)
         target = Path(os.path.realpath(path))
-        for attempt in range(UPDATE_ATTEMPTS):
-            if attempt:
-                time.sleep(RETRY_SECONDS * 2 ** (attempt - 1))  # let the other program finish its save
-            data, signature = _settled_read(target, rel)
+        outcome: list[Paper] = []
+
+        def patched(data: bytes) -> bytes | None:
             text = decode_note(data, rel)
             parsed = parse_note_full(text, rel)  # parsed once; the patcher edits by its marks
             before = parsed.paper
             new_text, patched = patch_note(text, changes(before) if callable(changes) else changes, rel, parsed)
-            if new_text == text:
-                return Updated(path, before, before)
-            after = patched.paper
-            recent = time.time() - signature[1] / 1e9 < RECENT_SECONDS
-            with uninterrupted():  # Ctrl-C between a swap and its check would leave the note half-decided
-                swapped = swap_in(target, data, new_text.encode("utf-8"), signature[2] & 0o7777, rel, recent)
-            if swapped:
-                CHANGED_ROOTS.add(self.root)
-                _remember(target, after)
-                return Updated(path, before, after)
-        raise WriteError(f"{rel} kept changing, or stayed open for writing in another program, while it was being "
-                         "updated (is an editor saving it?); nothing written")
+            outcome[:] = [before, patched.paper if new_text != text else before]
+            return new_text.encode("utf-8") if new_text != text else None
+
+        if replace_checked(target, rel, patched):
+            CHANGED_ROOTS.add(self.root)
+            _remember(target, outcome[1])
+        return Updated(path, outcome[0], outcome[1])
 
     def catalog(self, papers: Iterable[Paper], problems: Iterable[NoteProblem] = ()) -> Catalog:
         """What one load() saw. Built from that load only: a note another process writes afterwards is
@@ -453,14 +447,37 @@ def _short(title: str) -> str:
     return title if len(title) <= 80 else title[:77] + "..."
 
 
+def replace_checked(target: Path, rel: str, make: Callable[[bytes], bytes | list[bytes] | None],
+                    limit: int = MAX_NOTE_BYTES) -> bool:
+    """Replace a file people also edit (a note, README.md) with make(the bytes it holds), unless that
+    is None; True if replaced. The new bytes take its place only if the file still holds exactly
+    what was read (see swap_in): if an editor saved it meanwhile, make runs again on that save, and
+    after a few tries the file is left alone with an error."""
+    for attempt in range(UPDATE_ATTEMPTS):
+        if attempt:
+            time.sleep(RETRY_SECONDS * 2 ** (attempt - 1))  # let the other program finish its save
+        data, signature = _settled_read(target, rel, limit)
+        new = make(data)
+        if new is None:
+            return False
+        recent = time.time() - signature[1] / 1e9 < RECENT_SECONDS
+        with uninterrupted():  # Ctrl-C between a swap and its check would leave the file half-decided
+            if swap_in(target, data, new, signature[2] & 0o7777, rel, recent):
+                return True
+    raise WriteError(f"{rel} kept changing, or stayed open for writing in another program, while it was being "
+                     "updated (is an editor saving it?); nothing written")
+
+
 UPDATE_ATTEMPTS = 5
 RETRY_SECONDS = 0.02  # 20, 40, 80 and 160 ms between attempts: 0.3 s for a program to finish saving
 SWAP_BACK_ATTEMPTS = 20
 
 
-def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str, recent: bool = False) -> bool:
-    """Put `new` in place of `target` if the file there still holds `expected`; False (and the file as
-    it was found) if someone saved it since it was read, or has it open for writing.
+def swap_in(target: Path, expected: bytes, new: bytes | list[bytes], mode: int, rel: str, recent: bool = False) -> bool:
+    """Put `new` (bytes, or pieces written one after another) in place of `target` if the file there
+    still holds `expected`; False (and the file as it was found) if someone saved it since it was
+    read, or has it open for writing. Versions are compared by digest, read in blocks: a README's
+    20 MB index is never held twice.
 
     Comparing and then renaming leaves a window in which an editor's save is overwritten. On Linux
     the new file is swapped with the note in one step (renameat2 RENAME_EXCHANGE): every version
@@ -484,44 +501,47 @@ def swap_in(target: Path, expected: bytes, new: bytes, mode: int, rel: str, rece
     # a signal in the middle of a swap) it is kept beside the note as a conflict copy.
     disposable = True
     lease: int | None = None
+    pieces = [new] if isinstance(new, bytes) else new
+    read, written = _digest([expected]), _digest(pieces)
     try:
         try:
             lease = _lease(target)
         except _OpenForWriting:
             return False
-        if lease is not None and _read_fd(lease) != expected:
+        if lease is not None and _file_digest(lease) != read:
             return False  # saved since it was read; nothing can change it while the lease is held
         with open(tmp, "xb") as handle:
-            handle.write(new)
+            for piece in pieces:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         if not _exchange(tmp, target):
-            if read_regular(target, rel)[0] != expected or (lease is not None and not _lease_unbroken(lease)):
+            if _file_digest(target) != read or (lease is not None and not _lease_unbroken(lease)):
                 return False
             os.replace(tmp, target)
             return True
         disposable = False  # the note as it was now sits at the temporary name
-        swapped_out = _read_bytes(tmp)
+        swapped_out = _file_digest(tmp)
         if lease is not None:
             # The file swapped out is the leased one (not a save renamed over the note meanwhile)
             # and nobody opened it for writing since: it still holds what was read.
             untouched = _same_file(lease, tmp) and _lease_unbroken(lease)
         else:
             untouched = not (recent and _still_written(tmp))
-        if swapped_out == expected and untouched:
+        if swapped_out == read and untouched:
             disposable = True  # exactly what was read, and the new text is made from it
             return True
-        if swapped_out == expected and lease is None:
-            swapped_out = _read_bytes(tmp)  # written to since: the editor's save, finished, goes back
+        if swapped_out == read and lease is None:
+            swapped_out = _file_digest(tmp)  # written to since: the editor's save, finished, goes back
         # An editor saved since the note was read: give its version back. After each swap the
         # temporary name holds what was at the note's name: our own text (done), or a save that
         # landed on top of what we put there, which is newer still and goes back in turn. A program
         # waiting on the lease writes its save once the lease is released, to the version given back.
-        placed, waiting = new, swapped_out
+        placed, waiting = written, swapped_out
         for _ in range(SWAP_BACK_ATTEMPTS):
             _exchange(tmp, target)
-            out = _read_bytes(tmp)
+            out = _file_digest(tmp)
             if out == placed:
                 disposable = True  # our own text, or a save that a later one replaced
                 return False
@@ -577,8 +597,26 @@ def _same_file(descriptor: int, path: Path) -> bool:
     return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
 
 
-def _read_fd(descriptor: int) -> bytes:
-    return os.pread(descriptor, min(os.fstat(descriptor).st_size + 1, MAX_NOTE_BYTES + 1), 0)
+def _digest(pieces: list[bytes]) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for piece in pieces:
+        digest.update(piece)
+    return digest.digest()
+
+
+def _file_digest(file: Path | int) -> bytes:
+    """The digest of what a file (by path, or a descriptor, from its start) holds, read in blocks."""
+    digest = hashlib.blake2b(digest_size=16)
+    descriptor = file if isinstance(file, int) else os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        offset = 0
+        while block := os.pread(descriptor, 1 << 20, offset):
+            digest.update(block)
+            offset += len(block)
+    finally:
+        if not isinstance(file, int):
+            os.close(descriptor)
+    return digest.digest()
 
 
 # An editor that writes a file in place (truncate, then write) may be between two writes when the
@@ -586,9 +624,9 @@ def _read_fd(descriptor: int) -> bytes:
 SETTLE_SECONDS = 0.02
 
 
-def _settled_read(target: Path, rel: str) -> tuple[bytes, tuple[int, int, int]]:
+def _settled_read(target: Path, rel: str, limit: int) -> tuple[bytes, tuple[int, int, int]]:
     for _ in range(40):
-        data, signature = read_regular(target, rel)
+        data, signature = read_regular(target, rel, limit)
         age = time.time() - signature[1] / 1e9
         if not 0 <= age < SETTLE_SECONDS:
             break
@@ -610,11 +648,6 @@ def _still_written(path: Path) -> bool:
     except OSError:
         return False
     return (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
-
-
-def _read_bytes(path: Path) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read(MAX_NOTE_BYTES + 1)
 
 
 _RENAME_EXCHANGE = 2

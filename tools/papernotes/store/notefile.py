@@ -267,11 +267,11 @@ _LEFT_OPEN = {"while parsing a flow sequence": "the '[' on this line", "while pa
               "while scanning a quoted scalar": "the quote on this line"}
 
 
-def read_regular(path: str | os.PathLike[str], rel: str) -> tuple[bytes, tuple[int, int, int]]:
+def read_regular(path: str | os.PathLike[str], rel: str, limit: int = MAX_NOTE_BYTES) -> tuple[bytes, tuple[int, int, int]]:
     """A note's bytes and (size, mtime_ns, mode); a FIFO, device or folder, or a note over
-    MAX_NOTE_BYTES, is a problem of that note (see files.read_regular_file)."""
+    `limit` bytes, is a problem of that note (see files.read_regular_file)."""
     try:
-        data, status = read_regular_file(path, MAX_NOTE_BYTES)
+        data, status = read_regular_file(path, limit)
     except UnreadableFile as exc:
         reason = exc.message
         if exc.os_error and not os.path.lexists(path):
