@@ -146,10 +146,10 @@ def test_a_failure_in_the_middle_of_a_swap_keeps_both_versions(race_library: Pat
     conflict copy beside the note, rather than deleting it."""
     file_digest = library_module._file_digest
 
-    def broken_read(file: Path | int) -> bytes:
+    def broken_read(file: Path | int, limit: int) -> bytes:
         if isinstance(file, Path) and file.name.endswith(".tmp"):  # the note as it was, swapped out
             raise OSError(5, "Input/output error")
-        return file_digest(file)
+        return file_digest(file, limit)
 
     monkeypatch.setattr(library_module, "_file_digest", broken_read)
     note = race_library / "papers" / "vaswani2017attention.md"

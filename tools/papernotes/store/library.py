@@ -462,7 +462,7 @@ def replace_checked(target: Path, rel: str, make: Callable[[bytes], bytes | list
             return False
         recent = time.time() - signature[1] / 1e9 < RECENT_SECONDS
         with uninterrupted():  # Ctrl-C between a swap and its check would leave the file half-decided
-            if swap_in(target, data, new, signature[2] & 0o7777, rel, recent):
+            if swap_in(target, data, new, signature[2] & 0o7777, rel, recent, limit):
                 return True
     raise WriteError(f"{rel} kept changing, or stayed open for writing in another program, while it was being "
                      "updated (is an editor saving it?); nothing written")
@@ -473,7 +473,8 @@ RETRY_SECONDS = 0.02  # 20, 40, 80 and 160 ms between attempts: 0.3 s for a prog
 SWAP_BACK_ATTEMPTS = 20
 
 
-def swap_in(target: Path, expected: bytes, new: bytes | list[bytes], mode: int, rel: str, recent: bool = False) -> bool:
+def swap_in(target: Path, expected: bytes, new: bytes | list[bytes], mode: int, rel: str, recent: bool = False,
+            limit: int = MAX_NOTE_BYTES) -> bool:
     """Put `new` (bytes, or pieces written one after another) in place of `target` if the file there
     still holds `expected`; False (and the file as it was found) if someone saved it since it was
     read, or has it open for writing. Versions are compared by digest, read in blocks: a README's
@@ -503,12 +504,16 @@ def swap_in(target: Path, expected: bytes, new: bytes | list[bytes], mode: int, 
     lease: int | None = None
     pieces = [new] if isinstance(new, bytes) else new
     read, written = _digest([expected]), _digest(pieces)
+
+    def digest_of(file: Path | int) -> bytes:
+        return _file_digest(file, max(limit, len(expected)) + 1)  # a version longer than that differs anyway
+
     try:
         try:
             lease = _lease(target)
         except _OpenForWriting:
             return False
-        if lease is not None and _file_digest(lease) != read:
+        if lease is not None and digest_of(lease) != read:
             return False  # saved since it was read; nothing can change it while the lease is held
         with open(tmp, "xb") as handle:
             for piece in pieces:
@@ -517,12 +522,12 @@ def swap_in(target: Path, expected: bytes, new: bytes | list[bytes], mode: int, 
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         if not _exchange(tmp, target):
-            if _file_digest(target) != read or (lease is not None and not _lease_unbroken(lease)):
+            if digest_of(target) != read or (lease is not None and not _lease_unbroken(lease)):
                 return False
             os.replace(tmp, target)
             return True
         disposable = False  # the note as it was now sits at the temporary name
-        swapped_out = _file_digest(tmp)
+        swapped_out = digest_of(tmp)
         if lease is not None:
             # The file swapped out is the leased one (not a save renamed over the note meanwhile)
             # and nobody opened it for writing since: it still holds what was read.
@@ -533,7 +538,7 @@ def swap_in(target: Path, expected: bytes, new: bytes | list[bytes], mode: int, 
             disposable = True  # exactly what was read, and the new text is made from it
             return True
         if swapped_out == read and lease is None:
-            swapped_out = _file_digest(tmp)  # written to since: the editor's save, finished, goes back
+            swapped_out = digest_of(tmp)  # written to since: the editor's save, finished, goes back
         # An editor saved since the note was read: give its version back. After each swap the
         # temporary name holds what was at the note's name: our own text (done), or a save that
         # landed on top of what we put there, which is newer still and goes back in turn. A program
@@ -541,7 +546,7 @@ def swap_in(target: Path, expected: bytes, new: bytes | list[bytes], mode: int, 
         placed, waiting = written, swapped_out
         for _ in range(SWAP_BACK_ATTEMPTS):
             _exchange(tmp, target)
-            out = _file_digest(tmp)
+            out = digest_of(tmp)
             if out == placed:
                 disposable = True  # our own text, or a save that a later one replaced
                 return False
@@ -604,13 +609,13 @@ def _digest(pieces: list[bytes]) -> bytes:
     return digest.digest()
 
 
-def _file_digest(file: Path | int) -> bytes:
-    """The digest of what a file (by path, or a descriptor, from its start) holds, read in blocks."""
+def _file_digest(file: Path | int, limit: int) -> bytes:
+    """The digest of the first `limit` bytes a file (by path, or a descriptor) holds, read in blocks."""
     digest = hashlib.blake2b(digest_size=16)
     descriptor = file if isinstance(file, int) else os.open(file, os.O_RDONLY | os.O_NONBLOCK)
     try:
         offset = 0
-        while block := os.pread(descriptor, 1 << 20, offset):
+        while offset < limit and (block := os.pread(descriptor, min(1 << 20, limit - offset), offset)):
             digest.update(block)
             offset += len(block)
     finally:
