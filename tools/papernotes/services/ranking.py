@@ -152,7 +152,7 @@ class Vectorizer:
 def _count(analyzer: Callable[[str], list[str]], texts: Sequence[str],
            fixed: dict[str, int] | None = None) -> tuple[list[str], Any]:
     """The features found, in column order, and the documents x features counts; with `fixed`, only
-    that vocabulary's features, in its columns."""
+    that vocabulary's features, in its columns (and no features named: the vocabulary is the caller's)."""
     from collections import Counter
 
     import numpy
@@ -164,12 +164,14 @@ def _count(analyzer: Callable[[str], list[str]], texts: Sequence[str],
     ends = [0]
     for text in texts:
         counted = Counter(analyzer(text))
-        if fixed is not None:
+        if fixed is None:
+            columns.extend([vocabulary.setdefault(feature, len(vocabulary)) for feature in counted])
+        else:
             counted = Counter({feature: n for feature, n in counted.items() if feature in fixed})
-        columns.extend([vocabulary.setdefault(feature, len(vocabulary)) for feature in counted])
+            columns.extend(map(fixed.__getitem__, counted))
         values.extend(counted.values())
         ends.append(len(columns))
-    return list(vocabulary), scipy.sparse.csr_matrix(
+    return list(vocabulary) if fixed is None else [], scipy.sparse.csr_matrix(
         (numpy.array(values, dtype=numpy.float32), numpy.array(columns, dtype=numpy.int32), numpy.array(ends, dtype=numpy.int64)),
         shape=(len(texts), len(vocabulary)))
 
