@@ -9,10 +9,11 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "tools" / "papernotes"
 
-# What each layer may import, besides itself. `errors`, `runtime` (today, Ctrl-C) and the package's own
+# What each layer may import, besides itself. `errors`, `runtime` (today, Ctrl-C), `files` (the one bounded
+# reader and the check of every folder written) and the package's own
 # __init__ (its version) are for everyone; `cli` is the entry point, which nothing imports; commands
 # share only `commands.common` (a command never imports another).
-SHARED = {"errors", "runtime", ""}
+SHARED = {"errors", "runtime", "files", ""}
 ALLOWED = {
     "model": {"model"},
     "store": {"model", "store"},

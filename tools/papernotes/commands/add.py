@@ -29,7 +29,7 @@ from papernotes.model.reading import status_changes
 from papernotes.model.text import lead_author
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve, semantic_scholar
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2
-from papernotes.store.files import read_named_file
+from papernotes.files import read_named_file
 
 SEARCH_SHOWN = 5
 

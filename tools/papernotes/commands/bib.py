@@ -18,7 +18,7 @@ from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.present.views import known_filters
 from papernotes.runtime import uninterrupted
 from papernotes.services.adding import new_note_fields
-from papernotes.store.files import check_output_path, read_named_file
+from papernotes.files import check_output_path, read_named_file
 from papernotes.store.library import Library, write_file
 
 

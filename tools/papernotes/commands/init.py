@@ -22,7 +22,7 @@ from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.config import load_config
 from papernotes.services.readme import END, START, generated_region, rewrite_readme
-from papernotes.store.files import UnreadableFile, read_regular_file
+from papernotes.files import UnreadableFile, read_regular_file
 from papernotes.store.library import Library, write_file
 
 MANUAL = "PAPERNOTES.md"

@@ -34,7 +34,7 @@ from papernotes.services.adding import (
 )
 from papernotes.sources.reading_list import Item, list_title, parse_list
 from papernotes.sources.s2 import SemanticScholar, arxiv_of, paper_from_s2, published_as
-from papernotes.store.files import UnreadableFile, read_named_file, read_regular_file
+from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.store.library import Library
 from papernotes.store.notefile import APPEND_TO_BODY
 

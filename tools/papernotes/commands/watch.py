@@ -22,7 +22,7 @@ from papernotes.services.popularity import SNAPSHOT, SORTS
 from papernotes.services.ranking import NewPaper
 from papernotes.services.watch import passed_over, read_digest
 from papernotes.sources.s2 import arxiv_of
-from papernotes.store.files import UnreadableFile, read_named_file, read_regular_file
+from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.store.library import Catalog, Library, write_file
 
 INBOX = "inbox"

@@ -29,7 +29,7 @@ from papernotes.model.paper import Paper
 from papernotes.present.site import SiteBuilder
 from papernotes.services.citations import gaps, read_references, related
 from papernotes.services.readme import rendering_inputs
-from papernotes.store.files import UnreadableFile, read_regular_file
+from papernotes.files import UnreadableFile, read_regular_file
 from papernotes.store.library import (
     MAX_STRAY_SCAN,
     Library,

@@ -18,7 +18,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, FieldError, Paper
-from papernotes.store.files import UnreadableFile, read_regular_file
+from papernotes.files import UnreadableFile, read_regular_file
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
