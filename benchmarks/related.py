@@ -36,7 +36,7 @@ def main(count: int) -> None:
     papers = [Paper(key=f"p{i:05d}", title=rng.choice(sentences)[:80], abstract=" ".join(rng.sample(sentences, 6)),
                     arxiv=f"2101.{i:05d}") for i in range(count)]
     lists = {p.key: [Cited(f"arXiv:1901.{rng.randrange(5000):05d}", "T", 2019, "A") for _ in range(30)] for p in papers}
-    cache = Path(tempfile.mkdtemp()) / "related.pickle"
+    cache = Path(tempfile.mkdtemp())
     start = time.perf_counter()
     citations.related(papers, lists, cache)
     full = time.perf_counter() - start

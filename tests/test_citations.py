@@ -113,9 +113,7 @@ def test_related_is_updated_incrementally_and_equals_a_full_computation(tmp_path
     """Random edits to 150 notes: after each, the lists kept up to date equal every list computed again
     with the same text model (vocabulary and weights are those of the last full computation), and a
     one-note edit never computes everything again."""
-    import copy
-
-    from papernotes.store.library import load_checked_pickle
+    from papernotes.store.cache import DataCache
     rng = random.Random(5)
     words = "retrieval dense passage transformer attention reward policy graph diffusion vision parsing speech".split()
     idents = [f"arXiv:2001.{n:05d}" for n in range(60)]
@@ -123,7 +121,7 @@ def test_related_is_updated_incrementally_and_equals_a_full_computation(tmp_path
                     arxiv=f"2101.{i:05d}") for i in range(150)]
     lists = {p.key: [Cited(i, "T", 2020, "A") for i in rng.sample(idents, 8)] + [Cited(f"arXiv:2101.{rng.randrange(150):05d}", "T", 2020, "A")]
              for p in papers[:100]}
-    cache = tmp_path / "related.pickle"
+    cache = tmp_path
     full_runs: list[int] = []
     real_all = citations._Model.all
     monkeypatch.setattr(citations._Model, "all", lambda self: full_runs.append(1) or real_all(self))
@@ -134,8 +132,9 @@ def test_related_is_updated_incrementally_and_equals_a_full_computation(tmp_path
         papers[i] = papers[i].replace(abstract=" ".join(rng.choices(words, k=30)), body=f"notes {step} " + rng.choice(words))
         patched = citations.related(papers, lists, cache)
         assert len(full_runs) == 1, f"step {step} computed everything again"
-        model = copy.deepcopy(load_checked_pickle(cache.with_name("related-model.pickle"))["data"])
-        model.lists = {}
+        kept = DataCache(tmp_path, "related-model.json", citations.CACHE_FORMAT).load()
+        model = citations._Model.from_data(kept, {p.key: p for p in papers}, lists, {})
+        assert model is not None
         assert patched == real_all(model), f"step {step}"
     assert citations.related(papers, lists, cache) is not None and len(full_runs) == 1
     lists["p0"] = lists["p0"][:3]  # a reference list changed: everything again

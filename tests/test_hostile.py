@@ -23,7 +23,6 @@ from fakearxiv import FEED_HEAD, FakeArxiv, make_entry
 from fakes2 import FakeS2
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from papernotes.store.library import CHECKSUM_BYTES
 from papernotes.store.notefile import NoteError, parse_note
 
 MEMORY_CAP = 1536 * 1024 * 1024  # address space per tool run; the tools need a fraction of it
@@ -115,7 +114,7 @@ def test_a_truncated_index_memo_is_not_trusted(example_library: Path) -> None:
     assert tool("index.py", "--root", example_library).returncode == 0
     time.sleep(2.1)  # past the racy window, so the memo is stored
     assert tool("index.py", "--root", example_library).returncode == 0
-    memo = example_library / ".cache" / "papernotes" / "readme_index.pickle"
+    memo = example_library / ".cache" / "papernotes" / "readme_index.json"
     good = (example_library / "README.md").read_bytes()
     memo.write_bytes(memo.read_bytes()[:-1669])
     assert tool("index.py", "--root", example_library, "--check").returncode == 0
@@ -128,9 +127,9 @@ def test_a_flipped_byte_in_the_note_cache_changes_nothing(example_library: Path)
     first = tool("bib.py", "--root", example_library, "export")
     assert first.returncode == 0, first.stderr
     expected = first.stdout
-    cache = example_library / ".cache" / "papernotes" / "notes.pickle"
+    cache = example_library / ".cache" / "papernotes" / "notes.json"
     data = bytearray(cache.read_bytes())
-    for position in range(CHECKSUM_BYTES + 40, len(data), max(1, len(data) // 15)):
+    for position in range(40, len(data), max(1, len(data) // 15)):
         flipped = bytearray(data)
         flipped[position] ^= 0x20
         cache.write_bytes(bytes(flipped))

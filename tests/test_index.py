@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import random
 import re
 import shutil
@@ -12,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import LIBRARY_DATA, REPO, run_script
-from papernotes.store.library import CHECKSUM_BYTES, Library
+from papernotes.store import library as library_module
+from papernotes.store.cache import DataCache
+from papernotes.store.library import Library
 
 START = "<!-- papernotes:index:start -->"
 END = "<!-- papernotes:index:end -->"
@@ -203,24 +203,15 @@ def test_hostile_titles_cannot_break_the_readme(library: Path) -> None:
 # -- the cache --------------------------------------------------------------------------------------------
 
 
-def read_cache(cache: Path) -> dict:
-    """The cache's contents, after checking the checksum it starts with."""
-    raw = cache.read_bytes()
-    assert hashlib.blake2b(raw[CHECKSUM_BYTES:], digest_size=CHECKSUM_BYTES).digest() == raw[:CHECKSUM_BYTES]
-    return pickle.loads(raw[CHECKSUM_BYTES:])
-
-
-def write_cache(cache: Path, data: dict) -> None:
-    payload = pickle.dumps(data)
-    cache.write_bytes(hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest() + payload)
+def note_cache(root: Path) -> DataCache:
+    return DataCache(root, "notes.json", library_module._CACHE_FORMAT)
 
 
 def age_cache(root: Path, seconds: float = 10) -> None:
     """Pretend the cache was written `seconds` after the notes last changed (tests run faster than that)."""
-    cache = root / ".cache" / "papernotes" / "notes.pickle"
-    data = read_cache(cache)
+    data = note_cache(root).load()
     data["written_ns"] += int(seconds * 1e9)
-    write_cache(cache, data)
+    note_cache(root).save(data)
 
 
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -286,11 +277,11 @@ def test_cache_sees_edits_same_size_replacements_deletions_and_renames(example_l
 
 def test_a_damaged_cache_is_rebuilt(example_library: Path) -> None:
     Library(example_library).load()
-    cache = example_library / ".cache" / "papernotes" / "notes.pickle"
-    cache.write_bytes(b"not a pickle")
+    cache = example_library / ".cache" / "papernotes" / "notes.json"
+    cache.write_bytes(b"not a cache")
     papers, problems = Library(example_library).load()
     assert len(papers) == 8 and problems == []
-    assert read_cache(cache)["entries"]
+    assert note_cache(example_library).load()["entries"]
     shutil.rmtree(example_library / ".cache")
     assert index(example_library).returncode == 0
 

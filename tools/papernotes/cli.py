@@ -189,11 +189,13 @@ def run_command(name: str, argv: Sequence[str], prog: str, default_root: Path = 
 def find_root(start: Path) -> Path:
     """The library around `start` (a folder with a pyproject.toml naming [tool.papernotes]), as git finds
     its repository; the repository this package lives in when there is none."""
+    from papernotes.files import UnreadableFile, read_regular_file
+
     for folder in (start, *start.parents):
         try:
-            if "[tool.papernotes" in (folder / "pyproject.toml").read_text(encoding="utf-8", errors="replace"):
+            if b"[tool.papernotes" in read_regular_file(folder / "pyproject.toml", 1024 * 1024)[0]:
                 return folder
-        except OSError:
+        except UnreadableFile:
             continue
     return DEFAULT_ROOT
 

@@ -1,18 +1,37 @@
-"""Files a command is given by name: read only regular files, boundedly; write only to regular files.
+"""Every file the tools read and every folder they write, under one rule.
 
-Every file a command reads (a note, a .bib, a digest, a reading list, an .aux) goes through
-`read_regular_file`, so a FIFO cannot block a command, `/dev/zero` cannot exhaust memory, and a
-folder is reported rather than crashing. Every file a command writes at a path the user named
-(`-o`, `--ics`) goes through `check_output_path`, so a device or a symlink is never replaced.
+A library is a git repository that takes pull requests and is copied between machines, so every
+file in it is input from a stranger: the notes, and also what the tools read back (`.cache/`, the
+digests and lists in `inbox/`, the site's staging folder and its manifest, README.md, the
+settings). So:
+
+- every file is read by `read_regular_file`: regular files only (a FIFO cannot block a command, a
+  device cannot exhaust memory), within a size limit; files of the library by `read_inside`, which
+  also refuses a symbolic link that leads out of the library (a link to `/proc/self/environ` would
+  otherwise be published on the site);
+- every folder the tools write in is checked by `library_folder` to be a real folder inside the
+  library, with no symbolic link on the way (a link `site-src/topics -> ../papers` would otherwise
+  have notes overwritten);
+- every JSON text is parsed by `load_json`, bounded in size by the reader and in depth by the
+  interpreter's recursion limit, and every cache is data (JSON, NumPy arrays without objects) that
+  cannot run code;
+- every file a user names as output goes through `check_output_path`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
+from typing import Any
 
 from papernotes.errors import PapernotesError
+
+# The places inside a library that the tools write and read back, named once.
+INBOX = "inbox"  # digests, popularity.tsv, references.jsonl, last-check: committed with the notes
+CACHE = ".cache/papernotes"  # derived data, git-ignored, always safe to delete
 
 
 class UnreadableFile(PapernotesError):
@@ -25,6 +44,13 @@ class UnreadableFile(PapernotesError):
 
     def describe(self, name: str) -> str:
         return f"cannot read {name}: {self.os_error}" if self.os_error else f"{name}: {self.message}"
+
+
+class WriteError(PapernotesError):
+    """A file or folder the tools could not write, named with the reason."""
+
+
+OUTSIDE = "a symbolic link to a file outside the library; not read"
 
 
 def read_regular_file(path: str | os.PathLike[str], limit: int) -> tuple[bytes, os.stat_result]:
@@ -61,12 +87,97 @@ def _too_large(limit: int) -> str:
     return f"larger than {limit // (1024 * 1024)} MiB; not read" if limit >= 1024 * 1024 else f"larger than {limit} bytes; not read"
 
 
+def is_inside(root: Path, path: str | os.PathLike[str]) -> bool:
+    """Whether `path`, every symbolic link followed, lies inside the library at `root`."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+
+
+def read_inside(root: Path, path: str | os.PathLike[str], limit: int) -> bytes:
+    """A file of the library (see the module's docstring): UnreadableFile when it is missing, not a
+    regular file, over `limit` bytes, or a symbolic link that leads out of the library."""
+    if not is_inside(root, path):
+        raise UnreadableFile(OUTSIDE, special=True)
+    return read_regular_file(path, limit)[0]
+
+
 def read_named_file(name: str | os.PathLike[str], limit: int, label: str | None = None) -> bytes:
     """A file the user named on the command line: its bytes, or an error naming it (as `label`)."""
     try:
         return read_regular_file(name, limit)[0]
     except UnreadableFile as exc:
         raise PapernotesError(exc.describe(label or os.fspath(name))) from None
+
+
+def load_json(data: bytes | str) -> Any:
+    """Parsed JSON; ValueError for text that is not JSON, or nests deeper than the interpreter's
+    recursion limit (the standard parser recurses once per level, and raises RecursionError, not
+    ValueError, on `[[[[...`). The size is bounded by whoever read `data`."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def library_folder(root: Path, folder: Path, create: bool = True) -> Path:
+    """`folder`, once it and every folder between it and `root` is a real folder (missing ones are
+    made when `create`): WriteError naming the first that is a symbolic link, a file, or outside the
+    library. Writing through a link would put files wherever it points."""
+    base = Path(os.path.abspath(root))
+    target = Path(os.path.abspath(folder))
+    try:
+        parts = target.relative_to(base).parts
+    except ValueError:
+        raise WriteError(f"{folder} is not a folder inside the library {root}") from None
+    current = base
+    for part in parts:
+        current = current / part
+        shown = current.relative_to(base).as_posix()
+        try:
+            status = os.lstat(current)
+        except FileNotFoundError:
+            if not create:
+                raise WriteError(f"{shown}/ does not exist") from None
+            try:
+                os.mkdir(current)
+                continue
+            except FileExistsError:
+                status = os.lstat(current)
+            except OSError as exc:
+                raise WriteError(f"cannot create {shown}/: {exc.strerror}") from None
+        except OSError as exc:
+            raise WriteError(f"cannot write in {shown}/: {exc.strerror}") from None
+        if S_ISLNK(status.st_mode):
+            raise WriteError(f"{shown} is a symbolic link; the tools write only in real folders inside the library "
+                             f"(remove the link, then run the command again)")
+        if not S_ISDIR(status.st_mode):
+            raise WriteError(f"{shown} is a file where the tools keep a folder; move it away, then run the command again")
+    return folder
+
+
+def write_file(path: Path, data: str | bytes | list[bytes], name: str | None = None, keep_mode: bool = False,
+               root: Path | None = None) -> None:
+    """Replace a file that is not a note (README, a digest, a .bib, a calendar) atomically: a temporary
+    file beside it, then a rename, so a reader never sees half of it. `name` is what errors call it.
+    `data` may be a list of pieces, written one after another rather than joined in memory first.
+    With `root`, the file is the library's: its folder is checked (and made) by `library_folder`.
+    A symbolic link at `path` itself is replaced by the file, never written through."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
+    if root is not None:
+        library_folder(root, path.parent)
+    try:
+        if root is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            for piece in pieces:
+                handle.write(piece)
+        if keep_mode and path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # the folder may be read-only, or not a folder at all
+            tmp.unlink(missing_ok=True)
+        raise WriteError(f"cannot write {name or path}: {exc.strerror or exc}") from None
 
 
 def check_output_path(path: Path, name: str) -> Path:

@@ -16,6 +16,7 @@ from typing import Any
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError, UsageError
+from papernotes.files import read_named_file
 from papernotes.model.ids import (
     ArxivId,
     InvalidPaperId,
@@ -29,7 +30,6 @@ from papernotes.model.reading import status_changes
 from papernotes.model.text import lead_author
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve, semantic_scholar
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2
-from papernotes.files import read_named_file
 
 SEARCH_SHOWN = 5
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
+from papernotes.files import check_output_path, read_named_file
 from papernotes.model.paper import STATUSES, in_topic
 from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.present.views import known_filters
 from papernotes.runtime import uninterrupted
 from papernotes.services.adding import new_note_fields
-from papernotes.files import check_output_path, read_named_file
 from papernotes.store.library import Library, write_file
 
 

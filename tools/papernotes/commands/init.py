@@ -20,9 +20,9 @@ from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
+from papernotes.files import UnreadableFile, read_regular_file
 from papernotes.model.config import load_config
 from papernotes.services.readme import END, START, generated_region, rewrite_readme
-from papernotes.files import UnreadableFile, read_regular_file
 from papernotes.store.library import Library, write_file
 
 MANUAL = "PAPERNOTES.md"

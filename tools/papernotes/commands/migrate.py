@@ -20,6 +20,7 @@ from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
+from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.model.ids import ArxivId
 from papernotes.model.paper import Paper
 from papernotes.model.reading import IMPORT_PREFIX
@@ -34,7 +35,6 @@ from papernotes.services.adding import (
 )
 from papernotes.sources.reading_list import Item, list_title, parse_list
 from papernotes.sources.s2 import SemanticScholar, arxiv_of, paper_from_s2, published_as
-from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.store.library import Library
 from papernotes.store.notefile import APPEND_TO_BODY
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
+from papernotes.files import check_output_path
 from papernotes.model.config import checked_topic
 from papernotes.model.paper import Paper, in_topic
 from papernotes.model.reading import focus_progress, make_plan, planning_week, queue, week_days
 from papernotes.present.views import topic_title
-from papernotes.files import check_output_path
 from papernotes.store.library import Library, LibraryProblems, write_file
 
 QUEUE_SHOWN = 5

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     by_key = {p.key: p for p in papers}
     # Only this paper's list is fetched if missing: the others' come with `papernotes gaps`.
     lists = reference_lists(library, [by_key[key]], args.offline, common.warn, lambda line: None)
-    found = related(papers, lists, library.root / ".cache" / "papernotes" / "related.pickle").get(key, [])
+    found = related(papers, lists, library.root).get(key, [])
     if not found:
         print(f"{key}: nothing in the library is related yet (no references in common, no citations, no shared words)")
         return 0

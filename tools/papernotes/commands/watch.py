@@ -15,6 +15,7 @@ from typing import Any
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
+from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.model.config import WatchQuery
 from papernotes.model.paper import Paper, week_of
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
@@ -22,7 +23,6 @@ from papernotes.services.popularity import SNAPSHOT, SORTS
 from papernotes.services.ranking import NewPaper
 from papernotes.services.watch import passed_over, read_digest
 from papernotes.sources.s2 import arxiv_of
-from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.store.library import Catalog, Library, write_file
 
 INBOX = "inbox"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from papernotes.errors import PapernotesError
+from papernotes.files import UnreadableFile, read_inside
 from papernotes.model.statuses import STATUSES
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -121,16 +123,19 @@ PAGEFIND_ABOVE = 2000
 KNOWN_SETTINGS = frozenset(f.metadata.get("setting", f.name) for f in dataclasses.fields(Config) if f.name != "root")
 
 
+MAX_SETTINGS_BYTES = 1024 * 1024
+
+
 def load_config(root: Path) -> Config:
     pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
+    if not os.path.lexists(pyproject):
         return Config(root=root)
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_inside(root, pyproject, MAX_SETTINGS_BYTES).decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PapernotesError(f"{pyproject}: {exc}") from None
-    except OSError as exc:
-        raise PapernotesError(f"cannot read {pyproject}: {exc.strerror}") from None
+    except UnreadableFile as exc:
+        raise PapernotesError(exc.describe(str(pyproject))) from None
     tool = data.get("tool", {})
     settings = tool.get("papernotes", {}) if isinstance(tool, dict) else None
     if not isinstance(settings, dict):

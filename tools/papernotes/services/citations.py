@@ -25,6 +25,7 @@ from papernotes.model.paper import Paper, in_topic
 from papernotes.model.text import counted
 from papernotes.services.ranking import Vectorizer, top_indices, vectorizer
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, text_of
+from papernotes.store.cache import DataCache, decode_array, encode_array
 from papernotes.store.library import Catalog, Library, write_file
 
 REFERENCES = "references.jsonl"  # in inbox/
@@ -34,7 +35,7 @@ MAX_FETCHED = 200  # reference lists fetched in one run: about 4 minutes at Sema
 WRITE_EVERY = 25
 RELATED_SHOWN = 5
 MAX_CHANGED_FOR_PATCH = 200  # beyond this, computing everything again is as quick
-CACHE_FORMAT = ("papernotes-related", 2)  # 2: the text model is ranking.Vectorizer
+CACHE_FORMAT = ("papernotes-related", 3)  # 3: JSON
 TEXT_THRESHOLD = 0.15  # text likeness below this is chance: a shared word of a short title
 
 
@@ -146,25 +147,45 @@ def gaps(papers: Sequence[Paper], lists: dict[str, list[Cited]], catalog: Catalo
 # -- related papers -------------------------------------------------------------------------------------------
 
 
-def related(papers: Sequence[Paper], lists: dict[str, list[Cited]], cache: Path | None = None) -> dict[str, list[Relation]]:
-    """Up to RELATED_SHOWN related notes per note, best first, with their reasons."""
+def related(papers: Sequence[Paper], lists: dict[str, list[Cited]], root: Path | None = None) -> dict[str, list[Relation]]:
+    """Up to RELATED_SHOWN related notes per note, best first, with their reasons; kept in the
+    library's .cache/ when `root` is given."""
     notes = {p.key: p for p in papers}
     texts = {key: _text(p) for key, p in notes.items()}
     refs_digest = hashlib.blake2b(references_text({k: v for k, v in lists.items() if k in notes}).encode(), digest_size=16).hexdigest()
-    stored = _load(cache)
-    if stored is not None and stored["refs"] == refs_digest and set(stored["texts"]) == set(texts):
-        changed = [key for key, text in texts.items() if stored["texts"][key] != _digest(text)]
+    # Kept apart: reading the lists must not load the text model and scipy (half a second).
+    cache = DataCache(root, "related.json", CACHE_FORMAT) if root is not None else None
+    model_cache = DataCache(root, "related-model.json", CACHE_FORMAT) if root is not None else None
+    stored = _stored_lists(cache.load()) if cache is not None else None
+    if stored is not None and stored[0] == refs_digest and set(stored[1]) == set(texts):
+        _, digests, result = stored
+        changed = [key for key, text in texts.items() if digests[key] != _digest(text)]
         if not changed:
-            return stored["related"]  # type: ignore[no-any-return]
-        model = _load(_model_path(cache)) if len(changed) <= MAX_CHANGED_FOR_PATCH else None
-        if isinstance(model, _Model):
+            return result
+        model = None
+        if model_cache is not None and len(changed) <= MAX_CHANGED_FOR_PATCH:
+            model = _Model.from_data(model_cache.load(), notes, lists, result)
+        if model is not None:
             result = model.update(changed, notes, texts)
-            _save(cache, refs_digest, texts, model, result)
+            _save(cache, model_cache, refs_digest, texts, model, result)
             return result
     model = _Model(notes, texts, lists)
     result = model.all()
-    _save(cache, refs_digest, texts, model, result)
+    _save(cache, model_cache, refs_digest, texts, model, result)
     return result
+
+
+def _stored_lists(data: Any) -> tuple[str, dict[str, str], dict[str, list[Relation]]] | None:
+    """The kept lists (the references' digest, each note's text digest, the lists), their types
+    checked; None if the cache does not hold that."""
+    try:
+        refs, digests = data["refs"], data["texts"]
+        result = {str(key): [Relation(str(k), float(s), str(r)) for k, s, r in rows] for key, rows in data["related"].items()}
+        if not isinstance(refs, str) or not all(isinstance(d, str) for d in digests.values()):
+            return None
+        return refs, dict(digests), result
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def _text(paper: Paper) -> str:
@@ -179,18 +200,25 @@ class _Model:
     """The pieces of the scores: text vectors (vocabulary fixed at the full computation), and the
     citation structure (fixed while the reference lists are)."""
 
-    def __init__(self, notes: dict[str, Paper], texts: dict[str, str], lists: dict[str, list[Cited]]) -> None:
+    def __init__(self, notes: dict[str, Paper], texts: dict[str, str] | None, lists: dict[str, list[Cited]],
+                 text_model: tuple[Vectorizer | None, Any] | None = None) -> None:
+        """The model of `notes`: its text part computed from `texts`, or as kept (`text_model`:
+        the vectorizer and the vectors, rows in key order); the citation part from `lists`."""
         import numpy
         from scipy import sparse
 
         self.keys = sorted(notes)
         self.row = {key: i for i, key in enumerate(self.keys)}
-        self.words: Vectorizer | None = vectorizer(phrases=False, max_df=0.5)
-        try:
-            self.vectors = self.words.fit_transform([texts[k] for k in self.keys]).tocsr()
-        except ValueError:  # no usable words in any note
-            self.words = None
-            self.vectors = sparse.csr_matrix((len(self.keys), 1), dtype=numpy.float32)
+        if text_model is not None:
+            self.words, self.vectors = text_model
+        else:
+            assert texts is not None
+            self.words = vectorizer(phrases=False, max_df=0.5)
+            try:
+                self.vectors = self.words.fit_transform([texts[k] for k in self.keys]).tocsr()
+            except ValueError:  # no usable words in any note
+                self.words = None
+                self.vectors = sparse.csr_matrix((len(self.keys), 1), dtype=numpy.float32)
         # References as a notes × cited-papers matrix; a note in the library counts as cited by its identifiers.
         own = {ident: key for key in self.keys for ident in library_idents(notes[key])}
         columns: dict[str, int] = {}
@@ -214,6 +242,45 @@ class _Model:
                 self.cited_by.setdefault(target, set()).add(source)
         self.coupling = (self.cites @ self.cites.T).tocsr()
         self.lists: dict[str, list[Relation]] = {}
+
+    def text_data(self) -> dict[str, Any]:
+        """The text part as data for the cache: the vocabulary in column order, the weights, the vectors."""
+        vectors = self.vectors
+        return {"keys": self.keys,
+                "vocabulary": list(self.words.get_feature_names_out()) if self.words is not None else None,
+                "idf": encode_array(self.words.idf) if self.words is not None else None,
+                "shape": list(vectors.shape), "data": encode_array(vectors.data),
+                "indices": encode_array(vectors.indices), "indptr": encode_array(vectors.indptr)}
+
+    @classmethod
+    def from_data(cls, data: Any, notes: dict[str, Paper], lists: dict[str, list[Cited]],
+                  result: dict[str, list[Relation]]) -> _Model | None:
+        """The model kept by `text_data` for these notes (its lists `result`), or None when the cache
+        holds anything else (another set of notes, a damaged or hand-made file)."""
+        from scipy import sparse
+
+        try:
+            if data["keys"] != sorted(notes):
+                return None
+            shape = tuple(data["shape"])
+            vectors = sparse.csr_matrix((decode_array(data["data"]), decode_array(data["indices"]),
+                                         decode_array(data["indptr"])), shape=shape)
+            vectors.check_format(full_check=True)
+            words = None
+            if data["vocabulary"] is not None:
+                words = vectorizer(phrases=False, max_df=0.5)
+                words.vocabulary = {str(name): column for column, name in enumerate(data["vocabulary"])}
+                words.idf = decode_array(data["idf"])
+                if len(words.vocabulary) != len(data["vocabulary"]) or words.idf.shape != (shape[1],) \
+                        or len(words.vocabulary) != shape[1]:
+                    return None
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            return None
+        if shape[0] != len(notes):
+            return None
+        model = cls(notes, None, lists, (words, vectors))
+        model.lists = dict(result)
+        return model
 
     def all(self) -> dict[str, list[Relation]]:
         for start in range(0, len(self.keys), 512):
@@ -301,30 +368,13 @@ class _Model:
         return relations[:RELATED_SHOWN]
 
 
-def _model_path(cache: Path | None) -> Path | None:
-    # Kept apart from the lists: reading the lists must not load the text model and scipy (half a second).
-    return cache.with_name(cache.stem + "-model.pickle") if cache is not None else None
-
-
-def _load(path: Path | None) -> Any:
-    if path is None:
-        return None
-    from papernotes.store.library import load_checked_pickle
-
-    stored = load_checked_pickle(path)
-    if isinstance(stored, dict) and stored.get("format") == CACHE_FORMAT:
-        return stored.get("data")
-    return None
-
-
-def _save(path: Path | None, refs: str, texts: dict[str, str], model: _Model, result: dict[str, list[Relation]]) -> None:
-    if path is None:
+def _save(cache: DataCache | None, model_cache: DataCache | None, refs: str, texts: dict[str, str], model: _Model,
+          result: dict[str, list[Relation]]) -> None:
+    if cache is None or model_cache is None:
         return
-    from papernotes.store.library import save_checked_pickle
-
-    save_checked_pickle(path, {"format": CACHE_FORMAT, "data": {
-        "refs": refs, "texts": {k: _digest(t) for k, t in texts.items()}, "related": result}})
-    save_checked_pickle(_model_path(path), {"format": CACHE_FORMAT, "data": model})  # type: ignore[arg-type]
+    cache.save({"refs": refs, "texts": {k: _digest(t) for k, t in texts.items()},
+                "related": {key: [[r.key, r.score, r.reason] for r in rows] for key, rows in result.items()}})
+    model_cache.save(model.text_data())
 
 
 def reference_lists(library: Library, papers: Sequence[Paper], offline: bool, warn: Callable[[str], None],

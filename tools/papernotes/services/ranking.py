@@ -210,7 +210,7 @@ def words(text: str) -> list[str]:
 def words_and_phrases(text: str) -> list[str]:
     """The words, then every two neighbours among them: what scikit-learn's ngram_range=(1, 2) gives,
     built here because its own n-gram loop was a third of the time of ranking a busy week
-    (benchmarks/watch.py). Module-level functions, so that the related-papers cache can pickle them."""
+    (benchmarks/watch.py). Module-level functions, so that forked workers can be handed them."""
     found = words(text)
     return found + [f"{first} {second}" for first, second in zip(found, found[1:], strict=False)]
 

@@ -16,23 +16,24 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import papernotes
 from papernotes.errors import PapernotesError
+from papernotes.files import CACHE, UnreadableFile, WriteError, read_inside, write_file
 from papernotes.model.paper import Paper, in_topic
 from papernotes.model.statuses import STATUSES
 from papernotes.present import DEFAULT_TEMPLATES
 from papernotes.present.markdown import Focus, ReadmeLinks, counts_line, paper_line
 from papernotes.present.views import chronological_key, focus_of, status_counts
+from papernotes.store.cache import DataCache
 from papernotes.store.library import (
     MISSING,
     Library,
     LibraryProblems,
     Signature,
     files_digest,
-    load_checked_pickle,
     replace_checked,
-    save_checked_pickle,
     settled,
 )
 from papernotes.store.notefile import NoteError
@@ -79,7 +80,7 @@ def updated_readme(data: bytes, region: bytes, readme: str) -> list[bytes] | Non
 # test_index.py::test_the_shipped_index_template_is_the_one_the_patch_knows: check `placement`,
 # then update this digest.
 PATCHABLE_TEMPLATE = "055c834f78de810ecf23036471e41531"
-MEMO_FORMAT = ("papernotes-readme-index", 2)
+MEMO_FORMAT = ("papernotes-readme-index", 3)
 # Beyond this many changed notes a full render is about as quick as patching.
 MAX_PATCHED = 200
 # A patched memo is stored only once this many notes were read to patch it: storing costs more than
@@ -97,15 +98,50 @@ def placement(paper: Paper) -> bytes:
 
 @dataclass
 class IndexMemo:
-    """The last region, and per note what it was built from: enough to patch a few lines."""
+    """The last region, and per note what it was built from: enough to patch a few lines. Kept as
+    it is stored (JSON values), and read only where used: a cache may hold anything, and whatever it
+    holds that is not this only makes the index be rendered anew."""
 
     inputs: str  # the digest of the settings, templates and code
-    notes: dict[str, tuple[Signature, bytes, str, bytes]]  # name: signature, placement, status, line
-    counts_line: bytes
+    notes: dict[str, list[Any]]  # name: [signature, placement (hex), status, line]
+    counts_line: str
     region: bytes
     # The focus topic's title and its notes (a change of focus is a change of settings, and a note
     # changing topic changes its placement: both render anew), for the counts line's focus part.
-    focus: tuple[str, frozenset[str]] | None = None
+    focus: list[Any] | None = None  # [title, [name, ...]]
+
+    def data(self) -> dict[str, Any]:
+        """What the memo file keeps: everything but the region, which is kept as it is beside it
+        (`REGION`; as JSON text, one emoji in it would make it four bytes a character when read)."""
+        return {"inputs": self.inputs, "notes": self.notes, "counts_line": self.counts_line,
+                "region": _digest(self.region), "focus": self.focus}
+
+    @classmethod
+    def from_data(cls, data: Any, region: bytes | None) -> IndexMemo | None:
+        try:
+            if region is None or data["region"] != _digest(region):
+                return None
+            return cls(str(data["inputs"]), dict(data["notes"]), str(data["counts_line"]), region, data["focus"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+REGION = "readme_index.md"  # in .cache/papernotes/, beside the memo
+
+
+def _kept_region(library: Library) -> bytes | None:
+    try:
+        return read_inside(library.root, library.root / CACHE / REGION, MAX_README_BYTES)
+    except UnreadableFile:
+        return None
+
+
+def _keep(library: Library, memo_file: DataCache, memo: IndexMemo) -> None:
+    try:
+        write_file(library.root / CACHE / REGION, memo.region, root=library.root)
+    except WriteError:
+        return  # `.cache` is a link or a file: no memo
+    memo_file.save(memo.data())
 
 
 def rendering_inputs(library: Library) -> list[Path]:
@@ -119,19 +155,22 @@ def rendering_inputs(library: Library) -> list[Path]:
 def generated_region(library: Library, use_cache: bool) -> bytes:
     """The region's UTF-8 text: from the memo in .cache/ when no note changed, patched there when a
     few notes changed only in their own lines (a status change), else rendered."""
-    memo_path = library.root / ".cache" / "papernotes" / "readme_index.pickle"
+    memo_file = DataCache(library.root, "readme_index.json", MEMO_FORMAT)
     inputs, inputs_settled = files_digest(rendering_inputs(library))
     # Taken before any note is read: a note changed after this shows as changed next time.
     signatures = library.note_signatures()
     if use_cache:
-        stored = load_checked_pickle(memo_path)
-        if isinstance(stored, dict) and stored.get("format") == MEMO_FORMAT and stored["memo"].inputs == inputs:
+        stored = IndexMemo.from_data(memo_file.load(), _kept_region(library))
+        if stored is not None and stored.inputs == inputs:
             patchable = _digest(_index_template(library.root)) == PATCHABLE_TEMPLATE
-            patched = patched_region(library, stored["memo"], signatures, patchable)
+            try:
+                patched = patched_region(library, stored, signatures, patchable)
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError, UnicodeEncodeError):
+                patched = None  # a memo that is not what this code stores: render anew
             if patched is not None:
                 memo, notes_read = patched
                 if notes_read >= STORE_AFTER and inputs_settled:
-                    save_checked_pickle(memo_path, {"format": MEMO_FORMAT, "memo": memo})
+                    _keep(library, memo_file, memo)
                 return memo.region
     # Imported only on a miss: Jinja2 is a fifth of a warm run's time.
     from papernotes.present import render
@@ -147,12 +186,12 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
         for paper in papers:
             name = f"{paper.key}.md"
             known = signatures.get(name, MISSING)
-            notes[name] = (known if settled(known, now) else MISSING, placement(paper), paper.status,
-                           paper_line(paper, links).encode("utf-8"))
+            notes[name] = [list(known if settled(known, now) else MISSING), placement(paper).hex(), paper.status,
+                           paper_line(paper, links)]
         focus = focus_of(papers, library.config)
-        members = (focus.title, frozenset(f"{p.key}.md" for p in papers if in_topic(p, library.config.focus or ""))) if focus else None
-        memo = IndexMemo(inputs, notes, counts_line(len(papers), status_counts(papers), focus).encode("utf-8"), region, members)
-        save_checked_pickle(memo_path, {"format": MEMO_FORMAT, "memo": memo})
+        members = [focus.title, sorted(f"{p.key}.md" for p in papers if in_topic(p, library.config.focus or ""))] if focus else None
+        memo = IndexMemo(inputs, notes, counts_line(len(papers), status_counts(papers), focus), region, members)
+        _keep(library, memo_file, memo)
     return region
 
 
@@ -163,7 +202,7 @@ def patched_region(library: Library, memo: IndexMemo, signatures: dict[str, Sign
     renamed, one that does not load, too many changes, or an index template the patch does not know)."""
     if signatures.keys() != memo.notes.keys():
         return None
-    changed = [name for name, known in signatures.items() if known == MISSING or memo.notes[name][0] != known]
+    changed = [name for name, known in signatures.items() if known == MISSING or memo.notes[name][0] != list(known)]
     if not changed:
         return memo, 0
     if not patchable or len(changed) > MAX_PATCHED:
@@ -178,23 +217,23 @@ def patched_region(library: Library, memo: IndexMemo, signatures: dict[str, Sign
         except NoteError:
             return None  # the render reports it with every other problem
         _, old_placement, _, old_line = notes[name]
-        if placement(paper) != old_placement or f"{paper.key}.md" != name:
+        if placement(paper).hex() != old_placement or f"{paper.key}.md" != name:
             return None
-        line = paper_line(paper, links).encode("utf-8")
+        line = paper_line(paper, links)
         if line != old_line and region is not None:
-            region = _replace_line(region, old_line, line)
+            region = _replace_line(region, old_line.encode("utf-8"), line.encode("utf-8"))
         known = signatures[name]
         # A note changed within the racy window is read again next time.
-        notes[name] = (known if settled(known, now) else MISSING, old_placement, paper.status, line)
-    counts = Counter(status for _, _, status, _ in notes.values())
+        notes[name] = [list(known if settled(known, now) else MISSING), old_placement, paper.status, line]
+    counts = Counter(entry[2] for entry in notes.values())
     focus = None
     if memo.focus is not None:
         title, members = memo.focus
         statuses = [notes[name][2] for name in members if notes[name][2] != "skipped"]
-        focus = Focus(title, statuses.count("read"), len(statuses))
-    new_counts = counts_line(len(notes), {status: counts[status] for status in STATUSES}, focus).encode("utf-8")
+        focus = Focus(str(title), statuses.count("read"), len(statuses))
+    new_counts = counts_line(len(notes), {status: counts[status] for status in STATUSES}, focus)
     if new_counts != memo.counts_line and region is not None:
-        region = _replace_line(region, memo.counts_line, new_counts)
+        region = _replace_line(region, memo.counts_line.encode("utf-8"), new_counts.encode("utf-8"))
     if region is None:
         return None
     return IndexMemo(memo.inputs, notes, new_counts, region, memo.focus), len(changed)

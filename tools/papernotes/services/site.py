@@ -24,12 +24,12 @@ from typing import Any
 import yaml
 
 from papernotes.errors import PapernotesError
+from papernotes.files import UnreadableFile, read_regular_file
 from papernotes.model.links import WIKI_LINK
 from papernotes.model.paper import Paper
 from papernotes.present.site import SiteBuilder
 from papernotes.services.citations import gaps, read_references, related
 from papernotes.services.readme import rendering_inputs
-from papernotes.files import UnreadableFile, read_regular_file
 from papernotes.store.library import (
     MAX_STRAY_SCAN,
     Library,
@@ -160,7 +160,7 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     builder.edit_base = edit_base
     # Related papers and gaps from the reference lists kept in inbox/: no network at build time.
     lists = read_references(library.root)
-    builder.related = related(papers, lists, library.root / ".cache" / "papernotes" / "related.pickle")
+    builder.related = related(papers, lists, library.root)
     builder.gaps = gaps(papers, lists, library.catalog(papers))[:TRAIL_GAPS]
     old_pages: dict[str, str] = manifest.get("pages", {})
     pages: dict[str, str] = {}

@@ -12,7 +12,6 @@ import difflib
 import errno
 import hashlib
 import os
-import pickle
 import re
 import secrets
 import signal
@@ -29,6 +28,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 from papernotes.errors import PapernotesError
+from papernotes.files import WriteError, is_inside, library_folder, write_file
 from papernotes.model.config import Config, load_config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
@@ -44,6 +44,7 @@ from papernotes.model.paper import (
 )
 from papernotes.model.text import counted
 from papernotes.runtime import uninterrupted
+from papernotes.store.cache import DataCache, Unencodable, decode_paper, encode_paper
 from papernotes.store.notefile import (
     MAX_NOTE_BYTES,
     NoteError,
@@ -57,7 +58,7 @@ from papernotes.store.notefile import (
     serialize,
 )
 
-__all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize"]
+__all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize", "write_file"]
 
 # Libraries whose notes this process changed: the command line refreshes their derived state (the
 # README index) once the command is done.
@@ -107,16 +108,15 @@ def _remember(path: Path, paper: Paper) -> None:
     JUST_WRITTEN[str(path)] = (signature(stat), paper.as_tuple()[:-1])
 
 
+OUTSIDE_NOTE = "a symbolic link to a file outside the library; a note lives in the library (copy it in instead)"
+
+
 class LibraryProblems(PapernotesError):
     """Some notes failed to load; carries every problem so a user can fix them in one pass."""
 
     def __init__(self, problems: list[NoteProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(f"error: {p}" for p in problems) + f"\n{counted(len(problems), 'note')} could not be loaded")
-
-
-class WriteError(PapernotesError):
-    pass
 
 
 class UnknownPaper(PapernotesError):
@@ -197,10 +197,6 @@ class Library:
     def note_path(self, key: str) -> Path:
         return self.papers_dir / f"{key}.md"
 
-    @property
-    def cache_path(self) -> Path:
-        return self.root / ".cache" / "papernotes" / "notes.pickle"
-
     def load(self, use_cache: bool = True, bodies: bool = False) -> tuple[list[Paper], list[NoteProblem]]:
         """Every note that loads, sorted by key, and a problem for each one that does not.
 
@@ -212,7 +208,7 @@ class Library:
         RACY_SECONDS of the cache being written (a change in the same clock tick would
         otherwise go unseen: git's "racy clean" problem).
         """
-        cache = _NoteCache(self.cache_path, self.papers_dir) if use_cache else None
+        cache = _NoteCache(self.root, self.papers_dir) if use_cache else None
         papers: list[Paper] = []
         problems: list[NoteProblem] = []
         try:
@@ -224,12 +220,17 @@ class Library:
         except OSError as exc:
             raise PapernotesError(f"cannot read {self.rel(self.papers_dir)}/: {exc.strerror}") from None
         prefix = self.rel(self.papers_dir) + "/"
+        if entries:
+            self.check_papers_dir()
         for entry in entries:
             rel = prefix + entry.name
             try:
                 stat = entry.stat()
             except OSError as exc:
                 problems.append(NoteProblem(rel, 1, f"cannot read: {exc.strerror}"))
+                continue
+            if entry.is_symlink() and not is_inside(self.root, entry.path):
+                problems.append(NoteProblem(rel, 1, OUTSIDE_NOTE))
                 continue
             note_signature = signature(stat)
             cached = cache.get(entry.name, note_signature) if cache else None
@@ -252,6 +253,14 @@ class Library:
         if cache:
             cache.save(keep={e.name for e in entries})
         return _unique_ignoring_case(papers, problems, prefix)
+
+    def check_papers_dir(self) -> None:
+        """The notes' folder must lie inside the library: a link to a folder elsewhere would publish
+        (and let the tools write) whatever that folder holds."""
+        if not is_inside(self.root, self.papers_dir):
+            shown = self.rel(self.papers_dir)
+            raise PapernotesError(f"{shown}/ is a symbolic link to a folder outside the library; the notes must live "
+                                  f"in the library (move them into {shown}/)")
 
     def note_signatures(self) -> dict[str, Signature]:
         """Each note's file signature by file name, taken without reading the note: equal signatures
@@ -288,6 +297,8 @@ class Library:
 
     def read_note(self, path: Path | str, rel: str | None = None, with_body: bool = True) -> Paper:
         rel = rel or self.rel(Path(path))
+        if os.path.islink(path) and not is_inside(self.root, path):
+            raise NoteError(NoteProblem(rel, 1, OUTSIDE_NOTE))
         return parse_note(decode_note(read_regular(path, rel)[0], rel), rel, with_body)
 
     def get(self, ref: str) -> Paper:
@@ -341,6 +352,8 @@ class Library:
         path = self.note_path(key)
         rel = self.rel(path)
         target = Path(os.path.realpath(path))
+        if not target.is_relative_to(self.root):
+            raise WriteError(f"{rel}: {OUTSIDE_NOTE}")
         outcome: list[Paper] = []
 
         def patched(data: bytes) -> bytes | None:
@@ -375,11 +388,7 @@ class Library:
         existing = catalog.existing_key(paper)
         if existing is not None:
             return Written("exists", self.note_path(existing), paper.replace(key=existing))
-        if not self.papers_dir.is_dir():
-            try:
-                self.papers_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise WriteError(f"cannot create {self.rel(self.papers_dir)}/: {exc.strerror}") from None
+        library_folder(self.root, self.papers_dir)
         candidates = key_candidates(base_key(paper.authors, paper.year, paper.title))
         if preferred_key and VALID_KEY.fullmatch(preferred_key) and len(preferred_key) <= MAX_KEY_LENGTH \
                 and preferred_key.lower() not in RESERVED_KEYS:
@@ -687,25 +696,6 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(errno_value, os.strerror(errno_value), str(second))
 
 
-def write_file(path: Path, data: str | bytes | list[bytes], name: str | None = None, keep_mode: bool = False) -> None:
-    """Replace a file that is not a note (README, a digest, a .bib, a calendar) atomically: a temporary
-    file beside it, then a rename, so a reader never sees half of it. `name` is what errors call it.
-    `data` may be a list of pieces, written one after another rather than joined in memory first."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as handle:
-            for piece in pieces:
-                handle.write(piece)
-        if keep_mode and path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WriteError(f"cannot write {name or path}: {exc.strerror or exc}") from None
-
-
 MAX_STRAY_SCAN = 10_000  # entries looked at below papers/: images beside notes, never a tree to crawl
 
 
@@ -763,101 +753,58 @@ def _unique_ignoring_case(papers: list[Paper], problems: list[NoteProblem], pref
 
 
 RACY_SECONDS = 2
-CHECKSUM_BYTES = 16
-_CACHE_FORMAT = ("papernotes-notes", 2, sys.version_info[:2], _ATTRIBUTE_NAMES)
-
-
-class _HashingWriter:
-    """A file-like object for pickle that hashes what it writes on the way to the file."""
-
-    def __init__(self, handle: Any) -> None:
-        self.handle = handle
-        self.digest = hashlib.blake2b(digest_size=CHECKSUM_BYTES)
-
-    def write(self, data: bytes) -> int:
-        self.digest.update(data)
-        return int(self.handle.write(data))
+_CACHE_FORMAT = ("papernotes-notes", 3, _ATTRIBUTE_NAMES)
 
 
 class _NoteCache:
     """Parsed notes by file name and file signature, in `.cache/` outside git. Safe to delete."""
 
-    def __init__(self, path: Path, papers_dir: Path) -> None:
-        self.path = path
+    def __init__(self, root: Path, papers_dir: Path) -> None:
+        self.file = DataCache(root, "notes.json", _CACHE_FORMAT)
         self.papers_dir = str(papers_dir)
-        self.entries: dict[str, tuple[tuple[int, int, int, int], tuple[Any, ...]]] = {}
+        self.entries: dict[str, tuple[Signature, tuple[Any, ...]]] = {}
+        self.stored: dict[str, Any] = {}  # entries as the file holds them, decoded when asked for
         self.written_ns = 0
         self.dirty = False
-        data = load_checked_pickle(path)
-        if isinstance(data, dict) and data.get("format") == _CACHE_FORMAT and data.get("papers_dir") == self.papers_dir:
-            self.entries, self.written_ns = data["entries"], data["written_ns"]
-        else:
-            self.entries, self.written_ns = {}, 0
+        data = self.file.load()
+        if isinstance(data, dict) and data.get("papers_dir") == self.papers_dir and type(data.get("written_ns")) is int \
+                and isinstance(data.get("entries"), dict):
+            self.stored, self.written_ns = data["entries"], data["written_ns"]
 
-    def get(self, name: str, signature: tuple[int, int, int, int]) -> tuple[Any, ...] | None:
+    def get(self, name: str, signature: Signature) -> tuple[Any, ...] | None:
         """A cached paper's fields, all but the body (the last field)."""
         entry = self.entries.get(name)
-        if entry is None or entry[0] != signature:
+        if entry is None:
+            stored = self.stored.get(name)
+            if stored is None:
+                return None
+            try:
+                known, values = stored
+                if not (isinstance(known, list) and len(known) == 4 and all(type(n) is int for n in known)):
+                    raise ValueError("not a signature")
+                entry = (tuple(known), decode_paper(values))  # type: ignore[assignment]
+            except (ValueError, TypeError):
+                return None  # parsed again, and put back right
+            self.entries[name] = entry
+        if entry[0] != signature:
             return None
         if max(signature[1], signature[2]) >= self.written_ns - RACY_SECONDS * 1_000_000_000:
             self.dirty = True  # re-checked now; saving again moves the racy window past it
             return None
         return entry[1]
 
-    def put(self, name: str, signature: tuple[int, int, int, int], paper: Paper) -> None:
-        self.entries[name] = (signature, paper.as_tuple()[:-1])
+    def put(self, name: str, signature: Signature, paper: Paper) -> None:
+        try:
+            self.stored[name] = [list(signature), encode_paper(paper.as_tuple()[:-1])]
+        except Unencodable:
+            self.stored.pop(name, None)  # a user key holding binary data: that note is parsed each time
         self.dirty = True
 
     def save(self, keep: set[str]) -> None:
-        if len(self.entries) != len(keep & self.entries.keys()):
-            self.entries = {k: v for k, v in self.entries.items() if k in keep}
+        if self.stored.keys() - keep:
+            self.stored = {name: entry for name, entry in self.stored.items() if name in keep}
             self.dirty = True
         if not self.dirty:
             return
-        data = {"format": _CACHE_FORMAT, "papers_dir": self.papers_dir, "written_ns": time.time_ns(), "entries": self.entries}
-        save_checked_pickle(self.path, data)
-
-
-def load_checked_pickle(path: Path) -> Any:
-    """What `save_checked_pickle` stored, or None when the file is missing, damaged or unreadable.
-
-    A damaged cache would silently change every output built from it, so the checksum is verified
-    (in chunks: the pickle is never held twice) before anything is unpickled.
-    """
-    try:
-        with open(path, "rb") as handle:
-            checksum = handle.read(CHECKSUM_BYTES)
-            digest = hashlib.blake2b(digest_size=CHECKSUM_BYTES)
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-            if digest.digest() != checksum:
-                return None
-            handle.seek(CHECKSUM_BYTES)
-            return pickle.load(handle)
-    except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply rebuilt
-        return None
-
-
-def save_checked_pickle(path: Path, data: Any) -> None:
-    """Store `data` under `path` in `.cache/`, checksummed; silently not on a read-only or full disk."""
-    try:
-        remove_stale_temporaries(list(os.scandir(path.parent)))
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            # Streamed, never held whole (at 50,000 notes the note cache is ~80 MB): the checksum is
-            # worked out as it is written, and put in the space left for it at the start.
-            handle.write(bytes(CHECKSUM_BYTES))
-            writer = _HashingWriter(handle)
-            pickler = pickle.Pickler(writer, protocol=pickle.HIGHEST_PROTOCOL)
-            # No memo: the data has no cycles, and at 50,000 notes the memo alone costs ~100 MB.
-            pickler.fast = True
-            pickler.dump(data)
-            handle.seek(0)
-            handle.write(writer.digest.digest())
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache only saves time; a library on a read-only disk still works
+        entries = self.stored
+        self.file.save({"papers_dir": self.papers_dir, "written_ns": time.time_ns(), "entries": entries})

@@ -17,8 +17,8 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from papernotes.errors import PapernotesError
-from papernotes.model.paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, FieldError, Paper
 from papernotes.files import UnreadableFile, read_regular_file
+from papernotes.model.paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, FieldError, Paper
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
