@@ -46,7 +46,7 @@ HOSTILE_DIGEST = """# New papers, 2026-W48
 # Reference lists as Semantic Scholar might send them (a title, an author, an identifier of anything):
 # the Trails page's foundations and the paper pages' related lists show them.
 HOSTILE_REFERENCES = "".join(json.dumps({"key": key, "references": [
-    ['S2:<script>alert(30)</script>', '<img src=x onerror=alert(31)> [x](javascript:alert(32))', 2020, '"><svg onload=alert(33)>'],
+    ['S2:' + 'ab' * 20, '<img src=x onerror=alert(31)> [x](javascript:alert(32))', 2020, '"><svg onload=alert(33)>'],
     ["arXiv:1706.03762", "Attention Is All You Need", 2017, "Vaswani"]]}) + "\n" for key in ("devlin2018bert", "evil2020script"))
 
 

@@ -532,7 +532,7 @@ def test_an_inbox_that_is_a_file(library: Path, arxiv_server: FakeArxiv) -> None
     arxiv_server.add("2611.00002", "From the future", ["A B"], published="2999-11-25T10:00:00Z")
     (library / "inbox").write_text("not a folder\n", encoding="utf-8")
     one_line_error(tool("watch.py", "--root", library, server=arxiv_server, PAPERNOTES_TODAY="2026-11-29"),
-                   "inbox is a file; digests go in a folder inbox/")
+                   "inbox is a file where the tools keep a folder")
     (library / "inbox").unlink()
     dry = tool("watch.py", "--root", library, "--dry-run", server=arxiv_server, PAPERNOTES_TODAY="2026-11-29")
     assert "2611.00001" in dry.stdout and "2611.00002" not in dry.stdout, "a paper dated 2999 is not new this week"

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run_script
+from papernotes.services.site import MANIFEST_FORMAT
+from papernotes.store.cache import DataCache
 from sitekit import add_hostile, assert_no_executable_markup, build, copy_library, page, reading_note
 
 TODAY = {"PAPERNOTES_TODAY": "2026-11-29"}
@@ -223,11 +225,11 @@ def test_a_saved_note_shows_in_the_preview(root: Path, engine: str) -> None:
 
 def test_a_damaged_manifest_removes_nothing_outside_the_staging_folder(root: Path) -> None:
     assert site(root)[0] == 0
-    manifest = root / ".cache" / "papernotes" / "site-manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest = DataCache(root, "site-manifest.json", (MANIFEST_FORMAT,))
+    data = manifest.load()
     data["pages"]["../papers/kingma2014adam.md"] = "x"
     data["pages"]["../pyproject.toml"] = "x"
-    manifest.write_text(json.dumps(data), encoding="utf-8")
+    manifest.save(data)
     (root / "papers" / "he2015deep.md").write_text((root / "papers" / "he2015deep.md").read_text(encoding="utf-8") + "\nMore.\n",
                                                    encoding="utf-8")
     assert site(root)[0] == 0

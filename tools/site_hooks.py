@@ -17,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from papernotes.errors import PapernotesError
+from papernotes.files import INBOX
 from papernotes.runtime import today
 from papernotes.services.site import edit_base, generate, index_for_search, wants_pagefind
 from papernotes.store.library import Library
@@ -48,8 +49,8 @@ def on_post_build(config: MkDocsConfig) -> None:
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     root = Path(config.config_file_path).parent
     server.watch(str(Library(root).papers_dir))
-    if (root / "inbox").is_dir():
-        server.watch(str(root / "inbox"))
+    if (root / INBOX).is_dir():
+        server.watch(str(root / INBOX))
     return server
 
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import Any
@@ -202,3 +204,23 @@ def check_output_path(path: Path, name: str) -> Path:
     if not parent.is_dir():
         raise PapernotesError(f"{name}: the folder {parent} does not exist; create it first")
     return path
+
+
+_TEMPORARY = re.compile(r"\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp")
+
+
+def remove_stale_temporaries(entries: Iterable[os.DirEntry[str]]) -> None:
+    """Delete temporary files (`.x.md.PID.HEX.tmp`) left by a process that was killed mid-write."""
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None or int(match.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+        except (PermissionError, OverflowError):
+            continue

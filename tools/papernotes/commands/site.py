@@ -20,6 +20,7 @@ from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
+from papernotes.files import INBOX
 from papernotes.model.config import SITE_ENGINES
 from papernotes.runtime import today
 from papernotes.services.site import Generated, generate, index_for_search, site_settings, wants_pagefind
@@ -123,7 +124,7 @@ def _serve(root: Path, engine: str, dev_addr: str) -> int:
 
 
 def _signature(library: Library) -> object:
-    inbox = library.root / "inbox"
+    inbox = library.root / INBOX
     try:
         digests = sorted((e.name, e.stat().st_mtime_ns) for e in os.scandir(inbox))
     except OSError:

@@ -15,7 +15,15 @@ from typing import Any
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.files import UnreadableFile, read_named_file, read_regular_file
+from papernotes.files import (
+    INBOX,
+    UnreadableFile,
+    WriteError,
+    library_folder,
+    read_inside,
+    read_named_file,
+    write_file,
+)
 from papernotes.model.config import WatchQuery
 from papernotes.model.paper import Paper, week_of
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
@@ -23,11 +31,11 @@ from papernotes.services.popularity import SNAPSHOT, SORTS
 from papernotes.services.ranking import NewPaper
 from papernotes.services.watch import passed_over, read_digest
 from papernotes.sources.s2 import arxiv_of
-from papernotes.store.library import Catalog, Library, write_file
+from papernotes.store.library import Catalog, Library
 
-INBOX = "inbox"
 LAST_CHECK = "last-check"  # inbox/last-check: the date of the last complete check, committed with the digests
 FIRST_CHECK_DAYS = 7
+MAX_DIGESTS_READ = 520  # ten years of weekly digests: what came before teaches the ranking little
 MAX_DIGEST_BYTES = 16 * 1024 * 1024  # a digest of 10,000 papers with abstracts is ~20 MB; --limit keeps it far below
 
 
@@ -61,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
                               "(name, and query, authors or cited_by)")
     inbox = library.root / INBOX
     until = args.today
-    since = args.since or last_check(inbox) or until - dt.timedelta(days=FIRST_CHECK_DAYS)
+    since = args.since or last_check(library.root) or until - dt.timedelta(days=FIRST_CHECK_DAYS)
     papers = library.load_strict(bodies=True)
     from papernotes.services.ranking import rank
     from papernotes.sources.arxiv import (  # imported when needed: start-up stays quick
@@ -70,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     catalog = library.catalog(papers)
-    digests = [read_digest(text)[0] for text in earlier_digests(inbox)]  # each read and parsed once
+    digests = [read_digest(text)[0] for text in earlier_digests(library.root)]  # each read and parsed once
     seen = {item.arxiv for items in digests for item in items}
     found: dict[str, NewPaper] = {}
     failures = 0
@@ -107,16 +115,16 @@ def run(args: argparse.Namespace) -> int:
                   f"matched: {', '.join(candidate.queries)}{close}{phrases}")
         return 1 if failures else 0
     if ranked:
-        path = write_digest(inbox, until, since, ranked, len(found))
+        path = write_digest(library.root, until, since, ranked, len(found))
         print(f"wrote {library.rel(path)}: {len(ranked)} new papers since {since} (of {len(found)} found)")
     else:
         print(f"nothing new since {since}")
     if snapshot is not None:
-        write_file(inbox / SNAPSHOT, snapshot)
+        write_file(inbox / SNAPSHOT, snapshot, root=library.root)
     if failures:
         print(f"the last check stays {since}: {failures} of {len(queries)} queries failed", flush=True)
         return 1
-    write_file(inbox / LAST_CHECK, f"{until.isoformat()}\n")
+    write_file(inbox / LAST_CHECK, f"{until.isoformat()}\n", root=library.root)
     return 0
 
 
@@ -148,35 +156,40 @@ def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pape
     return list(fetched.papers.values())
 
 
-def last_check(inbox: Path) -> dt.date | None:
+def last_check(root: Path) -> dt.date | None:
+    """The date of the last complete check (inbox/last-check), if the file holds one."""
     try:
-        return dt.date.fromisoformat((inbox / LAST_CHECK).read_text(encoding="utf-8").strip())
-    except (OSError, ValueError):
+        day = dt.date.fromisoformat(read_inside(root, root / INBOX / LAST_CHECK, 64).decode("ascii").strip())
+    except (UnreadableFile, ValueError):
         return None
+    return day if 1900 <= day.year <= 2999 else None
 
 
-def earlier_digests(inbox: Path) -> list[str]:
+def earlier_digests(root: Path) -> list[str]:
     """The text of the digests in the inbox, newest first. A paper in one was seen and is not shown
     again; what was passed over in them teaches the ranking."""
+    inbox = root / INBOX
     texts: list[str] = []
-    for digest in sorted(inbox.glob("*.md"), reverse=True) if inbox.is_dir() else []:
+    try:
+        names = sorted(inbox.glob("*.md"), reverse=True) if inbox.is_dir() else []
+    except OSError:
+        names = []
+    for digest in names[:MAX_DIGESTS_READ]:
         try:
-            texts.append(read_regular_file(digest, MAX_DIGEST_BYTES)[0].decode("utf-8", errors="replace"))
+            texts.append(read_inside(root, digest, MAX_DIGEST_BYTES).decode("utf-8", errors="replace"))
         except UnreadableFile as exc:
-            common.warn(exc.describe(str(digest)) + " (left out)")
+            common.warn(exc.describe(f"{INBOX}/{digest.name}") + " (left out)")
     return texts
 
 
-def write_digest(inbox: Path, until: dt.date, since: dt.date, ranked: list[NewPaper], found: int) -> Path:
+def write_digest(root: Path, until: dt.date, since: dt.date, ranked: list[NewPaper], found: int) -> Path:
     from papernotes.services.watch import digest_line
 
     week = week_of(until)
     header = (f"# New papers, {week}\n\nSubmitted {since} to {until}; {len(ranked)} of {found} new papers, best first. "
               f"Tick the ones to read (`[x]`), then run `papernotes watch --accept {INBOX}/{{name}}`.\n\n")
     body = "\n".join(digest_line(candidate) for candidate in ranked) + "\n"
-    if inbox.exists() and not inbox.is_dir():
-        raise PapernotesError(f"{INBOX} is a file; digests go in a folder {INBOX}/: rename the file and run watch again")
-    inbox.mkdir(parents=True, exist_ok=True)
+    inbox = library_folder(root, root / INBOX)
     for suffix in [""] + [f"-{n}" for n in range(2, 100)]:
         path = inbox / f"{week}{suffix}.md"
         try:
@@ -185,6 +198,8 @@ def write_digest(inbox: Path, until: dt.date, since: dt.date, ranked: list[NewPa
             return path
         except FileExistsError:
             continue
+        except OSError as exc:
+            raise WriteError(f"cannot write {INBOX}/{path.name}: {exc.strerror}") from None
     raise PapernotesError(f"too many digests for {week} in {INBOX}/")
 
 

@@ -20,7 +20,7 @@ from papernotes.store.library import Catalog, Library
 
 def semantic_scholar(library: Library, refresh: bool = False) -> SemanticScholar:
     """A client caching in the library's .cache/ for as long as its settings say."""
-    return SemanticScholar(cache_dir=library.root / ".cache" / "papernotes" / "s2",
+    return SemanticScholar(cache_root=library.root,
                            max_age=dt.timedelta(days=library.config.s2_cache_days), refresh=refresh)
 
 
@@ -142,7 +142,7 @@ class CodeFinder:
         if not paper.arxiv:
             return None
         if self._community is None:
-            self._community = Community(self.library.root / ".cache" / "papernotes" / "community")
+            self._community = Community(self.library.root)
         if not self._community.knows(paper.arxiv):
             if self.looked_up >= MAX_CODE_LOOKUPS:
                 self.left_out += 1

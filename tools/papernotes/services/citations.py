@@ -20,13 +20,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from papernotes.files import INBOX, UnreadableFile, load_json, read_inside, write_file
 from papernotes.model.citations import Cited, Gap, Relation
-from papernotes.model.paper import Paper, in_topic
+from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
+from papernotes.model.paper import Paper, clean_text, in_topic, normalized_title
 from papernotes.model.text import counted
 from papernotes.services.ranking import Vectorizer, top_indices, vectorizer
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, text_of
 from papernotes.store.cache import DataCache, decode_array, encode_array
-from papernotes.store.library import Catalog, Library, write_file
+from papernotes.store.library import Catalog, Library
 
 REFERENCES = "references.jsonl"  # in inbox/
 MAX_REFERENCES_KEPT = 400  # per paper; a survey cites more, its first 400 tell enough
@@ -47,6 +49,7 @@ def cited_of(row: dict[str, Any]) -> Cited | None:
     title = text_of(row.get("title"))
     arxiv, doi, s2 = arxiv_of(row), doi_of(row), text_of(row.get("paperId"))
     ident = f"arXiv:{arxiv}" if arxiv else f"DOI:{doi.lower()}" if doi else f"S2:{s2}" if s2 and re.fullmatch(r"[0-9a-f]{40}", s2) else None
+    ident = kept_ident(ident) if ident else None
     if ident is None or title is None:
         return None
     year = row.get("year") if type(row.get("year")) is int and 1000 <= row["year"] <= 2999 else None
@@ -56,22 +59,41 @@ def cited_of(row: dict[str, Any]) -> Cited | None:
 
 def read_references(root: Path) -> dict[str, list[Cited]]:
     """The kept reference lists by note key; lines that do not read are left out (git has them)."""
-    path = root / "inbox" / REFERENCES
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE + 1)
-    except OSError:
+        data = read_inside(root, root / INBOX / REFERENCES, MAX_FILE)
+    except UnreadableFile:
         return {}
     lists: dict[str, list[Cited]] = {}
-    for line in data[:MAX_FILE].decode("utf-8", "replace").splitlines():
+    for line in data.decode("utf-8", "replace").splitlines():
         try:
-            entry = json.loads(line)
+            entry = load_json(line)
             key, rows = entry["key"], entry["references"]
-            lists[str(key)] = [Cited(str(i), str(t)[:300], y if type(y) is int else None, str(a)[:100])
-                               for i, t, y, a in rows[:MAX_REFERENCES_KEPT]]
+            # The file is anybody's: identifiers of the three kinds only, text without control
+            # characters (a title holding a terminal escape would otherwise reach the terminal).
+            lists[str(key)] = [Cited(ident, clean_text(str(t))[:300], y if type(y) is int and 1000 <= y <= 2999 else None,
+                                     clean_text(str(a))[:100])
+                               for i, t, y, a in rows[:MAX_REFERENCES_KEPT] if (ident := kept_ident(str(i)))]
         except (ValueError, KeyError, TypeError):
             continue
     return lists
+
+
+_IDENT = re.compile(r"arXiv:\S{4,40}|DOI:10\.\S{3,200}|S2:[0-9a-f]{40}")
+_ARXIV_DOI = re.compile(r"DOI:10\.48550/arxiv\.(\S+)", re.IGNORECASE)
+
+
+def kept_ident(ident: str) -> str | None:
+    """A reference's identifier as kept: `arXiv:ID`, `DOI:doi` (lower case; arXiv's own DOIs are the
+    arXiv ID) or `S2:paperId`; None for anything else."""
+    if not _IDENT.fullmatch(ident):
+        return None
+    arxiv_doi = _ARXIV_DOI.fullmatch(ident)
+    if arxiv_doi:
+        try:
+            return "arXiv:" + parse_arxiv_id(arxiv_doi.group(1)).canonical
+        except InvalidArxivId:
+            return None
+    return ident.lower().replace("doi:", "DOI:", 1) if ident.startswith("DOI:") else ident
 
 
 def references_text(lists: dict[str, list[Cited]]) -> str:
@@ -106,9 +128,9 @@ def fetch_missing(library: Library, papers: Sequence[Paper], s2: Any, lists: dic
         lists[paper.key] = list({c.ident: c for row in rows if (c := cited_of(row))}.values())
         fetched += 1
         if fetched % WRITE_EVERY == 0:
-            write_file(library.root / "inbox" / REFERENCES, references_text(lists))
+            write_file(library.root / INBOX / REFERENCES, references_text(lists), root=library.root)
     if fetched % WRITE_EVERY:
-        write_file(library.root / "inbox" / REFERENCES, references_text(lists))
+        write_file(library.root / INBOX / REFERENCES, references_text(lists), root=library.root)
     return fetched
 
 
@@ -126,12 +148,18 @@ def gaps(papers: Sequence[Paper], lists: dict[str, list[Cited]], catalog: Catalo
     cited first."""
     citing: dict[str, list[str]] = {}
     seen: dict[str, Cited] = {}
+    # One paper may be cited under two identifiers (its arXiv ID in one list, its DOI in another):
+    # the same title and year are the same paper.
+    by_title: dict[tuple[str, int | None], str] = {}
     for paper in papers:
         if topic and not in_topic(paper, topic):
             continue
         for cited in lists.get(paper.key, ()):
-            citing.setdefault(cited.ident, []).append(paper.key)
-            seen.setdefault(cited.ident, cited)
+            ident = by_title.setdefault((normalized_title(cited.title), cited.year), cited.ident) \
+                if normalized_title(cited.title) else cited.ident
+            if paper.key not in citing.get(ident, ()):
+                citing.setdefault(ident, []).append(paper.key)
+            seen.setdefault(ident, cited)
     out: list[Gap] = []
     for ident, keys in citing.items():
         if len(keys) < at_least:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from papernotes.files import INBOX, UnreadableFile, read_inside
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.paper import week_of
 from papernotes.services.ranking import NewPaper
@@ -49,12 +50,15 @@ def weeks_between(since: dt.date, until: dt.date) -> list[str]:
     return weeks
 
 
-def read_snapshot(path: Path) -> dict[str, Snapshot]:
+MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024
+
+
+def read_snapshot(root: Path) -> dict[str, Snapshot]:
     """The last check's upvotes by arXiv ID; rows that do not read are left out (the file is git's and
-    the user's to edit)."""
+    the user's to edit), and so is a file that is not one (see papernotes.files)."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")[: 2 * 1024 * 1024]
-    except OSError:
+        text = read_inside(root, root / INBOX / SNAPSHOT, MAX_SNAPSHOT_BYTES).decode("utf-8", "replace")
+    except UnreadableFile:
         return {}
     rows: dict[str, Snapshot] = {}
     for line in text.splitlines()[1:]:
@@ -138,7 +142,7 @@ def gather(root: Path, candidates: list[NewPaper], since: dt.date, until: dt.dat
             candidate.paper = candidate.paper.replace(code=said)
     if not candidates:
         return None, warnings
-    community = Community(root / ".cache" / "papernotes" / "community")
+    community = Community(root)
     upvotes: dict[str, int] = {}
     heard = False
     for week in weeks_between(since, until):
@@ -156,6 +160,6 @@ def gather(root: Path, candidates: list[NewPaper], since: dt.date, until: dt.dat
     if isinstance(trending, ServiceDown):
         warnings.append(str(trending))
         trending = []
-    before = read_snapshot(root / "inbox" / SNAPSHOT)
+    before = read_snapshot(root)
     attach(candidates, upvotes, trending, before)
     return (snapshot_text(before, upvotes, week_of(until)) if heard and upvotes else None), warnings

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -24,25 +24,28 @@ from typing import Any
 import yaml
 
 from papernotes.errors import PapernotesError
-from papernotes.files import UnreadableFile, read_regular_file
+from papernotes.files import (
+    CACHE,
+    INBOX,
+    UnreadableFile,
+    WriteError,
+    library_folder,
+    read_inside,
+    read_regular_file,
+    write_file,
+)
 from papernotes.model.links import WIKI_LINK
 from papernotes.model.paper import Paper
 from papernotes.present.site import SiteBuilder
 from papernotes.services.citations import gaps, read_references, related
 from papernotes.services.readme import rendering_inputs
-from papernotes.store.library import (
-    MAX_STRAY_SCAN,
-    Library,
-    WriteError,
-    files_digest,
-    remove_stale_temporaries,
-    write_file,
-)
+from papernotes.store.cache import DataCache
+from papernotes.store.library import MAX_STRAY_SCAN, Library, files_digest
 
 MAX_DIGEST = 2 * 1024 * 1024
 TRAIL_GAPS = 20  # the foundations the Trails page lists  # the Inbox page shows at most this much of the latest digest
 MAX_ASSET_BYTES = 50 * 1024 * 1024  # a file beside the notes (an image, a PDF) copied to the site
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: kept by store.cache, as JSON with a digest
 
 
 DEFAULT_STAGING = "site-src"
@@ -87,10 +90,10 @@ _EngineConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None
 
 def site_settings(root: Path) -> SiteSettings:
     """The staging folder (`docs_dir`), the site's name and address, from the library's mkdocs.yml."""
-    if not (root / "mkdocs.yml").exists():
+    if not os.path.lexists(root / "mkdocs.yml"):
         return SiteSettings(root / DEFAULT_STAGING)
     try:
-        data, _ = read_regular_file(root / "mkdocs.yml", 1024 * 1024)
+        data = read_inside(root, root / "mkdocs.yml", 1024 * 1024)
         config = yaml.load(data.decode("utf-8"), Loader=_EngineConfigLoader)  # noqa: S506 - a SafeLoader
     except UnreadableFile as exc:
         raise PapernotesError(exc.describe("mkdocs.yml")) from None
@@ -118,16 +121,17 @@ class Generated:
     up_to_date: bool = False  # nothing changed since the last run: nothing was even rendered
 
 
-def latest_digest(inbox: Path) -> tuple[str, str] | None:
-    """The newest digest's name and text (bounded; a digest that cannot be read is left out)."""
+def latest_digest(root: Path) -> tuple[str, str] | None:
+    """The newest digest's name and text (bounded; a digest that cannot be read, or is a link out of
+    the library, is left out: its text would be published)."""
     try:
-        digests = sorted(inbox.glob("*.md"), key=lambda p: (p.stem[:8], len(p.stem), p.stem))
+        digests = sorted((root / INBOX).glob("*.md"), key=lambda p: (p.stem[:8], len(p.stem), p.stem))
     except OSError:
         return None
     if not digests:
         return None
     try:
-        data, _ = read_regular_file(digests[-1], MAX_DIGEST * 4)
+        data = read_inside(root, digests[-1], MAX_DIGEST * 4)
     except UnreadableFile:
         return None
     return digests[-1].name, data.decode("utf-8", "replace")[:MAX_DIGEST]
@@ -140,22 +144,22 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     library = Library(root)
     _check_staging(library, staging)
     result = Generated(staging)
-    manifest_path = library.root / ".cache" / "papernotes" / "site-manifest.json"
-    manifest = _read_manifest(manifest_path)
+    manifest_file = DataCache(library.root, "site-manifest.json", (MANIFEST_FORMAT,))
+    manifest = _manifest(manifest_file.load())
     settings = repr((today.isoformat(), site_url or None, site_name, directory_urls, str(staging), engine, edit_base))
     code, code_settled = files_digest(rendering_inputs(library))
     notes_dir = library.papers_dir
-    inbox = library.root / "inbox"
-    everything, settled = files_digest([*_listing(notes_dir), *_listing(inbox)])
+    everything, settled = files_digest([*_listing(notes_dir), *_listing(library.root / INBOX)])
     inputs = _digest(settings, code, everything)
-    if manifest.get("inputs") == inputs and all((staging / path).is_file() for path in manifest.get("pages", {})):
+    if manifest.get("inputs") == inputs and all(_is_page(staging / path) for path in manifest["pages"]) \
+            and not _strays(staging, manifest["pages"]):
         result.up_to_date = True
         result.unchanged = len(manifest["pages"])
-        result.unresolved = [(note, target) for note, target in manifest.get("unresolved", [])]
+        result.unresolved = list(manifest["unresolved"])
         return result
 
     papers = library.load_strict(bodies=True)
-    builder = SiteBuilder.build(library.root, library.config, papers, today, latest_digest(inbox),
+    builder = SiteBuilder.build(library.root, library.config, papers, today, latest_digest(library.root),
                                 site_url, site_name, directory_urls, engine)
     builder.edit_base = edit_base
     # Related papers and gaps from the reference lists kept in inbox/: no network at build time.
@@ -168,7 +172,7 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     listing = _digest(settings, code, repr(builder.digest), repr(builder.gaps),
                       *(repr(paper.as_tuple()[:-1]) for paper in papers), repr(sorted(builder.noted)))
     listing_unchanged = manifest.get("listing") == listing and all(
-        (staging / path).is_file() for path, digest in old_pages.items() if digest == listing)
+        _is_page(staging / path) for path, digest in old_pages.items() if digest == listing)
     old_unresolved: dict[str, list[str]] = {}
     for note, target in manifest.get("unresolved", []):
         old_unresolved.setdefault(note, []).append(target)
@@ -187,32 +191,30 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
         rel = f"{notes_rel}/{path}"
         digest = _digest(settings, code, _page_inputs(builder, paper))
         pages[path] = digest
-        if old_pages.get(path) == digest and (staging / path).is_file():
+        if old_pages.get(path) == digest and _is_page(staging / path):
             unresolved.extend((rel, target) for target in old_unresolved.get(rel, []))
             continue
         text, missing = builder.paper_page(paper)
         content[path] = text
         unresolved.extend((rel, target) for target in missing)
+    folders: set[Path] = set()
     for path, text in content.items():
-        _write_if_changed(staging, path, text.encode("utf-8"), result)
-    for path in _copy_assets(notes_dir, staging, result):
+        _write_if_changed(library.root, staging, path, text.encode("utf-8"), result, folders)
+    for path in _copy_assets(library.root, notes_dir, staging, result, folders):
         pages[path] = "asset"
     result.unchanged = len(pages) - len(result.written)
-    inside = staging.resolve()
-    for path in sorted(set(old_pages) - set(pages)):
-        # Only ever a file of the staging folder, whatever the manifest in .cache/ says.
-        if not (staging / path).resolve().is_relative_to(inside):
-            continue
+    # The staging folder is the site's alone: whatever this run did not make goes, with or without a
+    # manifest (.cache/ may have been removed, and a deleted note's page must not stay published).
+    for stray in _strays(staging, pages):
         try:
-            (staging / path).unlink()
-            result.removed.append(path)
+            stray.unlink()
+            result.removed.append(stray.relative_to(staging).as_posix())
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise WriteError(f"cannot remove {library.rel(staging / path)}: {exc.strerror}") from None
+            raise WriteError(f"cannot remove {library.rel(stray)}: {exc.strerror}") from None
     result.unresolved = unresolved
-    _write_manifest(manifest_path, {
-        "format": MANIFEST_FORMAT,
+    manifest_file.save({
         # Stored only when every input was settled: a change in the same clock tick must not go unseen.
         "inputs": inputs if settled and code_settled else None,
         "listing": listing,
@@ -222,18 +224,72 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     return result
 
 
+OWNED = ".papernotes-site"  # in the staging folder: the site's own, emptied and filled at will
+_OWNED_TEXT = "papernotes site generates this folder from the notes; it removes anything else in it.\n"
+
+
 def _check_staging(library: Library, staging: Path) -> None:
     """The staging folder is the site's alone: its files are replaced and removed at will, so it must
-    be neither the notes' folder (a fork whose mkdocs.yml still says `docs_dir: papers`) nor hold or
-    lie in any folder of the library's own."""
-    folder, root = staging.resolve(), library.root
-    own = [library.papers_dir.resolve(), *(root / name for name in ("templates", "tools", "tests", "overrides", "inbox", ".git"))]
+    be a real folder inside the library (no symbolic link on the way), neither the notes' folder (a
+    fork whose mkdocs.yml still says `docs_dir: papers`) nor hold or lie in any folder of the
+    library's own, and hold nothing the site did not make: a folder that is new or empty, the
+    template's `site-src`, or one marked as the site's by an earlier run."""
+    folder, root = Path(os.path.abspath(staging)), library.root
+    own = [library.papers_dir, *(root / name for name in ("templates", "tools", "tests", "overrides", INBOX, ".git", CACHE.split("/")[0]))]
+    shown = library.rel(staging)
     if folder == root or not folder.is_relative_to(root) or any(
             folder.is_relative_to(other) or other.is_relative_to(folder) for other in own):
-        shown = library.rel(staging)
         raise PapernotesError(f"mkdocs.yml: docs_dir is {shown!r}, a folder of the library's own (the site's pages "
                               f"replace what is there); set docs_dir: {DEFAULT_STAGING}, a folder for the site alone "
                               "(README, \"The site\")")
+    existed = os.path.lexists(folder)
+    library_folder(root, folder)
+    marker = folder / OWNED
+    if os.path.lexists(marker):
+        return
+    if existed and folder.relative_to(root).as_posix() != DEFAULT_STAGING:
+        try:
+            others = [entry.name for entry in os.scandir(folder) if not entry.name.startswith(".")]
+        except OSError as exc:
+            raise PapernotesError(f"cannot read {shown}/: {exc.strerror}") from None
+        if others:
+            raise PapernotesError(f"mkdocs.yml: docs_dir is {shown!r}, which holds files the site did not make "
+                                  f"({', '.join(sorted(others)[:3])}); the site's pages replace and remove what is "
+                                  f"there: set docs_dir to a new folder (like {DEFAULT_STAGING}), or empty {shown}/")
+    try:
+        write_file(marker, _OWNED_TEXT, f"{shown}/{OWNED}", root=root)
+    except WriteError as exc:
+        raise PapernotesError(f"{exc}; the site's pages go in {shown}/, which must be writable") from None
+
+
+def _is_page(path: Path) -> bool:
+    """A regular file, and not a symbolic link (a page the engine would read through a link)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _strays(staging: Path, pages: dict[str, str]) -> list[Path]:
+    """What the staging folder holds that is not one of `pages` (its own dot-files aside): left by an
+    earlier run, put there by hand, or links. Bounded like the other scans of the library."""
+    found: list[Path] = []
+    seen = 0
+    for current, folders, files in os.walk(staging):
+        folders.sort()
+        base = Path(current)
+        for name in [*folders, *files]:
+            path = base / name
+            if name in folders and not os.path.islink(path):
+                continue
+            seen += 1
+            if current == str(staging) and name.startswith("."):
+                continue
+            if path.relative_to(staging).as_posix() not in pages or os.path.islink(path):
+                found.append(path)
+        if seen > len(pages) + MAX_STRAY_SCAN:
+            break
+    return found
 
 
 def wants_pagefind(staging: Path) -> bool:
@@ -282,13 +338,13 @@ def _listing(folder: Path) -> list[Path]:
     return found
 
 
-def _copy_assets(notes_dir: Path, staging: Path, result: Generated) -> list[str]:
+def _copy_assets(root: Path, notes_dir: Path, staging: Path, result: Generated, folders: set[Path]) -> list[str]:
     """Copy the files beside the notes (images a note shows) to the same place in the site. Regular
     files only: a symlink could publish a file from anywhere on the disk."""
     copied: list[str] = []
     seen = 0
-    for current, folders, files in os.walk(notes_dir):
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
+    for current, subfolders, files in os.walk(notes_dir):
+        subfolders[:] = sorted(f for f in subfolders if not f.startswith("."))
         for name in sorted(files):
             seen += 1
             if name.startswith(".") or name.endswith(".md"):
@@ -304,15 +360,17 @@ def _copy_assets(notes_dir: Path, staging: Path, result: Generated) -> list[str]
                 continue
             target = staging / path
             try:
-                now = target.stat()
-                if now.st_size == info.st_size and now.st_mtime_ns == info.st_mtime_ns:
+                now = target.lstat()
+                if stat.S_ISREG(now.st_mode) and now.st_size == info.st_size and now.st_mtime_ns == info.st_mtime_ns:
                     copied.append(path)
                     continue
             except OSError:
                 pass
+            _folder(root, target.parent, folders)
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target)
+                if os.path.lexists(target) and not _is_page(target):
+                    target.unlink()  # a link or FIFO where the copy goes: replaced, never written through
+                shutil.copy2(source, target, follow_symlinks=False)
             except OSError as exc:
                 raise WriteError(f"cannot copy {path} to the site: {exc.strerror}") from None
             copied.append(path)
@@ -322,13 +380,21 @@ def _copy_assets(notes_dir: Path, staging: Path, result: Generated) -> list[str]
     return copied
 
 
-def _write_if_changed(staging: Path, path: str, data: bytes, result: Generated) -> None:
+def _folder(root: Path, folder: Path, checked: set[Path]) -> None:
+    if folder not in checked:
+        library_folder(root, folder)
+        checked.add(folder)
+
+
+def _write_if_changed(root: Path, staging: Path, path: str, data: bytes, result: Generated, folders: set[Path]) -> None:
     target = staging / path
-    try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return
-    except OSError:
-        pass
+    if _is_page(target):
+        try:
+            if read_regular_file(target, len(data))[0] == data:
+                return
+        except UnreadableFile:
+            pass
+    _folder(root, target.parent, folders)
     write_file(target, data, str(target))
     result.written.append(path)
 
@@ -341,20 +407,19 @@ def _digest(*parts: str) -> str:
     return digest.hexdigest()
 
 
-def _read_manifest(path: Path) -> dict[str, Any]:
+def _manifest(data: Any) -> dict[str, Any]:
+    """The manifest as the last run saved it, its types checked; {} (everything is made again) for
+    anything else: `.cache/` is anybody's to edit."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        pages = {str(path): str(digest) for path, digest in data["pages"].items()
+                 if _PAGE_PATH.fullmatch(path) and ".." not in path.split("/")}
+        unresolved = [(str(note), str(target)) for note, target in data["unresolved"]]
+        inputs, listing = data["inputs"], data["listing"]
+    except (KeyError, TypeError, ValueError, AttributeError):
         return {}
-    return data if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else {}
+    if not (inputs is None or isinstance(inputs, str)) or not isinstance(listing, str) or len(pages) != len(data["pages"]):
+        return {}
+    return {"inputs": inputs, "listing": listing, "pages": pages, "unresolved": unresolved}
 
 
-def _write_manifest(path: Path, data: dict[str, object]) -> None:
-    try:
-        remove_stale_temporaries(list(os.scandir(path.parent)))
-    except OSError:
-        pass
-    try:
-        write_file(path, json.dumps(data, sort_keys=True).encode("utf-8"))
-    except WriteError:
-        pass  # the manifest only saves time: the next run renders everything again
+_PAGE_PATH = re.compile(r"[^/\x00\\][^\x00\\]{0,400}")

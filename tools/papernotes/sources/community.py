@@ -13,7 +13,6 @@ huggingface/pwc-cli (papers/{id}?include_resources, papers/trending) read them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from urllib.parse import quote
 
 from papernotes import __version__
 from papernotes.errors import PapernotesError
+from papernotes.files import load_json
 from papernotes.model.ids import InvalidArxivId, code_link, parse_arxiv_id
 
 HF_DEFAULT = "https://huggingface.co"
@@ -68,7 +68,8 @@ class Daily:
 
 
 class Community:
-    def __init__(self, cache_dir: Path | None = None, max_age: dt.timedelta = dt.timedelta(days=1)) -> None:
+    def __init__(self, cache_root: Path | None = None, max_age: dt.timedelta = dt.timedelta(days=1)) -> None:
+        """Answers are kept a day in the library at `cache_root`, when given."""
         import requests
 
         from papernotes.sources.http import JsonCache
@@ -77,7 +78,7 @@ class Community:
         self.pwc = Service.from_env("Papers with Code", "PWC_API", PWC_DEFAULT)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = f"papernotes/{__version__} (research paper notes kept in git)"
-        self.cache = JsonCache(cache_dir, max_age) if cache_dir is not None else None
+        self.cache = JsonCache(cache_root, "community", max_age) if cache_root is not None else None
         self._last_request = 0.0
         self.down: set[str] = set()  # services that failed once: not asked again in this run
 
@@ -192,7 +193,7 @@ class Community:
             return self._down(service, f"answered HTTP {answer.status} ({service.url})")
         else:
             try:
-                data = json.loads(answer.body)
+                data = load_json(answer.body)
             except ValueError:
                 return self._garbage(service, "an answer that is not JSON")
         if self.cache is not None:

@@ -22,6 +22,7 @@ import requests
 import urllib3
 
 from papernotes.errors import PapernotesError
+from papernotes.files import CACHE, UnreadableFile, WriteError, load_json, read_inside, write_file
 
 MAX_BODY = 32 * 1024 * 1024  # the largest answer read from any service: 32 MiB
 
@@ -125,7 +126,7 @@ def _before(deadline: float, timeout: float, start: Callable[[], requests.Respon
 def json_message(body: bytes) -> str | None:
     """The `message` or `error` a JSON API puts in its error answers, if any."""
     try:
-        data = json.loads(body[:10000])
+        data = load_json(body[:10000])
     except ValueError:
         return None
     if isinstance(data, dict):
@@ -196,12 +197,15 @@ class GaveUp(Exception):
 
 
 class JsonCache:
-    """Answers kept in a folder for `max_age`, one file per request, each with a digest of its data:
-    a damaged or hand-edited entry is asked for again, never used. Only saves requests: a cache that
-    cannot be written is no error."""
+    """Answers kept in `.cache/papernotes/NAME/` for `max_age`, one file per request, each with a
+    digest of its data: a damaged or hand-edited entry is asked for again, never used, and so is one
+    saved in the future (a clock set wrong, or a file made to never expire). Only saves requests: a
+    cache that cannot be read or written is no error. Read and written under the rule of
+    `papernotes.files` (a library's `.cache/` may come from anywhere)."""
 
-    def __init__(self, folder: Path, max_age: dt.timedelta) -> None:
-        self.folder = folder
+    def __init__(self, root: Path, name: str, max_age: dt.timedelta) -> None:
+        self.root = root
+        self.folder = root / CACHE / name
         self.max_age = max_age
 
     def _file(self, request: Any) -> Path:
@@ -210,24 +214,20 @@ class JsonCache:
 
     def get(self, request: Any) -> Any:
         try:
-            with open(self._file(request), "rb") as handle:
-                entry = json.loads(handle.read(MAX_BODY))
+            entry = load_json(read_inside(self.root, self._file(request), MAX_BODY + 1024))
             saved = dt.datetime.fromisoformat(entry["saved"])
             digest = hashlib.sha256(json.dumps(entry["data"], sort_keys=True).encode()).hexdigest()
-        except (OSError, ValueError, KeyError, TypeError):
+            age = dt.datetime.now(dt.UTC) - saved
+        except (UnreadableFile, ValueError, KeyError, TypeError):
             return None  # missing, old or damaged: ask again
-        if digest != entry.get("sha256") or dt.datetime.now(dt.UTC) - saved > self.max_age:
+        if digest != entry.get("sha256") or not dt.timedelta(0) <= age <= self.max_age:
             return None
         return entry["data"]
 
     def put(self, request: Any, data: Any) -> None:
         entry = {"saved": dt.datetime.now(dt.UTC).isoformat(), "data": data,
                  "sha256": hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()}
-        path = self._file(request)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(entry), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
+            write_file(self._file(request), json.dumps(entry), root=self.root)
+        except WriteError:
             pass

@@ -10,7 +10,6 @@ it has a fresh copy.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import time
@@ -21,6 +20,7 @@ from urllib.parse import quote
 
 from papernotes import __version__
 from papernotes.errors import PapernotesError
+from papernotes.files import load_json
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.paper import Paper, clean_text
 
@@ -68,7 +68,7 @@ class Settings:
 
 
 class SemanticScholar:
-    def __init__(self, settings: Settings | None = None, cache_dir: Path | None = None,
+    def __init__(self, settings: Settings | None = None, cache_root: Path | None = None,
                  max_age: dt.timedelta = dt.timedelta(days=7), refresh: bool = False) -> None:
         import requests
 
@@ -79,7 +79,7 @@ class SemanticScholar:
             self.session.headers["x-api-key"] = self.settings.api_key
         from papernotes.sources.http import JsonCache
 
-        self.cache = JsonCache(cache_dir, max_age) if cache_dir is not None else None
+        self.cache = JsonCache(cache_root, "s2", max_age) if cache_root is not None else None
         self.refresh = refresh
         self.requests_made = 0
         self._last_request = 0.0
@@ -164,7 +164,7 @@ class SemanticScholar:
             said = json_message(answer.body) or f"HTTP {answer.status}"
             raise PapernotesError(f"Semantic Scholar refused the request for {what}: {said}")
         try:
-            data = json.loads(answer.body)
+            data = load_json(answer.body)
         except ValueError:
             raise S2Unavailable(f"Semantic Scholar sent an answer that is not JSON for {what}; try again later") from None
         if self.cache is not None:

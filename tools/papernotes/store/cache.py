@@ -17,7 +17,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from papernotes.files import CACHE, UnreadableFile, WriteError, library_folder, load_json, read_inside
+from papernotes.files import (
+    CACHE,
+    UnreadableFile,
+    WriteError,
+    library_folder,
+    load_json,
+    read_inside,
+    remove_stale_temporaries,
+)
 from papernotes.model.paper import _ATTRIBUTES, FIELDS
 
 MAX_CACHE_BYTES = 512 * 1024 * 1024  # the note cache of 50,000 notes is about 60 MB
@@ -58,7 +66,8 @@ class DataCache:
         ASCII only: a text holding one emoji would otherwise be read back at four bytes a character."""
         try:
             library_folder(self.root, self.path.parent)
-        except WriteError:
+            remove_stale_temporaries(list(os.scandir(self.path.parent)))
+        except (WriteError, OSError):
             return  # `.cache` is a link or a file: no cache, rather than one written elsewhere
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         digest = hashlib.blake2b(digest_size=_DIGEST_BYTES)

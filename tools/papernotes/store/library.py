@@ -12,7 +12,6 @@ import difflib
 import errno
 import hashlib
 import os
-import re
 import secrets
 import signal
 import sys
@@ -28,7 +27,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 from papernotes.errors import PapernotesError
-from papernotes.files import WriteError, is_inside, library_folder, write_file
+from papernotes.files import WriteError, is_inside, library_folder, remove_stale_temporaries, write_file
 from papernotes.model.config import Config, load_config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
@@ -715,26 +714,6 @@ def stray_markdown(papers_dir: Path) -> list[Path]:
         if seen > MAX_STRAY_SCAN:
             break
     return found
-
-
-_TEMPORARY = re.compile(r"\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp")
-
-
-def remove_stale_temporaries(entries: Iterable[os.DirEntry[str]]) -> None:
-    """Delete temporary files (`.x.md.PID.HEX.tmp`) left by a process that was killed mid-write."""
-    for entry in entries:
-        match = _TEMPORARY.fullmatch(entry.name)
-        if match is None or int(match.group(1)) == os.getpid():
-            continue
-        try:
-            os.kill(int(match.group(1)), 0)
-        except ProcessLookupError:
-            try:
-                os.unlink(entry.path)
-            except OSError:
-                pass
-        except (PermissionError, OverflowError):
-            continue
 
 
 def _unique_ignoring_case(papers: list[Paper], problems: list[NoteProblem], prefix: str) -> tuple[list[Paper], list[NoteProblem]]:
