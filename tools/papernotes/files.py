@@ -102,6 +102,17 @@ def read_inside(root: Path, path: str | os.PathLike[str], limit: int) -> bytes:
     return read_regular_file(path, limit)[0]
 
 
+def read_text_inside(root: Path, path: Path, limit: int) -> str:
+    """A text file of the library (settings, README.md) as UTF-8: an error naming it otherwise."""
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        return read_inside(root, path, limit).decode("utf-8")
+    except UnreadableFile as exc:
+        raise PapernotesError(exc.describe(name)) from None
+    except UnicodeDecodeError:
+        raise PapernotesError(f"{name} is not valid UTF-8; save it as UTF-8") from None
+
+
 def read_named_file(name: str | os.PathLike[str], limit: int, label: str | None = None) -> bytes:
     """A file the user named on the command line: its bytes, or an error naming it (as `label`)."""
     try:

@@ -26,12 +26,12 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def readme_stale(library: Library) -> bool | None:
-    from papernotes.services.readme import generated_region, updated_readme
+    from papernotes.services.readme import generated_region, read_readme, updated_readme
 
-    readme = library.root / "README.md"
     try:
-        return updated_readme(readme.read_bytes(), generated_region(library, use_cache=True), "README.md") is not None
-    except (OSError, PapernotesError):
+        found = read_readme(library)
+        return found is not None and updated_readme(found[1], generated_region(library, use_cache=True), "README.md") is not None
+    except PapernotesError:
         return None  # no README with an index (or notes that do not load, reported on their own)
 
 

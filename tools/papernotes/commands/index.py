@@ -9,16 +9,19 @@ Everything outside the markers is yours and stays byte-identical.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.services.readme import END, START, generated_region, rewrite_readme, updated_readme
+from papernotes.services.readme import (
+    END,
+    START,
+    generated_region,
+    read_readme,
+    rewrite_readme,
+    updated_readme,
+)
 from papernotes.store.library import Library
-
-__all__ = ["END", "START", "generated_region", "parser", "run", "updated_readme"]
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -31,16 +34,11 @@ def parser(prog: str) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     library = Library(args.root)
     region = generated_region(library, use_cache=not args.no_cache)
-    # A README that is a symlink: its target is updated and the link kept.
-    readme = Path(os.path.realpath(library.root / "README.md"))
-    try:
-        if not readme.is_file() and readme.exists():
-            raise PapernotesError("README.md is not a regular file; the index goes into a README.md file")
-        current = readme.read_bytes()
-    except FileNotFoundError:
-        raise PapernotesError(f"no README.md in {library.root}; create one with the lines {START} and {END}") from None
-    except OSError as exc:
-        raise PapernotesError(f"cannot read README.md: {exc.strerror}") from None
+    # A README that is a symlink (to a file of the library): its target is updated and the link kept.
+    found = read_readme(library)
+    if found is None:
+        raise PapernotesError(f"no README.md in {library.root}; create one with the lines {START} and {END}")
+    readme, current = found
     stale = updated_readme(current, region, "README.md") is not None
     del current
     if not stale:

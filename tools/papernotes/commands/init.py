@@ -20,10 +20,10 @@ from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.files import UnreadableFile, read_regular_file
+from papernotes.files import UnreadableFile, read_regular_file, read_text_inside, write_file
 from papernotes.model.config import load_config
-from papernotes.services.readme import END, START, generated_region, rewrite_readme
-from papernotes.store.library import Library, write_file
+from papernotes.services.readme import END, MAX_README_BYTES, START, generated_region, rewrite_readme
+from papernotes.store.library import Library
 
 MANUAL = "PAPERNOTES.md"
 MAX_SETUP_FILE = 16 * 1024 * 1024
@@ -122,8 +122,8 @@ def remove_examples(library: Library) -> None:
     for file_name, digest in SHIPPED_EXAMPLES.items():
         path = library.papers_dir / file_name
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_regular_file(path, MAX_SETUP_FILE)[0]
+        except UnreadableFile:
             continue
         if hashlib.sha256(data).hexdigest() == digest:
             path.unlink()
@@ -133,18 +133,18 @@ def remove_examples(library: Library) -> None:
 
 
 def reset_topics(pyproject: Path) -> None:
-    text = pyproject.read_text(encoding="utf-8")
+    text = read_text_inside(pyproject.parent, pyproject, MAX_SETUP_FILE)
     first = _TOPIC_TABLE.search(text)
     if first is None:
         return
     rest = _TOPIC_TABLE.sub("", text[first.start():])
-    write_file(pyproject, text[: first.start()] + TOPICS_EXAMPLE + "\n" + rest.lstrip("\n"))
+    write_file(pyproject, text[: first.start()] + TOPICS_EXAMPLE + "\n" + rest.lstrip("\n"), root=pyproject.parent)
     print("emptied the topic list in pyproject.toml")
 
 
 def set_site(mkdocs: Path, name: str, remote: tuple[str, str, str] | None) -> str | None:
     """Set site_name (and site_url, repo_url, edit_uri from a GitHub remote) as top-level lines."""
-    text = mkdocs.read_text(encoding="utf-8")
+    text = read_text_inside(mkdocs.parent, mkdocs, MAX_SETUP_FILE)
     values = {"site_name": name}
     site_url = None
     if remote:
@@ -161,14 +161,14 @@ def set_site(mkdocs: Path, name: str, remote: tuple[str, str, str] | None) -> st
         else:
             end = text.find("\n", text.find("site_name:")) + 1
             text = text[:end] + line + "\n" + text[end:]
-    write_file(mkdocs, text)
+    write_file(mkdocs, text, root=mkdocs.parent)
     print(f"set site_name{', site_url, repo_url and edit_uri' if remote else ''} in mkdocs.yml")
     return site_url
 
 
 def write_readme(root: Path, name: str, site_url: str | None) -> None:
     readme = root / "README.md"
-    manual = readme.read_text(encoding="utf-8")
+    manual = read_text_inside(root, readme, MAX_README_BYTES)
     # The manual keeps everything but the paper index, which belongs to the library's README.
     start = manual.find(START)
     if start >= 0:
@@ -176,8 +176,9 @@ def write_readme(root: Path, name: str, site_url: str | None) -> None:
         manual = manual[: heading + 1 if heading >= 0 else start].rstrip("\n") + "\n"
     from papernotes.present.render import render
 
-    write_file(root / MANUAL, manual)
-    write_file(readme, render(root, "library_readme.md.j2", name=name, site_url=site_url))
+    written = render(root, "library_readme.md.j2", name=name, site_url=site_url)
+    assert START in written and END in written
+    write_file(root / MANUAL, manual, root=root)
+    write_file(readme, written, root=root)
     print(f"moved the manual to {MANUAL}; wrote a README for the library")
-    assert START in readme.read_text(encoding="utf-8") and END in readme.read_text(encoding="utf-8")
 

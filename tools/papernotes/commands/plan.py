@@ -15,7 +15,7 @@ from pathlib import Path
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.files import check_output_path
+from papernotes.files import check_output_path, read_text_inside
 from papernotes.model.config import checked_topic
 from papernotes.model.paper import Paper, in_topic
 from papernotes.model.reading import focus_progress, make_plan, planning_week, queue, week_days
@@ -91,8 +91,8 @@ def _line(library: Library, paper: Paper) -> str:
 def site_url(root: Path) -> str | None:
     """`site_url` from mkdocs.yml, read as text: the file may hold tags no safe YAML loader accepts."""
     try:
-        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_text_inside(root, root / "mkdocs.yml", 1024 * 1024)
+    except PapernotesError:
         return None
     match = re.search(r"^site_url:[ \t]*['\"]?(https?://[^\s'\"#]+)", text, re.MULTILINE)
     return match.group(1) if match else None

@@ -6,19 +6,22 @@ autoescaping is off and every value from a note passes through `md`, `md_url` or
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from papernotes.errors import PapernotesError
+from papernotes.files import UnreadableFile, read_inside
 from papernotes.model.config import Config
 from papernotes.model.paper import Paper
 from papernotes.model.statuses import STATUS_MARKS
-from papernotes.present import DEFAULT_TEMPLATES
+from papernotes.present import DEFAULT_TEMPLATES, MAX_TEMPLATE_BYTES
 from papernotes.present.markdown import (
     ReadmeLinks,
     code,
@@ -37,13 +40,40 @@ def github_anchor(text: str) -> str:
     return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
 
 
+class LibraryTemplates(jinja2.BaseLoader):
+    """Templates from the library's `templates/`, else the shipped ones, read by the rule of
+    `papernotes.files`: a template is a file of the library, and a link to a file outside it (or a
+    FIFO) is not read (its text would be published). Jinja's own FileSystemLoader follows links."""
+
+    def __init__(self, root: Path) -> None:
+        self.places = [(root, root / "templates")]
+        if (root / "templates").resolve() != DEFAULT_TEMPLATES:
+            self.places.append((DEFAULT_TEMPLATES, DEFAULT_TEMPLATES))
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        if not _TEMPLATE_NAME.fullmatch(template):
+            raise jinja2.TemplateNotFound(template)
+        for base, folder in self.places:
+            path = folder / template
+            if not os.path.lexists(path):
+                continue
+            try:
+                source = read_inside(base, path, MAX_TEMPLATE_BYTES).decode("utf-8")
+            except UnreadableFile as exc:
+                raise PapernotesError(exc.describe(f"templates/{template}")) from None
+            except UnicodeDecodeError:
+                raise PapernotesError(f"templates/{template} is not valid UTF-8") from None
+            return source, str(path), lambda: False
+        raise jinja2.TemplateNotFound(template)
+
+
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\.j2")
+
+
 @lru_cache(maxsize=8)
 def environment(root: Path) -> jinja2.Environment:
-    search = [str(root / "templates")]
-    if (root / "templates").resolve() != DEFAULT_TEMPLATES:
-        search.append(str(DEFAULT_TEMPLATES))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=LibraryTemplates(root),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

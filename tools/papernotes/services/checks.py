@@ -18,7 +18,7 @@ from papernotes.model.links import WIKI_LINK, has_notes, names_a_paper_to_add, r
 from papernotes.model.paper import Paper
 from papernotes.present.views import canonical_tags, tag_form
 from papernotes.store.library import Catalog, Library, NoteProblem, stray_markdown
-from papernotes.store.notefile import _closing_delimiter, _line_of_field
+from papernotes.store.notefile import NoteError, _closing_delimiter, _line_of_field, decode_note, read_regular
 
 # The fix of a stale README index: not a note's field, but the index rebuilt (see commands/check.py).
 REBUILD_INDEX: tuple[tuple[str, Any], ...] = (("README.md", "rebuild the index"),)
@@ -51,7 +51,11 @@ class Context:
     def raw(self, paper: Paper) -> tuple[str, dict[str, Any]]:
         """The note's frontmatter text and mapping as written (for checks that look at how, not what)."""
         if paper.key not in self._raw:
-            text = self.library.note_path(paper.key).read_text(encoding="utf-8").removeprefix("\ufeff")
+            path = self.library.note_path(paper.key)
+            try:
+                text = decode_note(read_regular(path, self.rel(paper))[0], self.rel(paper)).removeprefix("\ufeff")
+            except NoteError:
+                text = ""  # changed since it was loaded: its checks see no frontmatter this time
             start = text.find("\n") + 1
             closing = _closing_delimiter(text, start)
             raw = text[start : closing[0]] if closing else ""

@@ -20,10 +20,10 @@ from typing import Any
 
 import papernotes
 from papernotes.errors import PapernotesError
-from papernotes.files import CACHE, UnreadableFile, WriteError, read_inside, write_file
+from papernotes.files import CACHE, OUTSIDE, UnreadableFile, WriteError, read_inside, write_file
 from papernotes.model.paper import Paper, in_topic
 from papernotes.model.statuses import STATUSES
-from papernotes.present import DEFAULT_TEMPLATES
+from papernotes.present import DEFAULT_TEMPLATES, MAX_TEMPLATE_BYTES
 from papernotes.present.markdown import Focus, ReadmeLinks, counts_line, paper_line
 from papernotes.present.views import chronological_key, focus_of, status_counts
 from papernotes.store.cache import DataCache
@@ -249,10 +249,10 @@ def _replace_line(region: bytes, old: bytes, new: bytes) -> bytes | None:
 
 
 def _index_template(root: Path) -> bytes:
-    for folder in (root / "templates", DEFAULT_TEMPLATES):
+    for base, folder in ((root, root / "templates"), (DEFAULT_TEMPLATES, DEFAULT_TEMPLATES)):
         try:
-            return (folder / "readme_index.md.j2").read_bytes()
-        except OSError:
+            return read_inside(base, folder / "readme_index.md.j2", MAX_TEMPLATE_BYTES)
+        except UnreadableFile:
             continue
     return b""
 
@@ -261,16 +261,33 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def read_readme(library: Library) -> tuple[Path, bytes] | None:
+    """README.md (the file it links to, inside the library) and its bytes; None when there is none.
+    An error when it cannot be read, is not a regular file, or links out of the library (the index
+    would be written there)."""
+    readme = library.root / "README.md"
+    if not os.path.lexists(readme):
+        return None
+    try:
+        return Path(os.path.realpath(readme)), read_inside(library.root, readme, MAX_README_BYTES)
+    except UnreadableFile as exc:
+        if exc.os_error and not os.path.exists(readme):
+            return None  # a link to nothing
+        if exc.message == OUTSIDE:
+            raise PapernotesError("README.md is a symbolic link to a file outside the library; the index is written "
+                                  "only into a file of the library") from None
+        if exc.special:
+            raise PapernotesError("README.md is not a regular file; the index goes into a README.md file") from None
+        raise PapernotesError(exc.describe("README.md")) from None
+
+
 def refresh_readme(library: Library) -> bool:
     """Bring README.md's index up to date; True if it was rewritten. A library without a README, or
     whose README has no index markers, has no index to keep."""
-    readme = Path(os.path.realpath(library.root / "README.md"))
-    try:
-        current = readme.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+    found = read_readme(library)
+    if found is None:
         return False
-    except OSError as exc:
-        raise PapernotesError(f"cannot read README.md: {exc.strerror}") from None
+    readme, current = found
     if START_BYTES not in current and END_BYTES not in current:
         return False
     del current
