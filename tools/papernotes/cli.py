@@ -11,6 +11,7 @@ import difflib
 import importlib
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -45,6 +46,33 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 
+# Characters a terminal obeys rather than shows (ESC starts a sequence that can retitle the window,
+# clear the screen or fake a prompt; C1's CSI is another way in): dropped from everything printed,
+# whatever a title from a service or a committed file holds. Tab, line feed and carriage return stay.
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def inert(text: str) -> str:
+    return _TERMINAL_CONTROL.sub("", text) if _TERMINAL_CONTROL.search(text) else text
+
+
+class _InertErrors(io.TextIOBase):
+    """Standard error with the terminal's control characters dropped (see _TERMINAL_CONTROL)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(inert(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
 class _GuardedOutput(io.TextIOBase):
     """Standard output that, when it fails (a full disk, a closed pipe or descriptor), keeps what it
     could not deliver, so that the command can still say on stderr what it did: a note written is
@@ -57,6 +85,7 @@ class _GuardedOutput(io.TextIOBase):
         self.broken_pipe = False
 
     def write(self, text: str) -> int:
+        text = inert(text)
         if self.failure is None:
             try:
                 assert self.stream is not None
@@ -108,13 +137,16 @@ def run(
     default_root: Path = DEFAULT_ROOT,
 ) -> int:
     output = _GuardedOutput(sys.stdout)
+    errors = sys.stderr
     sys.stdout = output  # type: ignore[assignment]
+    sys.stderr = _InertErrors(errors) if errors is not None else errors  # type: ignore[assignment]
     try:
         code = _run(main, ap, argv, default_root)
     except SystemExit as exc:  # argparse: --help, usage errors
         code = exc.code if isinstance(exc.code, int) else 2
     finally:
         sys.stdout = output.stream  # type: ignore[assignment]
+        sys.stderr = errors
     return 1 if output.report() else code
 
 
@@ -133,10 +165,9 @@ def _run(
     try:
         args.today = today()
         try:
-            code = main(args)
+            return main(args)
         finally:
-            code_after = refresh_derived_state()
-        return max(code, code_after)
+            refresh_derived_state()
     except PapernotesError as exc:
         if debug:
             raise
@@ -155,12 +186,13 @@ def _run(
         return 1
 
 
-def refresh_derived_state() -> int:
+def refresh_derived_state() -> None:
     """After a command changed notes (even one that then failed): the README index of each library it
-    changed, so that what is committed next passes `check`. 1 if that could not be done."""
+    changed, so that what is committed next passes `check`. When that cannot be done (another note
+    does not load), the command still did what it was asked: a warning names the way to the problem,
+    and the exit code stays the command's (0)."""
     from papernotes.store.library import CHANGED_ROOTS, Library
 
-    failures = 0
     while CHANGED_ROOTS:
         from papernotes.services.readme import refresh_readme  # only commands that changed notes pay for it
 
@@ -170,8 +202,6 @@ def refresh_derived_state() -> int:
         except PapernotesError as exc:
             print(f"warning: README.md index not updated: {str(exc).splitlines()[-1]} (papernotes check lists the problems)",
                   file=sys.stderr)
-            failures = 1
-    return failures
 
 
 def run_command(name: str, argv: Sequence[str], prog: str, default_root: Path = DEFAULT_ROOT) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.files import UnreadableFile, read_named_file, read_regular_file
-from papernotes.model.ids import ArxivId
+from papernotes.model.ids import ArxivId, code_link
 from papernotes.model.paper import Paper
 from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.present.markdown import md
@@ -85,8 +85,8 @@ def additions(list_name: str, item: Item) -> Callable[[Paper], dict[str, object]
         new_tags = [tag for tag in item.tags if tag.casefold() not in known]
         if new_tags:
             changes["tags"] = [*paper.tags, *new_tags]
-        if item.code and item.code.startswith(("https://", "http://")) and not paper.code:
-            changes["code"] = item.code
+        if (code := code_link(item.code)) and not paper.code:
+            changes["code"] = code
         if f"## From {md(list_name)}\n" not in paper.body:
             changes[APPEND_TO_BODY] = section(list_name, item)
         return changes
@@ -246,8 +246,8 @@ def add_items(library: Library, list_name: str, items: list[Item], args: argpars
             fields += (("status", "read"),)
         if item.stars:
             fields += (("priority", priority_of(item)),)
-        if item.code and item.code.startswith(("https://", "http://")):
-            fields += (("code", item.code),)
+        if code := code_link(item.code):
+            fields += (("code", code),)
         fields += (("found_via", (f"{IMPORT_PREFIX}{Path(args.readme).name}:{item.line}",)),)
         if item.ident is not None:
             found = next(by_ident)

@@ -41,9 +41,12 @@ MAX_DIGEST_BYTES = 16 * 1024 * 1024  # a digest of 10,000 papers with abstracts 
 
 def day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        value = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-22") from None
+    if not 1991 <= value.year <= 2999:  # arXiv opened in 1991
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date arXiv has papers for (from 1991)")
+    return value
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -70,6 +73,9 @@ def run(args: argparse.Namespace) -> int:
     inbox = library.root / INBOX
     until = args.today
     since = args.since or last_check(library.root) or until - dt.timedelta(days=FIRST_CHECK_DAYS)
+    if since > until:
+        raise PapernotesError(f"--since {since} is after today ({until}); give an earlier date" if args.since else
+                              f"{INBOX}/{LAST_CHECK} says {since}, after today ({until}); delete the file or give --since")
     papers = library.load_strict(bodies=True)
     from papernotes.services.ranking import rank
     from papernotes.sources.arxiv import (  # imported when needed: start-up stays quick

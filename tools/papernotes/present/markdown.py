@@ -50,6 +50,28 @@ def md_url(url: object) -> str:
     return url
 
 
+# A "]" not escaped by a backslash, where a link's text ends: before "(" (an inline link or image)
+# or ":" (a reference definition, which reference-style links need).
+_LINK_TEXT_END = re.compile(r"(?<!\\)((?:\\\\)*)\](?=[(:])")
+_WEB_DESTINATION = re.compile(r"\(https?://[^\s()<>\"'`\\]+\)")
+_IMAGE_START = re.compile(r"(?<!\\)((?:\\\\)*)!\[")
+
+
+def inert_links(text: str) -> str:
+    """Markdown someone else wrote (a digest edited by hand), with every link that is not a plain web
+    address made text: `[x](javascript:...)`, links written with entities or angle brackets,
+    reference definitions. An image becomes a link, so that no address is fetched by a reader's
+    browser just by opening the page. (HTML tags are the caller's: escape them first.)"""
+    text = _IMAGE_START.sub(r"\1\\![", text)
+
+    def check(match: re.Match[str]) -> str:
+        if text.startswith("(", match.end()) and _WEB_DESTINATION.match(text, match.end()):
+            return match.group(0)
+        return match.group(1) + "\\]"
+
+    return _LINK_TEXT_END.sub(check, text)
+
+
 def code(text: object) -> str:
     """Text for inside a code span."""
     return " ".join(str(text).replace("`", "'").split())

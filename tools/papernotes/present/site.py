@@ -38,6 +38,7 @@ from papernotes.present.ics import plan_calendar
 from papernotes.present.markdown import (
     NOTES_MARK,
     Links,
+    inert_links,
     md,
     md_url,
     meta_value,
@@ -406,7 +407,7 @@ class SiteBuilder:
         links = SiteLinks("inbox.md", self.noted)
         # The digest holds data from arXiv, escaped when it was written; a digest written by hand or by an
         # older version may not be: no tag but the abstract's fold reaches the page.
-        body = _DIGEST_TAG.sub("&lt;", body)
+        body = inert_links(_DIGEST_TAG.sub("&lt;", body))
         body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), body)
         where = f"`inbox/{name}`"
         if self.edit_base:
