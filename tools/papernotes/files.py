@@ -113,6 +113,18 @@ def read_text_inside(root: Path, path: Path, limit: int) -> str:
         raise PapernotesError(f"{name} is not valid UTF-8; save it as UTF-8") from None
 
 
+def unusable(root: Path, path: str | os.PathLike[str]) -> str | None:
+    """Why `read_inside` would refuse a file, told from its status alone (nothing is read): OUTSIDE,
+    "not a regular file", or the system's words; None for a regular file of the library."""
+    if not is_inside(root, path):
+        return OUTSIDE
+    try:
+        status = os.stat(path)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None if S_ISREG(status.st_mode) else "not a regular file"
+
+
 def read_named_file(name: str | os.PathLike[str], limit: int, label: str | None = None) -> bytes:
     """A file the user named on the command line: its bytes, or an error naming it (as `label`)."""
     try:

@@ -73,8 +73,9 @@ def inert_links(text: str) -> str:
 
 
 def code(text: object) -> str:
-    """Text for inside a code span."""
-    return " ".join(str(text).replace("`", "'").split())
+    """Text for inside a code span. A code span shows "<" as it is, so an HTML comment's opening is
+    broken by an invisible word joiner: a value can never write the README's index markers."""
+    return " ".join(str(text).replace("`", "'").replace("<!--", "<!\u2060--").split())
 
 
 NOTES_MARK = "📝"

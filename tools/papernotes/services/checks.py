@@ -5,23 +5,30 @@ Adding a check is writing one function with `@check`."""
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import yaml
 
+from papernotes.errors import PapernotesError
+from papernotes.files import CACHE, INBOX, unusable
 from papernotes.model.links import WIKI_LINK, has_notes, names_a_paper_to_add, resolve_link
-from papernotes.model.paper import Paper
+from papernotes.model.paper import Paper, describe_change
+from papernotes.model.text import counted
 from papernotes.present.views import canonical_tags, tag_form
-from papernotes.store.library import Catalog, Library, NoteProblem, stray_markdown
+from papernotes.store.library import MAX_STRAY_SCAN, Catalog, Library, NoteProblem, stray_markdown
 from papernotes.store.notefile import NoteError, _closing_delimiter, _line_of_field, decode_note, read_regular
 
-# The fix of a stale README index: not a note's field, but the index rebuilt (see commands/check.py).
+# Fixes that are not a note's fields (see apply_fix): the README index rebuilt, its markers mended,
+# a derived file that cannot be used removed (the tools make it again).
 REBUILD_INDEX: tuple[tuple[str, Any], ...] = (("README.md", "rebuild the index"),)
+REPAIR_MARKERS: tuple[tuple[str, Any], ...] = (("README.md", "repair the index markers"),)
+REMOVE = "remove"
 _LOCAL_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -42,7 +49,6 @@ class Context:
     library: Library
     papers: list[Paper]
     load_problems: list[NoteProblem]
-    readme_stale: Callable[[], bool | None] = lambda: None
     _raw: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
     def rel(self, paper: Paper) -> str:
@@ -81,6 +87,34 @@ def check(function: Callable[[Context], Iterable[Problem]]) -> Callable[[Context
 def run_checks(context: Context) -> list[Problem]:
     problems = [problem for function in CHECKS for problem in function(context)]
     return sorted(problems, key=lambda p: (p.path, p.line, p.level, p.message))
+
+
+def apply_fix(library: Library, problem: Problem) -> str:
+    """Mend what `problem.fix` says; what was done, as `fixed PATH...` (PapernotesError when it could not be)."""
+    from papernotes.services.readme import refresh_readme, repair_readme
+
+    if problem.fix == REBUILD_INDEX:
+        refresh_readme(library)
+        return f"fixed {problem.path}: rebuilt the paper index"
+    if problem.fix == REPAIR_MARKERS:
+        repair_readme(library)
+        return f"fixed {problem.path}: kept one start and one end marker, and rebuilt the paper index between them"
+    kind, value = problem.fix[0]
+    if kind == REMOVE:
+        path = library.root / value
+        try:
+            path.unlink()  # a link, a FIFO or a file: never what it points to
+        except IsADirectoryError:
+            raise PapernotesError(f"{value} is a folder; remove it by hand") from None
+        except OSError as exc:
+            raise PapernotesError(f"cannot remove {value}: {exc.strerror}") from None
+        return f"fixed {problem.path}: removed it (it is made again when needed)"
+    if kind == "references":
+        from papernotes.services.citations import drop_unreadable_references
+
+        return f"fixed {problem.path}: removed {counted(drop_unreadable_references(library.root), 'line')} that did not read"
+    updated = library.update(PurePosixPath(problem.path).stem, dict(problem.fix))
+    return f"fixed {problem.path} {describe_change(updated.before, updated.after)}"
 
 
 # -- errors ------------------------------------------------------------------------------------------------
@@ -149,10 +183,77 @@ def body_line(context: Context, paper: Paper) -> int:
 
 
 @check
-def a_stale_readme_index(context: Context) -> Iterator[Problem]:
-    if context.readme_stale():
+def the_readme_index(context: Context) -> Iterator[Problem]:
+    """A README whose index is stale, or whose markers are missing, repeated or reversed (a value
+    holding a marker, a merge, a hand edit), or which is not UTF-8. Notes that do not load are
+    reported on their own; the index cannot be rendered without them."""
+    from papernotes.services.readme import (
+        END_BYTES,
+        START_BYTES,
+        MarkerProblem,
+        generated_region,
+        read_readme,
+        updated_readme,
+    )
+
+    if context.load_problems:
+        return
+    try:
+        found = read_readme(context.library)
+        if found is None or (START_BYTES not in found[1] and END_BYTES not in found[1]):
+            return  # no README, or one without an index: nothing to keep
+        stale = updated_readme(found[1], generated_region(context.library, use_cache=True), "README.md") is not None
+    except MarkerProblem as exc:
+        yield Problem("README.md", 1, "error", exc.message, REPAIR_MARKERS if exc.repairable else ())
+        return
+    except PapernotesError as exc:
+        yield Problem("README.md", 1, "error", exc.message)
+        return
+    if stale:
         yield Problem("README.md", 1, "error", "the paper index is stale (edited by hand, or notes changed outside "
                                                "papernotes); papernotes check --fix rebuilds it", REBUILD_INDEX)
+
+
+@check
+def derived_files_that_cannot_be_used(context: Context) -> Iterator[Problem]:
+    """What the tools keep beside the notes, when it is not what they wrote: a link out of the library
+    or a special file among the digests and lists of inbox/ (never read), a `.cache` that is a link
+    or a file (no cache is kept), lines of references.jsonl that do not read (fetched again)."""
+    library = context.library
+    root = library.root
+    for name, why in ((CACHE.split("/")[0], "the tools keep their caches in a folder here"),
+                      (CACHE, "the tools keep their caches in a folder here")):
+        path = root / name
+        if os.path.islink(path) or (os.path.lexists(path) and not path.is_dir()):
+            yield Problem(name, 1, "error", f"{'a symbolic link' if os.path.islink(path) else 'a file'}, but {why}; "
+                                            "papernotes check --fix removes it (caches are made again)", ((REMOVE, name),))
+            break
+    inbox = root / INBOX
+    if os.path.islink(inbox):
+        yield Problem(INBOX, 1, "error", "a symbolic link; digests and reference lists are kept in a folder of the "
+                                         "library: replace the link with the folder it points to")
+        return
+    if not inbox.is_dir():
+        return
+    try:
+        entries = sorted(os.scandir(inbox), key=lambda e: e.name)[:MAX_STRAY_SCAN]
+    except OSError:
+        return
+    for entry in entries:
+        rel = f"{INBOX}/{entry.name}"
+        if entry.name.startswith(".") or entry.is_dir(follow_symlinks=False):
+            continue
+        reason = unusable(root, entry.path)
+        if reason is not None:
+            yield Problem(rel, 1, "error", f"{reason}; never read (papernotes check --fix removes it)", ((REMOVE, rel),))
+    from papernotes.services.citations import REFERENCES, unreadable_reference_lines
+
+    bad = unreadable_reference_lines(root)
+    if bad:
+        yield Problem(f"{INBOX}/{REFERENCES}", bad[0], "warning",
+                      f"{counted(len(bad), 'line')} that {'does' if len(bad) == 1 else 'do'} not read as a reference "
+                      "list (left out; `papernotes gaps` fetches those notes' lists again once they are removed: "
+                      "papernotes check --fix removes them)", (("references", "drop unreadable lines"),))
 
 
 # -- warnings ------------------------------------------------------------------------------------------------

@@ -59,12 +59,32 @@ def cited_of(row: dict[str, Any]) -> Cited | None:
 
 def read_references(root: Path) -> dict[str, list[Cited]]:
     """The kept reference lists by note key; lines that do not read are left out (git has them)."""
+    return _read_references(root)[0]
+
+
+def unreadable_reference_lines(root: Path) -> list[int]:
+    """The numbers of the lines of references.jsonl that do not read as a reference list."""
+    return _read_references(root)[1]
+
+
+def drop_unreadable_references(root: Path) -> int:
+    """Rewrite references.jsonl without the lines that do not read; how many went."""
+    lists, bad = _read_references(root)
+    if bad:
+        write_file(root / INBOX / REFERENCES, references_text(lists), root=root)
+    return len(bad)
+
+
+def _read_references(root: Path) -> tuple[dict[str, list[Cited]], list[int]]:
     try:
         data = read_inside(root, root / INBOX / REFERENCES, MAX_FILE)
     except UnreadableFile:
-        return {}
+        return {}, []
     lists: dict[str, list[Cited]] = {}
-    for line in data.decode("utf-8", "replace").splitlines():
+    bad: list[int] = []
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        if not line.strip():
+            continue
         try:
             entry = load_json(line)
             key, rows = entry["key"], entry["references"]
@@ -74,8 +94,8 @@ def read_references(root: Path) -> dict[str, list[Cited]]:
                                      clean_text(str(a))[:100])
                                for i, t, y, a in rows[:MAX_REFERENCES_KEPT] if (ident := kept_ident(str(i)))]
         except (ValueError, KeyError, TypeError):
-            continue
-    return lists
+            bad.append(number)
+    return lists, bad
 
 
 _IDENT = re.compile(r"arXiv:\S{4,40}|DOI:10\.\S{3,200}|S2:[0-9a-f]{40}")

@@ -43,21 +43,42 @@ END = "<!-- papernotes:index:end -->"
 START_BYTES, END_BYTES = START.encode(), END.encode()
 
 
-def updated_readme(data: bytes, region: bytes, readme: str) -> list[bytes] | None:
+class MarkerProblem(PapernotesError):
+    """README.md's index markers are missing, reversed or repeated; `repairable` when `check --fix`
+    can tell the region (from the first start marker to the last end marker)."""
+
+    def __init__(self, message: str, repairable: bool) -> None:
+        super().__init__(message)
+        self.repairable = repairable
+
+
+def region_bounds(data: bytes, readme: str, repair: bool = False) -> tuple[int, int]:
+    """Where the index's start marker and end marker are; MarkerProblem when they are not one of
+    each, in order (with `repair`, repeated markers are taken as one region: first start to last end)."""
+    start, end = data.find(START_BYTES), data.find(END_BYTES)
+    if start < 0 or end < 0 or end < start:
+        raise MarkerProblem(f"{readme} needs the two marker lines {START} and {END}, in that order, where the index "
+                            "should go", False)
+    last_end = data.rfind(END_BYTES)
+    if data.find(START_BYTES, start + 1) >= 0 or last_end != end:
+        if repair:
+            return start, last_end
+        repairable = data.find(START_BYTES, start + 1) < 0 or data.rfind(START_BYTES) < last_end
+        raise MarkerProblem(f"{readme} has more than one {START} or {END} marker" +
+                            ("; papernotes check --fix keeps the text outside the first and last and rebuilds the index"
+                             if repairable else "; keep one of each"), repairable)
+    return start, end
+
+
+def updated_readme(data: bytes, region: bytes, readme: str, repair: bool = False) -> list[bytes] | None:
     """The README with `region` between the markers, in the file's own line endings, as pieces to
-    write; None when it holds exactly that already.
+    write; None when it holds exactly that already. MarkerProblem when the markers are wrong (see
+    `region_bounds`; with `repair`, repeated markers are mended).
 
     Bytes throughout: at 50,000 notes the region is ~20 MB, and one emoji in it makes Python store
     it as text at four bytes per character, so it is never decoded, and never joined to the rest.
     """
-    start = data.find(START_BYTES)
-    end = data.find(END_BYTES)
-    if start < 0 or end < 0 or end < start:
-        raise PapernotesError(
-            f"{readme} needs the two marker lines {START} and {END}, in that order, where the index should go"
-        )
-    if data.find(START_BYTES, start + 1) >= 0 or data.find(END_BYTES, end + 1) >= 0:
-        raise PapernotesError(f"{readme} has more than one {START} or {END} marker; keep one of each")
+    start, end = region_bounds(data, readme, repair)
     head_end = start + len(START_BYTES)
     head, tail = data[:head_end], data[end:]
     try:
@@ -295,6 +316,17 @@ def refresh_readme(library: Library) -> bool:
 
 
 MAX_README_BYTES = 256 * 1024 * 1024  # the index of 50,000 notes is about 20 MB
+
+
+def repair_readme(library: Library) -> bool:
+    """README.md with repeated index markers mended (the text before the first start marker and after
+    the last end marker kept, the index rebuilt between them); True if it changed."""
+    found = read_readme(library)
+    if found is None:
+        return False
+    region = generated_region(library, use_cache=True)
+    return replace_checked(found[0], "README.md", lambda data: updated_readme(data, region, "README.md", repair=True),
+                           MAX_README_BYTES)
 
 
 def rewrite_readme(readme: Path, region: bytes) -> bool:
