@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     candidates = resolve(library, ids)
     arxiv_count = sum(1 for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv)
     progress = terminal_progress() if arxiv_count > BATCH_SIZE // 4 else None
-    failures += add_candidates(library, catalog, candidates, mine, existing_changes(args, mine), progress, report=common.REPORT)
+    failures += add_candidates(library, catalog, candidates, mine, existing_changes(args, mine), progress, report=common.REPORT).failures
     return 1 if failures else 0
 
 
@@ -188,7 +188,7 @@ def add_search(args: argparse.Namespace) -> int:
     found = None if arxiv_id else paper_from_s2(match)
     candidate = (Candidate(title, arxiv=arxiv_id) if arxiv_id else Candidate(title, paper=found) if found
                  else Candidate(title, problem="Semantic Scholar's match has no title; add it with --title"))
-    return 1 if add_candidates(library, catalog, [candidate], mine, existing_changes(args, mine), report=common.REPORT) else 0
+    return 1 if add_candidates(library, catalog, [candidate], mine, existing_changes(args, mine), report=common.REPORT).failures else 0
 
 
 def add_manual(args: argparse.Namespace) -> int:
@@ -209,5 +209,5 @@ def add_manual(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"would add {paper.title}")
         return 0
-    failures = add_candidates(library, catalog, [Candidate(paper.title, paper=paper)], mine, existing_changes(args, mine), report=common.REPORT)
+    failures = add_candidates(library, catalog, [Candidate(paper.title, paper=paper)], mine, existing_changes(args, mine), report=common.REPORT).failures
     return 1 if failures else 0

@@ -77,4 +77,4 @@ def add_gaps(library: Library, papers: list[Paper], chosen: list[Gap], topic: st
                                     (*candidate.fields, via), candidate.fill))
     mine = new_note_fields(topic, [], "to-read", args.today, args.priority)
     catalog = library.catalog(papers)
-    return add_candidates(library, catalog, candidates, mine, None, report=common.REPORT)
+    return add_candidates(library, catalog, candidates, mine, None, report=common.REPORT).failures

@@ -26,8 +26,13 @@ from papernotes.model.paper import Paper
 from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.present.markdown import md
 from papernotes.services.adding import (
+    ADDED,
+    EXISTS,
+    FAILED,
+    NOT_FOUND,
+    UPDATED,
+    Added,
     Candidate,
-    Reporter,
     add_candidates,
     new_note_fields,
     resolve,
@@ -42,6 +47,7 @@ _CITATION = re.compile(r"^(?P<title>.+?),\s+(?P<authors>[^,]+?(?:\s+et al\.?)?),
 _QUOTED_TITLE = re.compile(r'"(?P<title>[^"]{8,}?)[.,]?"')
 _BOLD_TITLE = re.compile(r"^(?P<title>[^()]{8,}?)\s*\((?P<year>(?:19|20)\d\d)\)\s*,\s*(?P<authors>[^\[]+?)\s*$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+MAX_CITATION = 1000  # characters: a citation is a line or two
 MAX_NOTE_FILE = 1024 * 1024
 MAX_LIST_BYTES = 16 * 1024 * 1024  # the largest awesome-lists are under 1 MB
 
@@ -115,6 +121,8 @@ def by_hand(item: Item) -> Paper | None:
     """A paper from the entry's own citation, in the forms lists write them: "Title, Author et al.,
     2020"; Author, A. et al. "Title." Venue (2015); **Title** (2015), A. Author et al."""
     url = item.link if item.link and item.link.startswith("http") else None
+    if len(item.text) > MAX_CITATION:
+        return None  # a paragraph, not a citation (and the patterns below stay quick)
     cited = _CITATION.match(item.text)
     if cited:
         names = re.split(r"\s+and\s+", re.sub(r"\s+et al\.?$", "", cited.group("authors")))
@@ -179,29 +187,39 @@ def run(args: argparse.Namespace) -> int:
     return 1 if outcome.failures else 0
 
 
+MAX_TITLE_LOOKUPS = 100  # citations without a link looked up on Semantic Scholar in one run (a second or more each)
+TITLE_CHUNK = 20  # written as they come: Ctrl-C keeps what was looked up
+
+
 @dataclass
 class TitleLookups:
     """Semantic Scholar, asked for cited titles until it fails once (then every citation is written
-    by hand, with one warning, rather than a wait per entry)."""
+    by hand, with one warning, rather than a wait per entry), at most MAX_TITLE_LOOKUPS a run."""
 
+    library: Library
     client: SemanticScholar | None = None
     failed: bool = False
+    asked: int = 0
+
+    def match(self, title: str) -> dict[str, object] | None:
+        if self.failed:
+            return None
+        self.client = self.client or semantic_scholar(self.library)
+        self.asked += 1
+        try:
+            return self.client.match(title)
+        except PapernotesError as exc:
+            self.failed = True
+            common.warn(f"{exc}; the citations without a link are written by hand")
+            return None
 
 
-def by_title(library: Library, item: Item, fields: tuple[tuple[str, object], ...],
-             lookups: TitleLookups) -> tuple[Candidate, str]:
+def by_title(item: Item, fields: tuple[tuple[str, object], ...], lookups: TitleLookups) -> tuple[Candidate, str]:
     """An entry without an identifier: its cited title looked up on Semantic Scholar (taken from
     arXiv when it is there), else the paper written by hand from the citation."""
     cited = by_hand(item)
     assert cited is not None  # entries with neither were skipped
-    data = None
-    if not lookups.failed:
-        lookups.client = lookups.client or semantic_scholar(library)
-        try:
-            data = lookups.client.match(cited.title)
-        except PapernotesError as exc:
-            lookups.failed = True
-            common.warn(f"{exc}; the citations without a link are written by hand")
+    data = lookups.match(cited.title)
     if data is not None and same_title(str(data.get("title") or ""), cited.title):
         if arxiv_id := arxiv_of(data):
             return Candidate(cited.title[:60], arxiv=arxiv_id, fill=published_as(data), fields=fields), "arXiv"
@@ -225,63 +243,73 @@ class Outcome:
     added: Counter[str] = field(default_factory=Counter)  # by source: arXiv, Semantic Scholar, by hand
     other: Counter[str] = field(default_factory=Counter)  # updated, exists, not found, failed
     failures: int = 0
+    later: int = 0  # citations left for the next run (MAX_TITLE_LOOKUPS)
+
+    def count(self, added: Added, origins: list[str]) -> None:
+        """The outcomes add_candidates returned, with how each candidate was found."""
+        for outcome, origin in zip(added.outcomes, origins, strict=True):
+            if outcome == ADDED:
+                self.added[origin] += 1
+            else:
+                self.other[outcome] += 1
+        self.failures += added.failures
 
     def summary(self) -> str:
+        later = f", {self.later} left for the next run" if self.later else ""
         return (f"{self.added['arXiv']} added from arXiv, {self.added['Semantic Scholar']} from Semantic Scholar, "
-                f"{self.added['by hand']} by hand, {self.other['updated']} already there and updated, "
-                f"{self.other['exists']} already there, {self.other['not found'] + self.other['failed']} failed")
+                f"{self.added['by hand']} by hand, {self.other[UPDATED]} already there and updated, "
+                f"{self.other[EXISTS]} already there, {self.other[NOT_FOUND] + self.other[FAILED]} failed{later}")
 
 
 def add_items(library: Library, list_name: str, items: list[Item], args: argparse.Namespace) -> Outcome:
+    """Every entry through add_candidates: the entries with an identifier in one go (arXiv is asked
+    once for all of them), then the citations in chunks, looked up by title as they come."""
     _, catalog = common.library_for_adding(library.root)
-    resolved = resolve(library, [i.ident for i in items if i.ident is not None])
-    by_ident = iter(resolved)
-    candidates: list[Candidate] = []
-    origins: list[str] = []  # how each candidate was found, for the summary
-    lookups = TitleLookups()
-    for item in items:
-        body = "\n" + section(list_name, item)
-        fields: tuple[tuple[str, object], ...] = (("topic", item.topic), ("tags", tuple(item.tags)), ("body", body))
-        if item.read:
-            fields += (("status", "read"),)
-        if item.stars:
-            fields += (("priority", priority_of(item)),)
-        if code := code_link(item.code):
-            fields += (("code", code),)
-        fields += (("found_via", (f"{IMPORT_PREFIX}{Path(args.readme).name}:{item.line}",)),)
-        if item.ident is not None:
-            found = next(by_ident)
-            cited = by_hand(item) if found.problem else None
-            if cited is not None:
-                candidate, origin = Candidate(item.text[:60], paper=cited, fields=fields), "by hand"
-            else:
-                candidate = Candidate(found.label, arxiv=found.arxiv, paper=found.paper, problem=found.problem,
-                                      fields=fields)
-                origin = "arXiv" if found.arxiv else "Semantic Scholar"
-        else:
-            candidate, origin = by_title(library, item, fields, lookups)
-        candidates.append(candidate)
-        origins.append(origin)
-    # A paper the library has gets what the list adds, through the patcher; every entry, one candidate.
-    candidates = [replace(c, on_existing=additions(list_name, item)) for c, item in zip(candidates, items, strict=True)]
     mine = new_note_fields(None, [], "to-read", args.today, args.priority)
     mine["found_via"] = (f"{IMPORT_PREFIX}{Path(args.readme).name}",)
-    # add_candidates reports one line per candidate, in order: each line is that entry's outcome.
-    origin_of = iter(origins)
     outcome = Outcome()
 
-    def said(line: str) -> None:
-        origin, kind = next(origin_of), line.split(" ", 1)[0]
-        if kind == "added":
-            outcome.added[origin] += 1
+    def add(chosen: list[Item], candidates: list[Candidate], origins: list[str]) -> None:
+        # A paper the library has gets what the list adds, through the patcher.
+        candidates = [replace(c, on_existing=additions(list_name, item)) for c, item in zip(candidates, chosen, strict=True)]
+        outcome.count(add_candidates(library, catalog, candidates, mine, None, report=common.REPORT), origins)
+
+    named = [i for i in items if i.ident is not None]
+    resolved = resolve(library, [i.ident for i in named if i.ident is not None], warn=common.warn)
+    candidates, origins = [], []
+    for item, found in zip(named, resolved, strict=True):
+        cited = by_hand(item) if found.problem else None
+        if cited is not None:
+            candidates.append(Candidate(item.text[:60], paper=cited, fields=item_fields(list_name, item, args)))
+            origins.append("by hand")
         else:
-            outcome.other["not found" if kind == "not" else kind] += 1
-        common.REPORT.say(line)
+            candidates.append(Candidate(found.label, arxiv=found.arxiv, paper=found.paper, problem=found.problem,
+                                        fields=item_fields(list_name, item, args)))
+            origins.append("arXiv" if found.arxiv else "Semantic Scholar")
+    add(named, candidates, origins)
 
-    def failed(message: str) -> None:
-        next(origin_of)
-        outcome.other["failed"] += 1
-        common.REPORT.problem(message)
-
-    outcome.failures = add_candidates(library, catalog, candidates, mine, None, report=Reporter(said, failed))
+    cited_items = [i for i in items if i.ident is None]
+    lookups = TitleLookups(library)
+    for start in range(0, len(cited_items), TITLE_CHUNK):
+        if lookups.asked >= MAX_TITLE_LOOKUPS and not lookups.failed:
+            outcome.later = len(cited_items) - start
+            common.warn(f"{outcome.later} citations without a link are left for the next run (at most "
+                        f"{MAX_TITLE_LOOKUPS} are looked up on Semantic Scholar a run); run migrate again to add them")
+            break
+        chunk = cited_items[start : start + TITLE_CHUNK]
+        pairs = [by_title(item, item_fields(list_name, item, args), lookups) for item in chunk]
+        add(chunk, [c for c, _ in pairs], [o for _, o in pairs])
     return outcome
+
+
+def item_fields(list_name: str, item: Item, args: argparse.Namespace) -> tuple[tuple[str, object], ...]:
+    """The fields a list entry gives its new note: its topic, tags, status, priority, code and body."""
+    fields: tuple[tuple[str, object], ...] = (("topic", item.topic), ("tags", tuple(item.tags)),
+                                              ("body", "\n" + section(list_name, item)))
+    if item.read:
+        fields += (("status", "read"),)
+    if item.stars:
+        fields += (("priority", priority_of(item)),)
+    if code := code_link(item.code):
+        fields += (("code", code),)
+    return fields + (("found_via", (f"{IMPORT_PREFIX}{Path(args.readme).name}:{item.line}",)),)

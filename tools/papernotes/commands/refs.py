@@ -210,4 +210,4 @@ def add_references(library: Library, catalog: Catalog, chosen: list[Reference], 
             return {}
         return {"found_via": [*paper.found_via, parent.key]}
 
-    return add_candidates(library, catalog, candidates, mine, found_via, report=common.REPORT)
+    return add_candidates(library, catalog, candidates, mine, found_via, report=common.REPORT).failures

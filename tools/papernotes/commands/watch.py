@@ -230,6 +230,6 @@ def accept(library: Library, digest: Path, args: argparse.Namespace) -> int:
     candidates = [Candidate(item.arxiv, arxiv=item.arxiv,
                             fields=(("found_via", tuple(f"watch:{q}" for q in item.queries)),))
                   for item in ticked]
-    failures = add_candidates(library, catalog, candidates, mine, None, report=common.REPORT)
+    failures = add_candidates(library, catalog, candidates, mine, None, report=common.REPORT).failures
     return 1 if failures or problems else 0
 

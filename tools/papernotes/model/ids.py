@@ -147,8 +147,10 @@ def parse_arxiv_id(text: str) -> ArxivId:
 
 # --- finding references in free text -------------------------------------------------------------
 
-_HOST_RE = r"(?:[a-z0-9-]+\.)?(?:arxiv\.org|xxx\.lanl\.gov|128\.84\.21\.199|ar5iv(?:\.labs\.arxiv)?\.org|arxiv-vanity\.com)"
-_LOOSE = r"(?P<loose>[A-Za-z0-9.\-/]+)"
+# Every repeat is bounded (a host label is at most 63 characters, an ID is short), so that a long run
+# of letters or digits costs linear time, not a scan to its end from each of its characters.
+_HOST_RE = r"(?<![a-z0-9-])(?:[a-z0-9-]{1,63}\.)?(?:arxiv\.org|xxx\.lanl\.gov|128\.84\.21\.199|ar5iv(?:\.labs\.arxiv)?\.org|arxiv-vanity\.com)"
+_LOOSE = r"(?P<loose>[A-Za-z0-9.\-/]{1,64})"
 _REFERENCE_RE = re.compile(
     rf"(?:{_HOST_RE}/(?:{'|'.join(_URL_KINDS)})/"  # a link to arXiv or a mirror
     r"|(?<![A-Za-z0-9.-])(?:www\.)?(?:huggingface\.co/papers|alphaxiv\.org/(?:abs|overview))/"  # sites keyed by arXiv ID
@@ -179,8 +181,10 @@ class Finding:
 def find_references(text: str) -> list[Finding]:
     """Every arXiv reference in `text`, in order; malformed ones carry a `problem` instead of an ID."""
     findings: list[Finding] = []
+    line, counted_to = 1, 0
     for match in _REFERENCE_RE.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
+        line += text.count("\n", counted_to, match.start())  # counted on from the last match: linear
+        counted_to = match.start()
         candidate = match.group("loose") or match.group("bare")
         id_match = _ID_PREFIX_RE.match(candidate)
         if id_match is None:

@@ -13,6 +13,7 @@ from typing import Any
 from papernotes.errors import PapernotesError
 from papernotes.model.ids import ArxivId, OtherId
 from papernotes.model.paper import FieldError, Paper, describe_change
+from papernotes.model.text import counted
 from papernotes.runtime import uninterrupted
 from papernotes.sources.s2 import SemanticScholar, arxiv_of, paper_from_s2, published_as
 from papernotes.store.library import Catalog, Library
@@ -56,6 +57,21 @@ class Candidate:
     on_existing: Callable[[Paper], dict[str, object]] | None = None
 
 
+# What became of a candidate: one of these, in `Added.outcomes`.
+ADDED, UPDATED, EXISTS, NOT_FOUND, FAILED = "added", "updated", "exists", "not found", "failed"
+
+
+@dataclass
+class Added:
+    """What add_candidates did: each candidate's outcome, in the candidates' order."""
+
+    outcomes: list[str]
+
+    @property
+    def failures(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome in (NOT_FOUND, FAILED))
+
+
 def add_candidates(
     library: Library,
     catalog: Catalog,
@@ -65,9 +81,10 @@ def add_candidates(
     progress: Callable[[int, int], None] | None = None,
     *,
     report: Reporter,
-) -> int:
+) -> Added:
     """Write a note for each new candidate and update the ones already in the library; report each
-    outcome as it happens (a note written is reported before Ctrl-C is let through); return failures."""
+    outcome as it happens (a note written is reported before Ctrl-C is let through), and return them
+    as data (warnings about a service go to the report only)."""
     from papernotes.present.render import render
 
     wanted_arxiv = [c.arxiv for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv]
@@ -78,46 +95,50 @@ def add_candidates(
         fetched = ArxivSource().fetch(list(dict.fromkeys(wanted_arxiv)), progress)
     body = render(library.root, "paper.md.j2")
     code = CodeFinder(library, report)
-    failures = 0
+    outcomes: list[str] = []
     for candidate in candidates:
-        if candidate.problem:
-            report.problem(candidate.problem)
-            failures += 1
-            continue
-        if candidate.not_found:
-            report.say(f"not found {candidate.label}")
-            failures += 1
-            continue
-        changes = candidate.on_existing or existing_changes
-        if candidate.arxiv and candidate.arxiv in catalog.by_arxiv:
-            failures += not update_existing(library, catalog.by_arxiv[candidate.arxiv], changes, report)
-            continue
-        paper = candidate.paper
-        if candidate.arxiv:
-            assert fetched is not None
-            if candidate.arxiv in fetched.rejected:
-                report.problem(f"{candidate.arxiv}: {fetched.rejected[candidate.arxiv]}")
-                failures += 1
-                continue
-            paper = fetched.papers.get(candidate.arxiv)
-            if paper is None:
-                report.say(f"not found {candidate.label}")
-                failures += 1
-                continue
-        assert paper is not None
-        missing = {name: value for name, value in candidate.fill if value is not None and getattr(paper, name) is None}
-        if paper.code is None and "code" not in dict(candidate.fields) and (found := code.find(paper)):
-            missing["code"] = found
-        if missing:
-            paper = paper.replace(**missing)
-        with uninterrupted():  # Ctrl-C: what is printed as added is exactly what is on disk
-            written = library.write_new(paper.replace(**{"body": body, **new_fields, **dict(candidate.fields)}), catalog)
-            if written.status != "exists":
-                report.say(f"added {library.rel(written.path)}  {written.paper.title}")
-        if written.status == "exists":
-            failures += not update_existing(library, written.paper.key, changes, report)
+        outcomes.append(_add_one(library, catalog, candidate, fetched, body, new_fields, existing_changes, code, report))
     code.finish()
-    return failures
+    return Added(outcomes)
+
+
+def _add_one(library: Library, catalog: Catalog, candidate: Candidate, fetched: Any, body: str,
+             new_fields: dict[str, Any], existing_changes: Callable[[Paper], dict[str, object]] | None,
+             code: CodeFinder, report: Reporter) -> str:
+    if candidate.problem:
+        report.problem(candidate.problem)
+        return FAILED
+    if candidate.not_found:
+        report.say(f"not found {candidate.label}")
+        return NOT_FOUND
+    changes = candidate.on_existing or existing_changes
+    if candidate.arxiv and candidate.arxiv in catalog.by_arxiv:
+        return update_existing(library, catalog.by_arxiv[candidate.arxiv], changes, report)
+    paper = candidate.paper
+    if candidate.arxiv:
+        if fetched is None:
+            report.problem(f"{candidate.arxiv}: arXiv was not asked")
+            return FAILED
+        if candidate.arxiv in fetched.rejected:
+            report.problem(f"{candidate.arxiv}: {fetched.rejected[candidate.arxiv]}")
+            return FAILED
+        paper = fetched.papers.get(candidate.arxiv)
+        if paper is None:
+            report.say(f"not found {candidate.label}")
+            return NOT_FOUND
+    assert paper is not None
+    missing = {name: value for name, value in candidate.fill if value is not None and getattr(paper, name) is None}
+    if paper.code is None and "code" not in dict(candidate.fields) and (found := code.find(paper)):
+        missing["code"] = found
+    if missing:
+        paper = paper.replace(**missing)
+    with uninterrupted():  # Ctrl-C: what is printed as added is exactly what is on disk
+        written = library.write_new(paper.replace(**{"body": body, **new_fields, **dict(candidate.fields)}), catalog)
+        if written.status != "exists":
+            report.say(f"added {library.rel(written.path)}  {written.paper.title}")
+    if written.status == "exists":
+        return update_existing(library, written.paper.key, changes, report)
+    return ADDED
 
 
 class CodeFinder:
@@ -164,19 +185,22 @@ class CodeFinder:
 
 
 def update_existing(library: Library, key: str, changes: Callable[[Paper], dict[str, object]] | None,
-                    report: Reporter) -> bool:
+                    report: Reporter) -> str:
     """Apply additive changes to a note that exists and say what changed; never remove anything."""
     rel = library.rel(library.note_path(key))
     if changes is None:
         report.say(f"exists {rel}")
-        return True
+        return EXISTS
     try:
         updated = library.update(key, changes)
     except PapernotesError as exc:
         report.problem(str(exc))
-        return False
-    report.say(f"updated {rel} {describe_change(updated.before, updated.after)}" if updated.changed else f"exists {rel}")
-    return True
+        return FAILED
+    if updated.changed:
+        report.say(f"updated {rel} {describe_change(updated.before, updated.after)}")
+        return UPDATED
+    report.say(f"exists {rel}")
+    return EXISTS
 
 
 def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: dt.date,
@@ -196,21 +220,34 @@ def new_note_fields(topic: str | None, tags: Sequence[str], status: str, added: 
     return fields_
 
 
-def resolve(library: Library, ids: list[ArxivId | OtherId]) -> list[Candidate]:
+def resolve(library: Library, ids: list[ArxivId | OtherId], warn: Callable[[str], None] | None = None) -> list[Candidate]:
     """Candidates in the order given; papers named by DOI or link are looked up on Semantic Scholar
-    (one batch request) and taken from arXiv when they are on arXiv."""
+    (one batch request) and taken from arXiv when they are on arXiv. With `warn`, Semantic Scholar
+    down (or off) is one warning and costs only those papers (their candidates carry the problem);
+    without, it is an error."""
+    from papernotes.sources.s2 import S2Unavailable
+
     others = [i for i in ids if isinstance(i, OtherId)]
     found: dict[str, dict[str, Any] | None] = {}
+    down: str | None = None
     if others:
         s2 = semantic_scholar(library)
-        found = dict(zip([o.s2_id for o in others], s2.batch([o.s2_id for o in others]), strict=True))
+        try:
+            found = dict(zip([o.s2_id for o in others], s2.batch([o.s2_id for o in others]), strict=True))
+        except S2Unavailable as exc:
+            if warn is None:
+                raise
+            down = str(exc)
+            warn(f"{down}; the {counted(len(others), 'paper')} named by DOI or link are not looked up")
     candidates = []
     for ident in ids:
         if isinstance(ident, ArxivId):
             candidates.append(Candidate(ident.canonical, arxiv=ident.canonical))
             continue
         data = found.get(ident.s2_id)
-        if data is None:
+        if down is not None:
+            candidates.append(Candidate(ident.text, problem=f"{ident.text}: not looked up (Semantic Scholar is unavailable)"))
+        elif data is None:
             candidates.append(Candidate(ident.text, problem=f"not found on Semantic Scholar: {ident.text}"))
         elif arxiv_id := arxiv_of(data):
             candidates.append(Candidate(ident.text, arxiv=arxiv_id, fill=published_as(data)))

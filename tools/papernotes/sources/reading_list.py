@@ -24,13 +24,16 @@ _CITATION_PARAGRAPH = re.compile(r"^\*\*\[\d+\]\*\*\s*(?P<text>.+)$")
 _TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.+)\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _BOX_CELL = re.compile(r"^\[(?P<box>[ xX])\]$")
-_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)\s]+)\)")
+# Every repeat is bounded, so that a line of "[x](" or "[[" costs linear time (an unbounded one would
+# scan to the line's end from each bracket).
+_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]{0,500}\]){0,1000})\]\(([^)\s]{1,2048})\)")
 _BARE_URL = re.compile(r"(?<![(<\w])https?://[^\s)<>\]]+")
 _DOI_TEXT = re.compile(r"(?<![\w/])doi:\s*(10\.\d{4,9}/\S+)", re.IGNORECASE)
-_HASHTAG = re.compile(r"\[\\?#([\w\-]+)\]\([^)]*\)|(?<![\w/&#])#([A-Za-z][\w\-]*)")
+_HASHTAG = re.compile(r"\[\\?#([\w\-]{1,100})\]\([^)]{0,2048}\)|(?<![\w/&#])#([A-Za-z][\w\-]{0,99})")
 _STARS = re.compile(r":star:|★|⭐")
 _CODE_LABEL = re.compile(r"^\W*(?:code|repo|github|implementation|official code)\W*$", re.IGNORECASE)
 _CODE_HOST = re.compile(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^/\s]+/[^/\s#?]+", re.IGNORECASE)
+MAX_CITATION_LINES = 20  # lines a wrapped citation may take
 _NUMBERING = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 
 
@@ -64,9 +67,12 @@ def list_title(text: str) -> str | None:
     return " ".join(_LINK.sub(lambda m: m.group(1), titles[0]).split()) if titles else None
 
 
+MAX_LINE = 20_000  # characters of a line that are read: no entry of a real list is longer
+
+
 def parse_list(text: str, read_notes: NotesReader | None = None) -> list[Item]:
     """Every entry of a reading list, in the list's order."""
-    lines = text.splitlines()
+    lines = [line[:MAX_LINE] for line in text.splitlines()]
     titles = sum(1 for line in lines if re.match(r"^#\s", line))
     top = 1 if titles > 1 else 2  # one '# Title' names the list; several are its sections
     headings: list[str] = []
@@ -101,7 +107,8 @@ def parse_list(text: str, read_notes: NotesReader | None = None) -> list[Item]:
         if cited:
             # A citation may wrap: the paragraph's next lines belong to it.
             words = [cited.group("text")]
-            for following in lines[number:]:
+            for index in range(number, min(len(lines), number + MAX_CITATION_LINES)):
+                following = lines[index]
                 if not following.strip() or _HEADING.match(following) or _ITEM.match(following) \
                         or _CITATION_PARAGRAPH.match(following) or _TABLE_ROW.match(following):
                     break
@@ -169,8 +176,8 @@ def _own_words(raw: str) -> str:
     """The entry's words: links reduced to their text; link groups like [[pdf]](...), links to code,
     bare addresses, hashtags, stars and emphasis markers left out."""
     own = _HASHTAG.sub("", raw)
-    own = re.sub(r"\[\[[^\]]*\]\([^)]*\)\]", "", own)  # [[Paper](...)] link groups
-    own = re.sub(r"\[\[[^\]]*\]\]\([^)]*\)", "", own)  # [[pdf]](...) links
+    own = re.sub(r"\[\[[^\]]{0,500}\]\([^)]{0,2048}\)\]", "", own)  # [[Paper](...)] link groups
+    own = re.sub(r"\[\[[^\]]{0,500}\]\]\([^)]{0,2048}\)", "", own)  # [[pdf]](...) links
     # A link keeps its words, but a link to code keeps none ([code](https://github.com/...)), and a
     # bare address says nothing a reader needs twice (the note has the paper's link).
     own = _LINK.sub(lambda m: "" if _CODE_LABEL.match(m.group(1).strip("[]")) or _CODE_HOST.match(m.group(2))

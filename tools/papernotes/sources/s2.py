@@ -40,6 +40,9 @@ PAPER_FIELDS = "title,authors,year,venue,journal,publicationDate,externalIds,abs
 REFERENCE_FIELDS = "contexts,isInfluential,title,authors,year,venue,citationCount,externalIds,publicationDate"
 
 
+OFF = "off"  # S2_API_URL=off: the service is not asked, as HF_API_URL=off and PWC_API_URL=off
+
+
 class S2Unavailable(PapernotesError):
     """Semantic Scholar could not be reached or kept failing; worth trying again later."""
 
@@ -61,6 +64,8 @@ class Settings:
         from papernotes.sources.http import env_seconds
 
         url = (os.environ.get("S2_API_URL") or DEFAULT_API_URL).rstrip("/")
+        if url.strip().lower() == OFF:
+            return cls(OFF)
         if not url.startswith(("http://", "https://")):
             raise PapernotesError(f"S2_API_URL={url!r} is not an http(s) URL")
         return cls(url, os.environ.get("S2_API_KEY") or None, env_seconds("S2_API_DELAY", 1.0),
@@ -149,6 +154,8 @@ class SemanticScholar:
         return self._call("GET", path, params, None, what)
 
     def _call(self, method: str, path: str, params: dict[str, str], body: Any, what: str) -> Any:
+        if self.settings.api_url == OFF:
+            raise S2Unavailable("Semantic Scholar is off (S2_API_URL=off)")
         url = self.settings.api_url + path
         request = (method, url, params, body)
         if self.cache is not None and not self.refresh:
