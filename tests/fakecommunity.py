@@ -8,7 +8,8 @@ clients read (huggingface_hub's HfApi.paper_info and list_daily_papers; huggingf
                                                {"arxiv_id", "title", "repositories": [{"url", "is_official"}], ...}
     GET /pwc/api/v1/papers/trending?limit=     {"count", "next", "previous", "results": [{"arxiv_id", "title", ...}]}
 
-Faults on demand: "500", "garbage" (not JSON), "stall" (no answer within the client's timeout), "huge".
+Faults on demand: "500", "garbage" (not JSON), "stall" (no answer within the client's timeout), "huge",
+"deep" (JSON nested 100,000 levels).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+DEEP = "[" * 100_000 + "]" * 100_000  # valid JSON nested deeper than any parser recurses
 
 
 @dataclass
@@ -79,6 +82,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "stall":
             time.sleep(3)
             return self._send(200, {})
+        if fault == "deep":
+            return self._raw(200, DEEP.encode())
         if fault == "huge":
             return self._raw(200, b"[" + b"0," * (5 * 1024 * 1024) + b"0]")
         path = unquote(parts.path)

@@ -26,6 +26,8 @@ TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply fo
                        "https://www.semanticscholar.org/product/api#api-key-form", "code": "429"}
 ROW_FIELDS = {"contexts", "intents", "isInfluential"}
 
+DEEP = "[" * 100_000 + "]" * 100_000  # valid JSON nested deeper than any parser recurses
+
 
 @dataclass
 class Request:
@@ -152,6 +154,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault == "500":
             self._send(500, {"message": "Internal Server Error"})
+            return
+        if fault == "deep":
+            self._send(200, DEEP, raw=True)
             return
         if fault == "stall":
             time.sleep(state.stall_seconds)

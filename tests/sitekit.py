@@ -35,11 +35,15 @@ Links to [[devlin2018bert]], [[1706.03762|the Transformer]] and [[2101.99999]], 
 """
 
 
-# A digest as an older version wrote it, with arXiv's values raw: the Inbox page must not run them.
+# A digest as an older version wrote it, with arXiv's values raw, and edited by hand with links that
+# run a script when clicked: the Inbox page must not run them, shown or clicked.
 HOSTILE_DIGEST = """# New papers, 2026-W48
 
 - [ ] [Evil](https://arxiv.org/abs/2611.00001) — A \xb7 <img src=x onerror=alert(20)> \xb7 matched: x
     <details><summary>Abstract</summary><script>alert(21)</script> "><svg onload=alert(22)></details>
+- [ ] [Click](javascript:alert(23)) \xb7 ![img](javascript:alert(24)) \xb7 [ref][r] \xb7 [angle](<javascript:alert(26)>)
+
+[r]: javascript:alert(25)
 """
 
 

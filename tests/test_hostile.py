@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -18,33 +17,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from capped import TIME_CAP, one_line_error, tool
 from conftest import LIBRARY_DATA, REPO, TOOLS, script_env
 from fakearxiv import FEED_HEAD, FakeArxiv, make_entry
 from fakes2 import FakeS2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from papernotes.store.notefile import NoteError, parse_note
-
-MEMORY_CAP = 1536 * 1024 * 1024  # address space per tool run; the tools need a fraction of it
-TIME_CAP = 90
-
-
-def capped() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
-
-
-def tool(name: str, *args: str | Path, stdin: str | None = None, server: FakeArxiv | None = None,
-         **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(TOOLS / name), *map(str, args)], input=stdin, capture_output=True,
-                          text=True, env=script_env(server, **env), timeout=TIME_CAP, preexec_fn=capped)
-
-
-def one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
-    assert result.returncode == 1, (result.returncode, result.stderr)
-    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr, result.stderr
-    for needle in needles:
-        assert needle in result.stderr, result.stderr
-
 
 # -- notes -----------------------------------------------------------------------------------------------
 

@@ -199,8 +199,8 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
         unresolved.extend((rel, target) for target in missing)
     folders: set[Path] = set()
     for path, text in content.items():
-        _write_if_changed(library.root, staging, path, text.encode("utf-8"), result, folders)
-    for path in _copy_assets(library.root, notes_dir, staging, result, folders):
+        _write_if_changed(staging, path, text.encode("utf-8"), result, folders)
+    for path in _copy_assets(notes_dir, staging, result, folders):
         pages[path] = "asset"
     result.unchanged = len(pages) - len(result.written)
     # The staging folder is the site's alone: whatever this run did not make goes, with or without a
@@ -243,7 +243,10 @@ def _check_staging(library: Library, staging: Path) -> None:
                               f"replace what is there); set docs_dir: {DEFAULT_STAGING}, a folder for the site alone "
                               "(README, \"The site\")")
     existed = os.path.lexists(folder)
-    library_folder(root, folder)
+    try:
+        library_folder(root, folder)
+    except WriteError as exc:
+        raise PapernotesError(f"mkdocs.yml: docs_dir is {shown!r}, and {exc}") from None
     marker = folder / OWNED
     if os.path.lexists(marker):
         return
@@ -338,7 +341,7 @@ def _listing(folder: Path) -> list[Path]:
     return found
 
 
-def _copy_assets(root: Path, notes_dir: Path, staging: Path, result: Generated, folders: set[Path]) -> list[str]:
+def _copy_assets(notes_dir: Path, staging: Path, result: Generated, folders: set[Path]) -> list[str]:
     """Copy the files beside the notes (images a note shows) to the same place in the site. Regular
     files only: a symlink could publish a file from anywhere on the disk."""
     copied: list[str] = []
@@ -366,7 +369,7 @@ def _copy_assets(root: Path, notes_dir: Path, staging: Path, result: Generated, 
                     continue
             except OSError:
                 pass
-            _folder(root, target.parent, folders)
+            _folder(staging, target.parent, folders)
             try:
                 if os.path.lexists(target) and not _is_page(target):
                     target.unlink()  # a link or FIFO where the copy goes: replaced, never written through
@@ -380,13 +383,25 @@ def _copy_assets(root: Path, notes_dir: Path, staging: Path, result: Generated, 
     return copied
 
 
-def _folder(root: Path, folder: Path, checked: set[Path]) -> None:
-    if folder not in checked:
-        library_folder(root, folder)
-        checked.add(folder)
+def _folder(staging: Path, folder: Path, checked: set[Path]) -> None:
+    """`folder` in the staging folder made a real folder: the staging folder is the site's, so a link
+    or a file in the way (a link `topics -> ../papers` would have pages written among the notes) is
+    removed, never followed."""
+    if folder in checked:
+        return
+    current = staging
+    for part in folder.relative_to(staging).parts:
+        current = current / part
+        if os.path.islink(current) or (os.path.lexists(current) and not current.is_dir()):
+            try:
+                current.unlink()
+            except OSError as exc:
+                raise WriteError(f"cannot remove {current}: {exc.strerror}") from None
+    library_folder(staging, folder)
+    checked.add(folder)
 
 
-def _write_if_changed(root: Path, staging: Path, path: str, data: bytes, result: Generated, folders: set[Path]) -> None:
+def _write_if_changed(staging: Path, path: str, data: bytes, result: Generated, folders: set[Path]) -> None:
     target = staging / path
     if _is_page(target):
         try:
@@ -394,7 +409,7 @@ def _write_if_changed(root: Path, staging: Path, path: str, data: bytes, result:
                 return
         except UnreadableFile:
             pass
-    _folder(root, target.parent, folders)
+    _folder(staging, target.parent, folders)
     write_file(target, data, str(target))
     result.written.append(path)
 
