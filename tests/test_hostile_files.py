@@ -210,6 +210,13 @@ def test_deep_json_from_the_services_is_one_warning(lib: Path, arxiv_server: Fak
     assert "Traceback" not in result.stderr and "unexpected" not in result.stderr, result.stderr
 
 
+def test_settings_nested_without_end_are_one_line(lib: Path) -> None:
+    (lib / "mkdocs.yml").write_text("site_name: x\nnav: " + DEEP + "\n", encoding="utf-8")
+    one_line_error(tool("site.py", "--root", lib, **TODAY), "mkdocs.yml is not valid YAML: nested too deeply")
+    (lib / "pyproject.toml").write_text("[tool.papernotes]\nx = " + DEEP + "\n", encoding="utf-8")
+    one_line_error(tool("list.py", "--root", lib), "pyproject.toml: values nested too deeply")
+
+
 # -- 5. special files behind committed names ------------------------------------------------------------------
 
 

@@ -134,6 +134,8 @@ def load_config(root: Path) -> Config:
         data = tomllib.loads(read_inside(root, pyproject, MAX_SETTINGS_BYTES).decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PapernotesError(f"{pyproject}: {exc}") from None
+    except RecursionError:
+        raise PapernotesError(f"{pyproject}: values nested too deeply") from None
     except UnreadableFile as exc:
         raise PapernotesError(exc.describe(str(pyproject))) from None
     tool = data.get("tool", {})

@@ -99,6 +99,8 @@ def site_settings(root: Path) -> SiteSettings:
         raise PapernotesError(exc.describe("mkdocs.yml")) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise PapernotesError(f"mkdocs.yml is not valid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise PapernotesError("mkdocs.yml is not valid YAML: nested too deeply") from None
     config = config if isinstance(config, dict) else {}
     docs_dir = config.get("docs_dir") or DEFAULT_STAGING
     if not isinstance(docs_dir, str) or Path(docs_dir).is_absolute() or ".." in Path(docs_dir).parts:
