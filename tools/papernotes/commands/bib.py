@@ -14,7 +14,8 @@ from pathlib import Path
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.files import check_output_path, read_named_file
-from papernotes.model.paper import STATUSES, in_topic
+from papernotes.model.latex import CITED_AS, ENTRY_KEY, cited_as, kept_fields
+from papernotes.model.paper import STATUSES, Paper, in_topic
 from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.present.views import known_filters
 from papernotes.runtime import uninterrupted
@@ -79,11 +80,17 @@ def run_export(args: argparse.Namespace) -> int:
 
     from papernotes.present.bibtex import export, export_entry
 
-    text = export(papers, entry=partial(export_entry, ascii=not args.unicode, with_code=args.with_code))
+    exported = export(papers, entry=partial(export_entry, ascii=not args.unicode, with_code=args.with_code))
+    for came, written in exported.renamed:
+        common.warn(f"two papers came with the citation key {came!r}; the second is written as {written!r}")
+    for key, characters in exported.unspellable.items():
+        shown = ", ".join(characters[:8]) + (f" and {len(characters) - 8} more" if len(characters) > 8 else "")
+        common.warn(f"{key}: no ASCII LaTeX spelling for {shown} (left as they are: pdflatex needs a package for "
+                    f"them, e.g. T2A for Cyrillic; or export with --unicode for biber)")
     if not args.output:
-        sys.stdout.write(text)
+        sys.stdout.write(exported.text)
         return 1 if missing else 0
-    write_file(check_output_path(Path(args.output), args.output), text, args.output)
+    write_file(check_output_path(Path(args.output), args.output), exported.text, args.output)
     print(f"wrote {len(papers)} entries to {args.output}", file=sys.stderr)
     return 1 if missing else 0
 
@@ -92,20 +99,69 @@ MAX_BIB_BYTES = 64 * 1024 * 1024
 MAX_AUX_BYTES = 64 * 1024 * 1024  # a thesis' .aux is a few hundred KB
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def read_bib(name: str) -> str:
-    """A .bib file's text: UTF-8, or else read explicitly as Windows-1252 (a superset of Latin-1, the
-    other encoding .bib files come in) with a warning, never with characters silently replaced."""
+    """A .bib file's text, its encoding found as JabRef and biber find it: a byte-order mark (JabRef
+    writes UTF-16 with one), else UTF-8, else the best guess of charset-normalizer (GBK, Shift-JIS,
+    Windows-1252, ...), said in a warning; never with characters silently replaced."""
     data = read_named_file(name, MAX_BIB_BYTES)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise PapernotesError(f"{name}: starts as {codec.upper()} but is not; save it as UTF-8") from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        common.warn(f"{name}:{line}: not UTF-8; reading the file as Windows-1252 (Latin-1)")
-        return data.decode("cp1252", "replace")
+    encoding = guess_encoding(data)
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        encoding, text = "cp1252", data.decode("cp1252", "replace")
+    common.warn(f"{name}:{line}: not UTF-8; read as {encoding} (the likeliest encoding); check the names and titles")
+    return text
+
+
+# Among encodings charset-normalizer finds equally likely (a short file), the more common in .bib files.
+_PREFERRED = ("cp1252", "gb18030", "big5", "shift_jis", "euc_kr")
+
+
+def guess_encoding(data: bytes) -> str:
+    """The encoding of a .bib file that is not UTF-8. Windows-1252 when it reads as Western text
+    (accented letters inside words: `M\xfcller`), which charset-normalizer cannot tell apart from a
+    CJK encoding in a short file; else charset-normalizer's best guess."""
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and _reads_as_western(western):
+        return "cp1252"
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(data[: 4 * 1024 * 1024]))
+    if not results:
+        return "cp1252"
+    least = min(result.chaos for result in results)
+    likely = [result.encoding for result in results if result.chaos == least]
+    return next((name for name in _PREFERRED if name in likely), likely[0])
+
+
+def _reads_as_western(text: str) -> bool:
+    """Most characters outside ASCII stand between ASCII letters, as accents do in European words; a
+    double-byte encoding read as Windows-1252 gives runs of them (`\xd6\xd0\xce\xc4` for 中文)."""
+    outside = [i for i, char in enumerate(text) if ord(char) > 127]
+    if not outside:
+        return True
+    paired = sum(1 for i in outside if (i > 0 and ord(text[i - 1]) > 127) or (i + 1 < len(text) and ord(text[i + 1]) > 127))
+    return paired <= len(outside) // 2
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from papernotes.model.latex import kept_fields
     from papernotes.present.render import render
     from papernotes.sources.bibtex import parse_bib
 
@@ -124,6 +180,8 @@ def run_import(args: argparse.Namespace) -> int:
                 common.error(f"{args.file}:{entry.line}: entry '{entry.key[:60]}': {entry.problem}")
                 failed += 1
                 continue
+            for warning in entry.warnings:
+                common.warn(f"{args.file}:{entry.line}: entry '{entry.key[:60]}': {warning}")
             paper = entry.paper.replace(key="", body=body, **mine)
             if args.keywords_as_tags:
                 keywords = kept_fields(entry.paper).get("keywords", "")
@@ -148,12 +206,32 @@ def run_import(args: argparse.Namespace) -> int:
                 counts[written.status] += 1
                 suffix = f"  {paper.title}" if written.status == "added" else f"  ({entry.key})"
                 print(f"{written.status} {library.rel(written.path)}{suffix}")
+            if written.status == "exists":
+                keep_citation_key(library, written.paper.key, entry.key)
     finally:
         # The summary always comes, even after an interruption: it says what is on disk.
         verb = "would add" if args.dry_run else "added"
         print(f"{args.file}: {len(result.entries)} entries, {verb} {counts['added']} (priority {args.priority}), "
               f"{counts['exists']} already in the library, {failed} malformed", file=sys.stderr)
     return 1 if failed else 0
+
+
+def keep_citation_key(library: Library, key: str, citation_key: str) -> None:
+    """A .bib entry for a paper the library has: its citation key kept as another name of that note
+    (`cited_as:`; the export writes the entry under it too), so that a document citing it still compiles."""
+    def change(paper: Paper) -> dict[str, object]:
+        names = cited_as(paper)
+        if citation_key in (paper.key, kept_fields(paper).get(ENTRY_KEY), *names):
+            return {}
+        return {CITED_AS: [*names, citation_key]}
+
+    try:
+        updated = library.update(key, change)
+    except PapernotesError as exc:
+        common.warn(f"{citation_key}: not kept as another name of {key} ({exc})")
+        return
+    if updated.changed:
+        print(f"kept {citation_key} as another citation key of {library.rel(updated.path)} (cited_as)")
 
 
 def run(args: argparse.Namespace) -> int:

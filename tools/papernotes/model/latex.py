@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections.abc import Callable
 
 import latexcodec  # noqa: F401 - registers the "ulatex" codec
@@ -38,8 +39,23 @@ def latex_escape(text: str, protect_capitals: bool = False, ascii: bool = True) 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+def ascii_latex(text: str, unspellable: set[str] | None = None) -> str:
+    """LaTeX as written, with each character outside ASCII spelt in LaTeX (`ü` as `{\\"u}`); the
+    characters LaTeX has no ASCII spelling for are left, and added to `unspellable`."""
+    if text.isascii():
+        return text
+
+    def spell(match: re.Match[str]) -> str:
+        spelt = _ascii_latex(match.group(0))
+        if not spelt.isascii() and unspellable is not None:
+            unspellable.add(match.group(0))
+        return spelt
+
+    return _NON_ASCII.sub(spell, text)
+
+
 # Characters latexcodec would write as ASCII that reads back as another character ('): spelt out.
-_SPELLED = {"’": r"{\textquoteright}", "‘": r"{\textquoteleft}"}
+_SPELLED = {"’": r"{\textquoteright}", "‘": r"{\textquoteleft}", "\u2010": "-", "\u2011": "-", "\u00ad": r"\-"}
 
 
 def _ascii_latex(char: str) -> str:
@@ -49,8 +65,27 @@ def _ascii_latex(char: str) -> str:
         return _SPELLED[char]
     encoded = str(codecs.encode(char, "ulatex+ascii", "keep"))
     if encoded == char:
-        return char
+        return _accented(char)
     return "{" + encoded.strip() + "}" if encoded.startswith(("\\", "$")) else encoded
+
+
+# LaTeX's accent commands by the combining mark they put on a letter: a letter latexcodec has no entry
+# for (Ḥ, as transliterations write it) is spelt from its decomposition, `{\d{H}}`.
+_ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u", "\u0307": ".",
+            "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d", "\u0327": "c", "\u0328": "k",
+            "\u0331": "b"}
+
+
+def _accented(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[:1], decomposed[1:]
+    if not base.isascii() or not marks or any(mark not in _ACCENTS for mark in marks):
+        return char
+    spelt = base
+    for mark in marks:
+        command = _ACCENTS[mark]
+        spelt = f"\\{command}{{{spelt}}}" if command.isalpha() else f"\\{command}{{{spelt}}}"
+    return "{" + spelt + "}"
 
 
 # Escapes the exporter writes (and people type) that latexcodec would turn into accents or drop.
@@ -110,7 +145,35 @@ def _symbol(match: re.Match[str]) -> str:
     return decoded if len(decoded) == 1 and not decoded.isascii() else match.group(0)
 
 
+# An accent over a dotless i or j, `\'{\i}` (DBLP and JabRef write it so): the accented letter itself.
+_ACCENTED_DOTLESS = re.compile(r"\\([\'\"`^~=.])\s*(?:\{\\([ij])\}|\\([ij])(?![A-Za-z]))")
+
+
+# An accent command over one letter: `\"{u}`, `\'e`, `\d{H}`, `\d H`. Composed here (Unicode's own
+# composition), so that every accent the exporter spells reads back, latexcodec knowing it or not.
+_ACCENT_COMMAND = re.compile(r"\\(?:([`'^~=.\"])\s*|([uvdHcbkr])(?=[\s{]))(?:\{([A-Za-z])\}|\s*([A-Za-z])(?![A-Za-z]))")
+_MARK_OF = {command: mark for mark, command in _ACCENTS.items()}
+
+
+def _compose(match: re.Match[str]) -> str:
+    command = match.group(1) or match.group(2)
+    letter = match.group(3) or match.group(4)
+    composed = unicodedata.normalize("NFC", letter + _MARK_OF[command])
+    return composed if len(composed) == 1 else match.group(0)
+
+
+# Text styles around a word (`9\textsuperscript{th}`, `\emph{not}`): a note shows the word.
+_TEXT_STYLE = re.compile(r"\\(?:textsuperscript|textsubscript|emph|textit|textbf|textsl|textsc|textrm|textsf|texttt|"
+                         r"textup|textmd|mbox|text)\s*\{([^{}]*)\}")
+
+
 def _decode(text: str, ulatex: Callable[[str], str]) -> str:
+    if "\\text" in text or "\\emph" in text or "\\mbox" in text:
+        text = _TEXT_STYLE.sub(r"\1", text)
+    if "\\i" in text or "\\j" in text:
+        text = _ACCENTED_DOTLESS.sub(lambda m: f"\\{m.group(1)}{{{m.group(2) or m.group(3)}}}", text)
+    if "\\" in text:
+        text = _ACCENT_COMMAND.sub(_compose, text)
     if "\\$" in text:
         text = _BBT_MATH.sub(_bbt_math, text)
     if "{$" in text:
@@ -180,10 +243,27 @@ def _stretches(text: str) -> list[str]:
 # under this key with the entry's type, and written back on export: nothing is lost on the way through.
 BIBTEX_KEY = "bibtex"
 ENTRY_TYPE = "@type"  # no BibTeX field can be named so (an entry may have a field called `type`)
+ENTRY_KEY = "@key"  # the citation key as the file wrote it (DBLP:conf/nips/X17): the key the export writes
+# Notes imported since the round trip became lossless say so: their fields are as the .bib wrote them
+# (LaTeX and all). Notes imported before hold decoded text, which the export escapes.
+FIELDS_FORM = "@fields"
+AS_WRITTEN = "as written"
+# The entry's field names in the file's order, when the note holds one of them itself (an abstract is
+# not kept twice): the export puts it back where it was.
+FIELD_ORDER = "@order"
+# A note's other citation keys, a list in its own field (a .bib that had the paper twice, or a second
+# .bib naming a paper the library has): the export writes the entry under each of them too, so that
+# every \cite still resolves.
+CITED_AS = "cited_as"
 EDITORS_ONLY = "@editors-only"  # an entry with editors and no authors (the note lists the editors as authors)
 MODELLED_FIELDS = frozenset({"title", "author", "year", "date", "doi", "url", "eprint", "archiveprefix", "eprinttype",
                              "primaryclass", "abstract", "booktitle", "journal", "journaltitle", "crossref", "editor"})
 RAW_FIELDS = frozenset({"file", "urldate", "isbn", "issn", "pmid", "eprintclass"})  # not LaTeX: kept as written
+
+
+def cited_as(paper: Paper) -> list[str]:
+    names = paper.extra.get(CITED_AS)
+    return [str(n) for n in names if isinstance(n, (str, int))] if isinstance(names, list) else []
 
 
 def kept_fields(paper: Paper) -> dict[str, str]:

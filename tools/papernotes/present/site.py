@@ -335,7 +335,7 @@ class SiteBuilder:
             "inbox.md": self.inbox(),
             "all.md": self._render("site_all.md.j2", "all.md", shared, table=self.papers_table()),
             "feed.xml": self.feed(),
-            "library.bib": export(self.papers, entry=self.bibtex),
+            "library.bib": export(self.papers).text,
             "stylesheets/papernotes.css": STYLESHEET,
             "javascripts/mathjax.js": MATHJAX_CONFIG,
         }

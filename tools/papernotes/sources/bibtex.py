@@ -11,18 +11,19 @@ import re
 from dataclasses import dataclass, field
 
 import pybtex.errors
-from pybtex.database import Entry, Person
+from pybtex import textutils
 from pybtex.database.input import bibtex as bibtex_input
 from pybtex.scanner import PybtexError
 
-from papernotes.model.ids import InvalidArxivId, find_references, parse_arxiv_id
+from papernotes.model.bibentry import BibEntry, Derived, derive
 from papernotes.model.latex import (
+    AS_WRITTEN,
     BIBTEX_KEY,
-    EDITORS_ONLY,
+    ENTRY_KEY,
     ENTRY_TYPE,
-    MODELLED_FIELDS,
-    RAW_FIELDS,
-    latex_decode,
+    FIELD_ORDER,
+    FIELDS_FORM,
+    latex_escape,
 )
 from papernotes.model.paper import Paper
 
@@ -37,6 +38,7 @@ class ImportedEntry:
     key: str
     paper: Paper | None = None
     problem: str = ""
+    warnings: list[str] = field(default_factory=list)  # the entry was read, with these words about it
 
 
 @dataclass
@@ -48,6 +50,8 @@ class ImportResult:
         return [e for e in self.entries if e.problem]
 
 
+KEYLESS = "papernotes-no-key"
+_MONTH_MACRO = re.compile(r"\bmonth\s*=\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s*[,})]", re.IGNORECASE)
 MAX_EXPANSION = 1024 * 1024  # the most text one entry may expand to through @string macros
 _WORDS = re.compile(r"[A-Za-z_][\w\-:+.]*")
 
@@ -84,10 +88,12 @@ def _entry_end(text: str, start: int, limit: int) -> int:
 
 def parse_bib(text: str) -> ImportResult:
     """Every entry of a .bib text as a Paper (without a library key yet), or a problem with its line."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # a classic Mac file's lines end in CR alone
     macros = bibtex_input.Parser().macros  # month names, then every @string in the file
     result = ImportResult()
     starts = list(_ENTRY_START.finditer(text))
-    raw_entries: list[tuple[str, int, Entry]] = []
+    raw_entries: list[tuple[int, BibEntry, list[str]]] = []
     line, counted = 1, 0  # a running line count: counting from the start for each entry is quadratic
     for i, match in enumerate(starts):
         kind = match.group(1).lower()
@@ -96,6 +102,10 @@ def parse_bib(text: str) -> ImportResult:
         line += text.count("\n", counted, match.start())
         counted = match.start()
         key = match.group(2)
+        if not key and kind not in ("string", "comment", "preamble"):
+            # An entry without a key (JabRef writes `@article{,`): read under a stand-in, noted with none.
+            opening = match.end()
+            chunk = chunk[: opening - match.start()] + KEYLESS + chunk[opening - match.start() :]
         if kind in ("comment", "preamble", "set", "xdata"):
             continue  # not papers: comments, LaTeX preambles, biblatex entry sets and data containers
         # Macros concatenated into macros double at each step: refuse what would expand too far.
@@ -104,8 +114,8 @@ def parse_bib(text: str) -> ImportResult:
             result.entries.append(ImportedEntry(line, key, problem=f"@string macros would expand it past "
                                                                    f"{MAX_EXPANSION // 1024} KiB; not read"))
             continue
-        # A parser per entry (sharing the macros): one bad or repeated entry cannot affect the others.
-        parser = bibtex_input.Parser()
+        # A parser per entry (sharing the macros): one bad entry cannot affect the others.
+        parser = _FieldsAsWritten()
         parser.macros = macros
         try:
             with pybtex.errors.capture() as captured:
@@ -117,115 +127,81 @@ def parse_bib(text: str) -> ImportResult:
         if captured:
             result.entries.append(ImportedEntry(line, key, problem=_first_line(captured[0])))
             continue
-        if not parser.data.entries:
+        if not parser.read:
             result.entries.append(ImportedEntry(line, key, problem="no entry could be read here"))
             continue
-        parsed_key, entry = next(iter(parser.data.entries.items()))
-        raw_entries.append((parsed_key, line, entry))
-    by_key = {key: (line, entry) for key, line, entry in raw_entries}
-    for key, line, entry in raw_entries:
+        entry, warnings = parser.read[0]
+        if entry.key == KEYLESS:
+            entry.key = ""
+        month = _MONTH_MACRO.search(chunk)
+        if month and entry.fields.get("month") == macros.get(month.group(1).lower()):
+            entry.fields["month"] = month.group(1).lower()  # written back as the macro it was (biber sorts by it)
+        raw_entries.append((line, entry, warnings))
+    # A crossref names its parent by key, in any case (BibTeX compares keys ignoring case).
+    parents: dict[str, BibEntry] = {}
+    for _, entry, _ in raw_entries:
+        parents.setdefault(entry.key.lower(), entry)
+    for line, entry, warnings in raw_entries:
         try:
-            result.entries.append(ImportedEntry(line, key, paper=paper_from_entry(key, entry, by_key)))
+            result.entries.append(ImportedEntry(line, entry.key, paper=paper_from_entry(entry, parents), warnings=warnings))
         except ValueError as exc:
-            result.entries.append(ImportedEntry(line, key, problem=str(exc)))
+            result.entries.append(ImportedEntry(line, entry.key, problem=str(exc)))
     result.entries.sort(key=lambda e: e.line)
     return result
+
+
+class _FieldsAsWritten(bibtex_input.Parser):  # type: ignore[misc]
+    """pybtex's parser, keeping each entry's fields as written (names unparsed: a name list is kept
+    exactly, and biblatex's `family=..., given=...` is not pybtex's to refuse), and a field given twice
+    (ScienceDirect repeats `keywords`) as a warning, not the end of the entry."""
+
+    def __init__(self) -> None:
+        super().__init__(person_fields=())
+        self.read: list[tuple[BibEntry, list[str]]] = []
+
+    def process_entry(self, entry_type: str, key: str | None, fields: list[tuple[str, list[str]]]) -> None:
+        values: dict[str, str] = {}
+        warnings: list[str] = []
+        for name, value_list in fields:
+            name = name.lower()
+            value = textutils.normalize_whitespace(self.flatten_value_list(value_list))
+            if name not in values:
+                values[name] = value
+            elif name == "keywords":
+                values[name] = f"{values[name]}, {value}" if values[name] and value else values[name] or value
+                warnings.append("field 'keywords' given more than once: the values are joined")
+            else:
+                warnings.append(f"field '{name}' given more than once: the first value is kept")
+        self.read.append((BibEntry(entry_type.lower(), key or "", values), warnings))
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _field(entry: Entry, name: str, entries: dict[str, tuple[int, Entry]]) -> str:
-    """A field's raw value, inherited through `crossref` when the entry lacks it (never the title)."""
-    value = entry.fields.get(name)
-    if value is None and name != "title" and "crossref" in entry.fields:
-        target = entry.fields["crossref"].lower()
-        parent = next((e for k, (_, e) in entries.items() if k.lower() == target), None)
-        if parent is not None:
-            value = parent.fields.get(name)
-            if value is None and name == "booktitle":
-                value = parent.fields.get("title")  # a proceedings' title is its papers' booktitle
-    return str(value) if value is not None else ""
-
-
-def _arxiv_of(entry: Entry, entries: dict[str, tuple[int, Entry]]) -> str | None:
-    prefix = (_field(entry, "archiveprefix", entries) or _field(entry, "eprinttype", entries)).strip().lower()
-    eprint = _field(entry, "eprint", entries).strip()
-    if eprint and prefix in ("", "arxiv"):
-        try:
-            return parse_arxiv_id(eprint).canonical
-        except InvalidArxivId:
-            pass
-    if prefix and prefix != "arxiv":
-        return None  # PsyArXiv, bioRxiv, ... keep their own identifiers
-    journal = _field(entry, "journal", entries)
-    volume = _field(entry, "volume", entries)
-    if journal.strip().lower() == "corr" and volume.lower().startswith("abs/"):
-        try:
-            return parse_arxiv_id(volume[4:]).canonical
-        except InvalidArxivId:
-            pass
-    for name in ("doi", "journal", "note", "number", "url", "howpublished", "eprint", "pages"):
-        value = _field(entry, name, entries)
-        if name == "doi" and value.lower().startswith("10.48550/arxiv."):
-            value = "arXiv:" + value[len("10.48550/arxiv.") :]
-        for finding in find_references(value):
-            if finding.arxiv_id is not None:
-                return finding.arxiv_id.canonical
-    return None
-
-
-def paper_from_entry(key: str, entry: Entry, entries: dict[str, tuple[int, Entry]]) -> Paper:
-    title = latex_decode(_field(entry, "title", entries))
-    if not title:
+def paper_from_entry(entry: BibEntry, parents: dict[str, BibEntry]) -> Paper:
+    """A paper of `entry`, keeping its fields under `bibtex:` as written, except an abstract the
+    export writes the same from the note itself."""
+    derived = derive(entry, parents)
+    if not derived.title:
         raise ValueError("entry has no title")
-    authors = tuple(_display_name(p) for p in entry.persons.get("author", []) or entry.persons.get("editor", []))
-    year_text = _field(entry, "year", entries) or _field(entry, "date", entries)
-    year_match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", year_text)
-    arxiv = _arxiv_of(entry, entries)
-    doi = re.sub(r"^(https?://)?(dx\.)?doi\.org/", "", _field(entry, "doi", entries).strip(), flags=re.IGNORECASE)
-    if doi.lower().startswith("10.48550/arxiv."):
-        doi = ""  # the arXiv DOI is just the arXiv ID again
-    venue = latex_decode(_field(entry, "booktitle", entries) or _field(entry, "journal", entries) or _field(entry, "journaltitle", entries))
-    if venue.lower() in ("corr", "arxiv") or re.match(r"(?i)arxiv\b", venue):
-        venue = ""
-    url = _field(entry, "url", entries).strip().replace(r"\%", "%").replace(r"\#", "#").replace(r"\_", "_")
-    if arxiv and re.search(r"arxiv\.org/", url):
-        url = ""
-    primary = _field(entry, "primaryclass", entries).strip()
-    abstract = latex_decode(_field(entry, "abstract", entries))
-    kept: dict[str, str] = {ENTRY_TYPE: entry.type.lower()}
-    raw_title = _field(entry, "title", entries).strip()
-    if "{" in raw_title:
-        kept["title"] = raw_title  # its capital protection ({BERT}, {M}onte {C}arlo), written back as it was
-    for name, value in entry.fields.items():
-        lower = name.lower()
-        if lower not in MODELLED_FIELDS and str(value).strip():
-            kept[lower] = str(value).strip() if lower in RAW_FIELDS else latex_decode(str(value))
-    if entry.persons.get("editor"):
-        kept["editor"] = " and ".join(_display_name(p) for p in entry.persons["editor"])
-        if not entry.persons.get("author"):
-            kept[EDITORS_ONLY] = "yes"
-    return Paper(
-        key=key,
-        title=title,
-        authors=authors,
-        year=int(year_match.group(1)) if year_match else None,
-        arxiv=arxiv,
-        categories=(primary,) if arxiv and primary else (),
-        venue=venue or None,
-        doi=latex_decode(doi) or None,
-        url=url or None,
-        abstract=abstract or None,
-        extra={BIBTEX_KEY: kept},
-    )
+    kept: dict[str, str] = {ENTRY_TYPE: entry.type, ENTRY_KEY: entry.key, FIELDS_FORM: AS_WRITTEN} if entry.key else \
+        {ENTRY_TYPE: entry.type, FIELDS_FORM: AS_WRITTEN}  # an entry without a key gets the note's
+    written = list(entry.fields)  # empty ones too: `volume = {}` is part of what the file said
+    for name in written:
+        if not _written_alike(name, entry.fields[name], derived):
+            kept[name] = entry.fields[name]
+    if len([name for name in kept if not name.startswith("@")]) < len(written):
+        kept[FIELD_ORDER] = " ".join(written)  # where the fields the note holds go back
+    return Paper(key=entry.key, title=derived.title, authors=derived.authors, year=derived.year, arxiv=derived.arxiv,
+                 categories=derived.categories, venue=derived.venue, doi=derived.doi, url=derived.url,
+                 abstract=derived.abstract, extra={BIBTEX_KEY: kept})
 
 
-def _display_name(person: Person) -> str:
-    """'First Middle von Last, Jr.' with LaTeX decoded: how names are written in notes."""
-    parts = person.first_names + person.middle_names + person.prelast_names + person.last_names
-    name = latex_decode(" ".join(parts))
-    if person.lineage_names:
-        name += ", " + latex_decode(" ".join(person.lineage_names))
-    return name
+def _written_alike(name: str, value: str, derived: Derived) -> bool:
+    """Whether the export writes this field exactly so from the note, in ASCII and in Unicode alike:
+    then the note need not keep it twice. Only the abstract, the one long field (names and the
+    title are short, and the export reads them to tell what the note changed)."""
+    if name != "abstract" or derived.abstract is None:
+        return False
+    return value == latex_escape(derived.abstract) == latex_escape(derived.abstract, ascii=False)
