@@ -46,7 +46,7 @@ def parse(text: str) -> dict[str, tuple[str, dict[str, str]]]:
 
 
 def normal(name: str, value: str) -> str:
-    value = " ".join(value.split())
+    value = " ".join(value.split()).replace("\ufffd", "?")  # U+FFFD is written as '?' (README)
     if name == "month":
         word = value.strip("{}").lower()[:3]
         return str(MONTHS.get(word, value))
@@ -119,9 +119,17 @@ def compare(path: Path, work: Path) -> Comparison:
 
 
 def _decoded(raw: bytes) -> str:
+    """The original, decoded for bibtexparser: a BOM, the encoding the file names (JabRef's header,
+    Emacs's coding line), UTF-8, else charset-normalizer's guess."""
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if raw.startswith(bom):
             return raw.decode(codec)
+    named = re.search(rb"Encoding:\s*([-\w]+)|coding:\s*([-\w]+?)(?:-unix)?\s", raw[:1024])
+    if named:
+        try:
+            return raw.decode((named.group(1) or named.group(2)).decode().replace("latin-", "latin"))
+        except (LookupError, UnicodeDecodeError):
+            pass
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -114,6 +114,12 @@ def read_bib(name: str) -> str:
                 return data.decode(codec)
             except UnicodeDecodeError:
                 raise PapernotesError(f"{name}: starts as {codec.upper()} but is not; save it as UTF-8") from None
+    declared = declared_encoding(data)
+    if declared is not None:
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            common.warn(f"{name}: says it is {declared}, but is not; guessing instead")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -125,6 +131,28 @@ def read_bib(name: str) -> str:
         encoding, text = "cp1252", data.decode("cp1252", "replace")
     common.warn(f"{name}:{line}: not UTF-8; read as {encoding} (the likeliest encoding); check the names and titles")
     return text
+
+
+# What a file may say of its own encoding in its first lines: JabRef's `% Encoding: windows-1252`,
+# Emacs's `-*- coding: latin-9-unix -*-`.
+_DECLARED = re.compile(rb"^%\s*Encoding:\s*([-\w.]+)|-\*-.*?coding:\s*([-\w.]+?)(?:-unix|-dos|-mac)?\s*(?:;.*?)?-\*-",
+                       re.IGNORECASE | re.MULTILINE)
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding a .bib file names in its first lines, if Python knows it."""
+    import codecs
+
+    found = _DECLARED.search(data[:1024])
+    if found is None:
+        return None
+    name = (found.group(1) or found.group(2)).decode("ascii")
+    for spelling in (name, name.replace("-", ""), name.replace("-", "_")):  # Emacs writes latin-9, Python latin9
+        try:
+            return codecs.lookup(spelling).name
+        except LookupError:
+            continue
+    return None
 
 
 # Among encodings charset-normalizer finds equally likely (a short file), the more common in .bib files.
