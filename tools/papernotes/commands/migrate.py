@@ -24,6 +24,7 @@ from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.model.ids import ArxivId, code_link
 from papernotes.model.paper import Paper
 from papernotes.model.reading import IMPORT_PREFIX
+from papernotes.model.statuses import READ, UNFINISHED
 from papernotes.present.markdown import md
 from papernotes.services.adding import (
     ADDED,
@@ -38,16 +39,11 @@ from papernotes.services.adding import (
     resolve,
     semantic_scholar,
 )
-from papernotes.sources.reading_list import Item, list_title, parse_list
+from papernotes.sources.reading_list import Item, citation_of, is_org, list_title, parse_list
 from papernotes.sources.s2 import SemanticScholar, arxiv_of, paper_from_s2, published_as
 from papernotes.store.library import Library
 from papernotes.store.notefile import APPEND_TO_BODY
 
-_CITATION = re.compile(r"^(?P<title>.+?),\s+(?P<authors>[^,]+?(?:\s+et al\.?)?),\s+(?P<year>(?:19|20)\d\d)\b")
-_QUOTED_TITLE = re.compile(r'"(?P<title>[^"]{8,}?)[.,]?"')
-_BOLD_TITLE = re.compile(r"^(?P<title>[^()]{8,}?)\s*\((?P<year>(?:19|20)\d\d)\)\s*,\s*(?P<authors>[^\[]+?)\s*$")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-MAX_CITATION = 1000  # characters: a citation is a line or two
 MAX_NOTE_FILE = 1024 * 1024
 MAX_LIST_BYTES = 16 * 1024 * 1024  # the largest awesome-lists are under 1 MB
 
@@ -69,7 +65,8 @@ def read_list(path: Path) -> tuple[str, list[Item]]:
     sources.reading_list), notes files included."""
     folder = path.resolve().parent
     text = read_named_file(path, MAX_LIST_BYTES).decode("utf-8", "replace")
-    return list_title(text) or path.name, parse_list(text, lambda target: linked_notes(folder, target))
+    return list_title(text) or path.name, parse_list(text, lambda target: linked_notes(folder, target),
+                                                     org=is_org(text, path.name))
 
 
 def section(list_name: str, item: Item) -> str:
@@ -93,51 +90,35 @@ def additions(list_name: str, item: Item) -> Callable[[Paper], dict[str, object]
             changes["tags"] = [*paper.tags, *new_tags]
         if (code := code_link(item.code)) and not paper.code:
             changes["code"] = code
+        if item.read and paper.status in UNFINISHED:
+            changes["status"] = READ  # ticked in the list: read (a status further along is never undone)
         if f"## From {md(list_name)}\n" not in paper.body:
             changes[APPEND_TO_BODY] = section(list_name, item)
         return changes
     return change
 
 
-_INITIALS = re.compile(r"^(?:[A-Z]\.[\s-]*)*[A-Z]\.?$")
-
-
-def cited_authors(text: str) -> tuple[str, ...]:
-    """Authors as citations write them: "Bengio, Yoshua, Ian J. Goodfellow, and Aaron Courville",
-    "Dai, J., He, K., Sun, J.", "W. Xiong, J. Droppo", "He, Kaiming, et al."; as "Given Family"."""
-    text = re.sub(r",?\s+et al\.?\s*$", "", text.strip(" ,"))
-    # A sentence's full stop goes ("Courville."), an initial's stays ("Geoffrey E.").
-    parts = [re.sub(r"(?<=\w\w)\.$", "", part.strip()) for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", text)
-             if part.strip(" .")]
-    if len(parts) >= 2 and len(parts) % 2 == 0 and all(_INITIALS.match(p) for p in parts[1::2]):
-        pairs = zip(parts[::2], parts[1::2], strict=True)
-        return tuple(f"{given if given.endswith('.') else given + '.'} {family}" for family, given in pairs)[:20]
-    if len(parts) >= 2 and " " not in parts[0]:
-        parts = [f"{parts[1]} {parts[0]}", *parts[2:]]  # "Family, Given" first, the rest as written
-    return tuple(parts[:20])
-
-
 def by_hand(item: Item) -> Paper | None:
-    """A paper from the entry's own citation, in the forms lists write them: "Title, Author et al.,
-    2020"; Author, A. et al. "Title." Venue (2015); **Title** (2015), A. Author et al."""
+    """A paper from the entry's own citation (see sources.citation), or None when its words cite none."""
+    cited = citation_of(item)
+    if cited is None:
+        return None
     url = item.link if item.link and item.link.startswith("http") else None
-    if len(item.text) > MAX_CITATION:
-        return None  # a paragraph, not a citation (and the patterns below stay quick)
-    cited = _CITATION.match(item.text)
-    if cited:
-        names = re.split(r"\s+and\s+", re.sub(r"\s+et al\.?$", "", cited.group("authors")))
-        return Paper(key="", title=cited.group("title").strip(), authors=tuple(n.strip() for n in names if n.strip()),
-                     year=int(cited.group("year")), url=url)
-    quoted = _QUOTED_TITLE.search(item.text)
-    if quoted:
-        year = _YEAR.findall(item.text[quoted.end():])
-        return Paper(key="", title=quoted.group("title").strip(), authors=cited_authors(item.text[: quoted.start()]),
-                     year=int(year[-1]) if year else None, url=url)
-    bold = _BOLD_TITLE.match(item.text)
-    if bold:
-        names = [n.strip() for n in re.split(r",\s*|\s+and\s+", re.sub(r"\s+et al\.?$", "", bold.group("authors"))) if n.strip()]
-        return Paper(key="", title=bold.group("title").strip(), authors=tuple(names), year=int(bold.group("year")), url=url)
-    return None
+    return Paper(key="", title=cited.title, authors=cited.authors, year=cited.year, venue=cited.venue, url=url)
+
+
+_LABELS = frozenset({"paper", "pdf", "arxiv", "link", "html", "abs", "code", "here", "url"})
+
+
+def from_the_list(item: Item, arxiv: str) -> Paper:
+    """An arXiv paper as the list names it, for when arXiv cannot be asked: its citation, else the
+    words of its link (not a label like [pdf]), else its own words; with its ID, for `refresh`."""
+    cited = by_hand(item)
+    if cited is not None:
+        return cited.replace(arxiv=arxiv, url=None)
+    words = item.link_text if item.link_text and item.link_text.strip(" []").lower() not in _LABELS else item.text
+    title = " ".join(words.split()[:40]) if words and words.strip() else f"arXiv:{arxiv}"
+    return Paper(key="", title=title, arxiv=arxiv)
 
 
 def priority_of(item: Item) -> int:
@@ -167,24 +148,38 @@ def run(args: argparse.Namespace) -> int:
             kinds["by hand"] -= 1
     skipped = [i for i in items if i.skip]
     if args.dry_run:
+        library = Library(args.root)
+        notes, problems = library.load()
+        catalog = library.catalog(notes, problems)
         for item in items:
             how = (f"skip ({item.skip})" if item.skip else f"arXiv {item.ident.canonical}" if isinstance(item.ident, ArxivId)
                    else f"Semantic Scholar {item.ident.s2_id}" if item.ident else "by hand")
+            existing = None if item.skip else catalog.by_arxiv.get(item.ident.canonical) if isinstance(item.ident, ArxivId) \
+                else catalog.by_doi.get(item.ident.s2_id[4:].lower()) if item.ident and item.ident.s2_id.startswith("DOI:") else None
+            if existing:
+                how += f" (exists: {library.rel(library.note_path(existing))})"
             extra = f" · notes: {len(item.notes.splitlines()) + len(item.subitems)} lines" if item.notes or item.subitems else ""
             marks = (" · read" if item.read else "") + (f" · priority {priority_of(item)}" if item.stars else "") + \
-                (f" · code {item.code}" if item.code else "")
+                (f" · code {item.code}" if item.code else "") + \
+                (f" · also on line {', '.join(map(str, item.also))}" if item.also else "")
             print(f"{source}:{item.line}: {how} · topic {item.topic} · tags {', '.join(item.tags) or '-'}{marks}{extra}")
     else:
         for item in skipped:  # said every time: a user should know what a list lost
             common.warn(f"{source}:{item.line}: skipped, {item.skip}: {item.text[:80]}")
     if args.dry_run:
         # The plan: an entry "by hand" is looked up by its title on Semantic Scholar first, when run.
-        print(f"{source}: {len(items)} items: {kinds['arXiv']} from arXiv, {kinds['Semantic Scholar']} from Semantic Scholar, "
-              f"{kinds['by hand']} by hand, {len(skipped)} skipped", file=sys.stderr)
+        print(f"{source}: {counted_items(items)}: {kinds['arXiv']} from arXiv, {kinds['Semantic Scholar']} from Semantic "
+              f"Scholar, {kinds['by hand']} by hand, {len(skipped)} skipped", file=sys.stderr)
         return 0
     outcome = add_items(Library(args.root), list_name, [i for i in items if not i.skip], args)
-    print(f"{source}: {len(items)} items: {outcome.summary()}, {len(skipped)} skipped", file=sys.stderr)
+    print(f"{source}: {counted_items(items)}: {outcome.summary()}, {len(skipped)} skipped", file=sys.stderr)
     return 1 if outcome.failures else 0
+
+
+def counted_items(items: list[Item]) -> str:
+    """`139 items, 16 of them a paper named above`: the list's entries, and how many were one paper again."""
+    again = sum(len(item.also) for item in items)
+    return f"{len(items) + again} items" + (f", {again} of them a paper named above" if again else "")
 
 
 MAX_TITLE_LOOKUPS = 100  # citations without a link looked up on Semantic Scholar in one run (a second or more each)
@@ -276,19 +271,22 @@ def add_items(library: Library, list_name: str, items: list[Item], args: argpars
 
     named = [i for i in items if i.ident is not None]
     resolved = resolve(library, [i.ident for i in named if i.ident is not None], warn=common.warn)
-    candidates, origins = [], []
+    candidates, origins, chosen = [], [], []
+    # A link Semantic Scholar did not know (a venue's page, a DOI it lacks) whose words cite a paper:
+    # looked up by its title with the citations below, else written from the citation.
+    by_citation: list[Item] = []
     for item, found in zip(named, resolved, strict=True):
-        cited = by_hand(item) if found.problem else None
-        if cited is not None:
-            candidates.append(Candidate(item.text[:60], paper=cited, fields=item_fields(list_name, item, args)))
-            origins.append("by hand")
-        else:
-            candidates.append(Candidate(found.label, arxiv=found.arxiv, paper=found.paper, problem=found.problem,
-                                        fields=item_fields(list_name, item, args)))
-            origins.append("arXiv" if found.arxiv else "Semantic Scholar")
-    add(named, candidates, origins)
+        if found.problem and by_hand(item) is not None:
+            by_citation.append(item)
+            continue
+        candidates.append(Candidate(found.label, arxiv=found.arxiv, paper=found.paper, problem=found.problem,
+                                    fields=item_fields(list_name, item, args),
+                                    fallback=from_the_list(item, found.arxiv) if found.arxiv else None))
+        origins.append("arXiv" if found.arxiv else "Semantic Scholar")
+        chosen.append(item)
+    add(chosen, candidates, origins)
 
-    cited_items = [i for i in items if i.ident is None]
+    cited_items = sorted(by_citation + [i for i in items if i.ident is None], key=lambda i: i.line)
     lookups = TitleLookups(library)
     for start in range(0, len(cited_items), TITLE_CHUNK):
         if lookups.asked >= MAX_TITLE_LOOKUPS and not lookups.failed:

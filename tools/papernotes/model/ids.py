@@ -267,7 +267,26 @@ def parse_paper_id(text: str) -> ArxivId | OtherId:
         forum = re.search(r"(?:^|&)id=([A-Za-z0-9_-]+)", parts.query)
         if forum and path in ("forum", "pdf"):
             return OtherId(f"URL:https://openreview.net/forum?id={forum.group(1)}", original)
+    # A publisher's page names its DOI: dl.acm.org/doi/10.1145/..., science.org/doi/abs/10.1126/...,
+    # link.springer.com/article/10.1007/..., biorxiv.org/content/10.1101/...v1; nature.com/articles/X is 10.1038/X.
+    doi = _DOI_IN_PATH.search(path)
+    if doi and host not in ("arxiv.org", "github.com"):
+        return OtherId(f"DOI:{_VERSION_SUFFIX.sub('', doi.group(1))}", original)
+    nature = re.fullmatch(r"articles/([a-z0-9.-]+?)(?:\.pdf)?", path)
+    if host == "nature.com" and nature:
+        return OtherId(f"DOI:10.1038/{nature.group(1)}", original)
+    if any(host == venue or host.endswith("." + venue) for venue in VENUE_HOSTS):
+        # A paper's page at its venue (NeurIPS, PMLR, CVF, JMLR, IJCAI, AAAI): Semantic Scholar is
+        # asked for the address; the caller falls back on the paper's title, then its citation.
+        return OtherId(f"URL:{text if '://' in text else 'https://' + text}", original)
     raise InvalidPaperId(original)
+
+
+_DOI_IN_PATH = re.compile(r"(?:^|/)(10\.\d{4,9}/[^\s?#]+?)(?:/(?:abstract|full|pdf|epdf|meta))?(?:\.pdf|\.full)?$")
+_VERSION_SUFFIX = re.compile(r"v\d+$")
+VENUE_HOSTS = ("papers.nips.cc", "proceedings.neurips.cc", "proceedings.mlr.press", "openaccess.thecvf.com",
+               "jmlr.org", "ijcai.org", "ojs.aaai.org", "aaai.org", "ecva.net", "cv-foundation.org",
+               "ieeexplore.ieee.org", "isca-speech.org", "aclweb.org")
 
 
 # A paper's code: a repository on GitHub or GitLab, or a model, dataset or Space on Hugging Face,

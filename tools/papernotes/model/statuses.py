@@ -24,6 +24,7 @@ TABLE = (
     Status("read", "read", "✅", 2, False, 1.0),
     Status("skipped", "skipped", "⏭️", 3, False, 0.2),
 )
+TO_READ, READING, READ, SKIPPED = (status.name for status in TABLE)  # the names code refers to
 BY_NAME = {status.name: status for status in TABLE}
 STATUSES = tuple(status.name for status in TABLE)
 LEGEND = ("read", "reading", "to-read", "skipped")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from papernotes.errors import PapernotesError
@@ -55,6 +55,9 @@ class Candidate:
     fill: tuple[tuple[str, Any], ...] = ()
     # What to change when the paper is in the library already (over add_candidates' own rule).
     on_existing: Callable[[Paper], dict[str, object]] | None = None
+    # What to write of an arXiv paper when arXiv cannot be asked (a list's own words and the ID):
+    # nothing a list names is lost, and `refresh` fills the note in once arXiv answers.
+    fallback: Paper | None = None
 
 
 # What became of a candidate: one of these, in `Added.outcomes`.
@@ -90,9 +93,17 @@ def add_candidates(
     wanted_arxiv = [c.arxiv for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv]
     fetched = None
     if wanted_arxiv:
-        from papernotes.sources.arxiv import ArxivSource
+        from papernotes.sources.arxiv import ArxivSource, ArxivUnavailable
 
-        fetched = ArxivSource().fetch(list(dict.fromkeys(wanted_arxiv)), progress)
+        try:
+            fetched = ArxivSource().fetch(list(dict.fromkeys(wanted_arxiv)), progress)
+        except ArxivUnavailable as exc:
+            if not any(c.fallback is not None for c in candidates if c.arxiv):
+                raise
+            report.warning(f"{exc}; the arXiv papers are written from the list's own words (papernotes refresh "
+                           "fills them in later)")
+            candidates = [replace(c, arxiv=None, paper=c.fallback) if c.arxiv and c.fallback is not None
+                          and c.arxiv not in catalog.by_arxiv else c for c in candidates]
     body = render(library.root, "paper.md.j2")
     code = CodeFinder(library, report)
     outcomes: list[str] = []

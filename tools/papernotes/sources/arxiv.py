@@ -56,6 +56,8 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         url = os.environ.get("ARXIV_API_URL") or DEFAULT_API_URL
+        if url.strip().lower() == "off":
+            return cls(api_url="off")
         if not url.startswith(("http://", "https://")):
             raise PapernotesError(f"ARXIV_API_URL={url!r} is not an http(s) URL")
         return cls(api_url=url, delay=env_seconds("ARXIV_API_DELAY", 3.0), timeout=env_seconds("ARXIV_API_TIMEOUT", 30.0, timeout=True))
@@ -132,6 +134,8 @@ class ArxivSource:
 
     def fetch(self, ids: Iterable[str], progress: ProgressFn | None = None) -> FetchResult:
         """Papers for canonical IDs; IDs arXiv does not know are in neither `papers` nor `rejected`."""
+        if self.settings.api_url == "off":
+            raise ArxivUnavailable("arXiv is off (ARXIV_API_URL=off)")
         wanted = list(dict.fromkeys(ids))
         result = FetchResult()
         for start in range(0, len(wanted), BATCH_SIZE):
@@ -170,6 +174,8 @@ class ArxivSource:
         """The newest papers (at most MAX_SEARCH_RESULTS) matching an arXiv search query submitted from
         `since` to `until`, in pages of SEARCH_PAGE_SIZE; and how many arXiv says match, when that is
         more than were fetched. A feed may claim any count: the cap keeps a query to a few requests."""
+        if self.settings.api_url == "off":
+            raise ArxivUnavailable("arXiv is off (ARXIV_API_URL=off)")
         dated = f"({query}) AND submittedDate:[{since:%Y%m%d}0000 TO {until:%Y%m%d}2359]"
         search = arxiv.Search(query=dated, max_results=MAX_SEARCH_RESULTS, sort_by=arxiv.SortCriterion.SubmittedDate,
                               sort_order=arxiv.SortOrder.Descending)
