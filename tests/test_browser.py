@@ -12,6 +12,7 @@ import http.server
 import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -373,3 +374,42 @@ def test_pagefind_search_finds_an_author_and_a_word_from_the_notes(browser, page
     assert errors == [], errors
     assert 0 < sum(fetched) < 1_000_000, f"a query downloads chunks of the index, not all of it: {sum(fetched)} bytes"
     context.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_forks_pages_ask_no_other_host(browser, tmp_path: Path, engine: str) -> None:  # type: ignore[no-untyped-def]
+    """With repo_url set (as `papernotes init` sets it for a GitHub remote), the theme's repository
+    widget would make every visitor's browser ask api.github.com for stars and releases: no page asks
+    any host but the site's own, unless the owner turns the counts on (extra: repo_facts: true)."""
+    root = copy_library(tmp_path)
+    settings = root / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nrepo_url: https://github.com/someone/papers\n"
+                        "edit_uri: edit/main/papers/\n", encoding="utf-8")
+    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    assert build(root, engine, PAPERNOTES_TODAY="2026-12-01", SITE_URL=base + "/").returncode == 0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    elsewhere: list[str] = []
+
+    def record(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(base):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            elsewhere.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", record)
+    page = context.new_page()
+    try:
+        for path in ("/", "/all/", "/devlin2018bert/", "/tags/"):
+            page.goto(base + path, wait_until="networkidle")
+            page.wait_for_timeout(300)
+        assert page.locator(".md-source").count() >= 1, "the repository's link is still there"
+        assert elsewhere == [], elsewhere
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

@@ -234,3 +234,35 @@ def test_a_damaged_manifest_removes_nothing_outside_the_staging_folder(root: Pat
                                                    encoding="utf-8")
     assert site(root)[0] == 0
     assert (root / "papers" / "kingma2014adam.md").is_file() and (root / "pyproject.toml").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_stopping_the_preview_stops_its_server(root: Path, engine: str) -> None:
+    """`papernotes site --serve & kill $!`: the engine's server goes too, and its port is free."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = subprocess.Popen([sys.executable, str(root / "tools" / "site.py"), "--serve", "--engine", engine,
+                                "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env={**os.environ, **TODAY},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline and command.poll() is None, "the preview never listened"
+            time.sleep(0.2)
+        command.send_signal(signal.SIGTERM)  # the command only, as `kill $!` does
+        command.wait(timeout=30)
+        with socket.socket() as again:
+            again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            again.bind(("127.0.0.1", port))  # the port is free: no server left behind
+    finally:
+        if command.poll() is None:
+            os.killpg(command.pid, signal.SIGKILL)
+        try:
+            os.killpg(command.pid, signal.SIGKILL)  # whatever is left of its group, had the test failed
+        except ProcessLookupError:
+            pass

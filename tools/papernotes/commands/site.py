@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -96,19 +97,25 @@ def _engine(engine: str, action: str, root: Path, dev_addr: str) -> subprocess.P
         raise PapernotesError(f"cannot start {engine}: {exc.strerror}") from None
 
 
+class _Stop(Exception):
+    """SIGTERM or SIGHUP: stop serving, as Ctrl-C does."""
+
+
 def _serve(root: Path, engine: str, dev_addr: str) -> int:
     """The engine's own server watches the staging folder. Under MkDocs the hook regenerates the
-    pages when a note is saved (it watches papers/); Zensical runs no hooks, so this loop does."""
+    pages when a note is saved (it watches papers/); Zensical runs no hooks, so this loop does.
+    However the command is stopped (Ctrl-C, `kill`, a closed terminal), the server stops with it and
+    its port is free when the command has ended."""
+    def stop(signum: int, frame: object) -> None:
+        raise _Stop
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     server = _engine(engine, "serve", root, dev_addr)
-    if engine == "mkdocs":
-        try:
-            return server.wait()
-        except KeyboardInterrupt:
-            server.terminate()
-            return server.wait()
-    library = Library(root)
-    seen = _signature(library)
     try:
+        if engine == "mkdocs":
+            return server.wait()
+        library = Library(root)
+        seen = _signature(library)
         while server.poll() is None:
             time.sleep(POLL_SECONDS)
             now = _signature(library)
@@ -118,9 +125,25 @@ def _serve(root: Path, engine: str, dev_addr: str) -> int:
                     _generate(root, engine)
                 except PapernotesError as exc:  # a note half-written by an editor: say so, keep serving
                     common.error(str(exc))
-    except KeyboardInterrupt:
-        server.terminate()
-    return server.wait() if server.returncode is None else server.returncode
+        return server.returncode
+    except (KeyboardInterrupt, _Stop):
+        return 130
+    finally:
+        _end(server)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _end(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server and wait for it (its port is free after), killing it if it lingers."""
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def _signature(library: Library) -> object:
