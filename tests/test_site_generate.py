@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import run_script
+from conftest import REPO, run_script
 from papernotes.services.site import MANIFEST_FORMAT
 from papernotes.store.cache import DataCache
 from sitekit import add_hostile, assert_no_executable_markup, build, copy_library, page, reading_note
@@ -266,3 +267,33 @@ def test_stopping_the_preview_stops_its_server(root: Path, engine: str) -> None:
             os.killpg(command.pid, signal.SIGKILL)  # whatever is left of its group, had the test failed
         except ProcessLookupError:
             pass
+
+
+def test_a_deleted_notes_page_goes_even_without_the_manifest(root: Path) -> None:
+    """`rm -rf .cache; git rm papers/X.md; papernotes site`: the staging folder is the site's, and
+    whatever a run did not make there goes, manifest or not."""
+    reading_note(root, "gone2020paper", "A paper soon deleted")
+    assert site(root)[0] == 0
+    assert (root / "site-src" / "gone2020paper.md").is_file()
+    shutil.rmtree(root / ".cache")
+    (root / "papers" / "gone2020paper.md").unlink()
+    (root / "site-src" / "stray.md").write_text("# Put here by hand\n", encoding="utf-8")
+    code, out, err = site(root)
+    assert code == 0, err
+    assert not (root / "site-src" / "gone2020paper.md").exists() and not (root / "site-src" / "stray.md").exists()
+    assert (root / "site-src" / ".gitignore").is_file(), "the folder's own dot-files stay"
+
+
+@pytest.mark.slow
+def test_a_zensical_build_after_a_zotero_import_warns_of_nothing_generated(root: Path) -> None:
+    """BibTeX's `[cs, stat]` in a paper's BibTeX block is no link reference: the only warnings left
+    are of brackets the reader wrote in their own notes (the example note's `[CLS]`)."""
+    import re
+
+    assert run_script("bib.py", "--root", root, "import", REPO / "tests" / "data" / "bibtex" /
+                      "brendon-boldt_phd-thesis_zotero.bib").returncode == 0
+    built = build(root, "zensical", PAPERNOTES_TODAY="2026-11-29")
+    assert built.returncode == 0, built.stderr[-2000:]
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", built.stdout + built.stderr)
+    places = re.findall(r"\[ ([\w.-]+\.md):\d+:\d+ \]", plain)
+    assert set(places) <= {"devlin2018bert.md"}, sorted(set(places))[:10]

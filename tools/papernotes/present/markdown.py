@@ -42,6 +42,15 @@ def meta_value(value: object) -> str:
     return json.dumps(html.escape(value) if isinstance(value, str) else value, ensure_ascii=False)
 
 
+_BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
+
+
+def html_text(value: object) -> str:
+    """Text for an HTML block of a generated page: escaped, and its square brackets as entities, so
+    that no engine reads `[cs, stat]` in a BibTeX entry as a link reference (Zensical warns of each)."""
+    return html.escape(str(value)).translate(_BRACKETS)
+
+
 def md_url(url: object) -> str:
     """A link target that survives spaces and parentheses."""
     url = str(url).strip()

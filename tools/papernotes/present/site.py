@@ -38,6 +38,7 @@ from papernotes.present.ics import plan_calendar
 from papernotes.present.markdown import (
     NOTES_MARK,
     Links,
+    html_text,
     inert_links,
     md,
     md_url,
@@ -561,7 +562,7 @@ class SiteBuilder:
         )
         # Material adds its copy button to any <pre><code>; data-search-exclude keeps it out of search.
         bibtex = (f'<details class="paper-bibtex" data-search-exclude><summary>BibTeX</summary>'
-                  f"<pre><code>{html.escape(self.bibtex(paper))}</code></pre></details>")
+                  f"<pre><code>{html_text(self.bibtex(paper))}</code></pre></details>")
         return header + "\n" + bibtex + "\n"
 
     def _wiki_link(self, match: re.Match[str], links: SiteLinks) -> str:
