@@ -335,9 +335,9 @@ def test_no_hostile_value_runs_a_script_on_any_page(browser, site_url) -> None: 
     assert dialogs == [], dialogs
 
 
-@pytest.fixture(scope="module")
-def pagefind_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example library searched by Pagefind (as a library above 2,000 notes is), built by MkDocs."""
+@pytest.fixture(scope="module", params=ENGINES)
+def pagefind_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example library searched by Pagefind (as a library of 2,000 notes or more is), built by each engine."""
     root = copy_library(tmp_path_factory.mktemp("pagefind"))
     settings = root / "pyproject.toml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("[tool.papernotes]\n", "[tool.papernotes]\nsite_search = \"pagefind\"\n", 1),
@@ -345,7 +345,7 @@ def pagefind_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     handler = functools.partial(QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    result = build(root, PAPERNOTES_TODAY="2026-12-01", SITE_URL=base + "/")
+    result = build(root, request.param, PAPERNOTES_TODAY="2026-12-01", SITE_URL=base + "/")
     assert result.returncode == 0, result.stderr
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -356,14 +356,17 @@ def pagefind_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_pagefind_search_finds_an_author_and_a_word_from_the_notes(browser, pagefind_url) -> None:  # type: ignore[no-untyped-def]
+    """The header keeps its search entry (the theme's box would search an empty index), and results
+    read as the papers' titles and headings, without permalink marks or an empty image column."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     fetched: list[int] = []
     page.on("response", lambda response: fetched.append(len(response.body())) if "/pagefind/" in response.url else None)
-    page.goto(pagefind_url + "/", wait_until="networkidle")
-    page.click("article a:text-is(\"Search\")")
+    page.goto(pagefind_url + "/kingma2014adam/", wait_until="networkidle")
+    assert not page.is_visible(".md-search"), "the theme's own box has no index to search"
+    page.click("header .papernotes-search")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/search/")
     for query, expected in (("Toutanova", "BERT"), ("degradation", "Deep Residual Learning")):
@@ -371,6 +374,15 @@ def test_pagefind_search_finds_an_author_and_a_word_from_the_notes(browser, page
         page.wait_for_selector(".pagefind-ui__result-title", timeout=15000)
         page.wait_for_function(f"[...document.querySelectorAll('.pagefind-ui__result-title')].some(e => e.innerText.includes({expected!r}))",
                                timeout=15000)
+    results = page.inner_text(".pagefind-ui__results")
+    assert "\u00b6" not in results, results
+    assert page.query_selector(".pagefind-ui__result-thumb") is None, "no column of missing images"
+    page.goto(pagefind_url + "/search/?q=Toutanova", wait_until="networkidle")
+    page.wait_for_function("[...document.querySelectorAll('.pagefind-ui__result-title')].some(e => e.innerText.includes('BERT'))",
+                           timeout=15000)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(pagefind_url + "/", wait_until="networkidle")
+    assert page.is_visible("header .papernotes-search"), "the entry stays in a phone's header"
     assert errors == [], errors
     assert 0 < sum(fetched) < 1_000_000, f"a query downloads chunks of the index, not all of it: {sum(fetched)} bytes"
     context.close()

@@ -102,7 +102,7 @@ class Config:
     site_engine: str = "mkdocs"
     # The site's search: the theme's own (one index, downloaded whole on the first search), Pagefind
     # (an index in chunks: a query downloads a few hundred KB at any size), or "auto": Pagefind
-    # above PAGEFIND_ABOVE notes.
+    # from PAGEFIND_FROM notes on.
     site_search: str = "auto"
     # One topic at a time: `plan` takes papers from this topic (and its subtopics) first, and the
     # home page and README show how far along it is. `plan --focus` overrides it for one plan.
@@ -116,7 +116,7 @@ class Config:
 # The engines that build the generated pages into a site (both read mkdocs.yml).
 SITE_ENGINES = ("mkdocs", "zensical")
 SITE_SEARCHES = ("auto", "theme", "pagefind")
-PAGEFIND_ABOVE = 2000
+PAGEFIND_FROM = 2000
 
 # The settings pyproject.toml may hold: the Config fields (each declared once, above), by the name
 # [tool.papernotes] gives them; any other key is an error naming the known ones.

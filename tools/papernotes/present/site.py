@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from papernotes.model.citations import Gap, Relation
-from papernotes.model.config import PAGEFIND_ABOVE, Config
+from papernotes.model.config import PAGEFIND_FROM, Config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.links import WIKI_LINK, has_notes, resolve_link, strip_empty_sections
 from papernotes.model.paper import Paper, web_url
@@ -94,7 +94,8 @@ STYLESHEET = """\
 .unresolved-link { border-bottom: 1px dashed var(--md-typeset-a-color); cursor: help; opacity: .75; }
 """
 # Search with Pagefind: its own page (the theme's search box would search an empty index), the
-# index written by `pagefind` after the engine's build (see services.site.index_for_search).
+# index written by `pagefind` after the engine's build (see services.site.index_for_search). The
+# page searches for ?q= at once, so the header's entry (SEARCH_SCRIPT) and a bookmark can carry a query.
 PAGEFIND_PAGE = """\
 ---
 title: Search
@@ -108,12 +109,40 @@ search:
 <div id="pagefind-search" data-search-exclude></div>
 <script src="{root}pagefind/pagefind-ui.js"></script>
 <script>
-  addEventListener("DOMContentLoaded", () => new PagefindUI({{ element: "#pagefind-search", showSubResults: true, excerptLength: 20 }}));
+  addEventListener("DOMContentLoaded", () => {{
+    const search = new PagefindUI({{ element: "#pagefind-search", showSubResults: true, showImages: false, excerptLength: 20 }});
+    const query = new URLSearchParams(location.search).get("q");
+    if (query) search.triggerSearch(query);
+  }});
 </script>
 """
 PAGEFIND_STYLE = """\
-/* Pagefind searches this site: the theme's search box has no index to search. */
+/* Pagefind searches this site: the theme's search box has no index to search; the header's
+   entry is the link javascripts/search.js puts in its place. */
 .md-search, label.md-header__button[for="__search"] { display: none; }
+"""
+# Loaded on every page (overrides/main.html). With the theme's search it does nothing; with
+# Pagefind it puts a search entry where the theme's was, in either engine's header: a link to the
+# search page, so the header keeps its search whichever engine built it. The icon is Material
+# Design's "magnify" (Apache 2.0), the one both themes show.
+SEARCH_SCRIPT_THEME = "/* The theme's own search box searches this site. */\n"
+SEARCH_SCRIPT_PAGEFIND = """\
+/* Pagefind searches this site: the header's search entry opens its page. */
+(() => {
+  const page = document.currentScript && document.currentScript.dataset.searchPage;
+  const place = () => {
+    const header = document.querySelector(".md-header__inner");
+    if (!page || !header || header.querySelector(".papernotes-search")) return;
+    const link = document.createElement("a");
+    link.className = "md-header__button md-icon papernotes-search";
+    link.href = page;
+    link.title = "Search";
+    link.setAttribute("aria-label", "Search");
+    link.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
+    header.insertBefore(link, header.querySelector(".md-header__source"));
+  };
+  if (document.readyState === "loading") addEventListener("DOMContentLoaded", place); else place();
+})();
 """
 
 # MathJax's settings, loaded before the MathJax a site's owner chose (overrides/main.html).
@@ -232,7 +261,7 @@ class SiteBuilder:
               engine: str = "mkdocs") -> SiteBuilder:
         """One build's state from the papers as loaded (see services.site, which loads them)."""
         builder = cls(root, config, papers, today, site_url or None, site_name, directory_urls, engine)
-        builder.pagefind = config.site_search == "pagefind" or (config.site_search == "auto" and len(papers) > PAGEFIND_ABOVE)
+        builder.pagefind = config.site_search == "pagefind" or (config.site_search == "auto" and len(papers) >= PAGEFIND_FROM)
         builder.noted = frozenset(p.key for p in papers if has_notes(p.body))
         builder.digest = digest
         for paper in papers:  # the loader refuses keys that are site pages' names
@@ -339,6 +368,7 @@ class SiteBuilder:
             "library.bib": export(self.papers).text,
             "stylesheets/papernotes.css": STYLESHEET,
             "javascripts/mathjax.js": MATHJAX_CONFIG,
+            "javascripts/search.js": SEARCH_SCRIPT_PAGEFIND if self.pagefind else SEARCH_SCRIPT_THEME,
         }
         if self.pagefind:
             root = self.url("index.md", "search.md")  # the site's root, from the search page

@@ -305,9 +305,10 @@ def wants_pagefind(staging: Path) -> bool:
 def index_for_search(site_dir: Path) -> None:
     """Pagefind's index of the built site: the papers' pages (marked data-pagefind-body), without
     what the theme's search also leaves out (data-search-exclude: the link line, BibTeX, the lists
-    of related papers)."""
+    of related papers) and the headings' permalink marks."""
     argv = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--exclude-selectors", "[data-search-exclude]",
-            "--silent"]
+            # the themes' permalink marks: without this a result's headings read "Summary¶"
+            "--exclude-selectors", ".headerlink", "--silent"]
     try:
         result = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:
