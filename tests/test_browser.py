@@ -44,6 +44,10 @@ def site_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     scaffold = (REPO / "templates" / "paper.md.j2").read_text(encoding="utf-8")
     (root / "papers" / "stub2001report.md").write_text(
         "---\ntitle: A Report Without Links\nauthors: [Ada Lovelace]\nyear: 2001\n---\n" + scaffold, encoding="utf-8")
+    # A notes file migrated from a reading list, with its own title and outline.
+    (root / "papers" / "ownheading2019notes.md").write_text(
+        "---\ntitle: A Paper With Its Own Notes File\nyear: 2019\ntopic: nlp/embeddings\n---\n\n"
+        "# My notes on the paper\n\n## Method\n\nIt embeds.\n\nResults\n-------\n\nGood ones.\n", encoding="utf-8")
     add_hostile(root)
     # Served under a sub-path, as GitHub Pages serves a project site, with its 404 page for what is missing.
     handler = functools.partial(QuietHandler, directory=str(root / "site"))
@@ -277,7 +281,7 @@ def test_the_all_papers_table_sorts_and_filters(open_page) -> None:  # type: ign
     page = open_page("/all/")
     rows = page.locator("#papers-table tbody tr")
     total = rows.count()
-    assert total == 12  # the eight examples, three of this test's own and the hostile note
+    assert total == 13  # the eight examples, four of this test's own and the hostile note
 
     def titles() -> list[str]:
         return [t for t in page.locator("#papers-table tbody tr:not([hidden]) td:nth-child(3) a").all_inner_texts()]
@@ -298,6 +302,34 @@ def test_the_all_papers_table_sorts_and_filters(open_page) -> None:  # type: ign
     assert len(titles()) == 2  # BERT and the paper planned for the week
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "all-papers.png"), full_page=True)
+
+
+def test_all_papers_on_a_phone_shows_every_column(browser, site_url) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px each paper is a card: its title, status, year, authors, topic and code all in view,
+    and the page never scrolls sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_url + "/all/", wait_until="networkidle")
+    row = page.locator("#papers-table tbody tr", has_text="Attention Is All You Need")
+    for cell in row.locator("td").all():
+        if cell.inner_text().strip():
+            box = cell.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (cell.inner_text(), box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("#papers-table thead button[data-column='4']").is_visible(), "sorting by topic stays at hand"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"all-papers-phone-{ENGINE_OF[site_url]}.png"), full_page=False)
+    context.close()
+
+
+def test_a_notes_file_with_its_own_title_leaves_the_page_one_h1(open_page) -> None:  # type: ignore[no-untyped-def]
+    """A note whose text starts with `# Its own title` (as a migrated notes file does): the page's one
+    H1 is the paper's title, the notes' headings sit under it, and the header names the topic by its title."""
+    page = open_page("/ownheading2019notes/")
+    assert page.locator("article h1").all_inner_texts() == ["A Paper With Its Own Notes File"]
+    assert [h.strip("¶ \n") for h in page.locator("article h2").all_inner_texts()][:1] == ["My notes on the paper"]
+    assert [h.strip("¶ \n") for h in page.locator("article h3").all_inner_texts()] == ["Method", "Results"]
+    assert page.locator(".paper-meta a").inner_text() == "Embeddings and pre-training"
 
 
 def test_a_stub_paper_page(open_page) -> None:  # type: ignore[no-untyped-def]

@@ -102,3 +102,15 @@ def test_has_notes_agrees_with_stripping_empty_sections() -> None:
         assert has_notes(body) == bool(strip_empty_sections(body).strip()), body
 
     agree()
+
+
+def test_notes_with_their_own_title_sit_under_the_pages() -> None:
+    from papernotes.model.links import under_the_title
+
+    assert under_the_title("## Summary\n\nText\n") == "## Summary\n\nText\n", "notes without an H1 stay as they are"
+    assert under_the_title("# Mine\n\n## Part\n\n###### Deep\n") == "## Mine\n\n### Part\n\n###### Deep\n"
+    assert under_the_title("Mine\n====\n\nPart\n----\n\ntext\n\n---\n") == "## Mine\n\n### Part\n\ntext\n\n---\n", \
+        "underlined headings move too; a rule after a blank line stays a rule"
+    fenced = "# Mine\n\n```sh\n# a comment, not a heading\n```\n"
+    assert under_the_title(fenced) == "## Mine\n\n```sh\n# a comment, not a heading\n```\n"
+    assert under_the_title("```\n# only in code\n```\n") == "```\n# only in code\n```\n"

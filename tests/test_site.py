@@ -289,7 +289,7 @@ def test_stub_pages_hide_the_empty_scaffold_and_still_have_a_way_out(tmp_path: P
     article = stub[stub.index("<article"):stub.index("</article>")]
     assert "Summary" not in article and "Key ideas" not in article and 'id="notes"' not in article
     assert 'href="https://www.semanticscholar.org/search?q=A+Report+Without+Links"' in article and ">Find it<" in article
-    assert 'href="../topics/nlp/">nlp</a>' in article, "the topic links to its page"
+    assert 'href="../topics/nlp/" title="nlp">Natural Language Processing</a>' in article, "the topic links to its page, by its title"
     assert not re.search(r'href="#(summary|key-ideas|notes)"', stub), "no table of contents entries for empty headings"
     half = page(root / "site", "half2002written/index.html")
     assert 'id="summary"' in half and 'id="key-ideas"' not in half and 'id="notes"' in half
@@ -346,7 +346,7 @@ def test_all_papers_table(built: Path) -> None:
     assert '<a href="../devlin2018bert/">BERT: Pre-training' in table
     assert '<button type="button" data-column="1">Year</button>' in table and 'id="papers-filter"' in table
     assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in table, "titles are escaped"
-    assert re.search(r'<td data-sort="[^"]*"><a href="../topics/vision/">vision</a>', table)
+    assert re.search(r'<td data-sort="[^"]*"><a href="../topics/vision/" title="vision">Computer Vision</a>', table)
 
 
 def test_404_page_works_under_a_project_path(tmp_path: Path) -> None:

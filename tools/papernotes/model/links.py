@@ -46,19 +46,7 @@ def strip_empty_sections(markdown: str) -> str:
     """The notes without headings that head nothing (the scaffold's "## Summary" left unfilled),
     so a page shows what the user wrote and its table of contents points only at that."""
     lines = markdown.split("\n")
-    fenced = [False] * len(lines)
-    fence: str | None = None
-    for i, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)[0] * 3
-            fenced[i] = True
-        elif fence is not None:
-            fenced[i] = True
-            if line.strip().startswith(fence):
-                fence = None
-    levels = [len(m.group(1) or m.group(2)) if not fenced[i] and (m := _HEADING.match(line)) else 0
-              for i, line in enumerate(lines)]
+    levels = _heading_levels(lines)
     keep = [True] * len(lines)
     # From the end: a heading is empty when, before the next heading of its level or higher, there
     # is nothing but blank lines and headings already found empty.
@@ -72,3 +60,57 @@ def strip_empty_sections(markdown: str) -> str:
             keep[i] = False
     kept = "\n".join(line for line, wanted in zip(lines, keep, strict=True) if wanted)
     return re.sub(r"\n{3,}", "\n\n", kept).strip("\n")
+
+
+_SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
+
+
+def _fenced(lines: list[str]) -> list[bool]:
+    """Which lines are inside (or open or close) a fenced code block."""
+    fenced = [False] * len(lines)
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * 3
+            fenced[i] = True
+        elif fence is not None:
+            fenced[i] = True
+            if line.strip().startswith(fence):
+                fence = None
+    return fenced
+
+
+def _heading_levels(lines: list[str]) -> list[int]:
+    """Each line's ATX heading level (`## x` is 2), 0 for any other line and for lines in code."""
+    fenced = _fenced(lines)
+    return [len(m.group(1) or m.group(2)) if not fenced[i] and (m := _HEADING.match(line)) else 0
+            for i, line in enumerate(lines)]
+
+
+def under_the_title(markdown: str) -> str:
+    """The notes as they sit under the page's title: when they have a heading of the title's level
+    (a notes file migrated from a list starts with its own `# Title`), every heading one level
+    down, so the page has one H1 and the notes keep their outline. Underlined (setext) headings
+    become `##`/`###` headings. Notes without an H1 come back as they are."""
+    lines = markdown.split("\n")
+    levels = _heading_levels(lines)
+    fenced = _fenced(lines)
+    # An underline after a line of text makes that line a heading (=== level 1, --- level 2),
+    # unless it follows a blank line (then --- is a rule) or a heading.
+    setext = [0] * len(lines)
+    for i in range(1, len(lines)):
+        if (not fenced[i] and not fenced[i - 1] and (m := _SETEXT.match(lines[i])) and lines[i - 1].strip()
+                and not levels[i - 1] and not setext[i - 1] and not _SETEXT.match(lines[i - 1])):
+            setext[i] = 1 if m.group(1)[0] == "=" else 2
+    if 1 not in levels and 1 not in setext:
+        return markdown
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if levels[i]:
+            out.append("#" * min(levels[i] + 1, 6) + line[levels[i]:])
+        elif i + 1 < len(lines) and setext[i + 1]:
+            out.append("#" * (setext[i + 1] + 1) + " " + line.strip())
+        elif not setext[i]:
+            out.append(line)
+    return "\n".join(out)

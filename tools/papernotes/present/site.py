@@ -20,7 +20,7 @@ import jinja2
 from papernotes.model.citations import Gap, Relation
 from papernotes.model.config import PAGEFIND_FROM, Config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
-from papernotes.model.links import WIKI_LINK, has_notes, resolve_link, strip_empty_sections
+from papernotes.model.links import WIKI_LINK, has_notes, resolve_link, strip_empty_sections, under_the_title
 from papernotes.model.paper import Paper, web_url
 from papernotes.model.reading import (
     ReadingLog,
@@ -82,6 +82,17 @@ STYLESHEET = """\
 .papers-table th button { font: inherit; font-weight: 700; color: inherit; cursor: pointer; background: none; border: 0; padding: 0; }
 .papers-table th[aria-sort="ascending"] button::after { content: " ▲"; }
 .papers-table th[aria-sort="descending"] button::after { content: " ▼"; }
+/* On a phone every paper is a small card: its title on a line, then status, year, authors, topic,
+   tags and code beneath it, so no column is out of sight behind a sideways scroll. */
+@media screen and (max-width: 44.9375em) {
+  .md-typeset .papers-table table, .papers-table tbody, .papers-table thead { display: block; overflow: visible; }
+  .papers-table thead tr { display: flex; flex-wrap: wrap; gap: .3em 1.2em; padding: .6em 1em; }
+  .papers-table thead th:nth-child(6) { display: none; }
+  .papers-table tbody tr { display: flex; flex-wrap: wrap; gap: .1em .8em; padding: .6em 1em; border-top: .05rem solid var(--md-typeset-table-color); }
+  .md-typeset .papers-table table th, .md-typeset .papers-table table td { border: 0; padding: 0; min-width: 0; }
+  .papers-table tbody td:nth-child(3) { order: -1; flex-basis: 100%; font-size: 1.1em; }
+  .papers-table tbody td:empty { display: none; }
+}
 .papers-controls input, .papers-controls select { font: inherit; padding: .2em .4em; border: 1px solid var(--md-default-fg-color--lighter); border-radius: .2em; background: var(--md-default-bg-color); color: var(--md-default-fg-color); }
 .paper-tags { margin: .2em 0; }
 .paper-tag { display: inline-block; white-space: nowrap; margin: 0 .4em .2em 0; padding: 0 .5em; border-radius: 1em;
@@ -346,7 +357,7 @@ class SiteBuilder:
             "recently_read": recently_read(self.papers)[:HOME_LIST],
             "years": sorted(by_year.items(), key=lambda item: -(item[0] or 0)),
             "topic_page": topic_page,
-            "topic_title": lambda path: self.config.topics.get(path) or default_title(path),
+            "topic_title": self.topic_title,
             "site_name": self.site_name,
             "pagefind": self.pagefind,
             "legend": " · ".join(f"{mark} {status_word(status)}" for status, mark in STATUS_MARKS.items())
@@ -447,15 +458,20 @@ class SiteBuilder:
                f"`papernotes watch --accept inbox/{name}` adds them. Best first; each abstract is folded.")
         return head + how + "\n\n" + body.strip("\n") + "\n"
 
+    def topic_title(self, path: str) -> str:
+        """A topic as readers see it: its title from the settings, else one made from its path."""
+        return self.config.topics.get(path) or default_title(path)
+
     def papers_table(self) -> str:
         """Every paper as one HTML table, sortable and filterable by a few lines of script (no network)."""
         rows = []
         for paper in chronological(self.papers):
-            topic = (f'<a href="{html.escape(self.url(topic_page(paper.topic), "all.md"))}">{html.escape(paper.topic)}</a>'
-                     if paper.topic else "")
+            topic = (f'<a href="{html.escape(self.url(topic_page(paper.topic), "all.md"))}" title="{html.escape(paper.topic)}">'
+                     f"{html.escape(self.topic_title(paper.topic))}</a>" if paper.topic else "")
             tags = " ".join(f'<a href="{html.escape(self.url("tags.md", "all.md"))}#tag:{html.escape(tag_slug(t))}">'
                             f"{html.escape(t)}</a>" for t in paper.tags)
-            words = " ".join([paper.title, *paper.authors, paper.topic or "", *paper.tags, str(paper.year or "")])
+            words = " ".join([paper.title, *paper.authors, paper.topic or "", self.topic_title(paper.topic) if paper.topic else "",
+                              *paper.tags, str(paper.year or "")])
             notes = f" {NOTES_MARK}" if paper.key in self.noted else ""
             link = web_url(paper.code)
             code = f'<a href="{html.escape(link)}" rel="nofollow noopener">code</a>' if link else ""
@@ -538,7 +554,7 @@ class SiteBuilder:
         """The user's notes with [[links]] resolved and empty sections left out, then the reading trail
         ("Found via", "Led to") and the backlinks ("Linked from"), kept out of search."""
         links = SiteLinks(f"{paper.key}.md", self.noted)
-        body = strip_empty_sections(WIKI_LINK.sub(lambda m: self._wiki_link(m, links), markdown))
+        body = under_the_title(strip_empty_sections(WIKI_LINK.sub(lambda m: self._wiki_link(m, links), markdown)))
         related = [
             ("found-via", "Found via", [self.by_key[k] for k in dict.fromkeys(paper.found_via) if k in self.by_key and k != paper.key]),
             ("led-to", "Led to", self.led_to.get(paper.key, [])),
@@ -582,7 +598,8 @@ class SiteBuilder:
             url=web_url(paper.url),
             code=web_url(paper.code),
             abstract=math_html(paper.abstract) if paper.abstract else None,
-            topic=paper.topic,
+            topic=self.topic_title(paper.topic) if paper.topic else None,
+            topic_path=paper.topic,
             topic_url=self.url(topic_page(paper.topic), paper.key + ".md") if paper.topic else None,
             tags=[(tag, self.url("tags.md", paper.key + ".md") + "#tag:" + tag_slug(tag)) for tag in paper.tags],
             find=None if paper.link else way_out(paper),
@@ -620,7 +637,7 @@ _HEADER = """\
 <h1 data-search-exclude>{{ title|safe }}</h1>
 <p class="paper-authors">{{ authors|join(", ") }}
 {%- if more_authors %}<details><summary>and {{ more_authors|length }} more</summary>{{ more_authors|join(", ") }}</details>{% endif %}</p>
-<p class="paper-meta">{% if venue %}{{ venue }} · {% endif %}{{ paper.year or "n.d." }} · <span class="paper-status">{{ mark }} {{ status }}</span>{% if topic %} · <a href="{{ topic_url }}">{{ topic }}</a>{% endif %}</p>
+<p class="paper-meta">{% if venue %}{{ venue }} · {% endif %}{{ paper.year or "n.d." }} · <span class="paper-status">{{ mark }} {{ status }}</span>{% if topic %} · <a href="{{ topic_url }}" title="{{ topic_path }}">{{ topic }}</a>{% endif %}</p>
 {% if tags %}
 <p class="paper-tags">{% for tag, href in tags %}<a class="paper-tag" href="{{ href }}">#{{ tag }}</a>{% endfor %}</p>
 {% endif %}
