@@ -76,9 +76,11 @@ def test_upvotes_code_and_the_snapshot(week: Path, arxiv_server: FakeArxiv, comm
 def test_sort(week: Path, arxiv_server: FakeArxiv, community: FakeCommunity, sort: str, first: str) -> None:
     result = watch(week, "--sort", sort, "--dry-run", server=arxiv_server, community=community)
     assert result.returncode == 0, result.stderr
-    assert first in result.stdout.splitlines()[0]
+    explained, *lines = result.stdout.splitlines()
+    assert explained.startswith("score: "), explained
+    assert first in lines[0]
     if sort == "popular":
-        assert [line.split("arXiv:")[1][:10] for line in result.stdout.splitlines()] == ["2611.00003", "2611.00002", "2611.00001"]
+        assert [line.split("arXiv:")[1][:10] for line in lines] == ["2611.00003", "2611.00002", "2611.00001"]
 
 
 def test_mixed_lets_a_very_popular_paper_surface(week: Path, arxiv_server: FakeArxiv, community: FakeCommunity) -> None:
@@ -86,8 +88,8 @@ def test_mixed_lets_a_very_popular_paper_surface(week: Path, arxiv_server: FakeA
         arxiv_server.add(f"2611.000{n}", f"Retrieval study {n}", ["Kenton Lee"], summary="Retrieval of passages, study.",
                          published="2026-11-27T10:00:00Z")
     community.add("2611.00029", "Retrieval study 29", upvotes=900, week="2026-W48")
-    relevance = watch(week, "--sort", "relevance", "--dry-run", server=arxiv_server, community=community).stdout.splitlines()
-    mixed = watch(week, "--dry-run", server=arxiv_server, community=community).stdout.splitlines()
+    relevance = watch(week, "--sort", "relevance", "--dry-run", server=arxiv_server, community=community).stdout.splitlines()[1:]
+    mixed = watch(week, "--dry-run", server=arxiv_server, community=community).stdout.splitlines()[1:]
     place = [next(i for i, line in enumerate(lines) if "2611.00029" in line) for lines in (relevance, mixed)]
     assert place[1] < place[0] and place[1] <= 1, place
 

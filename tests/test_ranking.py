@@ -50,6 +50,15 @@ def test_a_reader_of_human_feedback_papers_gets_them_first_with_reasons(real: di
     assert all(not c.close_to and not c.phrases for c in rank(candidates, library, explain=3)[3:])
 
 
+def test_why_phrases_are_never_a_citations_et_al(real: dict[str, Paper]) -> None:
+    citing = [key for key, p in real.items() if "et al" in (p.abstract or "")]
+    assert len(citing) >= 5, "real abstracts cite"
+    library = [real[key].replace(key=key, status="read") for key in citing[:3]]
+    ranked = rank(week([p for key, p in real.items() if key not in citing[:3]]), library)
+    reasons = {word for c in ranked for phrase in c.phrases for word in phrase.split()}
+    assert reasons and not reasons & {"et", "al"}, sorted(reasons)
+
+
 def test_a_paper_passed_over_pulls_its_likes_down(real: dict[str, Paper]) -> None:
     library = [real[key].replace(key=key, status="read") for key in ("chaabouni_compositionality_2020", "ren_compositional_2020")]
     others = [p for key, p in real.items() if key not in ("chaabouni_compositionality_2020", "ren_compositional_2020")]
@@ -125,7 +134,7 @@ def test_the_words_are_weighed_as_scikit_learn_weighs_them(real: dict[str, Paper
         assert abs(ours.transform(later) - theirs.transform(later)).max() < 1e-6
     with pytest.raises(ValueError):
         ranking.vectorizer().fit_transform(["the of and", "", "a"])
-    assert ranking.STOP_WORDS == ENGLISH_STOP_WORDS  # the copy, kept so that reading text needs no scikit-learn
+    assert ranking.ENGLISH_STOP_WORDS == ENGLISH_STOP_WORDS  # the copy, kept so that reading text needs no scikit-learn
     # Split only when asked, and then (on Linux, with two processors and no other thread) really split.
     can_split = sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1
     assert max(parts) == 1 if not (in_parts and can_split) else min(parts[:2]) >= 2

@@ -64,8 +64,13 @@ def watch(library: Path, *args: str, server: FakeArxiv, s2: FakeS2 | None = None
 def test_the_weekly_digest(watching: Path, arxiv_server: FakeArxiv) -> None:
     result = watch(watching, server=arxiv_server)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "wrote inbox/2026-W48.md: 3 new papers since 2026-11-22 (of 3 found)\n"
+    # On a Sunday the digest is the week just ended and the plan the week to come: both say which.
+    assert result.stdout == ("wrote inbox/2026-W48.md: 3 new papers submitted 2026-11-22 to 2026-11-29 (of 3 found); "
+                             "the ones you tick join the queue that `papernotes plan` plans 2026-W49 from\n")
     digest = (watching / "inbox" / "2026-W48.md").read_text(encoding="utf-8")
+    assert "which `papernotes plan` plans 2026-W49 from." in digest.splitlines()[2]
+    plan = run_script("plan.py", "--root", watching, "--dry-run", server=arxiv_server, PAPERNOTES_TODAY=TODAY)
+    assert plan.stdout.startswith("Week 2026-W49 (Mon 30 Nov – Sun 06 Dec 2026): "), plan.stdout
     lines = [line for line in digest.splitlines() if line.startswith("- [ ]")]
     assert lines[0] == ("- [ ] [Late-interaction retrieval for open-domain question answering](https://arxiv.org/abs/2611.00001)"
                         " — Kenton Lee · cs.CL, cs.IR · matched: retrieval, authors I follow · close to: [[karpukhin2020dense]]"
@@ -144,7 +149,9 @@ def test_dry_run_and_paging(library: Path, arxiv_server: FakeArxiv) -> None:
                          published=f"2026-11-{23 + i % 6:02d}T{i % 24:02d}:00:00Z")
     result = watch(library, "--dry-run", "--limit", "5", server=arxiv_server)
     assert result.returncode == 0, result.stderr
-    assert len(result.stdout.splitlines()) == 5 and not (library / "inbox").exists()
+    assert len(result.stdout.splitlines()) == 6 and not (library / "inbox").exists()
+    assert result.stdout.startswith("no paper read yet to learn from: newest first\n") or \
+        result.stdout.startswith("score: how much a paper reads like the library's papers (above 0)"), result.stdout
     assert len(arxiv_server.requests) == 3, "1,200 papers in pages of 500"
     assert [r.query["start"][0] for r in arxiv_server.requests] == ["0", "500", "1000"]
 

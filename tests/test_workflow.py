@@ -224,7 +224,7 @@ def test_plan_picks_from_the_head_of_the_queue_and_keeps_what_is_planned(reading
     assert front(lib / "papers" / "f2016sixth.md")["planned"] == "2026-W47"
     result = pn(lib, "plan")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "Week 2026-W49 (Mon 30 Nov – Sun 06 Dec 2026): 3 papers"
+    assert result.stdout.splitlines()[0] == "Week 2026-W49 (Mon 30 Nov – Sun 06 Dec 2026): 3 papers to read"
     assert front(lib / "papers" / "f2016sixth.md")["planned"] == "2026-W49"
     assert front(lib / "papers" / "c2018third.md")["planned"] == "2026-W49"
     again = pn(lib, "plan")

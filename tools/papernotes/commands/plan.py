@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     plan = make_plan(papers, target, args.count or library.config.papers_per_week, focus)
     monday, sunday = week_days(target)
     new = [] if args.show else plan.new
-    print(f"Week {target} ({monday:%a %d %b} – {sunday:%a %d %b %Y}): {len(plan.kept) + len(new)} papers")
+    print(f"Week {target} ({monday:%a %d %b} – {sunday:%a %d %b %Y}): {len(plan.kept) + len(new)} papers to read")
     if focus:
         progress = focus_progress(papers, focus)
         print(f"Focus: {topic_title(library.config.topics, focus)}, {progress.read} of {progress.total} read")

@@ -26,6 +26,7 @@ from papernotes.files import (
 )
 from papernotes.model.config import WatchQuery
 from papernotes.model.paper import Paper, week_of
+from papernotes.model.reading import planning_week
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
 from papernotes.services.popularity import SNAPSHOT, SORTS
 from papernotes.services.ranking import NewPaper
@@ -35,6 +36,9 @@ from papernotes.store.library import Catalog, Library
 
 LAST_CHECK = "last-check"  # inbox/last-check: the date of the last complete check, committed with the digests
 FIRST_CHECK_DAYS = 7
+# The score --dry-run shows: the model's decision value (services.ranking), explained once.
+WHAT_SCORES_MEAN = ("score: how much a paper reads like the library's papers (above 0) rather than the ones "
+                    "skipped or passed over in earlier digests (below 0); the digest lists the best first")
 MAX_DIGESTS_READ = 520  # ten years of weekly digests: what came before teaches the ranking little
 MAX_DIGEST_BYTES = 16 * 1024 * 1024  # a digest of 10,000 papers with abstracts is ~20 MB; --limit keeps it far below
 
@@ -113,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
         common.warn(warning)
     ranked = rank(list(found.values()), papers, passed_over(digests), explain=args.limit, order=order(args.sort))[: args.limit]
     if args.dry_run:
+        if ranked:
+            print(WHAT_SCORES_MEAN if any(c.score for c in ranked) else "no paper read yet to learn from: newest first")
         for number, candidate in enumerate(ranked, 1):
             votes = f" · ▲ {candidate.upvotes}" if candidate.upvotes is not None else ""
             close = f" · close to: {', '.join(candidate.close_to)}" if candidate.close_to else ""
@@ -122,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
         return 1 if failures else 0
     if ranked:
         path = write_digest(library.root, until, since, ranked, len(found))
-        print(f"wrote {library.rel(path)}: {len(ranked)} new papers since {since} (of {len(found)} found)")
+        print(f"wrote {library.rel(path)}: {len(ranked)} new papers submitted {since} to {until} (of {len(found)} found); "
+              f"the ones you tick join the queue that `papernotes plan` plans {planning_week(until)} from")
     else:
         print(f"nothing new since {since}")
     if snapshot is not None:
@@ -192,8 +199,10 @@ def write_digest(root: Path, until: dt.date, since: dt.date, ranked: list[NewPap
     from papernotes.services.watch import digest_line
 
     week = week_of(until)
+    # Named for the week the papers came out in; on a Sunday `plan` already plans the next one, so say both.
     header = (f"# New papers, {week}\n\nSubmitted {since} to {until}; {len(ranked)} of {found} new papers, best first. "
-              f"Tick the ones to read (`[x]`), then run `papernotes watch --accept {INBOX}/{{name}}`.\n\n")
+              f"Tick the ones to read (`[x]`), then run `papernotes watch --accept {INBOX}/{{name}}`: they join "
+              f"the reading queue, which `papernotes plan` plans {planning_week(until)} from.\n\n")
     body = "\n".join(digest_line(candidate) for candidate in ranked) + "\n"
     inbox = library_folder(root, root / INBOX)
     for suffix in [""] + [f"-{n}" for n in range(2, 100)]:

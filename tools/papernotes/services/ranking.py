@@ -40,7 +40,7 @@ BLOCK = 256  # rows of a similarity matrix computed at a time: memory stays boun
 # scikit-learn's ENGLISH_STOP_WORDS (sklearn/feature_extraction/_stop_words.py, BSD-3-Clause), copied:
 # importing anything from scikit-learn takes a second, and the site's related papers need only these
 # words. tests/test_ranking.py checks the copy against the original.
-STOP_WORDS = frozenset("""
+ENGLISH_STOP_WORDS = frozenset("""
     a about above across after afterwards again against all almost alone along already also although always am
     among amongst amoungst amount an and another any anyhow anyone anything anyway anywhere are around as at
     back be became because become becomes becoming been before beforehand behind being below beside besides
@@ -61,6 +61,8 @@ STOP_WORDS = frozenset("""
     whether which while whither who whoever whole whom whose why will with within without would yet you your
     yours yourself yourselves
 """.split())
+# Abstracts cite ("Smith et al. showed"): "et al" is no topic, and was a why-phrase in digests.
+STOP_WORDS = ENGLISH_STOP_WORDS | {"et", "al"}
 
 
 @dataclass
