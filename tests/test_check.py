@@ -3,6 +3,7 @@ patcher, idempotent, touching only the lines it fixes."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -94,9 +95,41 @@ def test_fix_mends_only_what_it_can_and_only_those_lines(example_library: Path) 
     assert "fixed" not in again.stdout, "--fix is idempotent"
 
 
+def _github_glob(pattern: str) -> re.Pattern[str]:
+    """A workflow's paths filter as GitHub reads it: `**` any folders, `*` within one name."""
+    parts = re.split(r"(\*\*/?|\*)", pattern)
+    return re.compile("".join(".*" if part.startswith("**") else "[^/]*" if part == "*" else re.escape(part) for part in parts))
+
+
+def test_a_forks_notes_commit_runs_the_library_checks_not_the_tools_tests() -> None:
+    """A push of notes alone runs `check` and the site build (a minute); the tool's tests (minutes)
+    run when the tool changes."""
+    import yaml
+    from conftest import REPO
+
+    workflows = REPO / ".github" / "workflows"
+    library = yaml.safe_load((workflows / "library.yml").read_text(encoding="utf-8"))
+    tests = yaml.safe_load((workflows / "tests.yml").read_text(encoding="utf-8"))
+    library_runs = " ".join(step.get("run", "") for step in library["jobs"]["check"]["steps"])
+    assert "tools/check.py" in library_runs and "tools/site.py --build" in library_runs and "pytest" not in library_runs
+    assert "paths" not in (library[True]["push"] or {}), "the library's checks run on every push"
+    for event in ("push", "pull_request"):
+        filters = [_github_glob(p) for p in tests[True][event]["paths"]]
+
+        def runs_tests(changed: list[str]) -> bool:
+            return any(f.fullmatch(path) for f in filters for path in changed)  # noqa: B023
+
+        assert not runs_tests(["papers/devlin2018bert.md", "papers/figures/bert.png", "README.md", "inbox/2026-W48.md",
+                               "inbox/popularity.tsv"]), event
+        for tool in ("tools/papernotes/cli.py", "tests/test_add.py", "templates/paper.md.j2", "pyproject.toml",
+                     "overrides/main.html", ".github/workflows/tests.yml"):
+            assert runs_tests(["papers/x.md", tool]), (event, tool)
+    assert "pytest" in " ".join(step.get("run", "") for step in tests["jobs"]["test"]["steps"])
+
+
 def test_the_repository_ci_and_pre_commit_run_check() -> None:
     from conftest import REPO
 
-    assert "python tools/check.py" in (REPO / ".github" / "workflows" / "tests.yml").read_text(encoding="utf-8")
+    assert "python tools/check.py" in (REPO / ".github" / "workflows" / "library.yml").read_text(encoding="utf-8")
     assert "tools/check.py" in (REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert LIBRARY_DATA.is_dir()
