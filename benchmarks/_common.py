@@ -16,6 +16,23 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tools"), str(REPO / "tests")]
 
 
+# The least any tool reading every note's frontmatter costs: read each note, parse it with libyaml.
+FLOOR = """
+import os, sys, yaml
+papers = sys.argv[1]
+count = 0
+for name in sorted(os.listdir(papers)):
+    if not name.endswith('.md'):
+        continue
+    with open(os.path.join(papers, name), 'rb') as handle:
+        text = handle.read().decode('utf-8')
+    end = text.index('\\n---\\n', 4)
+    yaml.load(text[4:end], Loader=yaml.CSafeLoader)
+    count += 1
+print(count)
+"""
+
+
 def empty_library() -> Path:
     root = Path(tempfile.mkdtemp(prefix="papernotes-bench-"))
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")

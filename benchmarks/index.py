@@ -18,22 +18,8 @@ import subprocess
 import sys
 import time
 
-from _common import REPO, make_library
+from _common import FLOOR, REPO, make_library
 
-FLOOR = """
-import os, sys, yaml
-papers = sys.argv[1]
-count = 0
-for name in sorted(os.listdir(papers)):
-    if not name.endswith('.md'):
-        continue
-    with open(os.path.join(papers, name), 'rb') as handle:
-        text = handle.read().decode('utf-8')
-    end = text.index('\\n---\\n', 4)
-    yaml.load(text[4:end], Loader=yaml.CSafeLoader)
-    count += 1
-print(count)
-"""
 
 def run(argv: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str] | None]:
     """Wall seconds and peak RSS (MB) of one child process."""

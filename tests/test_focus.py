@@ -83,7 +83,7 @@ def test_the_readme_and_home_page_show_the_progress(mixed: Path) -> None:
 
 @pytest.mark.parametrize(("how", "message"), [
     (["--focus", "a//b"], "error: --focus: expected a topic path like nlp/embeddings, got 'a//b'"),
-    (["--focus", "robotics"], "error: focus 'robotics': no paper has this topic; see `papernotes list --format tsv` for the topics in use"),
+    (["--focus", "robotics"], "error: focus 'robotics': no paper has this topic; `papernotes topics` lists the topics in use"),
 ])
 def test_a_bad_focus_is_one_line(mixed: Path, how: list[str], message: str) -> None:
     result = pn(mixed, "plan", *how)
@@ -96,3 +96,21 @@ def test_a_bad_focus_setting_is_one_line(mixed: Path) -> None:
     settings.write_text(settings.read_text(encoding="utf-8").replace("[tool.papernotes]\n", "[tool.papernotes]\nfocus = 3\n", 1), encoding="utf-8")
     result = pn(mixed, "plan")
     assert result.returncode != 0 and result.stderr.strip().endswith("pyproject.toml: focus: expected a topic path like nlp/embeddings, got a number (3)")
+
+
+def test_topics_lists_each_topic_with_its_title_and_progress(mixed: Path) -> None:
+    """`papernotes topics`: what `focus` and `plan --focus` can name, with titles, counts (subtopics'
+    papers included) and the focus marked; TSV for scripts; a paper without a topic under "(no topic)"."""
+    note(mixed, "loose", status="read")
+    set_focus(mixed, "nlp/retrieval")
+    result = pn(mixed, "topics")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    retrieval = next(line for line in lines if line.lstrip().startswith("nlp/retrieval "))
+    assert retrieval.startswith("  nlp/retrieval") and "4 papers, 1 of 3 read" in retrieval and retrieval.endswith("← focus")
+    assert any(line.startswith("(no topic)") and "1 paper, 1 of 1 read" in line for line in lines), lines
+    tsv = pn(mixed, "topics", "--format", "tsv").stdout.splitlines()
+    assert tsv[0] == "path\ttitle\tpapers\tread\tto-read\tskipped"
+    assert "nlp/retrieval/dense\tDense\t1\t0\t1\t0" in tsv and "vision\tComputer Vision\t4\t0\t4\t0" in tsv
+    refused = pn(mixed, "plan", "--focus", "robotics")
+    assert refused.returncode == 1 and "`papernotes topics` lists the topics in use" in refused.stderr

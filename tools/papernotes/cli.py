@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "watch": ("papernotes.commands.watch", "check saved arXiv queries for new papers; a ranked digest to tick"),
     "tag": ("papernotes.commands.tag", "add and remove tags: papernotes tag KEY... +TAG -TAG"),
     "list": ("papernotes.commands.listing", "list papers by status, topic, tag, week, year or text"),
+    "topics": ("papernotes.commands.topics", "the topics in use: titles, papers and how many are read"),
     "plan": ("papernotes.commands.plan", "plan the week's papers from the queue; write a calendar"),
     "migrate": ("papernotes.commands.migrate", "bring in a reading list (a README of paper links and notes)"),
     "init": ("papernotes.commands.init", "make this copy yours: name, site address, no example notes"),

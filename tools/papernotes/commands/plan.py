@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     target = args.week or planning_week(args.today)
     focus = library.config.focus if args.focus is None else checked_topic(args.focus, "--focus") if args.focus.strip() else None
     if focus and not any(in_topic(p, focus) for p in papers):
-        raise PapernotesError(f"focus '{focus}': no paper has this topic; see `papernotes list --format tsv` for the topics in use")
+        raise PapernotesError(f"focus '{focus}': no paper has this topic; `papernotes topics` lists the topics in use")
     plan = make_plan(papers, target, args.count or library.config.papers_per_week, focus)
     monday, sunday = week_days(target)
     new = [] if args.show else plan.new

@@ -13,8 +13,6 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-import yaml
-
 from papernotes.errors import PapernotesError
 from papernotes.files import CACHE, INBOX, unusable
 from papernotes.model.links import WIKI_LINK, has_notes, names_a_paper_to_add, resolve_link
@@ -22,7 +20,14 @@ from papernotes.model.paper import Paper, describe_change
 from papernotes.model.text import counted
 from papernotes.present.views import canonical_tags, tag_form
 from papernotes.store.library import MAX_STRAY_SCAN, Catalog, Library, NoteProblem, stray_markdown
-from papernotes.store.notefile import NoteError, _closing_delimiter, _line_of_field, decode_note, read_regular
+from papernotes.store.notefile import (
+    NoteError,
+    _closing_delimiter,
+    _line_of_field,
+    decode_note,
+    frontmatter_values,
+    read_regular,
+)
 
 # Fixes that are not a note's fields (see apply_fix): the README index rebuilt, its markers mended,
 # a derived file that cannot be used removed (the tools make it again).
@@ -49,13 +54,17 @@ class Context:
     library: Library
     papers: list[Paper]
     load_problems: list[NoteProblem]
-    _raw: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    _raw: dict[str, str] = field(default_factory=dict)
 
     def rel(self, paper: Paper) -> str:
-        return self.library.rel(self.library.note_path(paper.key))
+        return self._notes_folder + f"/{paper.key}.md"
 
-    def raw(self, paper: Paper) -> tuple[str, dict[str, Any]]:
-        """The note's frontmatter text and mapping as written (for checks that look at how, not what)."""
+    @cached_property
+    def _notes_folder(self) -> str:
+        return self.library.rel(self.library.papers_dir)
+
+    def raw(self, paper: Paper) -> str:
+        """The note's frontmatter as written (for checks that look at how, not what)."""
         if paper.key not in self._raw:
             path = self.library.note_path(paper.key)
             try:
@@ -64,12 +73,24 @@ class Context:
                 text = ""  # changed since it was loaded: its checks see no frontmatter this time
             start = text.find("\n") + 1
             closing = _closing_delimiter(text, start)
-            raw = text[start : closing[0]] if closing else ""
-            self._raw[paper.key] = (raw, yaml.safe_load(raw) or {})
+            self._raw[paper.key] = text[start : closing[0]] if closing else ""
         return self._raw[paper.key]
 
+    def written(self, paper: Paper, name: str) -> object:
+        """A field's value as the note writes it, before the model reads it (a string of authors
+        stays one string). YAML is parsed only for a note whose field is written on its own line
+        as a scalar: the rest of a library costs a read, not a parse (check is the pre-commit hook)."""
+        raw = self.raw(paper)
+        match = re.search(rf"^{re.escape(name)}:[ \t]*([^\s#\[]?)", raw, re.MULTILINE)
+        if match is None or not match.group(1):
+            return None  # not there, or a list (flow or block): never a string
+        try:
+            return frontmatter_values(raw, self.rel(paper)).get(name)
+        except NoteError:
+            return None  # changed since it was loaded; the next run sees it
+
     def line(self, paper: Paper, name: str) -> int:
-        return _line_of_field(self.raw(paper)[0], name)
+        return _line_of_field(self.raw(paper), name)
 
     @cached_property
     def by_key(self) -> dict[str, Paper]:
@@ -129,7 +150,7 @@ def notes_that_do_not_load(context: Context) -> Iterator[Problem]:
 @check
 def authors_written_as_one_string(context: Context) -> Iterator[Problem]:
     for paper in context.papers:
-        written = context.raw(paper)[1].get("authors")
+        written = context.written(paper, "authors")
         if isinstance(written, str) and ("," in written or " and " in written):
             names = [n.strip() for n in re.split(r",|\band\b", written) if n.strip()]
             if len(names) > 1:
@@ -179,7 +200,7 @@ def links_to_nothing(context: Context) -> Iterator[Problem]:
 
 def body_line(context: Context, paper: Paper) -> int:
     """The line where the note's body starts: two '---' lines and the frontmatter before it."""
-    return context.raw(paper)[0].count("\n") + 3
+    return context.raw(paper).count("\n") + 3
 
 
 @check

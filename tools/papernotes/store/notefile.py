@@ -196,6 +196,11 @@ def parse_note_full(text: str, rel_path: str, with_body: bool = True) -> ParsedN
     return _checked(root, meta, raw, body, rel_path, with_body)
 
 
+def frontmatter_values(raw: str, rel_path: str) -> dict[str, Any]:
+    """Frontmatter text's values as written, before the model reads them; NoteError as for a note."""
+    return _load(raw, rel_path)[1]
+
+
 def _load(raw: str, rel_path: str) -> tuple[yaml.Node | None, dict[str, Any]]:
     """The frontmatter's node and values; NoteError naming the line of the first problem."""
     if len(raw) > MAX_FRONTMATTER_CHARS:
