@@ -562,6 +562,21 @@ def test_ctrl_c_while_starting_up_prints_no_traceback(example_library: Path) -> 
     assert tracebacks == [], tracebacks[0]
 
 
+def test_ctrl_c_while_a_class_is_created_is_an_interruption(tmp_path: Path) -> None:
+    """Python 3.11 wraps a KeyboardInterrupt that lands while a class's attributes are named (every
+    dataclass with a field()) in a RuntimeError: the flaky traceback of the test above under load.
+    Made to happen every time here: a command module whose import is interrupted just there."""
+    (tmp_path / "interrupted_command.py").write_text(
+        "class Named:\n    def __set_name__(self, owner, name):\n        raise KeyboardInterrupt\n\n"
+        "class Settings:\n    field = Named()\n", encoding="utf-8")
+    code = ("import sys; from papernotes import cli\n"
+            "cli.COMMANDS['slow'] = ('interrupted_command', '')\n"
+            "sys.exit(cli.run_command('slow', [], 'slow.py'))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=TIME_CAP,
+                            env={**script_env(), "PYTHONPATH": f"{TOOLS}{os.pathsep}{tmp_path}"})
+    assert (result.returncode, result.stderr) == (130, "interrupted\n"), result.stderr
+
+
 def test_bib_import_never_writes_a_note_that_would_not_load(library: Path) -> None:
     huge = "word " * 60_000  # 300 KB of abstract: more frontmatter than any command reads
     bib = library / "odd.bib"

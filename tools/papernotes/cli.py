@@ -181,10 +181,25 @@ def _run(
     except BrokenPipeError:
         return 1
     except Exception as exc:
+        if interrupted(exc):  # Ctrl-C while a module a command imports late was loading
+            print("interrupted", file=sys.stderr)
+            return 130
         if debug:
             raise
         print(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
         return 1
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether Ctrl-C caused this exception. Python 3.11 wraps a KeyboardInterrupt that lands while
+    a class is created (a dataclass's fields being named) in a RuntimeError."""
+    seen = 0
+    cause: BaseException | None = exc
+    while cause is not None and seen < 10:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        cause, seen = cause.__cause__, seen + 1
+    return False
 
 
 def refresh_derived_state() -> None:
@@ -208,7 +223,9 @@ def refresh_derived_state() -> None:
 def run_command(name: str, argv: Sequence[str], prog: str, default_root: Path = DEFAULT_ROOT) -> int:
     try:
         module = importlib.import_module(COMMANDS[name][0])
-    except KeyboardInterrupt:  # Ctrl-C while the command's libraries load
+    except (KeyboardInterrupt, RuntimeError) as exc:  # Ctrl-C while the command's libraries load
+        if not interrupted(exc):
+            raise
         print("interrupted", file=sys.stderr)
         return 130
     argv = list(argv)
