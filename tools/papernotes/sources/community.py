@@ -13,52 +13,22 @@ huggingface/pwc-cli (papers/{id}?include_resources, papers/trending) read them.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from papernotes import __version__
-from papernotes.errors import PapernotesError
-from papernotes.files import load_json
 from papernotes.model.ids import InvalidArxivId, code_link, parse_arxiv_id
+from papernotes.sources.service import Reply, Service, ServiceClient, ServiceDown
 
 HF_DEFAULT = "https://huggingface.co"
 PWC_DEFAULT = "https://paperswithcode.co/api/v1"
-RETRIES = 1
 PAGE = 100  # daily papers per request
 MAX_PAGES = 20  # a week of daily papers is a few hundred; a server paging forever stops here
 MAX_TRENDING = 200
 MAX_ANSWER = 8 * 1024 * 1024
 MAX_UPVOTES = 10**7
-
-
-class ServiceDown(PapernotesError):
-    """A service did not answer usefully; the message names it and says why, in one line."""
-
-
-@dataclass(frozen=True)
-class Service:
-    name: str
-    url: str | None  # None: turned off
-    delay: float
-    timeout: float
-
-    @classmethod
-    def from_env(cls, name: str, prefix: str, default: str) -> Service:
-        from papernotes.sources.http import env_seconds
-
-        raw = (os.environ.get(f"{prefix}_URL") or default).strip().rstrip("/")
-        if raw.lower() == "off":
-            url = None
-        elif not raw.startswith(("http://", "https://")):
-            raise PapernotesError(f"{prefix}_URL={raw!r} is not an http(s) URL (or 'off')")
-        else:
-            url = raw
-        return cls(name, url, env_seconds(f"{prefix}_DELAY", 0.2), env_seconds(f"{prefix}_TIMEOUT", 15.0, timeout=True))
 
 
 @dataclass(frozen=True)
@@ -70,17 +40,13 @@ class Daily:
 class Community:
     def __init__(self, cache_root: Path | None = None, max_age: dt.timedelta = dt.timedelta(days=1)) -> None:
         """Answers are kept a day in the library at `cache_root`, when given."""
-        import requests
-
-        from papernotes.sources.http import JsonCache
-
         self.hf = Service.from_env("Hugging Face", "HF_API", HF_DEFAULT)
         self.pwc = Service.from_env("Papers with Code", "PWC_API", PWC_DEFAULT)
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = f"papernotes/{__version__} (research paper notes kept in git)"
-        self.cache = JsonCache(cache_root, "community", max_age) if cache_root is not None else None
-        self._last_request = 0.0
-        self.down: set[str] = set()  # services that failed once: not asked again in this run
+        self.client = ServiceClient("community", cache_root, max_age)
+
+    @property
+    def down(self) -> set[str]:
+        return self.client.down
 
     # -- code ---------------------------------------------------------------------------------------
 
@@ -151,54 +117,16 @@ class Community:
     # -- requests -----------------------------------------------------------------------------------
 
     def _cached(self, service: Service, path: str, params: dict[str, str]) -> Any:
-        if self.cache is None or service.url is None:
-            return None
-        return self.cache.get(("GET", service.url + path, params))
-
-    def _down(self, service: Service, why: str) -> ServiceDown:
-        """The service is not asked again in this run; the message says why, in one line."""
-        self.down.add(service.name)
-        return ServiceDown(f"{service.name} {why}; left out this time")
+        return self.client.cached(service, path, params)
 
     def _garbage(self, service: Service, what: str) -> ServiceDown:
-        return self._down(service, f"sent {what} ({service.url})")
+        return self.client.garbage(service, what)
 
     def _ask(self, service: Service, path: str, params: dict[str, str], missing_ok: bool = False) -> Any:
-        """The JSON answer, None for a paper the service does not know (`missing_ok`), or ServiceDown."""
-        if service.url is None or service.name in self.down:
-            return None
-        url = service.url + path
-        if (cached := self._cached(service, path, params)) is not None:
-            return cached.get("data") if isinstance(cached, dict) else None
-        from papernotes.sources.http import GaveUp, fetch, with_retries
-
-        def attempt() -> Any:
-            wait = self._last_request + service.delay - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            try:
-                return fetch(self.session.request, "GET", url, timeout=service.timeout, max_bytes=MAX_ANSWER, params=params)
-            finally:
-                self._last_request = time.monotonic()
-
-        try:
-            answer = with_retries(attempt, RETRIES, max(service.delay, 0.05), service.name)
-        except GaveUp as exc:
-            return self._down(service, f"did not answer ({exc.reason}; {service.url})")
-        except PapernotesError as exc:  # too large, or an unusable URL
-            return self._down(service, f"sent an answer it could not use: {exc}")
-        if answer.status == 404 and missing_ok:
-            data = None
-        elif answer.status != 200:
-            return self._down(service, f"answered HTTP {answer.status} ({service.url})")
-        else:
-            try:
-                data = load_json(answer.body)
-            except ValueError:
-                return self._garbage(service, "an answer that is not JSON")
-        if self.cache is not None:
-            self.cache.put(("GET", url, params), {"data": data})  # wrapped: "not known" (None) is cached too
-        return data
+        """The JSON answer, None for a paper the service does not know (`missing_ok`) or a service
+        turned off, or ServiceDown."""
+        reply = self.client.ask(service, path, params, missing_ok=missing_ok, max_bytes=MAX_ANSWER)
+        return reply.data if isinstance(reply, Reply) else reply
 
 
 def _arxiv(value: Any) -> str | None:
