@@ -12,6 +12,7 @@ from pathlib import Path
 
 import fakearxiv
 import fakecommunity
+import fakehighlights
 import fakes2
 import pytest
 from hypothesis import settings
@@ -74,6 +75,16 @@ def community() -> Iterator[fakecommunity.FakeCommunity]:
 
 
 @pytest.fixture
+def highlight_servers() -> Iterator[fakehighlights.FakeHighlights]:
+    state, server = fakehighlights.serve()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
 def s2_server() -> Iterator[fakes2.FakeS2]:
     state, server = fakes2.serve()
     try:
@@ -84,7 +95,8 @@ def s2_server() -> Iterator[fakes2.FakeS2]:
 
 
 def script_env(server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | None = None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARXIV_API_", "S2_API_", "HF_API_", "PWC_API_", "PAPERNOTES_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ARXIV_API_", "S2_API_", "HF_API_", "PWC_API_", "ZOTERO_", "HYPOTHESIS_", "PAPERNOTES_"))}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     # Point the real clients at the fake servers; nothing may reach the internet.
     env["ARXIV_API_URL"] = server.url if server else "http://127.0.0.1:9/api/query"
@@ -95,6 +107,8 @@ def script_env(server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | No
     env["S2_API_TIMEOUT"] = "1"
     # Hugging Face and Papers with Code are optional: off unless a test serves them (fakecommunity).
     env["HF_API_URL"] = env["PWC_API_URL"] = "off"
+    # So are Zotero and Hypothesis (fakehighlights): no test may ask a Zotero running on this machine.
+    env["ZOTERO_API_URL"] = env["HYPOTHESIS_API_URL"] = "off"
     env.update(extra)
     return env
 

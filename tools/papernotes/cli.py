@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "related": ("papernotes.commands.related", "the papers in your library most related to one, and why"),
     "gaps": ("papernotes.commands.gaps", "papers your notes keep citing that are not in the library; add them"),
     "watch": ("papernotes.commands.watch", "check saved arXiv queries for new papers; a ranked digest to tick"),
+    "highlights": ("papernotes.commands.highlights", "bring a PDF's, Zotero's or Hypothesis's highlights into notes, never over your words"),
     "tag": ("papernotes.commands.tag", "add and remove tags: papernotes tag KEY... +TAG -TAG"),
     "list": ("papernotes.commands.listing", "list papers by status, topic, tag, week, year or text"),
     "topics": ("papernotes.commands.topics", "the topics in use: titles, papers and how many are read"),

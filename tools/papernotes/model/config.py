@@ -107,6 +107,9 @@ class Config:
     # One topic at a time: `plan` takes papers from this topic (and its subtopics) first, and the
     # home page and README show how far along it is. `plan --focus` overrides it for one plan.
     focus: str | None = None
+    # `papernotes highlights` brings in this Hypothesis user's annotations only ("alice", or
+    # "acct:alice@hypothes.is"); without it Hypothesis is not asked.
+    hypothesis_user: str | None = None
 
     @property
     def papers_path(self) -> Path:
@@ -117,6 +120,8 @@ class Config:
 SITE_ENGINES = ("mkdocs", "zensical")
 SITE_SEARCHES = ("auto", "theme", "pagefind")
 PAGEFIND_FROM = 2000
+# Hypothesis user names are 3 to 30 letters, digits, '.' and '_'; an account adds its authority.
+HYPOTHESIS_USER = re.compile(r"(acct:)?[A-Za-z0-9._]{3,30}(@[A-Za-z0-9.-]{1,100})?")
 
 # The settings pyproject.toml may hold: the Config fields (each declared once, above), by the name
 # [tool.papernotes] gives them; any other key is an error naming the known ones.
@@ -186,8 +191,13 @@ def load_config(root: Path) -> Config:
     focus = settings.get("focus")
     if focus is not None:
         focus = checked_topic(focus, f"{pyproject}: focus")
+    reader = settings.get("hypothesis_user")
+    if reader is not None and not (isinstance(reader, str) and HYPOTHESIS_USER.fullmatch(reader.strip())):
+        raise PapernotesError(f"{pyproject}: hypothesis_user must be a Hypothesis user name, like \"alice\" or "
+                              f"\"acct:alice@hypothes.is\", not {reader!r}")
     return Config(
         root=root,
+        hypothesis_user=reader.strip() if reader else None,
         focus=focus or None,
         site_engine=engine,
         site_search=search,

@@ -183,3 +183,13 @@ class Focus:
     title: str
     read: int
     total: int
+
+
+_BLOCK_START = re.compile(r"(#|>|[-+=|]|\d{1,9}[.)])")
+
+
+def md_line(text: object) -> str:
+    """One line of text that Markdown shows literally, at the start of a line too (a comment that
+    begins with '#' or '1.' stays a sentence, not a heading or a list)."""
+    line = md(text)
+    return "\\" + line if _BLOCK_START.match(line) else line

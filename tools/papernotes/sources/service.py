@@ -47,6 +47,16 @@ class Service:
         return cls(name, url, env_seconds(f"{prefix}_DELAY", delay), env_seconds(f"{prefix}_TIMEOUT", 15.0, timeout=True))
 
 
+def mapping(value: object) -> dict[str, Any]:
+    """A JSON answer's object, or an empty one for anything else (a stranger's JSON has any shape)."""
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: object, most: int) -> list[Any]:
+    """A JSON answer's array, its first `most` values, or an empty one for anything else."""
+    return value[:most] if isinstance(value, list) else []
+
+
 @dataclass(frozen=True)
 class Reply:
     data: Any  # the JSON answer; None for what the service does not know (missing_ok)

@@ -55,6 +55,7 @@ from papernotes.store.notefile import (
     patch_note,
     read_regular,
     serialize,
+    split_body,
 )
 
 __all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize", "write_file"]
@@ -367,6 +368,26 @@ class Library:
             CHANGED_ROOTS.add(self.root)
             _remember(target, outcome[1])
         return Updated(path, outcome[0], outcome[1])
+
+    def rewrite_body(self, key: str, rewrite: Callable[[str], str | None]) -> bool:
+        """Replace the body of the note `key` with rewrite(its body), unless that is None; True if
+        written. The frontmatter stays byte for byte, and the replacement has update()'s guarantees:
+        an editor's save in the meantime is never overwritten (rewrite runs again on it)."""
+        path = self.note_path(key)
+        rel = self.rel(path)
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(self.root):
+            raise WriteError(f"{rel}: {OUTSIDE_NOTE}")
+
+        def rewritten(data: bytes) -> bytes | None:
+            head, body = split_body(decode_note(data, rel), rel)
+            new_body = rewrite(body)
+            return None if new_body is None or new_body == body else (head + new_body).encode("utf-8")
+
+        if replace_checked(target, rel, rewritten):
+            CHANGED_ROOTS.add(self.root)
+            return True
+        return False
 
     def catalog(self, papers: Iterable[Paper], problems: Iterable[NoteProblem] = ()) -> Catalog:
         """What one load() saw. Built from that load only: a note another process writes afterwards is

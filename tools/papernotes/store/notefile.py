@@ -356,6 +356,13 @@ class _Split:
     newline: str
 
 
+def split_body(text: str, rel_path: str) -> tuple[str, str]:
+    """A note's text as its head (through the closing '---' line) and its body."""
+    split = _split(text, rel_path)
+    closing_end = split.tail.find("\n") + 1 or len(split.tail)
+    return split.head + split.raw + split.tail[:closing_end], split.tail[closing_end:]
+
+
 def _split(text: str, rel_path: str) -> _Split:
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     first_line_end = text.find("\n")
