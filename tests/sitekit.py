@@ -35,6 +35,26 @@ Links to [[devlin2018bert]], [[1706.03762|the Transformer]] and [[2101.99999]], 
 """
 
 
+def _hostile_highlights() -> str:
+    """The hostile note's highlights as `papernotes highlights` writes them from a stranger's Zotero
+    and PDF: every value tries to become markup or a link."""
+    from papernotes.model.highlights import Highlight
+    from papernotes.services.highlights import merge
+
+    evil = Highlight("EVIL0001", "highlight", '<script>alert(40)</script> [x](javascript:alert(41))',
+                     '<img src=x onerror=alert(42)>\n[y](javascript:alert(43))\n# not a heading', "#ff6666", "3",
+                     "zotero://open-pdf/library/items/ABCD2345?page=3&annotation=EVIL0001", '<b onmouseover=alert(44)>Eve</b>',
+                     ("<svg onload=alert(45)>",))
+    plain = Highlight("GOOD0002", "underline", "A plain highlighted sentence.", "A plain comment.", "#2ea8e5", "4",
+                      "https://arxiv.org/pdf/2001.01234#page=4")
+    merged = merge(HOSTILE, "zotero", [evil, plain], "papers/evil2020script.md")
+    assert merged.text is not None
+    return merged.text
+
+
+HOSTILE = _hostile_highlights()
+
+
 # A digest as an older version wrote it, with arXiv's values raw, and edited by hand with links that
 # run a script when clicked: the Inbox page must not run them, shown or clicked.
 HOSTILE_DIGEST = """# New papers, 2026-W48

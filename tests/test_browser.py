@@ -363,6 +363,17 @@ def test_no_hostile_value_runs_a_script_on_any_page(browser, site_url) -> None: 
     assert clicked == [], clicked
     page.goto(site_url + "/evil2020script/", wait_until="networkidle")
     assert 'Eve "&gt;&lt;svg' not in page.inner_text("article") and 'Eve "><svg onload=alert(135)>' in page.inner_text("article")
+    # Its highlights from Zotero: quotes with their colour mark and comment, every value shown as text,
+    # and only web links (the zotero: link is text on a published page); click the rest, had any survived.
+    quotes = page.locator("article blockquote").all_inner_texts()
+    assert any(q.startswith("🟥 <script>alert(40)</script> [x](javascript:alert(41))") for q in quotes), quotes
+    assert any(q.startswith("🟦 A plain highlighted sentence.") and "p. 4" in q and "underlined" in q for q in quotes), quotes
+    assert "<img src=x onerror=alert(42)>" in page.inner_text("article") and "A plain comment." in page.inner_text("article")
+    assert page.locator("article h1, article h2, article h3", has_text="not a heading").count() == 0
+    clicked = page.eval_on_selector_all("article a", "links => links.filter(a => !/^https?:/.test(a.href))"
+                                                     ".map(a => { a.click(); return a.href; })")
+    assert clicked == [], clicked
+    page.mouse.move(300, 500)
     context.close()
     assert dialogs == [], dialogs
 

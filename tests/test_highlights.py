@@ -186,3 +186,217 @@ def test_a_fifo_or_a_missing_file_is_one_line(noted: Path, tmp_path: Path) -> No
         result = highlights(noted, "vaswani2017attention", "--pdf", path)
         assert result.returncode == 1 and result.stderr.count("\n") == 1 and str(path) in result.stderr, result.stderr
     assert highlights(noted, "--pdf", fifo).returncode == 1, "--pdf names one note"
+
+
+# -- Zotero ----------------------------------------------------------------------------------------------
+
+
+def test_zotero_highlights_arrive_in_its_reading_order_matched_by_identifier(noted: Path, highlight_servers: FakeHighlights) -> None:
+    zotero = highlight_servers
+    pdf = zotero.zotero_paper("Attention is all you need", date="2017-06-12", url="http://arxiv.org/abs/1706.03762v7",
+                              archive_id="arXiv:1706.03762", extra="arXiv: 1706.03762", item_type="preprint")
+    second = zotero.zotero_annotation(pdf, "The dominant sequence transduction models", page=0, offset=10, top=5,
+                                      comment="context", tags=("background",))
+    zotero.zotero_annotation(pdf, "multi-head attention", kind="underline", page=3, offset=2, color="#2ea8e5")
+    zotero.zotero_annotation(pdf, "", kind="note", comment="Come back to section 3.2", page=2, offset=0, color="#ffd400")
+    zotero.zotero_annotation(pdf, "We propose a new simple network architecture", page=0, offset=5, top=2, color="#ff6666")
+    zotero.zotero_annotation(pdf, "", kind="ink", page=1)
+    # Another paper's annotations, and a paper no note has.
+    other = zotero.zotero_paper("A Paper Nobody Noted", date="2020")
+    zotero.zotero_annotation(other, "Not ours")
+    result = highlights(noted, servers=zotero)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ("updated papers/vaswani2017attention.md: 4 new highlights from Zotero\n"
+                             "4 highlights found for 1 note; 1 note changed\n")
+    text = note(noted)
+    assert words(text) == ["We propose a new simple network architecture", "The dominant sequence transduction models",
+                           "multi-head attention"]
+    assert "> 🟥 We propose" in text and "> 🟦 multi-head attention" in text
+    assert f"> — [p. 1](zotero://open-pdf/library/items/{pdf}?page=1&annotation={second}) · #background\n\ncontext\n" in text
+    assert "📝 [p. 3](zotero://open-pdf/library/items/" in text and "Come back to section 3.2" in text
+    assert "Not ours" not in text + note(noted, "other2019paper")
+    assert highlights(noted, servers=zotero).stdout == "4 highlights found for 1 note; 0 notes changed\n"
+    # A comment changed in Zotero, and a new highlight: both arrive; nothing else moves.
+    zotero.edit_zotero(second, annotationComment="context, revised in Zotero")
+    zotero.zotero_annotation(pdf, "based solely on attention mechanisms", page=0, offset=7, top=3)
+    result = highlights(noted, "vaswani2017attention", servers=zotero)
+    assert result.stdout.startswith("updated papers/vaswani2017attention.md: 1 new highlight from Zotero; "
+                                    "1 highlight changed in Zotero\n"), result.stdout
+    assert words(note(noted))[:3] == ["We propose a new simple network architecture", "based solely on attention mechanisms",
+                                      "The dominant sequence transduction models"]
+    assert "context, revised in Zotero" in note(noted)
+
+
+def test_zotero_matches_by_doi_then_title_and_year(library: Path, highlight_servers: FakeHighlights) -> None:
+    (library / "papers" / "doi2020paper.md").write_text("---\ntitle: A Journal Paper\nyear: 2020\ndoi: 10.1000/XYZ.1\n---\n",
+                                                        encoding="utf-8")
+    (library / "papers" / "title2019paper.md").write_text("---\ntitle: 'Deep Learning: A Survey'\nyear: 2019\n---\n",
+                                                          encoding="utf-8")
+    zotero = highlight_servers
+    by_doi = zotero.zotero_paper("A journal paper (as the publisher titled it)", date="2020-01-01", doi="10.1000/xyz.1")
+    zotero.zotero_annotation(by_doi, "found by its DOI")
+    by_title = zotero.zotero_paper("Deep learning: a survey", date="March 2019")
+    zotero.zotero_annotation(by_title, "found by title and year")
+    wrong_year = zotero.zotero_paper("Deep learning: a survey", date="2021")
+    zotero.zotero_annotation(wrong_year, "another edition")
+    for run in (("doi2020paper", "title2019paper"), ()):  # one by one, then the whole library at once
+        for key in ("doi2020paper", "title2019paper"):
+            (library / "papers" / f"{key}.md").write_text(note(library, key).split("\n<!--")[0], encoding="utf-8")
+        assert highlights(library, *run, servers=zotero).returncode == 0
+        assert words(note(library, "doi2020paper")) == ["found by its DOI"]
+        assert words(note(library, "title2019paper")) == ["found by title and year"]
+
+
+def test_zotero_pages_through_a_large_library(noted: Path, highlight_servers: FakeHighlights) -> None:
+    zotero = highlight_servers
+    pdf = zotero.zotero_paper("Attention Is All You Need", date="2017", archive_id="arXiv:1706.03762")
+    for number in range(250):
+        zotero.zotero_annotation(pdf, f"highlight number {number}", page=number // 50, offset=number % 50)
+    assert highlights(noted, servers=zotero).returncode == 0
+    assert words(note(noted)) == [f"highlight number {n}" for n in range(250)]
+    pages = [r for r in zotero.requests if r[2].get("itemType") == "annotation"]
+    assert [r[2]["start"] for r in pages] == ["0", "100", "200"] and all(r[2]["limit"] == "100" for r in pages)
+
+
+def test_the_zotero_web_api_with_a_key_and_a_group_library(noted: Path, highlight_servers: FakeHighlights) -> None:
+    zotero = highlight_servers
+    zotero.library, zotero.api_key = "groups/4711", "P9NiFoyLeZu2bZNvvuQPDWsd"
+    pdf = zotero.zotero_paper("Attention Is All You Need", date="2017", doi="10.5555/3295222.3295349")
+    zotero.zotero_annotation(pdf, "a group's highlight")
+    refused = highlights(noted, servers=zotero)
+    assert "warning: Zotero refused the request (HTTP 403" in refused.stderr
+    result = run_script("highlights.py", "--root", noted, **zotero.env, ZOTERO_API_KEY=zotero.api_key, ZOTERO_LIBRARY="groups/4711")
+    assert result.returncode == 0, result.stderr
+    assert words(note(noted)) == ["a group's highlight"]
+    assert f"zotero://open-pdf/groups/4711/items/{pdf}" in note(noted)
+    assert zotero.requests[-1][3]["zotero-api-key"] == zotero.api_key and zotero.requests[-1][3]["zotero-api-version"] == "3"
+    bad = run_script("highlights.py", "--root", noted, **zotero.env, ZOTERO_LIBRARY="../../etc")
+    assert bad.returncode == 1 and bad.stderr == "error: ZOTERO_LIBRARY='../../etc' is not like users/123456 or groups/123456\n"
+
+
+def test_zotero_not_running_is_one_warning_and_hypothesis_goes_on(noted: Path, highlight_servers: FakeHighlights) -> None:
+    reader(noted)
+    highlight_servers.hypothesis("https://arxiv.org/abs/1706.03762", "the Transformer")
+    result = run_script("highlights.py", "--root", noted, **{**highlight_servers.env, "ZOTERO_API_URL": "http://127.0.0.1:9/api"})
+    assert result.returncode == 0
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("warning: Zotero did not answer (cannot connect"), result.stderr
+    assert words(note(noted)) == ["the Transformer"]
+    highlight_servers.faults["zotero"].extend(["garbage"])
+    garbage = highlights(noted, servers=highlight_servers)
+    assert garbage.stderr.startswith("warning: Zotero sent an answer that is not JSON") and garbage.returncode == 0
+    off = run_script("highlights.py", "--root", noted, ZOTERO_API_URL="off", HYPOTHESIS_API_URL="off")
+    assert off.returncode == 1 and off.stderr.startswith("error: no source of highlights to ask")
+
+
+# -- Hypothesis ------------------------------------------------------------------------------------------
+
+
+def reader(library: Path, name: str = "alice") -> None:
+    settings = library / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("[tool.papernotes]\n", f'[tool.papernotes]\nhypothesis_user = "{name}"\n', 1),
+                        encoding="utf-8")
+
+
+def test_hypothesis_brings_one_readers_annotations_on_the_papers_addresses(noted: Path, highlight_servers: FakeHighlights) -> None:
+    reader(noted)
+    h = highlight_servers
+    h.hypothesis("https://arxiv.org/pdf/1706.03762v5", "on page two", page=1, start=10, text="a comment", tags=("attention",))
+    h.hypothesis("https://arxiv.org/abs/1706.03762", "the abstract's words", start=40)
+    h.hypothesis("https://doi.org/10.5555/3295222.3295349", "", text="A page note on the DOI's page")
+    h.hypothesis("https://arxiv.org/pdf/1706.03762v5", "on page one", page=0, start=99)
+    h.hypothesis("https://arxiv.org/abs/1706.03762", "another reader's words", user="acct:bob@hypothes.is")
+    h.hypothesis("https://arxiv.org/abs/1901.00001", "another paper's words")
+    h.hypothesis("https://arxiv.org/abs/1706.03762", "a private thought", private=True)
+    for run in (("vaswani2017attention",), ()):  # asked paper by paper, then one search of all alice's annotations
+        (noted / "papers" / "vaswani2017attention.md").write_text(ATTENTION, encoding="utf-8")
+        result = run_script("highlights.py", "--root", noted, *run, **{**h.env, "ZOTERO_API_URL": "off"})
+        assert result.returncode == 0, result.stderr
+        text = note(noted)
+        assert words(text) == ["on page one", "on page two", "the abstract's words"], run
+        assert "another reader" not in text and "another paper" not in text and "private" not in text
+        assert "📝 [in context](https://hyp.is/" in text and "A page note on the DOI's page" in text
+        assert "> — [p. 2](https://hyp.is/" in text and "#attention\n\na comment" in text
+    private = run_script("highlights.py", "--root", noted, **{**h.env, "ZOTERO_API_URL": "off", "HYPOTHESIS_API_TOKEN": "tok"})
+    assert "a private thought" not in note(noted), "the server decides what a token may read"
+    h.hypothesis_token = "tok"
+    private = run_script("highlights.py", "--root", noted, **{**h.env, "ZOTERO_API_URL": "off", "HYPOTHESIS_API_TOKEN": "tok"})
+    assert private.returncode == 0 and "a private thought" in note(noted)
+    assert h.requests[-1][3]["authorization"] == "Bearer tok"
+
+
+def test_hypothesis_needs_a_user(noted: Path, highlight_servers: FakeHighlights) -> None:
+    result = run_script("highlights.py", "--root", noted, "--source", "hypothesis", **highlight_servers.env)
+    assert result.returncode == 1 and "set hypothesis_user" in result.stderr
+    settings = noted / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("[tool.papernotes]\n", '[tool.papernotes]\nhypothesis_user = "a b"\n', 1),
+                        encoding="utf-8")
+    bad = run_script("highlights.py", "--root", noted, **highlight_servers.env)
+    assert bad.returncode == 1 and "hypothesis_user must be a Hypothesis user name" in bad.stderr
+
+
+def test_dry_run_says_what_would_change_and_writes_nothing(noted: Path, tmp_path: Path) -> None:
+    pdf = Pdf()
+    page = pdf.page([(72, 700, "Words to mark.")])
+    pdf.mark(page, "/Highlight", [pdf.where(page, "Words to mark")])
+    result = highlights(noted, "vaswani2017attention", "--pdf", pdf.save(tmp_path / "p.pdf"), "--dry-run")
+    assert result.returncode == 0 and result.stdout == "would change papers/vaswani2017attention.md: 1 new highlight from the PDF\n"
+    assert note(noted) == ATTENTION
+
+
+def test_a_damaged_part_is_named_and_the_note_left_alone(noted: Path, tmp_path: Path) -> None:
+    pdf = Pdf()
+    page = pdf.page([(72, 700, "Words to mark.")])
+    pdf.mark(page, "/Highlight", [pdf.where(page, "Words to mark")])
+    pdf.save(tmp_path / "p.pdf")
+    assert highlights(noted, "vaswani2017attention", "--pdf", tmp_path / "p.pdf").returncode == 0
+    path = noted / "papers" / "vaswani2017attention.md"
+    damaged = path.read_text(encoding="utf-8").replace("<!-- papernotes:highlights:end pdf -->\n", "")
+    path.write_text(damaged, encoding="utf-8")
+    result = highlights(noted, "vaswani2017attention", "--pdf", tmp_path / "p.pdf")
+    assert result.returncode == 1 and result.stderr.startswith("error: papers/vaswani2017attention.md: the part of highlights "
+                                                               "from the PDF has lost a fence")
+    assert path.read_text(encoding="utf-8") == damaged
+
+
+def test_no_sequence_of_imports_and_edits_loses_a_readers_line() -> None:
+    """Property: whatever the source does (adds, changes, drops, brings back highlights) and whatever
+    the reader does between imports (a line written anywhere: above, inside a highlight, between two,
+    after the part; a highlight deleted), every line the reader wrote is still there afterwards."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from papernotes.model.highlights import Highlight
+    from papernotes.services.highlights import merge
+
+    pool = [Highlight(f"h{n}", "highlight", f"words {n}", f"comment {n}", "#ffd400", str(n)) for n in range(6)]
+    changed = {h.anchor: Highlight(h.anchor, h.kind, h.text, h.comment + " (edited at the source)", h.color, h.page) for h in pool}
+    imports = st.tuples(st.lists(st.integers(0, 5), unique=True), st.sets(st.integers(0, 5)))
+    edits = st.lists(st.tuples(st.sampled_from(["write", "delete"]), st.integers(0, 10_000)), max_size=3)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.tuples(imports, edits), min_size=1, max_size=6))
+    def never_lost(steps: list[tuple[tuple[list[int], set[int]], list[tuple[str, int]]]]) -> None:
+        body = "## Notes\n\nMine.\n"
+        written: list[str] = []
+        for number, ((chosen, edited_at_source), reader_edits) in enumerate(steps):
+            source = [changed[pool[i].anchor] if i in edited_at_source else pool[i] for i in chosen]
+            merged = merge(body, "zotero", source, "x.md")
+            body = merged.text if merged.text is not None else body
+            for count, (kind, where) in enumerate(reader_edits):
+                lines = body.split("\n")
+                if kind == "write":
+                    line = f"reader's line {number}.{count}"
+                    lines.insert(where % (len(lines) + 1), line)
+                    written.append(line)
+                else:
+                    anchors = [i for i, text in enumerate(lines) if text.startswith("<!-- papernotes:highlight ")]
+                    if anchors:  # the reader deletes a whole highlight: its anchor line and what follows
+                        start = anchors[where % len(anchors)]
+                        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("<!-- papernotes:highlight")),
+                                   len(lines))
+                        if not any(text in written for text in lines[start:end]):
+                            del lines[start:end]
+                body = "\n".join(lines)
+            for line in written:
+                assert line in body.split("\n"), (line, body)
+
+    never_lost()

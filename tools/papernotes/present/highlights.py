@@ -6,8 +6,15 @@ text."""
 
 from __future__ import annotations
 
+import re
+
 from papernotes.model.highlights import SOURCES, Highlight, color_name
-from papernotes.present.markdown import md, md_line, md_url
+from papernotes.present.markdown import inert_links, md, md_line, md_url
+
+START = re.compile(r"<!-- papernotes:highlights (\w{1,20}) written=([A-Za-z0-9_,-]{0,200000}) digest=([0-9a-f]{16}) -->")
+END = re.compile(r"<!-- papernotes:highlights:end (\w{1,20}) -->")
+BLOCK = re.compile(r"<!-- papernotes:highlight ([A-Za-z0-9_-]{1,40}) ([0-9a-f]{16}) -->")
+ANY_MARKER = re.compile(r"<!-- papernotes:highlights?[ :]")
 
 KIND_WORDS = {"underline": "underlined", "squiggly": "squiggly", "strikeout": "struck out", "text": "text box",
               "image": "image", "note": "note"}
@@ -57,3 +64,18 @@ def block(highlight: Highlight) -> list[str]:
         lines.append("")
         lines += [md_line(line) if line.strip() else "" for line in highlight.comment.split("\n")]
     return [*lines, ""]
+
+
+def published(body: str) -> str:
+    """A note's body for its page: in the parts of highlights, only web links stay links (a zotero:
+    link opens the reader's own Zotero; on a published page it is text)."""
+    lines = body.split("\n")
+    inside = False
+    for number, line in enumerate(lines):
+        if START.fullmatch(line.strip()):
+            inside = True
+        elif END.fullmatch(line.strip()):
+            inside = False
+        elif inside and "](" in line:
+            lines[number] = inert_links(line)
+    return "\n".join(lines)

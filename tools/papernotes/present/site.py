@@ -34,6 +34,7 @@ from papernotes.model.reading import (
 from papernotes.model.statuses import STATUS_MARKS, STATUS_ORDER
 from papernotes.model.text import author_list
 from papernotes.present.bibtex import export, export_entry
+from papernotes.present.highlights import published
 from papernotes.present.ics import plan_calendar
 from papernotes.present.markdown import (
     NOTES_MARK,
@@ -554,7 +555,7 @@ class SiteBuilder:
         """The user's notes with [[links]] resolved and empty sections left out, then the reading trail
         ("Found via", "Led to") and the backlinks ("Linked from"), kept out of search."""
         links = SiteLinks(f"{paper.key}.md", self.noted)
-        body = under_the_title(strip_empty_sections(WIKI_LINK.sub(lambda m: self._wiki_link(m, links), markdown)))
+        body = under_the_title(strip_empty_sections(WIKI_LINK.sub(lambda m: self._wiki_link(m, links), published(markdown))))
         related = [
             ("found-via", "Found via", [self.by_key[k] for k in dict.fromkeys(paper.found_via) if k in self.by_key and k != paper.key]),
             ("led-to", "Led to", self.led_to.get(paper.key, [])),

@@ -29,6 +29,10 @@ from papernotes.errors import PapernotesError
 from papernotes.model.highlights import MAX_HIGHLIGHTS, SOURCES, Highlight, anchor_of, tidy
 from papernotes.model.ids import find_references
 from papernotes.model.paper import Paper
+from papernotes.present.highlights import ANY_MARKER as _ANY_MARKER
+from papernotes.present.highlights import BLOCK as _BLOCK
+from papernotes.present.highlights import END as _END
+from papernotes.present.highlights import START as _START
 from papernotes.present.highlights import block, block_start, heading, part_end, part_start
 from papernotes.sources.hypothesis import Hypothesis, HypothesisAnnotation
 from papernotes.sources.pdf import PdfMarks
@@ -36,10 +40,6 @@ from papernotes.sources.service import ServiceDown
 from papernotes.sources.zotero import Zotero, ZoteroAnnotation, ZoteroItem
 from papernotes.store.library import Catalog, Library
 
-_START = re.compile(r"<!-- papernotes:highlights (\w{1,20}) written=([A-Za-z0-9_,-]{0,200000}) digest=([0-9a-f]{16}) -->")
-_END = re.compile(r"<!-- papernotes:highlights:end (\w{1,20}) -->")
-_BLOCK = re.compile(r"<!-- papernotes:highlight ([A-Za-z0-9_-]{1,40}) ([0-9a-f]{16}) -->")
-_ANY_MARKER = re.compile(r"<!-- papernotes:highlights?[ :]")
 MAX_WRITTEN = 4 * MAX_HIGHLIGHTS  # anchors remembered in a part: the oldest go first beyond this
 
 
