@@ -400,3 +400,45 @@ def test_no_sequence_of_imports_and_edits_loses_a_readers_line() -> None:
                 assert line in body.split("\n"), (line, body)
 
     never_lost()
+
+
+def test_marking_a_paper_read_mentions_its_highlights_waiting(noted: Path, highlight_servers: FakeHighlights) -> None:
+    zotero = highlight_servers
+    pdf = zotero.zotero_paper("Attention Is All You Need", date="2017", archive_id="arXiv:1706.03762")
+    zotero.zotero_annotation(pdf, "one")
+    zotero.zotero_annotation(pdf, "two")
+    result = run_script("status.py", "--root", noted, "vaswani2017attention", "read", **zotero.env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == ["Zotero has 2 highlights for it that the note has not: "
+                                              "papernotes highlights vaswani2017attention"]
+    assert highlights(noted, "vaswani2017attention", servers=zotero).returncode == 0
+    again = run_script("status.py", "--root", noted, "vaswani2017attention", "read", **zotero.env)
+    assert again.stdout.splitlines()[1:] == [], "nothing waiting: nothing said"
+    quiet = run_script("status.py", "--root", noted, "other2019paper", "read", **{**zotero.env, "ZOTERO_API_URL": "http://127.0.0.1:9/api"})
+    assert quiet.returncode == 0 and quiet.stderr == "", "a Zotero that is not running is not status's business"
+
+
+@pytest.mark.slow
+def test_a_decompression_bomb_is_one_line_and_the_command_stays_small(noted: Path, tmp_path: Path) -> None:
+    """A page whose content inflates to 1.5 GB: read in a child process under a memory limit, it
+    costs one line naming the file, not the machine's memory."""
+    import zlib
+
+    pdf = Pdf()
+    page = pdf.page([(72, 700, "Words to mark.")])
+    pdf.mark(page, "/Highlight", [pdf.where(page, "Words to mark")])
+    path = pdf.save(tmp_path / "bomb.pdf")
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    bomb = b"".join(packer.compress(chunk) for _ in range(1500)) + packer.flush()
+    data = path.read_bytes()
+    # The page's content stream becomes the bomb (the page's own text is the first stream pypdf wrote).
+    start = data.index(b"stream\n", data.index(b"BT /F1") - 200)
+    end = data.index(b"endstream", start)
+    head = data[:start].rsplit(b"<<", 1)
+    bombed = head[0] + f"<< /Length {len(bomb)} /Filter /FlateDecode >>\nstream\n".encode() + bomb + b"\n" + data[end:]
+    path.write_bytes(bombed)
+    result = highlights(noted, "vaswani2017attention", "--pdf", path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"error: {path}: ") and "memory" in result.stderr, result.stderr
+    assert note(noted) == ATTENTION

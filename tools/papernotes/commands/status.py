@@ -11,7 +11,11 @@ import argparse
 from papernotes.commands import common
 from papernotes.model.paper import STATUSES, Paper
 from papernotes.model.reading import status_changes
+from papernotes.model.statuses import READ
+from papernotes.model.text import counted
 from papernotes.store.library import Library
+
+MENTIONED_UP_TO = 10  # papers marked read at once whose highlights are looked for
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -25,4 +29,20 @@ def run(args: argparse.Namespace) -> int:
     def change(paper: Paper) -> dict[str, object]:
         return status_changes(paper, args.status, args.today)
 
-    return common.update_notes(Library(args.root), args.papers, change)
+    library = Library(args.root)
+    code = common.update_notes(library, args.papers, change)
+    if args.status == READ and code == 0:
+        _mention_highlights(library, args.papers)
+    return code
+
+
+def _mention_highlights(library: Library, refs: list[str]) -> None:
+    """Finished reading: the highlights made meanwhile, in Zotero or Hypothesis, are a command away."""
+    from papernotes.model.highlights import SOURCES
+    from papernotes.services.highlights import waiting
+
+    for key in dict.fromkeys(library.key_of(ref) for ref in refs[:MENTIONED_UP_TO]):
+        paper = library.get(key)
+        for source, count in waiting(library, paper):
+            print(f"{SOURCES[source]} has {counted(count, 'highlight')} for it that the note has not: "
+                  f"papernotes highlights {key}")

@@ -333,3 +333,25 @@ def bring_in(library: Library, paper: Paper, source: str, highlights: Sequence[H
 
     library.rewrite_body(paper.key, rewrite)
     return outcome[0]
+
+
+def waiting(library: Library, paper: Paper) -> list[tuple[str, int]]:
+    """How many highlights each configured service has for the paper that its note does not: what
+    `status KEY read` mentions. Asked quietly: a service off, not running or down says nothing here
+    (`papernotes highlights` warns)."""
+    from papernotes.sources.hypothesis import Hypothesis
+
+    news: list[tuple[str, int]] = []
+    zotero = Zotero()
+    if not zotero.off:
+        found = from_zotero_for(zotero, paper)
+        if not isinstance(found, ServiceDown):
+            news.append(("zotero", len({h.anchor for h in found} - anchors_in(paper.body, "zotero"))))
+    user = library.config.hypothesis_user
+    hypothesis = Hypothesis()
+    if user is not None and not hypothesis.off:
+        by_note = from_hypothesis(hypothesis, [paper], user, each=True)
+        if not isinstance(by_note, ServiceDown):
+            mine = by_note.get(paper.key, [])
+            news.append(("hypothesis", len({h.anchor for h in mine} - anchors_in(paper.body, "hypothesis"))))
+    return [(source, count) for source, count in news if count]
