@@ -442,3 +442,17 @@ def test_a_decompression_bomb_is_one_line_and_the_command_stays_small(noted: Pat
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"error: {path}: ") and "memory" in result.stderr, result.stderr
     assert note(noted) == ATTENTION
+
+
+def test_check_names_a_part_that_lost_a_fence(noted: Path) -> None:
+    from papernotes.model.highlights import Highlight
+    from papernotes.services.highlights import merge
+
+    merged = merge(ATTENTION.split("---\n", 2)[2], "zotero", [Highlight("K1", "highlight", "words")], "x.md")
+    assert merged.text is not None
+    path = noted / "papers" / "vaswani2017attention.md"
+    path.write_text(ATTENTION.split("\n---\n")[0] + "\n---\n" + merged.text, encoding="utf-8")
+    assert run_script("check.py", "--root", noted).returncode == 0
+    path.write_text(path.read_text(encoding="utf-8").replace("<!-- papernotes:highlights:end zotero -->\n", ""), encoding="utf-8")
+    result = run_script("check.py", "--root", noted)
+    assert "papers/vaswani2017attention.md:14: warning: the part of highlights from Zotero has lost a fence" in result.stdout, result.stdout

@@ -332,3 +332,24 @@ def read_without_notes(context: Context) -> Iterator[Problem]:
         if paper.status == "read" and not has_notes(paper.body):
             yield Problem(context.rel(paper), body_line(context, paper), "warning",
                           "marked read, and its notes are empty: a line or two of what you took from it helps later")
+
+
+@check
+def highlight_parts_without_fences(context: Context) -> Iterator[Problem]:
+    """A part of imported highlights whose opening or closing line was deleted or repeated:
+    `highlights` leaves such a note alone until it is mended."""
+    from papernotes.model.highlights import SOURCES
+    from papernotes.present.highlights import END, START
+
+    for paper in context.papers:
+        if "papernotes:highlights" not in paper.body:
+            continue
+        fences: dict[str, list[tuple[int, str]]] = {}
+        for number, line in enumerate(paper.body.split("\n"), 1):
+            if (m := START.fullmatch(line.strip())) or (m := END.fullmatch(line.strip())):
+                fences.setdefault(m.group(1), []).append((number, "start" if "written=" in line else "end"))
+        for source, found in fences.items():
+            if [kind for _, kind in found] != ["start", "end"] and source in SOURCES:
+                yield Problem(context.rel(paper), body_line(context, paper) + found[0][0] - 1, "warning",
+                              f"the part of highlights from {SOURCES[source]} has lost a fence (an opening or closing "
+                              "'<!-- papernotes:highlights' line); `papernotes highlights` leaves it alone until it is put back")
