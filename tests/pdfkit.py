@@ -24,8 +24,9 @@ CHAR = 0.6 * SIZE
 
 
 class Pdf:
-    def __init__(self) -> None:
-        self.writer = PdfWriter()
+    def __init__(self, clone_from: Path | None = None) -> None:
+        """A new PDF, or a copy of one (to annotate a PDF another program made)."""
+        self.writer = PdfWriter(clone_from=clone_from) if clone_from is not None else PdfWriter()
         font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
                                  NameObject("/BaseFont"): NameObject("/Courier")})
         self.font = self.writer._add_object(font)

@@ -456,3 +456,34 @@ def test_check_names_a_part_that_lost_a_fence(noted: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("<!-- papernotes:highlights:end zotero -->\n", ""), encoding="utf-8")
     result = run_script("check.py", "--root", noted)
     assert "papers/vaswani2017attention.md:14: warning: the part of highlights from Zotero has lost a fence" in result.stdout, result.stdout
+
+
+def test_a_latex_two_column_paper_reads_left_column_then_right(noted: Path, tmp_path: Path) -> None:
+    """A real pdfTeX paper (tests/data/pdf/two_column.tex: Computer Modern, ligatures, kerning, no
+    space characters): highlights a reader made out of order come back as the paper reads, the left
+    column's foot before the right column's top, with 'first' and 'efficient' spelled out of their
+    ligatures. Where each phrase sits comes from pdfTeX itself (\\pdfsavepos), not from a PDF reader."""
+    import shutil
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed (apt-get install texlive-latex-base)")
+    source = Path(__file__).parent / "data" / "pdf" / "two_column.tex"
+    shutil.copy(source, tmp_path / "paper.tex")
+    compiled = subprocess.run(["pdflatex", "-interaction=batchmode", "-halt-on-error", "paper.tex"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+    assert compiled.returncode == 0, compiled.stdout[-2000:]
+    where: dict[str, dict[str, tuple[float, float]]] = {}
+    for line in (tmp_path / "paper.marks").read_text(encoding="utf-8").splitlines():
+        name, edge, x, y, _ = line.split()
+        where.setdefault(name, {})[edge] = (int(x) / 65781.76, int(y) / 65781.76)  # scaled points to PDF points
+    assert where["left-bottom"]["start"][1] < where["right-top"]["start"][1] and where["right-top"]["start"][0] > 306, \
+        "the page is set as this test means: the left column's foot lower on the page than the right column's top"
+    pdf = Pdf(clone_from=tmp_path / "paper.pdf")
+    for name in ("right-top", "left-bottom", "title", "left-top"):  # the order a reader jumped about in
+        (x0, y), (x1, _) = where[name]["start"], where[name]["end"]
+        height = 17 if name == "title" else 9
+        pdf.mark(0, "/Highlight", [(x0, y - 2, x1, y + height)], name=name)
+    result = highlights(noted, "vaswani2017attention", "--pdf", pdf.save(tmp_path / "annotated.pdf"))
+    assert result.returncode == 0, result.stderr
+    assert words(note(noted)) == ["Attention Is All You Need", "The first model we propose", "a finding worth keeping",
+                                  "efficient and flexible architectures"]
