@@ -14,6 +14,7 @@ import fakearxiv
 import fakecommunity
 import fakehighlights
 import fakes2
+import fakesocial
 import pytest
 from hypothesis import settings
 
@@ -85,6 +86,16 @@ def highlight_servers() -> Iterator[fakehighlights.FakeHighlights]:
 
 
 @pytest.fixture
+def social() -> Iterator[fakesocial.FakeSocial]:
+    state, server = fakesocial.serve()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
 def s2_server() -> Iterator[fakes2.FakeS2]:
     state, server = fakes2.serve()
     try:
@@ -96,7 +107,7 @@ def s2_server() -> Iterator[fakes2.FakeS2]:
 
 def script_env(server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("ARXIV_API_", "S2_API_", "HF_API_", "PWC_API_", "ZOTERO_", "HYPOTHESIS_", "PAPERNOTES_"))}
+           if not k.startswith(("ARXIV_API_", "S2_API_", "HF_API_", "PWC_API_", "ZOTERO_", "HYPOTHESIS_", "BLUESKY_", "MASTODON_", "PAPERNOTES_"))}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     # Point the real clients at the fake servers; nothing may reach the internet.
     env["ARXIV_API_URL"] = server.url if server else "http://127.0.0.1:9/api/query"
@@ -109,6 +120,7 @@ def script_env(server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | No
     env["HF_API_URL"] = env["PWC_API_URL"] = "off"
     # So are Zotero and Hypothesis (fakehighlights): no test may ask a Zotero running on this machine.
     env["ZOTERO_API_URL"] = env["HYPOTHESIS_API_URL"] = "off"
+    env["BLUESKY_API_URL"] = env["MASTODON_API_URL"] = "off"
     env.update(extra)
     return env
 

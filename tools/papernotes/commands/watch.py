@@ -30,7 +30,7 @@ from papernotes.model.reading import planning_week
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
 from papernotes.services.popularity import SNAPSHOT, SORTS
 from papernotes.services.ranking import NewPaper
-from papernotes.services.watch import passed_over, read_digest
+from papernotes.services.watch import FOLLOWED, SHARED_EARLIER, passed_over, read_digest
 from papernotes.sources.s2 import arxiv_of
 from papernotes.store.library import Catalog, Library
 
@@ -39,6 +39,7 @@ FIRST_CHECK_DAYS = 7
 # The score --dry-run shows: the model's decision value (services.ranking), explained once.
 WHAT_SCORES_MEAN = ("score: how much a paper reads like the library's papers (above 0) rather than the ones "
                     "skipped or passed over in earlier digests (below 0); the digest lists the best first")
+MAX_SHARED_EARLIER = 20  # papers from before the week, shared in it: a short section
 MAX_DIGESTS_READ = 520  # ten years of weekly digests: what came before teaches the ranking little
 MAX_DIGEST_BYTES = 16 * 1024 * 1024  # a digest of 10,000 papers with abstracts is ~20 MB; --limit keeps it far below
 
@@ -71,9 +72,9 @@ def run(args: argparse.Namespace) -> int:
     if args.accept:
         return accept(library, Path(args.accept), args)
     queries = library.config.watches
-    if not queries:
-        raise PapernotesError("no saved queries: add [[tool.papernotes.watch]] tables to pyproject.toml "
-                              "(name, and query, authors or cited_by)")
+    if not queries and not library.config.follow:
+        raise PapernotesError("no saved queries and nobody followed: add [[tool.papernotes.watch]] tables to pyproject.toml "
+                              "(name, and query, authors or cited_by), or follow = [\"alice.bsky.social\"]")
     inbox = library.root / INBOX
     until = args.today
     since = args.since or last_check(library.root) or until - dt.timedelta(days=FIRST_CHECK_DAYS)
@@ -110,24 +111,28 @@ def run(args: argparse.Namespace) -> int:
             entry = found.setdefault(paper.arxiv, NewPaper(paper))
             if query.name not in entry.queries:
                 entry.queries.append(query.name)
+    earlier: list[NewPaper] = []
+    if library.config.follow:
+        earlier = add_shares(library, arxiv, found, catalog, seen, since, until)
     from papernotes.services.popularity import gather, order
 
     snapshot, warnings = gather(library.root, list(found.values()), since, until)
     for warning in warnings:
         common.warn(warning)
     ranked = rank(list(found.values()), papers, passed_over(digests), explain=args.limit, order=order(args.sort))[: args.limit]
+    earlier = rank(earlier, papers, explain=MAX_SHARED_EARLIER)[:MAX_SHARED_EARLIER]
     if args.dry_run:
-        if ranked:
+        if ranked or earlier:
             print(WHAT_SCORES_MEAN if any(c.score for c in ranked) else "no paper read yet to learn from: newest first")
         for number, candidate in enumerate(ranked, 1):
-            votes = f" · ▲ {candidate.upvotes}" if candidate.upvotes is not None else ""
-            close = f" · close to: {', '.join(candidate.close_to)}" if candidate.close_to else ""
-            phrases = f" · phrases: {', '.join(candidate.phrases)}" if candidate.phrases else ""
-            print(f"{number:>3}. {candidate.score:.3f} {candidate.paper.title} — arXiv:{candidate.paper.arxiv}{votes} · "
-                  f"matched: {', '.join(candidate.queries)}{close}{phrases}")
+            print(f"{number:>3}. {_dry_line(candidate)}")
+        if earlier:
+            print(SHARED_EARLIER.lstrip("# "))
+            for number, candidate in enumerate(earlier, 1):
+                print(f"{number:>3}. {_dry_line(candidate)}")
         return 1 if failures else 0
-    if ranked:
-        path = write_digest(library.root, until, since, ranked, len(found))
+    if ranked or earlier:
+        path = write_digest(library.root, until, since, ranked, len(found), earlier)
         print(f"wrote {library.rel(path)}: {len(ranked)} new papers submitted {since} to {until} (of {len(found)} found); "
               f"the ones you tick join the queue that `papernotes plan` plans {planning_week(until)} from")
     else:
@@ -195,7 +200,60 @@ def earlier_digests(root: Path) -> list[str]:
     return texts
 
 
-def write_digest(root: Path, until: dt.date, since: dt.date, ranked: list[NewPaper], found: int) -> Path:
+def _dry_line(candidate: NewPaper) -> str:
+    votes = f" · ▲ {candidate.upvotes}" if candidate.upvotes is not None else ""
+    shared = f" · shared by {', '.join(candidate.shared_by)}" if candidate.shared_by else ""
+    close = f" · close to: {', '.join(candidate.close_to)}" if candidate.close_to else ""
+    phrases = f" · phrases: {', '.join(candidate.phrases)}" if candidate.phrases else ""
+    return (f"{candidate.score:.3f} {candidate.paper.title} — arXiv:{candidate.paper.arxiv}{votes}{shared} · "
+            f"matched: {', '.join(candidate.queries or [FOLLOWED])}{close}{phrases}")
+
+
+def add_shares(library: Library, arxiv: Any, found: dict[str, NewPaper], catalog: Catalog, seen: set[str],
+               since: dt.date, until: dt.date) -> list[NewPaper]:
+    """The papers the people the reader follows shared in the checked days: each found paper says who
+    shared it, a shared paper new this week joins `found`, and one from before is returned for the
+    digest's own short section. A service or account that fails is one warning."""
+    from papernotes.services.watch import shared_papers
+    from papernotes.sources.arxiv import ArxivUnavailable
+    from papernotes.sources.s2 import S2Unavailable
+    from papernotes.sources.social import People
+
+    shared = shared_papers(People(library.root), library.config.follow, since, until)
+    for warning in shared.warnings:
+        common.warn(warning)
+    if shared.lookups:  # a DOI or another paper link: its arXiv ID from Semantic Scholar, when it has one
+        try:
+            rows = semantic_scholar(library).batch(list(shared.lookups))
+        except S2Unavailable as exc:
+            common.warn(f"shared links that are not arXiv's left out: {exc}")
+            rows = []
+        for lookup, row in zip(shared.lookups, rows, strict=False):
+            ident = arxiv_of(row) if isinstance(row, dict) else None
+            if ident:
+                who = shared.arxiv.setdefault(ident, [])
+                who += [person for person in shared.lookups[lookup] if person not in who]
+    wanted = [ident for ident in shared.arxiv if ident not in found and ident not in catalog.by_arxiv and ident not in seen]
+    earlier: list[NewPaper] = []
+    if wanted:
+        try:
+            fetched = arxiv.fetch(wanted).papers
+        except (ArxivUnavailable, PapernotesError) as exc:
+            common.warn(f"papers shared by people you follow left out: {exc}")
+            fetched = {}
+        for ident, paper in fetched.items():
+            candidate = NewPaper(paper)
+            if paper.published is not None and since <= paper.published <= until:
+                found[ident] = candidate
+            else:
+                earlier.append(candidate)
+    for candidate in [*found.values(), *earlier]:
+        candidate.shared_by = list(shared.arxiv.get(candidate.paper.arxiv or "", []))
+    return earlier
+
+
+def write_digest(root: Path, until: dt.date, since: dt.date, ranked: list[NewPaper], found: int,
+                 earlier: list[NewPaper] | None = None) -> Path:
     from papernotes.services.watch import digest_line
 
     week = week_of(until)
@@ -204,6 +262,8 @@ def write_digest(root: Path, until: dt.date, since: dt.date, ranked: list[NewPap
               f"Tick the ones to read (`[x]`), then run `papernotes watch --accept {INBOX}/{{name}}`: they join "
               f"the reading queue, which `papernotes plan` plans {planning_week(until)} from.\n\n")
     body = "\n".join(digest_line(candidate) for candidate in ranked) + "\n"
+    if earlier:
+        body += f"\n{SHARED_EARLIER}\n\n" + "\n".join(digest_line(candidate) for candidate in earlier) + "\n"
     inbox = library_folder(root, root / INBOX)
     for suffix in [""] + [f"-{n}" for n in range(2, 100)]:
         path = inbox / f"{week}{suffix}.md"

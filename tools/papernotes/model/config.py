@@ -110,6 +110,8 @@ class Config:
     # `papernotes highlights` brings in this Hypothesis user's annotations only ("alice", or
     # "acct:alice@hypothes.is"); without it Hypothesis is not asked.
     hypothesis_user: str | None = None
+    # People whose shared papers `watch` brings into the digest: ["alice.bsky.social", "@bob@sigmoid.social"].
+    follow: tuple[str, ...] = ()
 
     @property
     def papers_path(self) -> Path:
@@ -120,6 +122,21 @@ class Config:
 SITE_ENGINES = ("mkdocs", "zensical")
 SITE_SEARCHES = ("auto", "theme", "pagefind")
 PAGEFIND_FROM = 2000
+# The people `watch` follows: Bluesky handles (alice.bsky.social) or DIDs, Mastodon accounts (@bob@sigmoid.social).
+BLUESKY_HANDLE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]|did:[a-z]+:[a-zA-Z0-9._:%-]{1,200}")
+MASTODON_ACCOUNT = re.compile(r"@([A-Za-z0-9_]{1,64})@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})")
+MAX_FOLLOWED = 200
+
+
+def follow_kind(account: str) -> str | None:
+    """"bluesky" for a handle or DID, "mastodon" for @user@instance, else None."""
+    if MASTODON_ACCOUNT.fullmatch(account):
+        return "mastodon"
+    if BLUESKY_HANDLE.fullmatch(account.lower().removeprefix("@")):
+        return "bluesky"
+    return None
+
+
 # Hypothesis user names are 3 to 30 letters, digits, '.' and '_'; an account adds its authority.
 HYPOTHESIS_USER = re.compile(r"(acct:)?[A-Za-z0-9._]{3,30}(@[A-Za-z0-9.-]{1,100})?")
 
@@ -195,8 +212,15 @@ def load_config(root: Path) -> Config:
     if reader is not None and not (isinstance(reader, str) and HYPOTHESIS_USER.fullmatch(reader.strip())):
         raise PapernotesError(f"{pyproject}: hypothesis_user must be a Hypothesis user name, like \"alice\" or "
                               f"\"acct:alice@hypothes.is\", not {reader!r}")
+    follow = settings.get("follow", [])
+    if not isinstance(follow, list) or len(follow) > MAX_FOLLOWED or not all(isinstance(a, str) and follow_kind(a.strip()) for a in follow):
+        wrong = next((a for a in follow if not (isinstance(a, str) and follow_kind(a.strip()))), follow) \
+            if isinstance(follow, list) else follow
+        raise PapernotesError(f"{pyproject}: follow must list Bluesky handles and Mastodon accounts, like "
+                              f"[\"alice.bsky.social\", \"@bob@sigmoid.social\"] (at most {MAX_FOLLOWED}), not {wrong!r}")
     return Config(
         root=root,
+        follow=tuple(dict.fromkeys(a.strip() for a in follow)),
         hypothesis_user=reader.strip() if reader else None,
         focus=focus or None,
         site_engine=engine,

@@ -115,12 +115,12 @@ def popular_first(ranked: list[NewPaper]) -> list[NewPaper]:
 
 def mixed(ranked: list[NewPaper]) -> list[NewPaper]:
     most = _most(ranked)
-    scores = [c.score for c in ranked]
+    scores = [c.standing for c in ranked]
     spread = statistics.pstdev(scores) if len(scores) > 1 else 0.0
     mean = statistics.fmean(scores) if scores else 0.0
 
     def value(candidate: NewPaper) -> float:
-        relevance = (candidate.score - mean) / spread if spread else 0.0
+        relevance = (candidate.standing - mean) / spread if spread else 0.0
         return relevance + MIX_WEIGHT * _popularity(candidate, most)
 
     return sorted(ranked, key=lambda c: -value(c))

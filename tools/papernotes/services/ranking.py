@@ -32,6 +32,7 @@ PHRASES_SHOWN = 3
 PASSED_OVER_WEIGHT = 2.0  # a paper the reader saw and did not tick says more than one never shown
 FEEDBACK_PAPERS, FEEDBACK_WEIGHT = 3, 0.5  # the pseudo-relevance feedback: how many, and how much each counts
 FEEDBACK_ABOVE = 20  # new papers needed for it
+SHARE_WEIGHT = 1.0  # a decision value's unit: a shared paper belongs near the top
 SVM_C = 0.1  # strong regularisation: with 2-3 papers read, the model must not learn each abstract by heart
 TOKENS = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b"
 _WORDS = re.compile(TOKENS)
@@ -75,6 +76,13 @@ class NewPaper:
     upvotes: int | None = None  # Hugging Face daily papers' upvotes, when it lists the paper
     upvotes_gained: int | None = None  # since the snapshot of the last check
     trending: int | None = None  # its place in Papers with Code's trending list
+    shared_by: list[str] = field(default_factory=list)  # people the reader follows who shared it this week
+
+    @property
+    def standing(self) -> float:
+        """Its score with what the people the reader follows said: each share (two at most) counts as
+        much as the gap between a paper like the library's and one like nothing in it."""
+        return self.score + SHARE_WEIGHT * min(len(self.shared_by), 2)
 
 
 def document(paper: Paper) -> str:
@@ -230,7 +238,7 @@ def rank(candidates: Sequence[NewPaper], library: Sequence[Paper], passed_over: 
         for candidate, score in zip(ranked, model.scores, strict=True):
             candidate.score = float(score)
     position = {id(c): i for i, c in enumerate(ranked)}
-    ranked.sort(key=lambda c: (-round(c.score, 6), -(c.paper.published or dt.date.min).toordinal(), c.paper.arxiv or ""))
+    ranked.sort(key=lambda c: (-round(c.standing, 6), -(c.paper.published or dt.date.min).toordinal(), c.paper.arxiv or ""))
     if order is not None:
         ranked = order(ranked)
     if model is not None and model.fitted:

@@ -4,9 +4,11 @@ The ranking itself is services/ranking.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.paper import Paper
@@ -14,6 +16,12 @@ from papernotes.model.text import author_list
 from papernotes.services.ranking import NewPaper
 
 MAX_PASSED_OVER = 2000  # papers from earlier digests the ranking learns from, newest digests first
+MAX_SHARERS_SHOWN = 5
+# What a paper found only because someone the reader follows shared it "matched" (its found_via is
+# `watch:people I follow` once accepted).
+FOLLOWED = "people I follow"
+# The digest's own short section: papers shared this week that came out before it.
+SHARED_EARLIER = "## Shared this week, from before"
 
 
 def digest_line(candidate: NewPaper) -> str:
@@ -33,7 +41,9 @@ def digest_line(candidate: NewPaper) -> str:
         parts.append(f"trending #{candidate.trending} on Papers with Code")
     if paper.code:
         parts.append(f"[code]({paper.code})")
-    parts.append("matched: " + ", ".join(md(name) for name in candidate.queries))
+    if candidate.shared_by:
+        parts.append("shared by " + ", ".join(md(who) for who in candidate.shared_by[:MAX_SHARERS_SHOWN]))
+    parts.append("matched: " + ", ".join(md(name) for name in candidate.queries or [FOLLOWED]))
     if candidate.close_to:
         parts.append("close to: " + ", ".join(f"[[{key}]]" for key in candidate.close_to))
     if candidate.phrases:
@@ -114,3 +124,42 @@ def passed_over(digests: Sequence[Sequence[DigestItem]]) -> list[Paper]:
         if len(out) >= MAX_PASSED_OVER:
             break
     return out[:MAX_PASSED_OVER]
+
+
+@dataclass
+class Shared:
+    """What the people the reader follows shared in the checked days, by paper."""
+
+    arxiv: dict[str, list[str]]  # arXiv ID -> who shared it, in the order they are followed
+    lookups: dict[str, list[str]]  # a DOI or other paper link, as Semantic Scholar is asked for it -> who
+    warnings: list[str]
+
+
+MAX_SHARED_LOOKUPS = 100  # shared links that are not arXiv's, looked up on Semantic Scholar a run
+
+
+def shared_papers(people: Any, accounts: Sequence[str], since: dt.date, until: dt.date) -> Shared:
+    """Every paper link the followed accounts shared from `since` to `until`: arXiv's by their ID,
+    the rest (DOIs, OpenReview, a venue's page) as lookups, through the one identifier parser."""
+    from papernotes.model.ids import ArxivId, InvalidPaperId, parse_paper_id
+    from papernotes.sources.service import ServiceDown
+
+    found = Shared({}, {}, [])
+    for account in accounts:
+        shares = people.shares(account, since, until)
+        if isinstance(shares, ServiceDown):
+            found.warnings.append(str(shares))
+            continue
+        for share in shares:
+            try:
+                ident = parse_paper_id(share.link)
+            except InvalidPaperId:
+                continue
+            bucket = found.arxiv if isinstance(ident, ArxivId) else found.lookups
+            key = ident.canonical if isinstance(ident, ArxivId) else ident.s2_id
+            if bucket is found.lookups and key not in bucket and len(bucket) >= MAX_SHARED_LOOKUPS:
+                continue
+            who = bucket.setdefault(key, [])
+            if share.who not in who:
+                who.append(share.who)
+    return found

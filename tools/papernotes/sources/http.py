@@ -142,8 +142,15 @@ def short_reason(exc: Exception) -> str:
 
 
 def retry_after(headers: dict[str, str]) -> float | None:
+    """How long a server asked to wait: Retry-After in seconds, else the moment its rate limit resets
+    (Bluesky's `RateLimit-Reset`, a Unix time)."""
     value = headers.get("retry-after", "").strip()
-    return float(value) if value.isdigit() and len(value) < 10 else None
+    if value.isdigit() and len(value) < 10:
+        return float(value)
+    reset = headers.get("ratelimit-reset", "").strip()
+    if reset.isdigit() and len(reset) < 12:
+        return max(float(reset) - time.time(), 0.0)
+    return None
 
 
 # A server may ask for any wait (Retry-After: 100000). Each wait is capped, and so are all the waits

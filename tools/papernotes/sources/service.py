@@ -61,6 +61,7 @@ def items(value: object, most: int) -> list[Any]:
 class Reply:
     data: Any  # the JSON answer; None for what the service does not know (missing_ok)
     headers: dict[str, str]
+    status: int = 200
 
 
 class ServiceClient:
@@ -93,9 +94,12 @@ class ServiceClient:
         return self.down_now(service, f"sent {what} ({service.url})")
 
     def ask(self, service: Service, path: str, params: dict[str, str] | None = None, missing_ok: bool = False,
-            headers: dict[str, str] | None = None, max_bytes: int = MAX_ANSWER) -> Reply | ServiceDown | None:
+            headers: dict[str, str] | None = None, max_bytes: int = MAX_ANSWER,
+            refusals: tuple[int, ...] = ()) -> Reply | ServiceDown | None:
         """The JSON answer (a Reply; its data None for what the service does not know, when
-        `missing_ok`), ServiceDown, or None when the service is off or failed earlier in this run."""
+        `missing_ok`), ServiceDown, or None when the service is off or failed earlier in this run.
+        An answer with a status in `refusals` (a 400 for one unknown account) is the caller's to
+        read: the service is not down for it."""
         if service.url is None or service.name in self.down:
             return None
         params = params or {}
@@ -120,6 +124,11 @@ class ServiceClient:
             return self.down_now(service, f"did not answer ({exc.reason}; {service.url})")
         except PapernotesError as exc:  # too large, or an unusable URL
             return self.down_now(service, f"sent an answer it could not use: {exc}")
+        if answer.status in refusals:
+            try:
+                return Reply(load_json(answer.body), answer.headers, answer.status)
+            except ValueError:
+                return Reply(None, answer.headers, answer.status)
         if answer.status == 404 and missing_ok:
             data = None
         elif answer.status in (401, 403):
@@ -133,4 +142,4 @@ class ServiceClient:
                 return self.garbage(service, "an answer that is not JSON")
         if self.cache is not None:
             self.cache.put(("GET", url, params), {"data": data})  # wrapped: "not known" (None) is cached too
-        return Reply(data, answer.headers)
+        return Reply(data, answer.headers, answer.status)
