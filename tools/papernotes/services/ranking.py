@@ -32,6 +32,10 @@ PHRASES_SHOWN = 3
 PASSED_OVER_WEIGHT = 2.0  # a paper the reader saw and did not tick says more than one never shown
 FEEDBACK_PAPERS, FEEDBACK_WEIGHT = 3, 0.5  # the pseudo-relevance feedback: how many, and how much each counts
 FEEDBACK_ABOVE = 20  # new papers needed for it
+# A read paper's topic and tags, written five times: the words a reader chose for what they read
+# are the surest sign of it. With two or three papers read, P@5 rises from 0.81 to 0.92 and P@10
+# from 0.78 to 0.84 for readers who file them under a topic (benchmarks/ranking.py).
+LABEL_WEIGHT = 5
 SHARE_WEIGHT = 1.0  # a decision value's unit: a shared paper belongs near the top
 SVM_C = 0.1  # strong regularisation: with 2-3 papers read, the model must not learn each abstract by heart
 TOKENS = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b"
@@ -85,11 +89,12 @@ class NewPaper:
         return self.score + SHARE_WEIGHT * min(len(self.shared_by), 2)
 
 
-def document(paper: Paper) -> str:
+def document(paper: Paper, label_weight: int = 1) -> str:
     """The text a paper is known by: the title counts twice, then the abstract, the reader's notes
-    and their tags and topic as words."""
+    and their tags and topic as words (`label_weight` times: the digest's model weighs a reader's
+    own words for a topic most)."""
     labels = " ".join(label.replace("-", " ").replace("/", " ") for label in (*paper.tags, paper.topic or ""))
-    return " ".join(filter(None, (paper.title, paper.title, paper.abstract, paper.body, labels)))
+    return " ".join(filter(None, (paper.title, paper.title, paper.abstract, paper.body, *[labels] * label_weight)))
 
 
 def vectorizer(phrases: bool = True, max_df: float = 0.8) -> Vectorizer:
@@ -256,7 +261,8 @@ class _Model:
         self.fitted = False
         self.words = vectorizer()
         try:
-            matrix = self.words.fit_transform([document(p) for p in liked + disliked] + [document(c.paper) for c in ranked])
+            matrix = self.words.fit_transform([document(p, LABEL_WEIGHT) for p in liked + disliked] +
+                                              [document(c.paper) for c in ranked])
         except ValueError:  # no usable words at all: recency decides
             return
         matrix = matrix.astype(numpy.float64)  # what liblinear takes: converted once here, not in each fit
