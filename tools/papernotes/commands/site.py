@@ -18,14 +18,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.files import INBOX
 from papernotes.model.config import SITE_ENGINES
 from papernotes.runtime import today
-from papernotes.services.site import Generated, generate, index_for_search, site_settings, wants_pagefind
 from papernotes.store.library import Library
+
+if TYPE_CHECKING:
+    from papernotes.services.site import Generated
 
 POLL_SECONDS = 0.25  # how often --serve looks for saved notes
 
@@ -50,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     if args.build:
         code = _engine(engine, "build", library.root, args.dev_addr).wait()
         # The MkDocs hook indexes for Pagefind after its build; Zensical runs no hooks.
+        from papernotes.services.site import index_for_search, site_settings, wants_pagefind
+
         if code == 0 and engine == "zensical" and wants_pagefind(site_settings(library.root).staging):
             index_for_search(library.root / "site")
         return code
@@ -59,6 +64,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _generate(root: Path, engine: str) -> Generated:
+    # The site's machinery (Jinja, the BibTeX writer, the related-papers model) loads only when pages
+    # are made: `site --help` starts as quickly as any command.
+    from papernotes.services.site import generate, site_settings
+
     settings = site_settings(root)
     start = time.perf_counter()
     result = generate(root, settings.staging, today(), settings.site_url, settings.site_name, settings.directory_urls,

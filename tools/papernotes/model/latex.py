@@ -9,8 +9,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-import latexcodec  # noqa: F401 - registers the "ulatex" codec
-
 from papernotes.model.paper import Paper
 
 _MATH = re.compile(r"(\$[^$]+\$)")
@@ -63,6 +61,7 @@ def _ascii_latex(char: str) -> str:
     letter; a character with no LaTeX spelling stays as it is (use --unicode with biber for those)."""
     if char in _SPELLED:
         return _SPELLED[char]
+    _register_latexcodec()
     encoded = str(codecs.encode(char, "ulatex+ascii", "keep"))
     if encoded == char:
         return _accented(char)
@@ -196,8 +195,15 @@ def _decode(text: str, ulatex: Callable[[str], str]) -> str:
     return " ".join("".join(parts).split())
 
 
+def _register_latexcodec() -> None:
+    """latexcodec's "ulatex" codec, registered when first needed: importing it costs commands that
+    never read or write LaTeX their start-up (benchmarks/startup.py)."""
+    import latexcodec  # noqa: F401 - registers the codec
+
+
 def _ulatex(text: str) -> str:
     try:
+        _register_latexcodec()
         return codecs.decode(text, "ulatex")  # type: ignore[call-overload, no-any-return]
     except (ValueError, UnicodeDecodeError):
         return text
