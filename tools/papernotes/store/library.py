@@ -776,13 +776,14 @@ class _NoteCache:
         entry = self.entries.get(name)
         if entry is None:
             stored = self.stored.get(name)
-            if stored is None:
+            if type(stored) is not list or len(stored) != 2:
+                return None
+            known, values = stored
+            # The file's own signature is only compared (equal numbers are the same file), never kept.
+            if type(known) is not list or tuple(known) != signature:
                 return None
             try:
-                known, values = stored
-                if not (isinstance(known, list) and len(known) == 4 and all(type(n) is int for n in known)):
-                    raise ValueError("not a signature")
-                entry = (tuple(known), decode_paper(values))  # type: ignore[assignment]
+                entry = (signature, decode_paper(values))
             except (ValueError, TypeError):
                 return None  # parsed again, and put back right
             self.entries[name] = entry
