@@ -133,3 +133,24 @@ def test_the_repository_ci_and_pre_commit_run_check() -> None:
     assert "python tools/check.py" in (REPO / ".github" / "workflows" / "library.yml").read_text(encoding="utf-8")
     assert "tools/check.py" in (REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert LIBRARY_DATA.is_dir()
+
+
+def test_the_sites_slim_requirements_are_pyprojects_own() -> None:
+    """The Pages and library workflows install .github/requirements/*.txt, not the whole tool: each
+    line is the requirement pyproject.toml declares, so a version is decided in one place."""
+    import tomllib
+
+    from conftest import REPO
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = [*project["dependencies"], *(r for extra in project["optional-dependencies"].values() for r in extra)]
+    by_name = {re.split(r"[<>=\[!~ ]", r, maxsplit=1)[0].lower(): r for r in declared}
+    for path in sorted((REPO / ".github" / "requirements").glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                name = re.split(r"[<>=\[!~ ]", line, maxsplit=1)[0].lower()
+                assert by_name.get(name) == line.strip(), (path.name, line, by_name.get(name))
+    for workflow in ("pages.yml", "library.yml"):
+        text = (REPO / ".github" / "workflows" / workflow).read_text(encoding="utf-8")
+        assert "pip install -r .github/requirements/site.txt" in text and "--no-deps -e ." in text, workflow
+        assert "pip install scikit-learn" not in text and '".[zensical]"' not in text
