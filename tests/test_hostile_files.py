@@ -293,6 +293,7 @@ def test_a_hand_edited_digest_links_nothing_but_web_addresses(lib: Path) -> None
 # -- 7 and 8. migrate, bounded and counted ---------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a limit's test: the full suite runs it (README, Development)
 def test_migrate_reads_pathological_lists_in_linear_time(lib: Path, tmp_path: Path) -> None:
     lines = tmp_path / "lines.md"
     lines.write_text("# L\n\n- " + "[" * 1_000_000 + "\n- " + "[x](" * 250_000 + "\n- " + "[[" * 500_000 + "\n",
@@ -311,6 +312,7 @@ def test_migrate_reads_pathological_lists_in_linear_time(lib: Path, tmp_path: Pa
     assert "150000 items" in result.stderr
 
 
+@pytest.mark.slow  # a limit's test: the full suite runs it (README, Development)
 def test_migrate_looks_up_a_bounded_number_of_titles_and_writes_as_it_goes(lib: Path, tmp_path: Path,
                                                                            s2_server: FakeS2) -> None:
     listed = tmp_path / "list.md"

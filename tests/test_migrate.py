@@ -348,6 +348,7 @@ def test_an_awesome_list_of_repositories_and_posts(library: Path) -> None:
     assert rows[16].startswith("skip") and rows[17].startswith("skip"), "no note by hand written by a company or a blog"
 
 
+@pytest.mark.slow  # a limit's test: the full suite runs it (README, Development)
 def test_with_every_service_unreachable_every_arxiv_paper_is_written(library: Path) -> None:
     closed = {name: "http://127.0.0.1:9" for name in ("ARXIV_API_URL", "S2_API_URL", "HF_API_URL", "PWC_API_URL")}
     for name in ("survey_table.md", "bibliography.md", "checklist.md", "reading.org"):
