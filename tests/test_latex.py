@@ -173,3 +173,17 @@ def test_a_round_trip_adds_no_bibtex_warning(name: str, tmp_path: Path) -> None:
     before = bibtex_complaints(tmp_path / "before", (BIBS / name).read_text(encoding="utf-8"))
     after = bibtex_complaints(tmp_path / "after", exported)
     assert after[0] <= before[0] and after[1] <= before[1], (before, after)
+
+
+def test_latex_is_read_in_a_fresh_interpreter_before_anything_imports_latexcodec() -> None:
+    """latexcodec registers its codec when first needed (start-up): every way in must register it."""
+    import subprocess
+    import sys
+
+    from conftest import TOOLS
+
+    code = ("import sys\nfrom papernotes.model.latex import latex_decode\n"
+            "print(latex_decode(sys.argv[1]))")
+    for text, read in (("Caf\\'e", "Café"), ('G{\\"o}del', "Gödel"), ("\\ss{} and na\\\"ive", "ß and naïve")):
+        result = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, cwd=TOOLS, timeout=60)
+        assert (result.returncode, result.stdout.strip()) == (0, read), (text, result.stderr)

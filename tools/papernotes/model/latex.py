@@ -218,6 +218,7 @@ def _ulatex_by_stretch(text: str) -> str:
             decoded.append(stretch)
             continue
         content = stretch.lstrip()
+        _register_latexcodec()
         try:  # the whitespace between stretches stays: latexcodec would drop it at the start of a text
             decoded.append(stretch[: len(stretch) - len(content)] + codecs.decode(content, "ulatex"))  # type: ignore[call-overload]
         except (ValueError, UnicodeDecodeError):
