@@ -498,3 +498,17 @@ def test_papers_without_author_or_year_get_readable_keys(library: Path) -> None:
     result = run_script("bib.py", "--root", library, "import", bib)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (library / "papers").glob("*.md")) == ["improving2018language.md", "technicalreport.md"]
+
+
+def test_the_same_title_and_year_by_authors_written_either_way_is_one_paper() -> None:
+    """A note says 'Jacob Devlin', a .bib says 'Devlin, Jacob': the same first author, so the same
+    paper (the family name was read as 'Jacob' from the second form)."""
+    from papernotes.model.paper import Paper
+    from papernotes.store.library import Catalog
+
+    catalog = Catalog()
+    catalog.add(Paper(key="devlin2018bert", title="BERT: Pre-training of Deep Bidirectional Transformers", year=2018,
+                      authors=("Jacob Devlin", "Ming-Wei Chang")))
+    same = Paper(key="x", title="BERT: pre-training of deep bidirectional transformers", year=2018, authors=("Devlin, Jacob",))
+    other = Paper(key="y", title="BERT: pre-training of deep bidirectional transformers", year=2018, authors=("Jacob Smith",))
+    assert catalog.existing_key(same) == "devlin2018bert" and catalog.existing_key(other) is None

@@ -13,9 +13,10 @@ from papernotes.errors import PapernotesError
 from papernotes.model.config import Config
 from papernotes.model.paper import RESERVED_KEYS, Paper, in_topic
 from papernotes.model.statuses import STATUSES
+from papernotes.model.text import short_authors
 from papernotes.present.markdown import md, paper_line, status_word
 from papernotes.present.site import SiteBuilder, SiteLinks
-from papernotes.present.views import canonical_tags, known_filters, short_authors, topic_tree
+from papernotes.present.views import canonical_tags, known_filters, topic_tree
 
 CONFIG = Config(root=REPO, topics={"nlp": "Natural Language Processing", "nlp/embeddings": "Embeddings"})
 
@@ -54,7 +55,8 @@ def test_markdown_from_data_cannot_become_markup() -> None:
 
 def test_statuses_read_the_same_everywhere() -> None:
     assert [status_word(s) for s in STATUSES] == ["to read", "reading", "read", "skipped"]
-    assert short_authors(paper("x", authors=["Diederik P. Kingma", "Jimmy Ba"])) == "Kingma and Ba"
+    assert short_authors(["Diederik P. Kingma", "Jimmy Ba"]) == "Kingma and Ba" and short_authors(["Devlin, Jacob"]) == "Devlin"
+    assert short_authors(["A B", "C D", "E F"]) == "B et al." and short_authors([]) == "Anonymous"
 
 
 @pytest.fixture

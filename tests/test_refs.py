@@ -68,8 +68,8 @@ def test_references_are_ranked_and_marked(bert: Path, s2_server: FakeS2) -> None
     result = refs(bert, "devlin2018bert", s2=s2_server)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "1. ★ Attention is All you Need — Vaswani et al., 2017 · NeurIPS · 120,000 citations · arXiv:1706.03762"
-    assert lines[1] == "2. ★ Semi-supervised Sequence Learning — Dai et al., 2015 · NIPS · 1,200 citations · arXiv:1511.01432"
+    assert lines[0] == "1. ★ Attention is All you Need — Vaswani and Shazeer, 2017 · NeurIPS · 120,000 citations · arXiv:1706.03762"
+    assert lines[1] == "2. ★ Semi-supervised Sequence Learning — Dai and Le, 2015 · NIPS · 1,200 citations · arXiv:1511.01432"
     assert lines[2].startswith("3.   GloVe: Global Vectors for Word Representation — Pennington, 2014 · EMNLP · 30,000 citations · DOI:10.3115/v1/D14-1162")
     assert lines[3] == "4.   [read] Deep Contextualized Word Representations — Peters, 2018 · NAACL · 9,000 citations · arXiv:1802.05365"
     assert lines[5] == "6.   [unresolved] A technical report nobody indexed — Anonymous, 2016"

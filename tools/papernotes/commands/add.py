@@ -27,7 +27,7 @@ from papernotes.model.ids import (
 )
 from papernotes.model.paper import STATUSES, FieldError, Paper, normalized_title
 from papernotes.model.reading import status_changes
-from papernotes.model.text import lead_author
+from papernotes.model.text import short_authors
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve, semantic_scholar
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2
 
@@ -172,7 +172,7 @@ def add_search(args: argparse.Namespace) -> int:
     chosen = args.pick - 1 if args.pick is not None else exact[0] if len(exact) == 1 else None
     for i, match in enumerate(matches, 1):
         authors = authors_of(match)
-        who = lead_author(authors)
+        who = short_authors(authors)
         where = f"arXiv:{arxiv_of(match)}" if arxiv_of(match) else f"DOI:{doi_of(match)}" if doi_of(match) else ""
         mark = "→" if chosen == i - 1 else " "
         print(f"{mark} {i}. {' '.join(str(match.get('title') or '').split())} — {who}, {match.get('year') or 'n.d.'}"

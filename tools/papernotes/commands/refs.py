@@ -21,7 +21,7 @@ from papernotes.errors import PapernotesError
 from papernotes.model.ids import ArxivId, InvalidPaperId, parse_paper_id
 from papernotes.model.paper import Paper
 from papernotes.model.statuses import STATUS_WORDS
-from papernotes.model.text import lead_author
+from papernotes.model.text import short_authors
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2, text_of
 from papernotes.store.library import Catalog, Library, UnknownPaper
@@ -164,7 +164,7 @@ def show(refs: list[Reference], by_key: dict[str, Paper], args: argparse.Namespa
     width = len(str(len(refs)))
     for r in refs:
         authors = authors_of(r.data)
-        who = lead_author(authors)
+        who = short_authors(authors)
         parts = [f"{who}, {r.data.get('year') or 'n.d.'}"]
         if r.data.get("venue"):
             parts.append(" ".join(str(r.data["venue"]).split()))

@@ -17,8 +17,10 @@ def author_list(authors: Sequence[str], shown: int = 3) -> str:
     return ", ".join(authors[:shown]) + (" et al." if len(authors) > shown else "")
 
 
-def lead_author(authors: Sequence[str]) -> str:
-    """`Devlin et al.`, `Mikolov`, or `Anonymous`: a reference in one word or two."""
+def short_authors(authors: Sequence[str]) -> str:
+    """'Devlin et al.', 'Kingma and Ba', 'Mikolov', or 'Anonymous': the way papers are cited in prose."""
     if not authors:
         return "Anonymous"
-    return last_name(authors[0]) + (" et al." if len(authors) > 1 else "")
+    if len(authors) == 2:
+        return f"{last_name(authors[0])} and {last_name(authors[1])}"
+    return last_name(authors[0]) + (" et al." if len(authors) > 2 else "")

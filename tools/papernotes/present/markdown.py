@@ -16,7 +16,7 @@ from urllib.parse import quote_plus
 
 from papernotes.model.paper import Paper
 from papernotes.model.statuses import STATUS_MARKS, STATUS_WORDS
-from papernotes.present.views import short_authors
+from papernotes.model.text import short_authors
 
 # Markdown punctuation, escaped with a backslash (GitHub and Python-Markdown agree on these), and
 # the HTML specials, written as entities (Python-Markdown has no backslash escape for '<').
@@ -115,7 +115,7 @@ def paper_line(paper: Paper, links: Links) -> str:
     line = f"- {mark} {note_link(paper, links)}"
     if links.has_notes(paper):
         line += f" {NOTES_MARK}"
-    line += f" — {md(short_authors(paper))}, {paper.year or 'n.d.'} · [{link_label(paper)}]({md_url(way_out(paper))})"
+    line += f" — {md(short_authors(paper.authors))}, {paper.year or 'n.d.'} · [{link_label(paper)}]({md_url(way_out(paper))})"
     for tag in paper.tags:
         target = links.tag(tag)
         line += f" [`#{code(tag)}`]({target})" if target else f" `#{code(tag)}`"

@@ -21,6 +21,7 @@ from papernotes.files import UnreadableFile, read_inside
 from papernotes.model.config import Config
 from papernotes.model.paper import Paper
 from papernotes.model.statuses import STATUS_MARKS
+from papernotes.model.text import short_authors
 from papernotes.present import DEFAULT_TEMPLATES, MAX_TEMPLATE_BYTES
 from papernotes.present.markdown import (
     ReadmeLinks,
@@ -32,7 +33,7 @@ from papernotes.present.markdown import (
     note_link,
     paper_line,
 )
-from papernotes.present.views import TopicNode, focus_of, short_authors, status_counts, tag_index, topic_tree
+from papernotes.present.views import TopicNode, focus_of, status_counts, tag_index, topic_tree
 
 
 def github_anchor(text: str) -> str:

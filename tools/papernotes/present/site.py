@@ -32,7 +32,7 @@ from papernotes.model.reading import (
     recently_read,
 )
 from papernotes.model.statuses import STATUS_MARKS, STATUS_ORDER
-from papernotes.model.text import author_list
+from papernotes.model.text import author_list, short_authors
 from papernotes.present.bibtex import export, export_entry
 from papernotes.present.highlights import published
 from papernotes.present.ics import plan_calendar
@@ -53,7 +53,6 @@ from papernotes.present.views import (
     chronological,
     default_title,
     focus_of,
-    short_authors,
     status_counts,
     tag_index,
     topic_tree,
@@ -482,7 +481,7 @@ class SiteBuilder:
                 f'<td data-sort="{paper.year or 0}">{paper.year or "n.d."}</td>'
                 f'<td data-sort="{html.escape(paper.title.casefold())}"><a href="{html.escape(self.url(paper.key + ".md", "all.md"))}">'
                 f"{html.escape(paper.title)}</a>{notes}</td>"
-                f'<td data-sort="{html.escape(short_authors(paper).casefold())}">{html.escape(short_authors(paper))}</td>'
+                f'<td data-sort="{html.escape(short_authors(paper.authors).casefold())}">{html.escape(short_authors(paper.authors))}</td>'
                 f'<td data-sort="{html.escape(paper.topic or "~")}">{topic}</td><td>{tags}</td>'
                 f'<td data-sort="{0 if code else 1}">{code}</td></tr>')
         return "".join(rows)
@@ -535,7 +534,7 @@ class SiteBuilder:
             entry.title(f"{'Read' if what == 'read' else 'Added'}: {paper.title}")
             entry.link(href=page)
             entry.updated(_midnight(day))
-            entry.author({"name": short_authors(paper)})
+            entry.author({"name": short_authors(paper.authors)})
             entry.summary(f"{author_list(paper.authors, 5)} "
                           f"({paper.year or 'n.d.'}). {paper.abstract or ''}".strip())
         return feed.atom_str(pretty=True).decode("utf-8")
@@ -569,7 +568,7 @@ class SiteBuilder:
                 continue
             items = "".join(
                 f'<li>{STATUS_MARKS[p.status]} <a href="{html.escape(self.url(p.key + ".md", paper.key + ".md"))}">'
-                f"{html.escape(p.title)}</a> — {html.escape(short_authors(p))}, {p.year or 'n.d.'} · "
+                f"{html.escape(p.title)}</a> — {html.escape(short_authors(p.authors))}, {p.year or 'n.d.'} · "
                 f"<em>{status_word(p.status)}</em>"
                 + (f" · {html.escape(reasons[p.key])}" if anchor == "related" and reasons.get(p.key) else "") + "</li>"
                 for p in papers)

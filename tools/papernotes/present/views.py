@@ -12,14 +12,11 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from papernotes.errors import PapernotesError
 from papernotes.model.config import Config
-from papernotes.model.paper import STATUSES, Paper, last_name
-
-if TYPE_CHECKING:
-    from papernotes.present.markdown import Focus
+from papernotes.model.paper import STATUSES, Paper
+from papernotes.present.markdown import Focus
 
 UNSORTED = "Unsorted"
 
@@ -122,18 +119,6 @@ def status_counts(papers: Iterable[Paper]) -> dict[str, int]:
     return counts
 
 
-def short_authors(paper: Paper) -> str:
-    """'Devlin et al.', 'Kingma and Ba', 'Mikolov' - the way papers are cited in prose."""
-    authors = paper.authors
-    if not authors:
-        return "Anonymous"
-    if len(authors) == 1:
-        return last_name(authors[0])
-    if len(authors) == 2:
-        return f"{last_name(authors[0])} and {last_name(authors[1])}"
-    return f"{last_name(authors[0])} et al."
-
-
 def tag_form(tag: str) -> str:
     """What makes two spellings one tag: case, separators and a plural s (GAN, gans, g-a-n)."""
     form = re.sub(r"[\s_\-.]+", "", tag.casefold())
@@ -183,7 +168,6 @@ def known_filters(papers: list[Paper], tags: list[str], topic: str | None) -> No
 def focus_of(papers: Iterable[Paper], config: Config) -> Focus | None:
     """The focus line's facts, when the library has a focus."""
     from papernotes.model.reading import focus_progress
-    from papernotes.present.markdown import Focus
 
     if not config.focus:
         return None

@@ -38,6 +38,7 @@ from papernotes.model.paper import (
     Paper,
     base_key,
     key_candidates,
+    last_name,
     normalized_title,
     sanitized,
 )
@@ -166,13 +167,10 @@ class Catalog:
         # authors ("Deep learning", 2015: the book by Bengio et al., the review by LeCun et al.).
         if paper.arxiv and same_title.arxiv or paper.doi and same_title.doi:
             return None
-        if paper.authors and same_title.authors and _family(paper.authors[0]) != _family(same_title.authors[0]):
+        if paper.authors and same_title.authors and \
+                last_name(paper.authors[0]).casefold() != last_name(same_title.authors[0]).casefold():
             return None
         return same_title.key
-
-
-def _family(name: str) -> str:
-    return name.split()[-1].casefold() if name.split() else ""
 
 
 @dataclass(frozen=True)
