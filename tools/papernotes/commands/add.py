@@ -27,6 +27,7 @@ from papernotes.model.ids import (
 )
 from papernotes.model.paper import STATUSES, FieldError, Paper, normalized_title
 from papernotes.model.reading import status_changes
+from papernotes.model.statuses import TO_READ
 from papernotes.model.text import short_authors
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve, semantic_scholar
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.ids and not args.from_file:
         raise UsageError("nothing to add: give arXiv IDs, DOIs or links, --from FILE, --search \"title\", "
                               "or --title for a paper by hand")
-    mine = new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
+    mine = new_note_fields(args.topic, args.tag, args.status or TO_READ, args.today, args.priority)
     ids, failures = collect_ids(args)
     library, catalog = common.library_for_adding(args.root)
 
@@ -161,7 +162,7 @@ def existing_changes(args: argparse.Namespace, mine: dict[str, Any]) -> Callable
 
 def add_search(args: argparse.Namespace) -> int:
     """Show the top matches for a title; add the exact title match, or the one --pick names."""
-    mine = new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
+    mine = new_note_fields(args.topic, args.tag, args.status or TO_READ, args.today, args.priority)
     library, catalog = common.library_for_adding(args.root)
     matches = semantic_scholar(library).search(args.search, limit=SEARCH_SHOWN)
     if not matches:
@@ -194,7 +195,7 @@ def add_search(args: argparse.Namespace) -> int:
 def add_manual(args: argparse.Namespace) -> int:
     if not args.author:
         raise PapernotesError("--title needs at least one --author")
-    mine = new_note_fields(args.topic, args.tag, args.status or "to-read", args.today, args.priority)
+    mine = new_note_fields(args.topic, args.tag, args.status or TO_READ, args.today, args.priority)
     library, catalog = common.library_for_adding(args.root)
     fields: dict[str, object] = {"key": "-", "title": args.title, "authors": args.author}
     for name in ("year", "doi", "url", "venue"):

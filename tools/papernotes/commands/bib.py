@@ -17,6 +17,7 @@ from papernotes.files import check_output_path, read_named_file
 from papernotes.model.latex import CITED_AS, ENTRY_KEY, cited_as, kept_fields
 from papernotes.model.paper import STATUSES, Paper, in_topic
 from papernotes.model.reading import IMPORT_PREFIX
+from papernotes.model.statuses import TO_READ
 from papernotes.present.views import known_filters
 from papernotes.runtime import uninterrupted
 from papernotes.services.adding import new_note_fields
@@ -40,7 +41,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
     inp.add_argument("file", metavar="FILE.bib")
     inp.add_argument("--topic", help="topic path for the new notes")
     inp.add_argument("--tag", action="append", default=[], help="a tag for the new notes (repeatable)")
-    inp.add_argument("--status", choices=STATUSES, default="to-read", help="status of the new notes (default: to-read)")
+    inp.add_argument("--status", choices=STATUSES, default=TO_READ, help=f"status of the new notes (default: {TO_READ})")
     common.priority_option(inp, bulk=True)
     inp.add_argument("--keywords-as-tags", action="store_true", help="the entries' keywords become the notes' tags")
     inp.add_argument("--dry-run", action="store_true", help="write nothing; print what would happen")

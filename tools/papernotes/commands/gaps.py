@@ -17,6 +17,7 @@ from papernotes.model.citations import Gap
 from papernotes.model.config import checked_topic
 from papernotes.model.ids import parse_paper_id
 from papernotes.model.paper import Paper
+from papernotes.model.statuses import TO_READ
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve
 from papernotes.services.citations import gaps, reference_lists
 from papernotes.store.library import Library
@@ -75,6 +76,6 @@ def add_gaps(library: Library, papers: list[Paper], chosen: list[Gap], topic: st
         via = ("found_via", gap.citing[:FOUND_VIA_KEPT])
         candidates.append(Candidate(candidate.label, candidate.arxiv, candidate.paper, candidate.problem, candidate.not_found,
                                     (*candidate.fields, via), candidate.fill))
-    mine = new_note_fields(topic, [], "to-read", args.today, args.priority)
+    mine = new_note_fields(topic, [], TO_READ, args.today, args.priority)
     catalog = library.catalog(papers)
     return add_candidates(library, catalog, candidates, mine, None, report=common.REPORT).failures

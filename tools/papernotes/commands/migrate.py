@@ -24,7 +24,7 @@ from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.model.ids import ArxivId, code_link
 from papernotes.model.paper import Paper
 from papernotes.model.reading import IMPORT_PREFIX
-from papernotes.model.statuses import READ, UNFINISHED
+from papernotes.model.statuses import READ, TO_READ, UNFINISHED
 from papernotes.present.markdown import md
 from papernotes.services.adding import (
     ADDED,
@@ -260,7 +260,7 @@ def add_items(library: Library, list_name: str, items: list[Item], args: argpars
     """Every entry through add_candidates: the entries with an identifier in one go (arXiv is asked
     once for all of them), then the citations in chunks, looked up by title as they come."""
     _, catalog = common.library_for_adding(library.root)
-    mine = new_note_fields(None, [], "to-read", args.today, args.priority)
+    mine = new_note_fields(None, [], TO_READ, args.today, args.priority)
     mine["found_via"] = (f"{IMPORT_PREFIX}{Path(args.readme).name}",)
     outcome = Outcome()
 
@@ -305,7 +305,7 @@ def item_fields(list_name: str, item: Item, args: argparse.Namespace) -> tuple[t
     fields: tuple[tuple[str, object], ...] = (("topic", item.topic), ("tags", tuple(item.tags)),
                                               ("body", "\n" + section(list_name, item)))
     if item.read:
-        fields += (("status", "read"),)
+        fields += (("status", READ),)
     if item.stars:
         fields += (("priority", priority_of(item)),)
     if code := code_link(item.code):

@@ -20,7 +20,7 @@ from papernotes.commands.common import selection
 from papernotes.errors import PapernotesError
 from papernotes.model.ids import ArxivId, InvalidPaperId, parse_paper_id
 from papernotes.model.paper import Paper
-from papernotes.model.statuses import STATUS_WORDS
+from papernotes.model.statuses import STATUS_WORDS, TO_READ
 from papernotes.model.text import short_authors
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2, text_of
@@ -201,7 +201,7 @@ def add_references(library: Library, catalog: Catalog, chosen: list[Reference], 
             candidates.append(Candidate(ref.title, paper=found) if found is not None
                               else Candidate(ref.title, problem=f"Semantic Scholar has no title for reference '{ref.title}'"))
     topic = args.topic or (parent.topic if parent else None)
-    mine = new_note_fields(topic, [], "to-read", args.today, args.priority)
+    mine = new_note_fields(topic, [], TO_READ, args.today, args.priority)
     if parent is not None:
         mine["found_via"] = (parent.key,)
 

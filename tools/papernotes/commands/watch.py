@@ -27,6 +27,7 @@ from papernotes.files import (
 from papernotes.model.config import WatchQuery
 from papernotes.model.paper import Paper, week_of
 from papernotes.model.reading import planning_week
+from papernotes.model.statuses import TO_READ
 from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
 from papernotes.services.popularity import SNAPSHOT, SORTS
 from papernotes.services.ranking import NewPaper
@@ -295,7 +296,7 @@ def accept(library: Library, digest: Path, args: argparse.Namespace) -> int:
     for problem in load_problems:
         common.warn(f"{problem} (not checked for duplicates)")
     catalog: Catalog = library.catalog(papers, load_problems)
-    mine = new_note_fields(args.topic, [], "to-read", args.today, args.priority)
+    mine = new_note_fields(args.topic, [], TO_READ, args.today, args.priority)
     candidates = [Candidate(item.arxiv, arxiv=item.arxiv,
                             fields=(("found_via", tuple(f"watch:{q}" for q in item.queries)),))
                   for item in ticked]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from papernotes.errors import PapernotesError
-from papernotes.model.statuses import STATUSES
+from papernotes.model.statuses import STATUSES, TO_READ
 
 PRIORITIES = (1, 2, 3)  # 1 high ... 3 low; a note without one counts as 2
 DEFAULT_PRIORITY = 2
@@ -73,7 +73,7 @@ class Paper:
     code: str | None = note("link", "user")
     topic: str | None = note("topic", "user")
     tags: tuple[str, ...] = note("list", "user", ())
-    status: str = note("status", "user", "to-read")
+    status: str = note("status", "user", TO_READ)
     added: dt.date | None = note("date", "user")
     # The reading workflow's fields: set by `status`, `plan` and `refs`, or by hand.
     priority: int | None = note("priority", "user")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from papernotes.model.paper import DEFAULT_PRIORITY, Paper, in_topic, parse_week, week_of
-from papernotes.model.statuses import UNFINISHED
+from papernotes.model.statuses import READ, READING, SKIPPED, TO_READ, UNFINISHED
 
 # `found_via` of a paper brought in from a file: "import:NAME", or "import:NAME:LINE" for an entry of a
 # reading list, whose line keeps the list's order in the queue.
@@ -33,9 +33,9 @@ def status_changes(paper: Paper, status: str, today: dt.date) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if paper.status != status:
         changes["status"] = status
-    if status == "reading" and paper.started is None:
+    if status == READING and paper.started is None:
         changes["started"] = today
-    if status == "read" and paper.finished is None:
+    if status == READ and paper.finished is None:
         changes["finished"] = today
     return changes
 
@@ -64,7 +64,7 @@ def queue(papers: Iterable[Paper], week: str) -> list[Paper]:
     papers = list(papers)
     candidates = [
         p for p in papers
-        if (p.status == "to-read" and not (p.planned and p.planned >= week))
+        if (p.status == TO_READ and not (p.planned and p.planned >= week))
         or (p.status in UNFINISHED and p.planned and p.planned < week)
     ]
     return sorted(candidates, key=_ranking(papers, week))
@@ -77,7 +77,7 @@ def planned_for(papers: Iterable[Paper], week: str) -> list[Paper]:
 
 
 def _ranking(papers: list[Paper], week: str) -> Callable[[Paper], tuple[Any, ...]]:
-    being_read = {p.key for p in papers if p.status == "reading"}
+    being_read = {p.key for p in papers if p.status == READING}
     in_library = {p.key for p in papers}
 
     def rank(paper: Paper) -> tuple[Any, ...]:
@@ -127,8 +127,8 @@ class Progress:
 
 def focus_progress(papers: Iterable[Paper], focus: str) -> Progress:
     """How far along the focus topic is: its papers read, of all its papers (skipped ones left out)."""
-    mine = [p for p in papers if in_topic(p, focus) and p.status != "skipped"]
-    return Progress(focus, sum(1 for p in mine if p.status == "read"), len(mine))
+    mine = [p for p in papers if in_topic(p, focus) and p.status != SKIPPED]
+    return Progress(focus, sum(1 for p in mine if p.status == READ), len(mine))
 
 
 # -- the reading log ----------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ class ReadingLog:
 def reading_log(papers: Sequence[Paper], today: dt.date, weeks: int = 52) -> ReadingLog:
     finished: dict[str, int] = {}
     for paper in papers:
-        if paper.status == "read" and paper.finished is not None:
+        if paper.status == READ and paper.finished is not None:
             week = week_of(paper.finished)
             finished[week] = finished.get(week, 0) + 1
     this_monday = today - dt.timedelta(days=today.weekday())
@@ -160,18 +160,18 @@ def reading_log(papers: Sequence[Paper], today: dt.date, weeks: int = 52) -> Rea
     topics: dict[str, list[int]] = {}
     for paper in papers:
         counts = topics.setdefault(paper.topic or "", [0, 0])
-        counts[0] += paper.status == "read"
+        counts[0] += paper.status == READ
         counts[1] += 1
     by_topic = sorted(((t, c[0], c[1]) for t, c in topics.items()), key=lambda item: (-item[1], item[0] == "", item[0]))
     return ReadingLog(
         weeks=[(week, finished.get(week, 0)) for week in recent],
         streak=streak,
-        total_read=sum(1 for p in papers if p.status == "read"),
+        total_read=sum(1 for p in papers if p.status == READ),
         by_topic=by_topic,
     )
 
 
 def recently_read(papers: Iterable[Paper]) -> list[Paper]:
     """Papers read, the most recently finished first (those without a date last)."""
-    read = [p for p in papers if p.status == "read"]
+    read = [p for p in papers if p.status == READ]
     return sorted(read, key=lambda p: (p.finished is None, -(p.finished or dt.date.min).toordinal(), p.key))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote_plus
 
 from papernotes.model.paper import Paper
-from papernotes.model.statuses import STATUS_MARKS, STATUS_WORDS
+from papernotes.model.statuses import READ, READING, SKIPPED, STATUS_MARKS, STATUS_WORDS, TO_READ
 from papernotes.model.text import short_authors
 
 # Markdown punctuation, escaped with a backslash (GitHub and Python-Markdown agree on these), and
@@ -168,9 +168,9 @@ class ReadmeLinks(Links):
 
 def counts_line(total: int, counts: Mapping[str, int], focus: Focus | None = None) -> str:
     """The library in one line: "**12 papers** · 3 read · 1 reading · 8 to read · focus: NLP › Retrieval, 2 of 5 read"."""
-    line = f"**{total} {'paper' if total == 1 else 'papers'}** · {counts['read']} read · {counts['reading']} reading · {counts['to-read']} to read"
-    if counts["skipped"]:
-        line += f" · {counts['skipped']} skipped"
+    line = f"**{total} {'paper' if total == 1 else 'papers'}** · {counts[READ]} read · {counts[READING]} reading · {counts[TO_READ]} to read"
+    if counts[SKIPPED]:
+        line += f" · {counts[SKIPPED]} skipped"
     if focus is not None:
         line += f" · focus: {md(focus.title)}, {focus.read} of {focus.total} read"
     return line

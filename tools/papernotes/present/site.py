@@ -31,7 +31,7 @@ from papernotes.model.reading import (
     reading_log,
     recently_read,
 )
-from papernotes.model.statuses import STATUS_MARKS, STATUS_ORDER
+from papernotes.model.statuses import READ, READING, STATUS_MARKS, STATUS_ORDER
 from papernotes.model.text import author_list, short_authors
 from papernotes.present.bibtex import export, export_entry
 from papernotes.present.highlights import published
@@ -235,7 +235,7 @@ class Trail:
 
     @property
     def read(self) -> int:
-        return sum(paper.status == "read" for _, paper in self.members)
+        return sum(paper.status == READ for _, paper in self.members)
 
     def lines(self, links: Links) -> list[str]:
         """The tree as nested Markdown list items, each with its status mark and word."""
@@ -336,7 +336,7 @@ class SiteBuilder:
         by_year: dict[int | None, list[Paper]] = {}
         for paper in chronological(self.papers):
             by_year.setdefault(paper.year, []).append(paper)
-        reading = chronological(p for p in self.papers if p.status == "reading")
+        reading = chronological(p for p in self.papers if p.status == READING)
         # Papers with notes first: they are what the library is for.
         recent = sorted(self.papers, key=lambda p: (p.key in self.noted, p.added or dt.date.min, p.key), reverse=True)
         week = planning_week(self.today)
@@ -499,7 +499,7 @@ class SiteBuilder:
                 imports.setdefault((paper.added, source), []).append(paper)
             elif paper.added:
                 events.append((paper.added, "added", paper))
-            if paper.status == "read" and paper.finished:
+            if paper.status == READ and paper.finished:
                 events.append((paper.finished, "read", paper))
         for (day, source), group in imports.items():
             events.append((day, "imported:" + source, min(group, key=lambda p: p.key)))

@@ -17,6 +17,7 @@ from papernotes.errors import PapernotesError
 from papernotes.files import CACHE, INBOX, unusable
 from papernotes.model.links import WIKI_LINK, has_notes, names_a_paper_to_add, resolve_link
 from papernotes.model.paper import Paper, describe_change
+from papernotes.model.statuses import READ
 from papernotes.model.text import counted
 from papernotes.present.views import canonical_tags, tag_form
 from papernotes.store.library import MAX_STRAY_SCAN, Catalog, Library, NoteProblem, stray_markdown
@@ -329,7 +330,7 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
 @check
 def read_without_notes(context: Context) -> Iterator[Problem]:
     for paper in context.papers:
-        if paper.status == "read" and not has_notes(paper.body):
+        if paper.status == READ and not has_notes(paper.body):
             yield Problem(context.rel(paper), body_line(context, paper), "warning",
                           "marked read, and its notes are empty: a line or two of what you took from it helps later")
 

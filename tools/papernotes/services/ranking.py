@@ -22,7 +22,7 @@ from itertools import filterfalse
 from typing import TYPE_CHECKING, Any
 
 from papernotes.model.paper import Paper
-from papernotes.model.statuses import STATUS_WEIGHT
+from papernotes.model.statuses import SKIPPED, STATUS_WEIGHT
 
 if TYPE_CHECKING:
     import numpy as np
@@ -236,8 +236,8 @@ def rank(candidates: Sequence[NewPaper], library: Sequence[Paper], passed_over: 
     then in `order` when given (popularity's say). The first `explain` (all by default) also get the
     library papers they are closest to and the phrases that put them there."""
     ranked = list(candidates)
-    liked = [p for p in library if p.status != "skipped"]
-    disliked = [p for p in library if p.status == "skipped"] + list(passed_over)
+    liked = [p for p in library if p.status != SKIPPED]
+    disliked = [p for p in library if p.status == SKIPPED] + list(passed_over)
     model = _Model(ranked, liked, disliked) if ranked and liked else None
     if model is not None and model.fitted:
         for candidate, score in zip(ranked, model.scores, strict=True):

@@ -22,7 +22,7 @@ import papernotes
 from papernotes.errors import PapernotesError
 from papernotes.files import CACHE, OUTSIDE, UnreadableFile, WriteError, read_inside, write_file
 from papernotes.model.paper import Paper, in_topic
-from papernotes.model.statuses import STATUSES
+from papernotes.model.statuses import READ, SKIPPED, STATUSES
 from papernotes.present import DEFAULT_TEMPLATES, MAX_TEMPLATE_BYTES
 from papernotes.present.markdown import Focus, ReadmeLinks, counts_line, paper_line
 from papernotes.present.views import chronological_key, focus_of, status_counts
@@ -250,8 +250,8 @@ def patched_region(library: Library, memo: IndexMemo, signatures: dict[str, Sign
     focus = None
     if memo.focus is not None:
         title, members = memo.focus
-        statuses = [notes[name][2] for name in members if notes[name][2] != "skipped"]
-        focus = Focus(str(title), statuses.count("read"), len(statuses))
+        statuses = [notes[name][2] for name in members if notes[name][2] != SKIPPED]
+        focus = Focus(str(title), statuses.count(READ), len(statuses))
     new_counts = counts_line(len(notes), {status: counts[status] for status in STATUSES}, focus)
     if new_counts != memo.counts_line and region is not None:
         region = _replace_line(region, memo.counts_line.encode("utf-8"), new_counts.encode("utf-8"))
