@@ -81,12 +81,12 @@ def test_a_pickle_in_the_cache_runs_nothing(lib: Path, tmp_path: Path) -> None:
 
 
 def test_a_cache_of_the_right_form_with_wrong_types_is_rebuilt(lib: Path) -> None:
-    from papernotes.store import library as library_module
+    from papernotes.store import notecache
     from papernotes.store.cache import DataCache
 
     ok(tool("list.py", "--root", lib))
     expected = tool("list.py", "--root", lib, "--format", "tsv").stdout
-    cache = DataCache(lib, "notes.json", library_module._CACHE_FORMAT)
+    cache = DataCache(lib, "notes.json", notecache._CACHE_FORMAT)
     data = cache.load()
     data["written_ns"] = 2**62  # every entry looks settled
     for entry in data["entries"].values():

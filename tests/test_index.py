@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LIBRARY_DATA, REPO, run_script
-from papernotes.store import library as library_module
+from papernotes.store import notecache
 from papernotes.store.cache import DataCache
 from papernotes.store.library import Library
 
@@ -204,7 +204,7 @@ def test_hostile_titles_cannot_break_the_readme(library: Path) -> None:
 
 
 def note_cache(root: Path) -> DataCache:
-    return DataCache(root, "notes.json", library_module._CACHE_FORMAT)
+    return DataCache(root, "notes.json", notecache._CACHE_FORMAT)
 
 
 def age_cache(root: Path, seconds: float = 10) -> None:
@@ -312,9 +312,9 @@ def test_a_patched_index_equals_a_rendered_one_through_any_edit(library: Path, m
     from the memo equals a full render, and a status change never renders the whole index."""
     from papernotes.present import render
     from papernotes.services.readme import generated_region
-    from papernotes.store import library as store
+    from papernotes.store import notecache
 
-    monkeypatch.setattr(store, "RACY_SECONDS", 0)  # signatures trusted at once; mtimes are moved by hand
+    monkeypatch.setattr(notecache, "RACY_SECONDS", 0)  # signatures trusted at once; mtimes are moved by hand
     renders: list[int] = []
     real_render = render.readme_index
     monkeypatch.setattr(render, "readme_index", lambda *a: renders.append(1) or real_render(*a))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from papernotes.errors import PapernotesError
-from papernotes.store import library as library_module
+from papernotes.store import swap as library_module
 from papernotes.store.library import Library
 
 EDITOR = textwrap.dedent("""

@@ -27,16 +27,10 @@ from papernotes.present import DEFAULT_TEMPLATES, MAX_TEMPLATE_BYTES
 from papernotes.present.markdown import Focus, ReadmeLinks, counts_line, paper_line
 from papernotes.present.views import chronological_key, focus_of, status_counts
 from papernotes.store.cache import DataCache
-from papernotes.store.library import (
-    MISSING,
-    Library,
-    LibraryProblems,
-    Signature,
-    files_digest,
-    replace_checked,
-    settled,
-)
+from papernotes.store.library import Library, LibraryProblems, files_digest
+from papernotes.store.notecache import MISSING, Signature, settled
 from papernotes.store.notefile import NoteError
+from papernotes.store.swap import replace_checked
 
 START = "<!-- papernotes:index:start -->"
 END = "<!-- papernotes:index:end -->"
