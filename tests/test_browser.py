@@ -332,6 +332,34 @@ def test_a_notes_file_with_its_own_title_leaves_the_page_one_h1(open_page) -> No
     assert page.locator(".paper-meta a").inner_text() == "Embeddings and pre-training"
 
 
+def test_the_pictures_in_a_browser_at_both_widths_and_palettes(browser, site_url) -> None:  # type: ignore[no-untyped-def]
+    """A paper's neighbourhood and the home page's year of reading: drawn, within a phone's width, a
+    node a link to its page, and the colours the theme's (light and dark)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(site_url + "/devlin2018bert/", wait_until="networkidle")
+        picture = page.locator("figure.paper-neighbourhood svg")
+        box = picture.bounding_box()
+        assert box is not None and 0 < box["width"] <= width and box["height"] > 0
+        assert picture.locator("a").count() >= 3
+        for scheme in ("default", "slate"):
+            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+            label = page.eval_on_selector("figure.paper-neighbourhood text", "e => getComputedStyle(e).fill")
+            background = page.eval_on_selector("body", "e => getComputedStyle(e).backgroundColor")
+            assert label != background, (scheme, label)
+            page.locator("figure.paper-neighbourhood").screenshot(path=str(ARTIFACTS / f"neighbourhood-{width}-{scheme}-{ENGINE_OF[site_url]}.png"))
+        page.click("figure.paper-neighbourhood svg a >> nth=0")
+        page.wait_for_load_state("networkidle")
+        assert page.url != site_url + "/devlin2018bert/" and page.url.startswith(site_url)
+        page.goto(site_url + "/", wait_until="networkidle")
+        calendar = page.locator("figure.reading-calendar svg")
+        assert calendar.bounding_box()["width"] <= width
+        page.locator("figure.reading-calendar").screenshot(path=str(ARTIFACTS / f"calendar-{width}-{ENGINE_OF[site_url]}.png"))
+        context.close()
+
+
 def test_a_stub_paper_page(open_page) -> None:  # type: ignore[no-untyped-def]
     page = open_page("/stub2001report/")
     assert page.locator("article h2").count() == 0, "no empty Summary / Key ideas / Notes headings"
@@ -339,6 +367,13 @@ def test_a_stub_paper_page(open_page) -> None:  # type: ignore[no-untyped-def]
     assert find.get_attribute("href") == "https://www.semanticscholar.org/search?q=A+Report+Without+Links"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "stub-paper.png"), full_page=True)
+
+
+# Every link in the article that is not a web address, clicked (an SVG link's address is an object,
+# and it has no click(): a click event is sent to it instead). A list of what was clicked: [] is right.
+CLICK_EVERY_OTHER_LINK = ("links => links.map(a => [a, new URL(typeof a.href === 'string' ? a.href : a.href.baseVal, location.href).href])"
+                          ".filter(([a, href]) => !/^https?:/.test(href))"
+                          ".map(([a, href]) => { a.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true})); return href; })")
 
 
 # One page of every kind the site has, each showing the hostile note or digest (tests/test_site.py).
@@ -358,8 +393,7 @@ def test_no_hostile_value_runs_a_script_on_any_page(browser, site_url) -> None: 
     page.goto(site_url + "/inbox/", wait_until="networkidle")
     assert "onerror=alert(20)" in page.inner_text("article"), "the digest's hostile text is shown as text"
     # A link that is not a web address would run when clicked: click every one there is (none, we hope).
-    clicked = page.eval_on_selector_all("article a", "links => links.filter(a => !/^https?:/.test(a.href))"
-                                                     ".map(a => { a.click(); return a.href; })")
+    clicked = page.eval_on_selector_all("article a", CLICK_EVERY_OTHER_LINK)
     assert clicked == [], clicked
     page.goto(site_url + "/evil2020script/", wait_until="networkidle")
     assert 'Eve "&gt;&lt;svg' not in page.inner_text("article") and 'Eve "><svg onload=alert(135)>' in page.inner_text("article")
@@ -370,8 +404,7 @@ def test_no_hostile_value_runs_a_script_on_any_page(browser, site_url) -> None: 
     assert any(q.startswith("🟦 A plain highlighted sentence.") and "p. 4" in q and "underlined" in q for q in quotes), quotes
     assert "<img src=x onerror=alert(42)>" in page.inner_text("article") and "A plain comment." in page.inner_text("article")
     assert page.locator("article h1, article h2, article h3", has_text="not a heading").count() == 0
-    clicked = page.eval_on_selector_all("article a", "links => links.filter(a => !/^https?:/.test(a.href))"
-                                                     ".map(a => { a.click(); return a.href; })")
+    clicked = page.eval_on_selector_all("article a", CLICK_EVERY_OTHER_LINK)
     assert clicked == [], clicked
     page.mouse.move(300, 500)
     context.close()

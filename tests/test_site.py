@@ -415,3 +415,52 @@ def test_related_papers_and_foundations_from_hostile_reference_lists_stay_text(b
     assert "Related in your library" in bert and "evil2020script" in bert and "cites 2 of the same papers" in bert
     assert "Attention Is All You Need" not in trails.split("Foundations your library keeps citing")[1], "in the library: no gap"
     assert_no_executable_markup(built)
+
+
+def _svgs(html_text: str, figure: str) -> list:  # type: ignore[type-arg]
+    """The SVG pictures of a built page (in <figure class="FIGURE">), parsed as XML by the standard library."""
+    import xml.etree.ElementTree as ET
+
+    found = re.findall(rf'<figure class="{figure}"[^>]*>(<svg.*?</svg>)', html_text, re.S)
+    return [ET.fromstring(svg) for svg in found]
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_pictures_of_a_papers_neighbours_and_of_a_year_of_reading(tmp_path: Path) -> None:
+    """Each paper page with neighbours draws them (links, backlinks, trail, citations from the kept
+    reference lists), each node a link to its page with the paper's title; a page without neighbours
+    has no picture; the home page's calendar has a day for each day of the year with what was read."""
+    import datetime as dt
+    import json as json_module
+
+    root = copy_library(tmp_path)
+    reading_note(root, "done2026a", "Read on the first", status="read", finished="2026-11-23", arxiv="'2611.00001'")
+    reading_note(root, "done2026b", "Read on the first too", status="read", finished="2026-11-23")
+    reading_note(root, "lonely2020", "A paper with no neighbours")
+    add_hostile(root)
+    # Vaswani's kept reference list names the first paper read: a citation between two notes.
+    (root / "inbox" / "references.jsonl").write_text(json_module.dumps({"key": "vaswani2017attention", "references": [
+        ["arXiv:2611.00001", "Read on the first", 2026, "Someone"]]}) + "\n", encoding="utf-8")
+    result = build(root, PAPERNOTES_TODAY="2026-12-01")
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    (picture,) = _svgs(page(site, "vaswani2017attention/index.html"), "paper-neighbourhood")
+    titles = {node.find(f"{SVG}title").text.rsplit(" (", 1)[0]: node.get("href") for node in picture.iter(f"{SVG}a")}
+    assert titles["Read on the first"] == "../done2026a/", "a citation found in the kept reference lists"
+    assert "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding" in titles, "a backlink"
+    for href in titles.values():
+        assert (site / "vaswani2017attention" / href / "index.html").resolve().is_file(), href
+    assert _svgs(page(site, "lonely2020/index.html"), "paper-neighbourhood") == []
+    # The hostile note's neighbour (BERT, which it was found via) and BERT's picture of it: titles are text.
+    bert = page(site, "devlin2018bert/index.html")
+    assert "<script>alert(\"title\")" not in bert and "&lt;script&gt;alert(&quot;title&quot;)" in bert
+    (calendar,) = _svgs(page(site, "index.html"), "reading-calendar")
+    days = {rect.find(f"{SVG}title").text for rect in calendar.iter(f"{SVG}rect") if "pn-day" in rect.get("class", "")}
+    assert len(days) == (dt.date(2026, 12, 1) - (dt.date(2026, 11, 30) - dt.timedelta(weeks=52))).days + 1
+    assert "2026-11-23: 2 read" in days and "2026-11-24: 0 read" in days
+    weeks = [rect.find(f"{SVG}title").text for rect in calendar.iter(f"{SVG}rect") if "pn-goal" in rect.get("class", "")]
+    assert "2026-W48: 2 of 3 read" in weeks and len(weeks) == 53
+    topics = page(site, "topics/index.html")
+    assert re.search(r'<progress class="topic-progress" value="\d+" max="\d+" title="\d+ of \d+ read">', topics)

@@ -48,6 +48,7 @@ from papernotes.present.markdown import (
     status_word,
     way_out,
 )
+from papernotes.present.pictures import neighbourhood, reading_calendar
 from papernotes.present.render import environment
 from papernotes.present.views import (
     chronological,
@@ -82,6 +83,25 @@ STYLESHEET = """\
 .papers-table th button { font: inherit; font-weight: 700; color: inherit; cursor: pointer; background: none; border: 0; padding: 0; }
 .papers-table th[aria-sort="ascending"] button::after { content: " ▲"; }
 .papers-table th[aria-sort="descending"] button::after { content: " ▼"; }
+/* Pictures (present/pictures.py): the theme's colours, so that both palettes hold. */
+.md-typeset .paper-neighbourhood, .md-typeset .reading-calendar { margin: 1em 0; width: 100%; max-width: 44em; display: block; }
+.paper-neighbourhood svg, .reading-calendar svg { width: 100%; height: auto; max-width: 44em; display: block; }
+.paper-neighbourhood text, .reading-calendar text { font-size: 11px; fill: var(--md-default-fg-color); }
+.reading-calendar figcaption { font-size: .75em; color: var(--md-default-fg-color--light); text-align: left; }
+.pn-edge { stroke: var(--md-default-fg-color--lighter); stroke-width: 1.5; }
+.pn-links, .pn-linked { stroke: var(--md-typeset-a-color); }
+.pn-via, .pn-led { stroke: var(--md-accent-fg-color); stroke-dasharray: 6 3; }
+.pn-cites, .pn-cited { stroke: var(--md-default-fg-color--light); }
+.pn-related { stroke-dasharray: 2 3; }
+.pn-node { stroke: var(--md-default-bg-color); stroke-width: 2; }
+.pn-read { fill: #2e7d32; } .pn-reading { fill: #1565c0; } .pn-to-read { fill: var(--md-default-fg-color--light); }
+.pn-skipped { fill: var(--md-default-fg-color--lightest); }
+.pn-centre { stroke: var(--md-default-fg-color); stroke-width: 2.5; }
+.paper-neighbourhood a:hover circle { stroke: var(--md-accent-fg-color); stroke-width: 3; }
+.pn-day.pn-level0 { fill: var(--md-default-fg-color--lightest); }
+.pn-day.pn-level1 { fill: #9be9a8; } .pn-day.pn-level2 { fill: #40c463; } .pn-day.pn-level3 { fill: #216e39; }
+.pn-goal { fill: var(--md-default-fg-color--lightest); } .pn-goal.pn-met { fill: var(--md-primary-fg-color); }
+.topic-progress { width: 5em; height: .6em; vertical-align: middle; accent-color: var(--md-primary-fg-color); }
 /* On a phone every paper is a small card: its title on a line, then status, year, authors, topic,
    tags and code beneath it, so no column is out of sight behind a sideways scroll. */
 @media screen and (max-width: 44.9375em) {
@@ -262,6 +282,8 @@ class SiteBuilder:
     noted: frozenset[str] = frozenset()  # papers whose notes say something
     digest: tuple[str, str] | None = None  # the latest digest of `papernotes watch`: (file name, text)
     related: dict[str, list[Relation]] = field(default_factory=dict)  # "Related in your library", by key
+    cites: dict[str, list[Paper]] = field(default_factory=dict)  # the notes a note's reference list names
+    cited_by: dict[str, list[Paper]] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)  # what the notes keep citing that is not in the library
     unresolved: list[str] = field(default_factory=list)  # [[links]] to no note, found on the page being built
     _bibtex: dict[str, str] = field(default_factory=dict)
@@ -360,6 +382,7 @@ class SiteBuilder:
             "topic_title": self.topic_title,
             "site_name": self.site_name,
             "pagefind": self.pagefind,
+            "calendar": reading_calendar(self.papers, self.today, self.config.papers_per_week),
             "legend": " · ".join(f"{mark} {status_word(status)}" for status, mark in STATUS_MARKS.items())
                       + f" · {NOTES_MARK} has notes",
         }
@@ -562,7 +585,13 @@ class SiteBuilder:
         ]
         reasons = {r.key: r.reason for r in self.related.get(paper.key, []) if r.key in self.by_key}
         related.append(("related", "Related in your library", [self.by_key[k] for k in reasons]))
-        tail = ""
+        linked = [t for t in dict.fromkeys(self.resolve(m.group(1)) for m in WIKI_LINK.finditer(paper.body)) if t is not None]
+        picture = neighbourhood(paper, [("links", linked), ("linked", self.backlinks.get(paper.key, [])),
+                                        ("via", related[0][2]), ("led", self.led_to.get(paper.key, [])),
+                                        ("cites", self.cites.get(paper.key, [])), ("cited", self.cited_by.get(paper.key, [])),
+                                        ("related", related[3][2])],
+                                lambda other: self.url(other.key + ".md", paper.key + ".md"))
+        tail = f"\n\n{picture}\n" if picture else ""
         for anchor, heading, papers in related:
             if not papers:
                 continue

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from papernotes.errors import PapernotesError
 from papernotes.model.config import Config
 from papernotes.model.paper import STATUSES, Paper
+from papernotes.model.statuses import READ, SKIPPED
 from papernotes.present.markdown import Focus
 
 UNSORTED = "Unsorted"
@@ -32,6 +33,12 @@ class TopicNode:
     @property
     def total(self) -> int:
         return len(self.papers) + sum(child.total for child in self.children)
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """Papers read, of the papers not skipped, here and below (as the focus line counts them)."""
+        mine = [p for node in self.walk() for p in node.papers if p.status != SKIPPED]
+        return sum(1 for p in mine if p.status == READ), len(mine)
 
     def walk(self) -> Iterable[TopicNode]:
         yield self

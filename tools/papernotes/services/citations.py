@@ -159,6 +159,18 @@ def library_idents(paper: Paper) -> list[str]:
     return ([f"arXiv:{paper.arxiv}"] if paper.arxiv else []) + ([f"DOI:{paper.doi.lower()}"] if paper.doi else [])
 
 
+def library_citations(papers: Sequence[Paper], lists: dict[str, list[Cited]]) -> dict[str, list[str]]:
+    """Which notes each note cites, from its kept reference list: a reference is a note when it
+    carries one of the note's identifiers (its arXiv ID or DOI)."""
+    note_of = {ident: paper.key for paper in papers for ident in library_idents(paper)}
+    cites: dict[str, list[str]] = {}
+    for paper in papers:
+        found = [note_of[c.ident] for c in lists.get(paper.key, ()) if c.ident in note_of and note_of[c.ident] != paper.key]
+        if found:
+            cites[paper.key] = list(dict.fromkeys(found))
+    return cites
+
+
 # -- gaps -----------------------------------------------------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ from papernotes.files import (
 from papernotes.model.links import WIKI_LINK
 from papernotes.model.paper import Paper
 from papernotes.present.site import SiteBuilder
-from papernotes.services.citations import gaps, read_references, related
+from papernotes.services.citations import gaps, library_citations, read_references, related
 from papernotes.services.readme import rendering_inputs
 from papernotes.store.cache import DataCache
 from papernotes.store.library import MAX_STRAY_SCAN, Library, files_digest
@@ -167,6 +167,10 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     # Related papers and gaps from the reference lists kept in inbox/: no network at build time.
     lists = read_references(library.root)
     builder.related = related(papers, lists, library.root)
+    for key, cited in library_citations(papers, lists).items():
+        builder.cites[key] = [builder.by_key[k] for k in cited]
+        for other in cited:
+            builder.cited_by.setdefault(other, []).append(builder.by_key[key])
     builder.gaps = gaps(papers, lists, library.catalog(papers))[:TRAIL_GAPS]
     old_pages: dict[str, str] = manifest.get("pages", {})
     pages: dict[str, str] = {}
@@ -328,6 +332,7 @@ def _page_inputs(builder: SiteBuilder, paper: Paper) -> str:
     related += builder.led_to.get(paper.key, []) + builder.backlinks.get(paper.key, [])
     similar = builder.related.get(paper.key, [])
     related += [builder.by_key[r.key] for r in similar if r.key in builder.by_key]
+    related += builder.cites.get(paper.key, []) + builder.cited_by.get(paper.key, [])  # the picture of its neighbours
     targets = [builder.resolve(match.group(1)) for match in WIKI_LINK.finditer(paper.body)]
     return repr((paper.as_tuple(), [shown(p) for p in related], [shown(t) if t else None for t in targets],
                  [r.reason for r in similar]))
