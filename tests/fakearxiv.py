@@ -13,11 +13,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
+from fakeserver import FakeHandler, QuietServer
+from fakeserver import serve as serve_with
 from lxml import etree
 
 DATA = Path(__file__).parent / "data" / "arxiv"
@@ -193,19 +194,9 @@ class FakeArxiv:
             return self.always
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
-        pass
-
+class _Handler(FakeHandler):
     def _send(self, status: int, body: str, content_type: str = "application/atom+xml; charset=utf-8") -> None:
-        data = body.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.reply(status, body.encode("utf-8"), content_type)
 
     def do_GET(self) -> None:
         state = self.server.state
@@ -276,19 +267,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, feed + "".join(page) + "</feed>\n")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that gave up (a stall the tool timed out on) is expected here: nothing to print,
-        and the tools under test, run in this process, share this stderr."""
-    state: FakeArxiv
-
-
-def serve() -> tuple[FakeArxiv, _Server]:
+def serve() -> tuple[FakeArxiv, QuietServer]:
     """Start a server on a free loopback port; the caller shuts it down."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.state = FakeArxiv()
-    server.state.url = f"http://127.0.0.1:{server.server_address[1]}/api/query"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_with(_Handler, FakeArxiv(), "/api/query")
     return server.state, server

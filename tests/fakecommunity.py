@@ -14,14 +14,14 @@ Faults on demand: "500", "garbage" (not JSON), "stall" (no answer within the cli
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from fakeserver import FakeHandler, QuietServer
+from fakeserver import serve as serve_with
 
 DEEP = "[" * 100_000 + "]" * 100_000  # valid JSON nested deeper than any parser recurses
 
@@ -62,12 +62,7 @@ class FakeCommunity:
                                                     "submittedBy": {"_id": "u", "fullname": "U", "name": "u"}})
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
+class _Handler(FakeHandler):
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
         state = self.server.state
         parts = urlsplit(self.path)
@@ -105,27 +100,11 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(404, {"detail": "Not found."})
 
     def _send(self, status: int, data: Any) -> None:
-        self._raw(status, json.dumps(data).encode())
+        self.reply_json(status, data)
 
     def _raw(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except OSError:
-            pass
+        self.reply(status, body, "application/json")
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    state: FakeCommunity
-
-
-def serve() -> tuple[FakeCommunity, _Server]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.state = FakeCommunity()
-    server.state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def serve() -> tuple[FakeCommunity, QuietServer]:
+    server = serve_with(_Handler, FakeCommunity())
     return server.state, server

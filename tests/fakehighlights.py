@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import random
 import string
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from fakeserver import FakeHandler, QuietServer
+from fakeserver import serve as serve_with
 
 
 def zotero_key(rng: random.Random) -> str:
@@ -137,12 +138,7 @@ class FakeHighlights:
         return ident
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
+class _Handler(FakeHandler):
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
         state = self.server.state
         parts = urlsplit(self.path)
@@ -224,29 +220,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, {"total": len(rows), "rows": [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows[:limit]]})
 
     def _send(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
-        self._raw(status, json.dumps(data).encode(), "application/json", headers)
+        self.reply_json(status, data, headers)
 
     def _raw(self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except OSError:
-            pass
+        self.reply(status, body, kind, headers)
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    state: FakeHighlights
-
-
-def serve() -> tuple[FakeHighlights, _Server]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.state = FakeHighlights()
-    server.state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def serve() -> tuple[FakeHighlights, QuietServer]:
+    server = serve_with(_Handler, FakeHighlights())
     return server.state, server

@@ -14,12 +14,13 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
+from fakeserver import FakeHandler, QuietServer
+from fakeserver import serve as serve_with
 
 DATA = Path(__file__).parent / "data" / "s2"
 TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits. "
@@ -118,20 +119,11 @@ def shaped(paper: dict[str, Any], fields: set[str]) -> dict[str, Any]:
     return {"paperId": paper["paperId"], **{k: paper.get(k) for k in fields if k in paper and not k.startswith("_")}}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+class _Handler(FakeHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
     def _send(self, status: int, data: Any, raw: bool = False) -> None:
-        body = (data if raw else json.dumps(data)).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(status, (data if raw else json.dumps(data)).encode("utf-8"), "application/json")
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -227,18 +219,6 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, shaped(paper, fields))
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that gave up (a stall the tool timed out on) is expected here: nothing to print,
-        and the tools under test, run in this process, share this stderr."""
-    state: FakeS2
-
-
-def serve() -> tuple[FakeS2, _Server]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.state = FakeS2()
-    server.state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def serve() -> tuple[FakeS2, QuietServer]:
+    server = serve_with(_Handler, FakeS2())
     return server.state, server

@@ -15,13 +15,13 @@ The AppView sends fewer posts than asked for when it likes (with a cursor), as t
 
 from __future__ import annotations
 
-import json
-import threading
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from fakeserver import FakeHandler, QuietServer
+from fakeserver import serve as serve_with
 
 
 @dataclass
@@ -92,12 +92,7 @@ class FakeSocial:
         return status
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
+class _Handler(FakeHandler):
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
         state = self.server.state
         parts = urlsplit(self.path)
@@ -137,27 +132,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(404, {"error": "Not Found"})
 
     def _send(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
-        body = json.dumps(data).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except OSError:
-            pass
+        self.reply_json(status, data, headers)
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    state: FakeSocial
-
-
-def serve() -> tuple[FakeSocial, _Server]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.state = FakeSocial()
-    server.state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def serve() -> tuple[FakeSocial, QuietServer]:
+    server = serve_with(_Handler, FakeSocial())
     return server.state, server

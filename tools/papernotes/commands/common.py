@@ -14,7 +14,7 @@ from pathlib import Path
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import Paper, describe_change, parse_week
 from papernotes.runtime import uninterrupted
-from papernotes.services.adding import Reporter
+from papernotes.services.report import Reporter
 from papernotes.store.library import Catalog, Library
 
 

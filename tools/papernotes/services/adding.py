@@ -15,6 +15,7 @@ from papernotes.model.ids import ArxivId, OtherId
 from papernotes.model.paper import FieldError, Paper, describe_change
 from papernotes.model.text import counted
 from papernotes.runtime import uninterrupted
+from papernotes.services.report import Reporter
 from papernotes.sources.s2 import SemanticScholar, arxiv_of, paper_from_s2, published_as
 from papernotes.store.library import Catalog, Library
 
@@ -26,18 +27,6 @@ def semantic_scholar(library: Library, refresh: bool = False) -> SemanticScholar
 
 
 MAX_CODE_LOOKUPS = 50  # papers whose code is asked of the services in one run
-
-
-@dataclass(frozen=True)
-class Reporter:
-    """Where a service's outcomes go, one line each: the command passes print and its error line."""
-
-    say: Callable[[str], None]
-    problem: Callable[[str], None]
-    warn: Callable[[str], None] | None = None  # a service left out: the work goes on (problem when None)
-
-    def warning(self, message: str) -> None:
-        (self.warn or self.problem)(message)
 
 
 @dataclass(frozen=True)
