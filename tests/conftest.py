@@ -155,3 +155,31 @@ def run_in_process(command: str, argv: list[str], env: dict[str, str], stdin: st
         os.environ.update(saved[0])
         sys.stdin, sys.stdout, sys.stderr = saved[1:]
     return subprocess.CompletedProcess([prog, *argv], code, out.getvalue(), err.getvalue())
+
+
+def interruptible() -> None:
+    """For a child the test sends Ctrl-C: SIGINT as a terminal leaves it. A shell's background job
+    (`bash .ci/run &`) ignores SIGINT, children inherit that, and Python then installs no handler."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def popen_with_small_pipe(argv: list[str], **kwargs: object) -> subprocess.Popen[str]:
+    """A child whose standard output is a pipe of one page (Linux; elsewhere the system's size): it
+    stops writing a few dozen lines ahead of the reader, so a test that reads some lines and then
+    interrupts it finds it still at work however the two are scheduled (a 64 KB pipe let a fast child
+    finish 400 notes before a descheduled reader sent its Ctrl-C)."""
+    import fcntl
+
+    read_end, write_end = os.pipe()
+    try:
+        fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 4096)
+    except OSError:
+        pass
+    try:
+        proc = subprocess.Popen(argv, stdout=write_end, text=True, preexec_fn=interruptible, **kwargs)  # type: ignore[call-overload]
+    finally:
+        os.close(write_end)
+    proc.stdout = os.fdopen(read_end, "r", encoding="utf-8")
+    return proc

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from capped import TIME_CAP, one_line_error, tool
-from conftest import LIBRARY_DATA, REPO, TOOLS, script_env
+from conftest import LIBRARY_DATA, REPO, TOOLS, interruptible, popen_with_small_pipe, script_env
 from fakearxiv import FEED_HEAD, FakeArxiv, make_entry
 from fakes2 import FakeS2
 from hypothesis import given, settings
@@ -333,8 +333,8 @@ def test_ctrl_c_while_adding_leaves_what_was_printed_on_disk(library: Path, arxi
     ids = [f"2101.{i:05d}" for i in range(1, 601)]
     for ident in ids:
         arxiv_server.add(ident, f"Paper {ident}", ["Ada Lovelace"], published="2021-01-05T00:00:00Z")
-    proc = subprocess.Popen([sys.executable, str(TOOLS / "add.py"), "--root", str(library), *ids],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env(arxiv_server))
+    proc = popen_with_small_pipe([sys.executable, str(TOOLS / "add.py"), "--root", str(library), *ids],
+                                 stderr=subprocess.PIPE, env=script_env(arxiv_server))
     assert proc.stdout is not None
     printed = [proc.stdout.readline() for _ in range(15)]
     proc.send_signal(signal.SIGINT)
@@ -553,7 +553,8 @@ def test_ctrl_c_while_starting_up_prints_no_traceback(example_library: Path) -> 
     tracebacks: list[str] = []
     for delay in [bare + 0.02 * n for n in range(15)]:
         process = subprocess.Popen([sys.executable, str(TOOLS / "list.py"), "--root", str(example_library)],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env())
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env(),
+                                   preexec_fn=interruptible)
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=TIME_CAP)

@@ -13,7 +13,7 @@ from pathlib import Path
 import icalendar
 import pytest
 import yaml
-from conftest import TOOLS, run_script, script_env
+from conftest import TOOLS, popen_with_small_pipe, run_script, script_env
 from papernotes.model.paper import Paper
 from papernotes.model.reading import make_plan, planning_week, queue, reading_log
 
@@ -102,9 +102,9 @@ def test_a_malformed_note_among_many_is_reported_and_the_others_done(library: Pa
 def test_ctrl_c_mid_batch_leaves_every_note_whole(library: Path) -> None:
     paths = [note(library, f"paper{i:04d}", status="to-read") for i in range(400)]
     originals = {p: p.read_bytes() for p in paths}
-    proc = subprocess.Popen([sys.executable, str(TOOLS / "status.py"), "--root", str(library),
-                             *[p.stem for p in paths], "read"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=script_env(PAPERNOTES_TODAY=SUNDAY), text=True)
+    proc = popen_with_small_pipe([sys.executable, str(TOOLS / "status.py"), "--root", str(library),
+                                  *[p.stem for p in paths], "read"], stderr=subprocess.PIPE,
+                                 env=script_env(PAPERNOTES_TODAY=SUNDAY))
     assert proc.stdout is not None
     for _ in range(20):
         proc.stdout.readline()
