@@ -297,3 +297,21 @@ def test_a_zensical_build_after_a_zotero_import_warns_of_nothing_generated(root:
     plain = re.sub(r"\x1b\[[0-9;]*m", "", built.stdout + built.stderr)
     places = re.findall(r"\[ ([\w.-]+\.md):\d+:\d+ \]", plain)
     assert set(places) <= {"devlin2018bert.md"}, sorted(set(places))[:10]
+
+
+def test_a_fork_overrides_a_pages_template_and_its_values_stay_escaped(root: Path) -> None:
+    """The paper header, the stylesheet and the search scripts are templates in templates/: a fork
+    that edits one sees it on its pages, and an HTML template (NAME.html.j2) still escapes every value."""
+    (root / "templates" / "site_paper_header.html.j2").write_text(
+        '<div class="paper-header my-own-header"><h1>{{ title|safe }}</h1><p>{{ venue }} · {{ paper.year }}</p></div>\n',
+        encoding="utf-8")
+    (root / "templates" / "site_stylesheet.css.j2").write_text(".my-own-header { color: teal; }\n", encoding="utf-8")
+    note = root / "papers" / "evil2021venue.md"
+    note.write_text("---\ntitle: A paper\nyear: 2021\nvenue: '<img src=x onerror=alert(1)>'\n---\n\nNotes.\n", encoding="utf-8")
+    code, _, err = site(root)
+    assert code == 0, err
+    staged = root / "site-src"
+    page_text = (staged / "evil2021venue.md").read_text(encoding="utf-8")
+    assert 'class="paper-header my-own-header"' in page_text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page_text and "<img src=x" not in page_text
+    assert (staged / "stylesheets" / "papernotes.css").read_text(encoding="utf-8") == ".my-own-header { color: teal; }\n"

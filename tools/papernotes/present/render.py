@@ -79,7 +79,8 @@ def environment(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,
+        # Markdown templates escape with |md; an HTML template (NAME.html.j2) is autoescaped.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
     )
     env.filters.update(md=md, md_url=md_url, code=code, meta=meta_value, note_link=note_link)
     env.globals.update(status_mark=STATUS_MARKS.get, paper_line=paper_line, counts_line=counts_line, note_link=note_link, short_authors=short_authors)

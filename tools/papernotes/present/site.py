@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
 from papernotes.model.citations import Gap, Relation
 from papernotes.model.config import PAGEFIND_FROM, Config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
@@ -69,120 +67,6 @@ FEED_ENTRIES = 50
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
-STYLESHEET = """\
-.paper-header .paper-authors { margin-bottom: .2em; }
-.paper-header .paper-meta, .paper-header .paper-links { margin: .2em 0; }
-.paper-header details { margin: .6em 0; }
-.paper-status { font-weight: 600; }
-.paper-header .paper-dates { margin: .2em 0; font-size: .9em; color: var(--md-default-fg-color--light); }
-.reading-chart svg { width: 100%; height: auto; max-width: 60em; }
-.reading-chart .bar { fill: var(--md-primary-fg-color); }
-.reading-chart .bar.empty { fill: var(--md-default-fg-color--lightest); }
-.reading-chart text { fill: var(--md-default-fg-color--light); font-size: 10px; }
-.papers-table table { font-size: .75rem; }
-.papers-table th button { font: inherit; font-weight: 700; color: inherit; cursor: pointer; background: none; border: 0; padding: 0; }
-.papers-table th[aria-sort="ascending"] button::after { content: " ▲"; }
-.papers-table th[aria-sort="descending"] button::after { content: " ▼"; }
-/* Pictures (present/pictures.py): the theme's colours, so that both palettes hold. */
-.md-typeset .paper-neighbourhood, .md-typeset .reading-calendar { margin: 1em 0; width: 100%; max-width: 44em; display: block; }
-.paper-neighbourhood svg, .reading-calendar svg { width: 100%; height: auto; max-width: 44em; display: block; }
-.paper-neighbourhood text, .reading-calendar text { font-size: 11px; fill: var(--md-default-fg-color); }
-.reading-calendar figcaption { font-size: .75em; color: var(--md-default-fg-color--light); text-align: left; }
-.pn-edge { stroke: var(--md-default-fg-color--lighter); stroke-width: 1.5; }
-.pn-links, .pn-linked { stroke: var(--md-typeset-a-color); }
-.pn-via, .pn-led { stroke: var(--md-accent-fg-color); stroke-dasharray: 6 3; }
-.pn-cites, .pn-cited { stroke: var(--md-default-fg-color--light); }
-.pn-related { stroke-dasharray: 2 3; }
-.pn-node { stroke: var(--md-default-bg-color); stroke-width: 2; }
-.pn-read { fill: #2e7d32; } .pn-reading { fill: #1565c0; } .pn-to-read { fill: var(--md-default-fg-color--light); }
-.pn-skipped { fill: var(--md-default-fg-color--lightest); }
-.pn-centre { stroke: var(--md-default-fg-color); stroke-width: 2.5; }
-.paper-neighbourhood a:hover circle { stroke: var(--md-accent-fg-color); stroke-width: 3; }
-.pn-day.pn-level0 { fill: var(--md-default-fg-color--lightest); }
-.pn-day.pn-level1 { fill: #9be9a8; } .pn-day.pn-level2 { fill: #40c463; } .pn-day.pn-level3 { fill: #216e39; }
-.pn-goal { fill: var(--md-default-fg-color--lightest); } .pn-goal.pn-met { fill: var(--md-primary-fg-color); }
-.topic-progress { width: 5em; height: .6em; vertical-align: middle; accent-color: var(--md-primary-fg-color); }
-/* On a phone every paper is a small card: its title on a line, then status, year, authors, topic,
-   tags and code beneath it, so no column is out of sight behind a sideways scroll. */
-@media screen and (max-width: 44.9375em) {
-  .md-typeset .papers-table table, .papers-table tbody, .papers-table thead { display: block; overflow: visible; }
-  .papers-table thead tr { display: flex; flex-wrap: wrap; gap: .3em 1.2em; padding: .6em 1em; }
-  .papers-table thead th:nth-child(6) { display: none; }
-  .papers-table tbody tr { display: flex; flex-wrap: wrap; gap: .1em .8em; padding: .6em 1em; border-top: .05rem solid var(--md-typeset-table-color); }
-  .md-typeset .papers-table table th, .md-typeset .papers-table table td { border: 0; padding: 0; min-width: 0; }
-  .papers-table tbody td:nth-child(3) { order: -1; flex-basis: 100%; font-size: 1.1em; }
-  .papers-table tbody td:empty { display: none; }
-}
-.papers-controls input, .papers-controls select { font: inherit; padding: .2em .4em; border: 1px solid var(--md-default-fg-color--lighter); border-radius: .2em; background: var(--md-default-bg-color); color: var(--md-default-fg-color); }
-.paper-tags { margin: .2em 0; }
-.paper-tag { display: inline-block; white-space: nowrap; margin: 0 .4em .2em 0; padding: 0 .5em; border-radius: 1em;
-  font-size: .85em; background: var(--md-default-fg-color--lightest); }
-/* A tag in a list stays whole ("#self-supervised" never breaks at its hyphen). */
-.md-typeset a[href*="#tag:"] code { white-space: nowrap; }
-/* The Inbox: one paper a line or two, however long the digest. */
-.md-typeset .task-list-item { margin-bottom: .3em; }
-.md-typeset .task-list-item details { margin: .2em 0 .4em; }
-.unresolved-link { border-bottom: 1px dashed var(--md-typeset-a-color); cursor: help; opacity: .75; }
-"""
-# Search with Pagefind: its own page (the theme's search box would search an empty index), the
-# index written by `pagefind` after the engine's build (see services.site.index_for_search). The
-# page searches for ?q= at once, so the header's entry (SEARCH_SCRIPT) and a bookmark can carry a query.
-PAGEFIND_PAGE = """\
----
-title: Search
-search:
-  exclude: true
----
-
-# Search
-
-<link href="{root}pagefind/pagefind-ui.css" rel="stylesheet">
-<div id="pagefind-search" data-search-exclude></div>
-<script src="{root}pagefind/pagefind-ui.js"></script>
-<script>
-  addEventListener("DOMContentLoaded", () => {{
-    const search = new PagefindUI({{ element: "#pagefind-search", showSubResults: true, showImages: false, excerptLength: 20 }});
-    const query = new URLSearchParams(location.search).get("q");
-    if (query) search.triggerSearch(query);
-  }});
-</script>
-"""
-PAGEFIND_STYLE = """\
-/* Pagefind searches this site: the theme's search box has no index to search; the header's
-   entry is the link javascripts/search.js puts in its place. */
-.md-search, label.md-header__button[for="__search"] { display: none; }
-"""
-# Loaded on every page (overrides/main.html). With the theme's search it does nothing; with
-# Pagefind it puts a search entry where the theme's was, in either engine's header: a link to the
-# search page, so the header keeps its search whichever engine built it. The icon is Material
-# Design's "magnify" (Apache 2.0), the one both themes show.
-SEARCH_SCRIPT_THEME = "/* The theme's own search box searches this site. */\n"
-SEARCH_SCRIPT_PAGEFIND = """\
-/* Pagefind searches this site: the header's search entry opens its page. */
-(() => {
-  const page = document.currentScript && document.currentScript.dataset.searchPage;
-  const place = () => {
-    const header = document.querySelector(".md-header__inner");
-    if (!page || !header || header.querySelector(".papernotes-search")) return;
-    const link = document.createElement("a");
-    link.className = "md-header__button md-icon papernotes-search";
-    link.href = page;
-    link.title = "Search";
-    link.setAttribute("aria-label", "Search");
-    link.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
-    header.insertBefore(link, header.querySelector(".md-header__source"));
-  };
-  if (document.readyState === "loading") addEventListener("DOMContentLoaded", place); else place();
-})();
-"""
-
-# MathJax's settings, loaded before the MathJax a site's owner chose (overrides/main.html).
-MATHJAX_CONFIG = """\
-window.MathJax = {
-  tex: { inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: true, processEnvironments: true },
-  options: { ignoreHtmlClass: ".*|", processHtmlClass: "arithmatex" }
-};
-"""
 
 
 def slug(text: str) -> str:
@@ -400,14 +284,13 @@ class SiteBuilder:
             "all.md": self._render("site_all.md.j2", "all.md", shared, table=self.papers_table()),
             "feed.xml": self.feed(),
             "library.bib": export(self.papers).text,
-            "stylesheets/papernotes.css": STYLESHEET,
-            "javascripts/mathjax.js": MATHJAX_CONFIG,
-            "javascripts/search.js": SEARCH_SCRIPT_PAGEFIND if self.pagefind else SEARCH_SCRIPT_THEME,
+            "stylesheets/papernotes.css": self._render("site_stylesheet.css.j2", "stylesheets/papernotes.css", {}, pagefind=self.pagefind),
+            "javascripts/mathjax.js": self._render("site_mathjax.js.j2", "javascripts/mathjax.js", {}),
+            "javascripts/search.js": self._render("site_search.js.j2", "javascripts/search.js", {}, pagefind=self.pagefind),
         }
         if self.pagefind:
             root = self.url("index.md", "search.md")  # the site's root, from the search page
-            pages["search.md"] = PAGEFIND_PAGE.format(root="" if root == "./" else root)
-            pages["stylesheets/papernotes.css"] += PAGEFIND_STYLE
+            pages["search.md"] = self._render("site_search.md.j2", "search.md", {}, root="" if root == "./" else root)
         for path, node in nodes.items():
             parts = path.split("/") if path else []
             parents = [nodes["/".join(parts[:i])] for i in range(1, len(parts))]
@@ -614,7 +497,7 @@ class SiteBuilder:
 
     def paper_header(self, paper: Paper) -> str:
         """The HTML put above the notes, built from the frontmatter (after Markdown: no need to parse it)."""
-        header = _HEADER_TEMPLATE.render(
+        header = environment(self.root).get_template("site_paper_header.html.j2").render(
             paper=paper,
             title=math_html(paper.title),
             authors=paper.authors[:AUTHORS_SHOWN],
@@ -656,38 +539,3 @@ class SiteBuilder:
             return f'<span class="unresolved-link" title="No note for {html.escape(match.group(1).strip())} in this library">{text}</span>'
         return f"[{md(label.strip()) if label else md(target.title)}]({links.note(target)})"
 
-
-_HEADER_ENV = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-
-
-# An HTML block: Markdown leaves it alone, and autoescaping covers every value put into it.
-_HEADER = """\
-<div class="paper-header">
-<h1 data-search-exclude>{{ title|safe }}</h1>
-<p class="paper-authors">{{ authors|join(", ") }}
-{%- if more_authors %}<details><summary>and {{ more_authors|length }} more</summary>{{ more_authors|join(", ") }}</details>{% endif %}</p>
-<p class="paper-meta">{% if venue %}{{ venue }} · {% endif %}{{ paper.year or "n.d." }} · <span class="paper-status">{{ mark }} {{ status }}</span>{% if topic %} · <a href="{{ topic_url }}" title="{{ topic_path }}">{{ topic }}</a>{% endif %}</p>
-{% if tags %}
-<p class="paper-tags">{% for tag, href in tags %}<a class="paper-tag" href="{{ href }}">#{{ tag }}</a>{% endfor %}</p>
-{% endif %}
-<p class="paper-links" data-search-exclude>
-{%- set sep = joiner(" · ") %}
-{%- if arxiv %}{{ sep() }}<a href="https://arxiv.org/abs/{{ arxiv }}">arXiv</a>{{ sep() }}<a href="https://arxiv.org/pdf/{{ arxiv }}">PDF</a>{% endif %}
-{%- if doi %}{{ sep() }}<a href="https://doi.org/{{ doi }}">DOI</a>{% endif %}
-{%- if url %}{{ sep() }}<a href="{{ url }}">Link</a>{% endif %}
-{%- if code %}{{ sep() }}<a href="{{ code }}">Code</a>{% endif %}
-{%- if find %}{{ sep() }}<a href="{{ find }}" title="No arXiv ID, DOI or link in the note: search for the title">Find it</a>{% endif %}
-</p>
-{% if planned or started or finished %}
-<p class="paper-dates">
-{%- set sep = joiner(" · ") %}
-{%- if planned %}{{ sep() }}planned for {{ planned }}{% endif %}
-{%- if started %}{{ sep() }}started {{ started }}{% endif %}
-{%- if finished %}{{ sep() }}finished {{ finished }}{% endif %}
-</p>
-{% endif %}
-{% if abstract %}
-<details class="paper-abstract" data-search-exclude><summary>Abstract</summary><p>{{ abstract|safe }}</p></details>
-{% endif %}
-</div>"""
-_HEADER_TEMPLATE = _HEADER_ENV.from_string(_HEADER)
