@@ -357,6 +357,13 @@ def test_the_pictures_in_a_browser_at_both_widths_and_palettes(browser, site_url
         calendar = page.locator("figure.reading-calendar svg")
         assert calendar.bounding_box()["width"] <= width
         page.locator("figure.reading-calendar").screenshot(path=str(ARTIFACTS / f"calendar-{width}-{ENGINE_OF[site_url]}.png"))
+        page.goto(site_url + "/map/", wait_until="networkidle")
+        the_map = page.locator("figure.library-map svg")
+        before = the_map.bounding_box()["width"]
+        page.click("button[data-zoom='1.5']")
+        assert the_map.bounding_box()["width"] > before * 1.4, "zoom in"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, "the map scrolls inside its frame, not the page"
+        page.screenshot(path=str(ARTIFACTS / f"map-{width}-{ENGINE_OF[site_url]}.png"))
         context.close()
 
 

@@ -421,7 +421,7 @@ def _svgs(html_text: str, figure: str) -> list:  # type: ignore[type-arg]
     """The SVG pictures of a built page (in <figure class="FIGURE">), parsed as XML by the standard library."""
     import xml.etree.ElementTree as ET
 
-    found = re.findall(rf'<figure class="{figure}"[^>]*>(<svg.*?</svg>)', html_text, re.S)
+    found = re.findall(rf'<figure class="{figure}"[^>]*>(?:<div[^>]*>)?(<svg.*?</svg>)', html_text, re.S)
     return [ET.fromstring(svg) for svg in found]
 
 
@@ -464,3 +464,13 @@ def test_pictures_of_a_papers_neighbours_and_of_a_year_of_reading(tmp_path: Path
     assert "2026-W48: 2 of 3 read" in weeks and len(weeks) == 53
     topics = page(site, "topics/index.html")
     assert re.search(r'<progress class="topic-progress" value="\d+" max="\d+" title="\d+ of \d+ read">', topics)
+    # The map names every note, each a link to its page; the hostile title is text in it too.
+    (the_map,) = _svgs(page(site, "map/index.html"), "library-map")
+    nodes = list(the_map.iter(f"{SVG}a"))
+    notes = sorted(p.stem for p in (root / "papers").glob("*.md"))
+    assert sorted(node.get("href").strip("./") for node in nodes) == notes
+    assert any(node.find(f"{SVG}title").text.startswith('<script>alert("title")</script>') for node in nodes), \
+        "the title is text (the parser unescaped it), never an element"
+    queued = [node for node in nodes if "pn-queued" in node.find(f"{SVG}circle").get("class")]
+    assert queued and all("to-read" in node.find(f"{SVG}circle").get("class") or "reading" in node.find(f"{SVG}circle").get("class")
+                          for node in queued)

@@ -361,7 +361,8 @@ VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
 MAX_KEY_LENGTH = 100
 # Names the site uses for its own pages and folders: a note may not take them.
 RESERVED_KEYS = frozenset({"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets", "reading-log",
-                           "plan", "trails", "all", "feed", "search", "assets", "404", "sitemap", "inbox", "pagefind"})
+                           "plan", "trails", "all", "feed", "search", "assets", "404", "sitemap", "inbox", "pagefind",
+                           "map"})
 
 
 def describe_change(before: Paper, after: Paper) -> str:

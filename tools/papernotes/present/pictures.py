@@ -101,3 +101,50 @@ def reading_calendar(papers: Sequence[Paper], today: dt.date, goal: int) -> str:
                f"met in {met} of 53 weeks")
     return (f'<figure class="reading-calendar" data-search-exclude><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{summary}"><title>{summary}</title>{"".join(parts)}</svg><figcaption>{summary}.</figcaption></figure>')
+
+
+MAP_COLUMNS = 1200  # the map's width before zooming; regions wrap into rows within it
+MAP_CELL = 14  # a note's square in a region
+
+
+def library_map(papers: Sequence[Paper], title_of: Callable[[str], str], url_of: Callable[[Paper], str],
+                queued: set[str]) -> str:
+    """Every note on one picture: a region per top-level topic (largest first, wrapping into rows),
+    and in each region its notes in rows by subtopic, then year, so that a subtopic is a band and its
+    papers sit together; each note a dot coloured by status, the queue's ringed, each a link with its
+    title. A fixed layout computed here, so the page is the same at every build and needs no script
+    to lay out (zooming is a button away)."""
+    regions: dict[str, list[Paper]] = {}
+    for paper in papers:
+        regions.setdefault((paper.topic or "").split("/")[0], []).append(paper)
+    order = sorted(regions, key=lambda t: (t == "", -len(regions[t]), t))
+    parts: list[str] = []
+    x = y = row_height = 0
+    for topic in order:
+        members = sorted(regions[topic], key=lambda p: (p.topic or "", p.year or 0, p.key))
+        label = title_of(topic) if topic else "No topic"
+        caption = f"{label} ({len(members)})"
+        # Wide enough for its name (about 7 units a letter at this size), square-ish for its notes.
+        columns = max(4, math.ceil(math.sqrt(len(members) * 1.6)), min(math.ceil(len(caption) * 7 / MAP_CELL), 60))
+        rows = math.ceil(len(members) / columns)
+        width, height = columns * MAP_CELL + 16, rows * MAP_CELL + 34
+        if x and x + width > MAP_COLUMNS:
+            x, y, row_height = 0, y + row_height + 12, 0
+        parts.append(f'<g class="pn-region"><rect x="{x}" y="{y}" width="{width}" height="{height}" rx="6"/>'
+                     f'<text x="{x + 8}" y="{y + 17}">{html_text(caption)}</text>')
+        for number, paper in enumerate(members):
+            cx = x + 8 + (number % columns) * MAP_CELL + MAP_CELL / 2
+            cy = y + 26 + (number // columns) * MAP_CELL + MAP_CELL / 2
+            queue = " pn-queued" if paper.key in queued else ""
+            parts.append(f'<a href="{html_text(url_of(paper))}"><title>{html_text(paper.title)} — '
+                         f'{html_text(short_authors(paper.authors))}, {paper.year or "n.d."}</title>'
+                         f'<circle class="pn-node pn-{paper.status}{queue}" cx="{cx:.0f}" cy="{cy:.0f}" r="5"/></a>')
+        parts.append("</g>")
+        x += width + 12
+        row_height = max(row_height, height)
+    total_height = y + row_height + 4
+    summary = f"Every note in the library, {len(papers)} in all, by topic"
+    return (f'<figure class="library-map" data-search-exclude><div class="library-map-view">'
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{MAP_COLUMNS}" height="{total_height}" '
+            f'viewBox="0 0 {MAP_COLUMNS} {total_height}" role="group" aria-label="{summary}"><title>{summary}</title>'
+            f'{"".join(parts)}</svg></div><figcaption>{summary}; the All papers page lists them as text.</figcaption></figure>')

@@ -46,7 +46,7 @@ from papernotes.present.markdown import (
     status_word,
     way_out,
 )
-from papernotes.present.pictures import neighbourhood, reading_calendar
+from papernotes.present.pictures import library_map, neighbourhood, reading_calendar
 from papernotes.present.render import environment
 from papernotes.present.views import (
     chronological,
@@ -282,6 +282,9 @@ class SiteBuilder:
             "plan.ics": plan_calendar(self.papers, self.config.reading_days, self.site_url).decode("utf-8"),
             "inbox.md": self.inbox(),
             "all.md": self._render("site_all.md.j2", "all.md", shared, table=self.papers_table()),
+            "map.md": self._render("site_map.md.j2", "map.md", shared, picture=library_map(
+                self.papers, self.topic_title, lambda paper: self.url(paper.key + ".md", "map.md"),
+                {p.key for p in waiting})),
             "feed.xml": self.feed(),
             "library.bib": export(self.papers).text,
             "stylesheets/papernotes.css": self._render("site_stylesheet.css.j2", "stylesheets/papernotes.css", {}, pagefind=self.pagefind),
