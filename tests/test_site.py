@@ -131,7 +131,7 @@ def test_nav_does_not_list_every_paper(built: Path) -> None:
     home = page(built, "index.html")
     nav_links = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', home)
     assert not any(re.match(r"[a-z]+\d{4}[a-z]+/", link) for link in nav_links), nav_links
-    assert [link for link in nav_links if not link.startswith("#")] == [".", "all/", "topics/", "tags/", "timeline/", "reading-log/", "trails/", "inbox/"]
+    assert [link for link in nav_links if not link.startswith("#")] == [".", "all/", "topics/", "tags/", "timeline/", "reading-log/", "trails/", "map/", "inbox/"]
 
 
 def test_library_bib_is_the_export(built: Path) -> None:
