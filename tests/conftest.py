@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import fakearxiv
 import fakecommunity
@@ -55,54 +56,39 @@ def example_library(library: Path) -> Path:
     return library
 
 
-@pytest.fixture
-def arxiv_server() -> Iterator[fakearxiv.FakeArxiv]:
-    state, server = fakearxiv.serve()
+def served(fake: Any) -> Iterator[Any]:
+    """A fake service's state while its server runs on 127.0.0.1 (see tests/fakeserver.py)."""
+    state, server = fake.serve()
     try:
         yield state
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def arxiv_server() -> Iterator[fakearxiv.FakeArxiv]:
+    yield from served(fakearxiv)
 
 
 @pytest.fixture
 def community() -> Iterator[fakecommunity.FakeCommunity]:
-    state, server = fakecommunity.serve()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from served(fakecommunity)
 
 
 @pytest.fixture
 def highlight_servers() -> Iterator[fakehighlights.FakeHighlights]:
-    state, server = fakehighlights.serve()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from served(fakehighlights)
 
 
 @pytest.fixture
 def social() -> Iterator[fakesocial.FakeSocial]:
-    state, server = fakesocial.serve()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from served(fakesocial)
 
 
 @pytest.fixture
 def s2_server() -> Iterator[fakes2.FakeS2]:
-    state, server = fakes2.serve()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from served(fakes2)
 
 
 def script_env(server: fakearxiv.FakeArxiv | None = None, s2: fakes2.FakeS2 | None = None, **extra: str) -> dict[str, str]:
