@@ -372,28 +372,23 @@ class SiteBuilder:
         return self.config.topics.get(path) or default_title(path)
 
     def papers_table(self) -> str:
-        """Every paper as one HTML table, sortable and filterable by a few lines of script (no network)."""
+        """Every paper as one HTML table's rows (templates/site_all_rows.html.j2), sortable and
+        filterable by a few lines of script (no network)."""
         rows = []
         for paper in chronological(self.papers):
-            topic = (f'<a href="{html.escape(self.url(topic_page(paper.topic), "all.md"))}" title="{html.escape(paper.topic)}">'
-                     f"{html.escape(self.topic_title(paper.topic))}</a>" if paper.topic else "")
-            tags = " ".join(f'<a href="{html.escape(self.url("tags.md", "all.md"))}#tag:{html.escape(tag_slug(t))}">'
-                            f"{html.escape(t)}</a>" for t in paper.tags)
-            words = " ".join([paper.title, *paper.authors, paper.topic or "", self.topic_title(paper.topic) if paper.topic else "",
-                              *paper.tags, str(paper.year or "")])
-            notes = f" {NOTES_MARK}" if paper.key in self.noted else ""
-            link = web_url(paper.code)
-            code = f'<a href="{html.escape(link)}" rel="nofollow noopener">code</a>' if link else ""
-            rows.append(
-                f'<tr data-status="{paper.status}" data-text="{html.escape(words.casefold())}">'
-                f'<td data-sort="{STATUS_ORDER[paper.status]}">{STATUS_MARKS[paper.status]} {status_word(paper.status)}</td>'
-                f'<td data-sort="{paper.year or 0}">{paper.year or "n.d."}</td>'
-                f'<td data-sort="{html.escape(paper.title.casefold())}"><a href="{html.escape(self.url(paper.key + ".md", "all.md"))}">'
-                f"{html.escape(paper.title)}</a>{notes}</td>"
-                f'<td data-sort="{html.escape(short_authors(paper.authors).casefold())}">{html.escape(short_authors(paper.authors))}</td>'
-                f'<td data-sort="{html.escape(paper.topic or "~")}">{topic}</td><td>{tags}</td>'
-                f'<td data-sort="{0 if code else 1}">{code}</td></tr>')
-        return "".join(rows)
+            rows.append({
+                "paper": paper, "status_sort": STATUS_ORDER[paper.status], "mark": STATUS_MARKS[paper.status],
+                "status": status_word(paper.status), "url": self.url(paper.key + ".md", "all.md"),
+                "noted": paper.key in self.noted, "authors": short_authors(paper.authors),
+                "topic_url": self.url(topic_page(paper.topic), "all.md") if paper.topic else None,
+                "topic_title": self.topic_title(paper.topic) if paper.topic else None,
+                "tags": [(f"{self.url('tags.md', 'all.md')}#tag:{tag_slug(t)}", t) for t in paper.tags],
+                "code": web_url(paper.code),
+                "words": " ".join([paper.title, *paper.authors, paper.topic or "",
+                                   self.topic_title(paper.topic) if paper.topic else "", *paper.tags,
+                                   str(paper.year or "")]).casefold(),
+            })
+        return environment(self.root).get_template("site_all_rows.html.j2").render(rows=rows, notes_mark=NOTES_MARK)
 
     def feed(self) -> str:
         """An Atom feed of papers recently added and recently read, newest first."""
@@ -477,17 +472,12 @@ class SiteBuilder:
                                         ("cites", self.cites.get(paper.key, [])), ("cited", self.cited_by.get(paper.key, [])),
                                         ("related", related[3][2])],
                                 lambda other: self.url(other.key + ".md", paper.key + ".md"))
-        tail = f"\n\n{picture}\n" if picture else ""
-        for anchor, heading, papers in related:
-            if not papers:
-                continue
-            items = "".join(
-                f'<li>{STATUS_MARKS[p.status]} <a href="{html.escape(self.url(p.key + ".md", paper.key + ".md"))}">'
-                f"{html.escape(p.title)}</a> — {html.escape(short_authors(p.authors))}, {p.year or 'n.d.'} · "
-                f"<em>{status_word(p.status)}</em>"
-                + (f" · {html.escape(reasons[p.key])}" if anchor == "related" and reasons.get(p.key) else "") + "</li>"
-                for p in papers)
-            tail += f'\n\n<h2 id="{anchor}" data-search-exclude>{heading}</h2>\n<ul data-search-exclude>{items}</ul>\n'
+        lists = [(anchor, heading, [(p, STATUS_MARKS[p.status], self.url(p.key + ".md", paper.key + ".md"),
+                                     short_authors(p.authors), status_word(p.status),
+                                     reasons.get(p.key) if anchor == "related" else None) for p in papers])
+                 for anchor, heading, papers in related if papers]
+        tail = (f"\n\n{picture}\n" if picture else "") + \
+            environment(self.root).get_template("site_paper_related.html.j2").render(lists=lists)
         return body + tail + "\n"
 
     def description(self, paper: Paper) -> str:
