@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from papernotes.errors import PapernotesError
+from papernotes.files import INBOX, UnreadableFile, WriteError, library_folder, read_inside
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
-from papernotes.model.paper import Paper
+from papernotes.model.paper import Paper, week_of
+from papernotes.model.reading import planning_week
 from papernotes.model.text import author_list
 from papernotes.services.ranking import NewPaper
+from papernotes.sources.s2 import arxiv_of
+from papernotes.store.library import Catalog, Library
 
 MAX_PASSED_OVER = 2000  # papers from earlier digests the ranking learns from, newest digests first
 MAX_SHARERS_SHOWN = 5
@@ -163,3 +169,103 @@ def shared_papers(people: Any, accounts: Sequence[str], since: dt.date, until: d
             if share.who not in who:
                 who.append(share.who)
     return found
+
+
+# -- the inbox: the last check, earlier digests, the new one --------------------------------------------
+
+LAST_CHECK = "last-check"  # inbox/last-check: the date of the last complete check, committed with the digests
+MAX_DIGESTS_READ = 520  # ten years of weekly digests: what came before teaches the ranking little
+MAX_DIGEST_BYTES = 16 * 1024 * 1024  # a digest of 10,000 papers with abstracts is ~20 MB; --limit keeps it far below
+
+
+def last_check(root: Path) -> dt.date | None:
+    """The date of the last complete check (inbox/last-check), if the file holds one."""
+    try:
+        day = dt.date.fromisoformat(read_inside(root, root / INBOX / LAST_CHECK, 64).decode("ascii").strip())
+    except (UnreadableFile, ValueError):
+        return None
+    return day if 1900 <= day.year <= 2999 else None
+
+
+def earlier_digests(root: Path, warn: Callable[[str], None]) -> list[str]:
+    """The text of the digests in the inbox, newest first. A paper in one was seen and is not shown
+    again; what was passed over in them teaches the ranking."""
+    inbox = root / INBOX
+    texts: list[str] = []
+    try:
+        names = sorted(inbox.glob("*.md"), reverse=True) if inbox.is_dir() else []
+    except OSError:
+        names = []
+    for digest in names[:MAX_DIGESTS_READ]:
+        try:
+            texts.append(read_inside(root, digest, MAX_DIGEST_BYTES).decode("utf-8", errors="replace"))
+        except UnreadableFile as exc:
+            warn(exc.describe(f"{INBOX}/{digest.name}") + " (left out)")
+    return texts
+
+
+def add_shares(library: Library, arxiv: Any, found: dict[str, NewPaper], catalog: Catalog, seen: set[str],
+               since: dt.date, until: dt.date, warn: Callable[[str], None]) -> list[NewPaper]:
+    """The papers the people the reader follows shared in the checked days: each found paper says who
+    shared it, a shared paper new this week joins `found`, and one from before is returned for the
+    digest's own short section. A service or account that fails is one warning."""
+    from papernotes.services.adding import semantic_scholar
+    from papernotes.sources.arxiv import ArxivUnavailable
+    from papernotes.sources.s2 import S2Unavailable
+    from papernotes.sources.social import People
+
+    shared = shared_papers(People(library.root), library.config.follow, since, until)
+    for warning in shared.warnings:
+        warn(warning)
+    if shared.lookups:  # a DOI or another paper link: its arXiv ID from Semantic Scholar, when it has one
+        try:
+            rows = semantic_scholar(library).batch(list(shared.lookups))
+        except S2Unavailable as exc:
+            warn(f"shared links that are not arXiv's left out: {exc}")
+            rows = []
+        for lookup, row in zip(shared.lookups, rows, strict=False):
+            ident = arxiv_of(row) if isinstance(row, dict) else None
+            if ident:
+                who = shared.arxiv.setdefault(ident, [])
+                who += [person for person in shared.lookups[lookup] if person not in who]
+    wanted = [ident for ident in shared.arxiv if ident not in found and ident not in catalog.by_arxiv and ident not in seen]
+    earlier: list[NewPaper] = []
+    if wanted:
+        try:
+            fetched = arxiv.fetch(wanted).papers
+        except (ArxivUnavailable, PapernotesError) as exc:
+            warn(f"papers shared by people you follow left out: {exc}")
+            fetched = {}
+        for ident, paper in fetched.items():
+            candidate = NewPaper(paper)
+            if paper.published is not None and since <= paper.published <= until:
+                found[ident] = candidate
+            else:
+                earlier.append(candidate)
+    for candidate in [*found.values(), *earlier]:
+        candidate.shared_by = list(shared.arxiv.get(candidate.paper.arxiv or "", []))
+    return earlier
+
+
+def write_digest(root: Path, until: dt.date, since: dt.date, ranked: list[NewPaper], found: int,
+                 earlier: list[NewPaper] | None = None) -> Path:
+    week = week_of(until)
+    # Named for the week the papers came out in; on a Sunday `plan` already plans the next one, so say both.
+    header = (f"# New papers, {week}\n\nSubmitted {since} to {until}; {len(ranked)} of {found} new papers, best first. "
+              f"Tick the ones to read (`[x]`), then run `papernotes watch --accept {INBOX}/{{name}}`: they join "
+              f"the reading queue, which `papernotes plan` plans {planning_week(until)} from.\n\n")
+    body = "\n".join(digest_line(candidate) for candidate in ranked) + "\n"
+    if earlier:
+        body += f"\n{SHARED_EARLIER}\n\n" + "\n".join(digest_line(candidate) for candidate in earlier) + "\n"
+    inbox = library_folder(root, root / INBOX)
+    for suffix in [""] + [f"-{n}" for n in range(2, 100)]:
+        path = inbox / f"{week}{suffix}.md"
+        try:
+            with open(path, "x", encoding="utf-8", newline="\n") as handle:  # never over an earlier digest
+                handle.write(header.replace("{name}", path.name) + body)
+            return path
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise WriteError(f"cannot write {INBOX}/{path.name}: {exc.strerror}") from None
+    raise PapernotesError(f"too many digests for {week} in {INBOX}/")
