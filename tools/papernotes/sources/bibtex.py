@@ -8,6 +8,7 @@ every other entry is still read. `@string` macros carry over between chunks.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pybtex.errors
@@ -15,6 +16,7 @@ from pybtex import textutils
 from pybtex.database.input import bibtex as bibtex_input
 from pybtex.scanner import PybtexError
 
+from papernotes.errors import PapernotesError
 from papernotes.model.bibentry import BibEntry, Derived, derive
 from papernotes.model.latex import (
     AS_WRITTEN,
@@ -205,3 +207,94 @@ def _written_alike(name: str, value: str, derived: Derived) -> bool:
     if name != "abstract" or derived.abstract is None:
         return False
     return value == latex_escape(derived.abstract) == latex_escape(derived.abstract, ascii=False)
+
+
+# -- a file's encoding --------------------------------------------------------------------------------
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def decode_bib(data: bytes, name: str, warn: Callable[[str], None]) -> str:
+    """A .bib file's text, its encoding found as JabRef and biber find it: a byte-order mark (JabRef
+    writes UTF-16 with one), else UTF-8, else the best guess of charset-normalizer (GBK, Shift-JIS,
+    Windows-1252, ...), said in a warning; never with characters silently replaced."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise PapernotesError(f"{name}: starts as {codec.upper()} but is not; save it as UTF-8") from None
+    declared = declared_encoding(data)
+    if declared is not None:
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            warn(f"{name}: says it is {declared}, but is not; guessing instead")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+    encoding = guess_encoding(data)
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        encoding, text = "cp1252", data.decode("cp1252", "replace")
+    warn(f"{name}:{line}: not UTF-8; read as {encoding} (the likeliest encoding); check the names and titles")
+    return text
+
+
+# What a file may say of its own encoding in its first lines: JabRef's `% Encoding: windows-1252`,
+# Emacs's `-*- coding: latin-9-unix -*-`.
+_DECLARED = re.compile(rb"^%\s*Encoding:\s*([-\w.]+)|-\*-.*?coding:\s*([-\w.]+?)(?:-unix|-dos|-mac)?\s*(?:;.*?)?-\*-",
+                       re.IGNORECASE | re.MULTILINE)
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding a .bib file names in its first lines, if Python knows it."""
+    import codecs
+
+    found = _DECLARED.search(data[:1024])
+    if found is None:
+        return None
+    name = (found.group(1) or found.group(2)).decode("ascii")
+    for spelling in (name, name.replace("-", ""), name.replace("-", "_")):  # Emacs writes latin-9, Python latin9
+        try:
+            return codecs.lookup(spelling).name
+        except LookupError:
+            continue
+    return None
+
+
+# Among encodings charset-normalizer finds equally likely (a short file), the more common in .bib files.
+_PREFERRED = ("cp1252", "gb18030", "big5", "shift_jis", "euc_kr")
+
+
+def guess_encoding(data: bytes) -> str:
+    """The encoding of a .bib file that is not UTF-8. Windows-1252 when it reads as Western text
+    (accented letters inside words: `M\xfcller`), which charset-normalizer cannot tell apart from a
+    CJK encoding in a short file; else charset-normalizer's best guess."""
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and _reads_as_western(western):
+        return "cp1252"
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(data[: 4 * 1024 * 1024]))
+    if not results:
+        return "cp1252"
+    least = min(result.chaos for result in results)
+    likely = [result.encoding for result in results if result.chaos == least]
+    return next((name for name in _PREFERRED if name in likely), likely[0])
+
+
+def _reads_as_western(text: str) -> bool:
+    """Most characters outside ASCII stand between ASCII letters, as accents do in European words; a
+    double-byte encoding read as Windows-1252 gives runs of them (`\xd6\xd0\xce\xc4` for 中文)."""
+    outside = [i for i, char in enumerate(text) if ord(char) > 127]
+    if not outside:
+        return True
+    paired = sum(1 for i in outside if (i > 0 and ord(text[i - 1]) > 127) or (i + 1 < len(text) and ord(text[i + 1]) > 127))
+    return paired <= len(outside) // 2
