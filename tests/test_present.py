@@ -8,10 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import LIBRARY_DATA, REPO
 from papernotes.errors import PapernotesError
 from papernotes.model.config import Config
-from papernotes.model.paper import RESERVED_KEYS, Paper, in_topic
+from papernotes.model.pages import RESERVED_KEYS, SITE_PAGES
+from papernotes.model.paper import Paper, in_topic
 from papernotes.model.statuses import STATUSES
 from papernotes.model.text import short_authors
 from papernotes.present.markdown import md, paper_line, status_word
@@ -75,11 +76,21 @@ def site() -> SiteBuilder:
 def test_every_page_of_the_site_is_generated_and_reserved(site: SiteBuilder) -> None:
     pages = site.pages()
     for name in ("index.md", "all.md", "topics/index.md", "tags.md", "timeline.md", "reading-log.md", "trails.md",
-                 "inbox.md", "feed.xml", "plan.ics", "library.bib"):
+                 "inbox.md", "feed.xml", "plan.ics", "library.bib", "map.md"):
         assert name in pages, name
     # A note may not take a page's name: the model's list of reserved names covers every page.
-    assert {Path(name).parts[0].removesuffix(".md").removesuffix(".xml").removesuffix(".ics").removesuffix(".bib")
-            for name in pages} <= RESERVED_KEYS | {"topics", "stylesheets", "javascripts"}
+    assert {Path(name).parts[0].rsplit(".", 1)[0] for name in pages} <= RESERVED_KEYS
+    home = pages["index.md"]
+    for page in SITE_PAGES:
+        assert (f"]({page.path})" in home) == (page.home and page.path != "search.md"), page.path
+
+
+def test_the_nav_in_mkdocs_yml_is_the_page_table() -> None:
+    """mkdocs.yml (the tests' copy of the template's) lists the table's pages in its order."""
+    config = (LIBRARY_DATA / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = config.split("\nnav:\n", 1)[1].split("\n\n", 1)[0]
+    listed = [tuple(line.strip().removeprefix("- ").split(": ", 1)) for line in nav.splitlines()]
+    assert listed == [(page.title, page.path) for page in SITE_PAGES if page.nav]
 
 
 def test_the_inbox_trails_and_feed(site: SiteBuilder) -> None:

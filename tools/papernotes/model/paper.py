@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from papernotes.errors import PapernotesError
+from papernotes.model.pages import RESERVED_KEYS
 from papernotes.model.statuses import STATUSES, TO_READ
 
 PRIORITIES = (1, 2, 3)  # 1 high ... 3 low; a note without one counts as 2
@@ -359,12 +360,6 @@ def key_candidates(base: str) -> list[str]:
 # Keys are file names and URLs: letters, digits, '_' and '-' work everywhere.
 VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
 MAX_KEY_LENGTH = 100
-# Names the site uses for its own pages and folders: a note may not take them.
-RESERVED_KEYS = frozenset({"index", "tags", "timeline", "topics", "library", "javascripts", "stylesheets", "reading-log",
-                           "plan", "trails", "all", "feed", "search", "assets", "404", "sitemap", "inbox", "pagefind",
-                           "map"})
-
-
 def describe_change(before: Paper, after: Paper) -> str:
     """What changed between two versions of a note, as `update` prints it: `status: to-read → read, +tag x`."""
     old, new = before.frontmatter(), after.frontmatter()

@@ -19,6 +19,7 @@ from papernotes.model.citations import Gap, Relation
 from papernotes.model.config import PAGEFIND_FROM, Config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.links import WIKI_LINK, has_notes, resolve_link, strip_empty_sections, under_the_title
+from papernotes.model.pages import SITE_PAGES
 from papernotes.model.paper import Paper, web_url
 from papernotes.model.reading import (
     ReadingLog,
@@ -266,39 +267,41 @@ class SiteBuilder:
             "topic_title": self.topic_title,
             "site_name": self.site_name,
             "pagefind": self.pagefind,
+            "site_pages": [page for page in SITE_PAGES if page.home and (self.pagefind or page.path != "search.md")],
             "calendar": reading_calendar(self.papers, self.today, self.config.papers_per_week),
             "legend": " · ".join(f"{mark} {status_word(status)}" for status, mark in STATUS_MARKS.items())
                       + f" · {NOTES_MARK} has notes",
         }
-        pages = {
-            "index.md": self._render("site_home.md.j2", "index.md", shared),
-            "topics/index.md": self._render("site_topics.md.j2", "topics/index.md", shared),
-            "tags.md": self._render("site_tags.md.j2", "tags.md", shared, tags=tag_index(self.papers), tag_slug=tag_slug),
-            "timeline.md": self._render("site_timeline.md.j2", "timeline.md", shared),
-            "trails.md": self._render("site_trails.md.j2", "trails.md", shared, trails=self.trails(),
-                                       gaps=[(gap, [self.by_key[k] for k in gap.citing if k in self.by_key]) for gap in self.gaps]),
-            "reading-log.md": self._render("site_reading_log.md.j2", "reading-log.md", shared,
-                                           log=reading_log(self.papers, self.today), chart=self._chart),
-            "plan.ics": plan_calendar(self.papers, self.config.reading_days, self.site_url).decode("utf-8"),
-            "inbox.md": self.inbox(),
-            "all.md": self._render("site_all.md.j2", "all.md", shared, table=self.papers_table()),
-            "map.md": self._render("site_map.md.j2", "map.md", shared, picture=library_map(
-                self.papers, self.topic_title, lambda paper: self.url(paper.key + ".md", "map.md"),
-                {p.key for p in waiting})),
-            "feed.xml": self.feed(),
-            "library.bib": export(self.papers).text,
-            "stylesheets/papernotes.css": self._render("site_stylesheet.css.j2", "stylesheets/papernotes.css", {}, pagefind=self.pagefind),
-            "javascripts/mathjax.js": self._render("site_mathjax.js.j2", "javascripts/mathjax.js", {}),
-            "javascripts/search.js": self._render("site_search.js.j2", "javascripts/search.js", {}, pagefind=self.pagefind),
+        # Each page's own data, beside what every page gets; pages without a template are made in code.
+        own: dict[str, dict[str, object]] = {
+            "tags.md": {"tags": tag_index(self.papers), "tag_slug": tag_slug},
+            "trails.md": {"trails": self.trails(),
+                          "gaps": [(gap, [self.by_key[k] for k in gap.citing if k in self.by_key]) for gap in self.gaps]},
+            "reading-log.md": {"log": reading_log(self.papers, self.today), "chart": self._chart},
+            "all.md": {"table": self.papers_table()},
+            "map.md": {"picture": library_map(self.papers, self.topic_title,
+                                              lambda paper: self.url(paper.key + ".md", "map.md"), {p.key for p in waiting})},
+            # the site's root, from the search page
+            "search.md": {"root": "" if self.url("index.md", "search.md") == "./" else self.url("index.md", "search.md")},
         }
-        if self.pagefind:
-            root = self.url("index.md", "search.md")  # the site's root, from the search page
-            pages["search.md"] = self._render("site_search.md.j2", "search.md", {}, root="" if root == "./" else root)
+        made = {
+            "plan.ics": lambda: plan_calendar(self.papers, self.config.reading_days, self.site_url).decode("utf-8"),
+            "inbox.md": self.inbox,
+            "feed.xml": self.feed,
+            "library.bib": lambda: export(self.papers).text,
+        }
+        pages = {}
+        for page in SITE_PAGES:
+            if page.path == "search.md" and not self.pagefind:
+                continue
+            if page.template is None:
+                pages[page.path] = made[page.path]()
+            else:
+                pages[page.path] = self._render(page.template, page.path, shared, **own.get(page.path, {}))
         for path, node in nodes.items():
             parts = path.split("/") if path else []
             parents = [nodes["/".join(parts[:i])] for i in range(1, len(parts))]
-            page = topic_page(path)
-            pages[page] = self._render("site_topic.md.j2", page, shared, node=node, parents=parents)
+            pages[topic_page(path)] = self._render("site_topic.md.j2", topic_page(path), shared, node=node, parents=parents)
         return pages
 
     @staticmethod

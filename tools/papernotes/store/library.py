@@ -26,9 +26,9 @@ from papernotes.errors import PapernotesError
 from papernotes.files import WriteError, is_inside, library_folder, remove_stale_temporaries, write_file
 from papernotes.model.config import Config, load_config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
+from papernotes.model.pages import RESERVED_KEYS
 from papernotes.model.paper import (
     MAX_KEY_LENGTH,
-    RESERVED_KEYS,
     VALID_KEY,
     Paper,
     base_key,

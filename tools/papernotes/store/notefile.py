@@ -18,7 +18,8 @@ from frontmatter.default_handlers import YAMLHandler
 
 from papernotes.errors import PapernotesError
 from papernotes.files import UnreadableFile, read_regular_file
-from papernotes.model.paper import MAX_KEY_LENGTH, RESERVED_KEYS, VALID_KEY, FieldError, Paper
+from papernotes.model.pages import RESERVED_KEYS
+from papernotes.model.paper import MAX_KEY_LENGTH, VALID_KEY, FieldError, Paper
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
