@@ -15,10 +15,13 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from papernotes.errors import PapernotesError, UsageError
 from papernotes.runtime import today
+
+if TYPE_CHECKING:  # not imported at start-up: `--help` stays fast
+    from papernotes.store.library import Library
 
 # The repository the scripts live in: tools/papernotes/cli.py -> the repository root.
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
@@ -166,10 +169,11 @@ def _run(
     debug = getattr(args, "debug", False)
     try:
         args.today = today()
+        args.libraries = []  # every library the command opened (commands.common.open_library)
         try:
             return main(args)
         finally:
-            refresh_derived_state()
+            refresh_derived_state(args.libraries)
     except PapernotesError as exc:
         if debug:
             raise
@@ -203,19 +207,18 @@ def interrupted(exc: BaseException) -> bool:
     return False
 
 
-def refresh_derived_state() -> None:
+def refresh_derived_state(libraries: list[Library]) -> None:
     """After a command changed notes (even one that then failed): the README index of each library it
     changed, so that what is committed next passes `check`. When that cannot be done (another note
     does not load), the command still did what it was asked: a warning names the way to the problem,
     and the exit code stays the command's (0)."""
-    from papernotes.store.library import CHANGED_ROOTS, Library
-
-    while CHANGED_ROOTS:
+    for library in libraries:
+        if not library.changed:
+            continue
         from papernotes.services.readme import refresh_readme  # only commands that changed notes pay for it
 
-        root = CHANGED_ROOTS.pop()
         try:
-            refresh_readme(Library(root))
+            refresh_readme(library)
         except PapernotesError as exc:
             print(f"warning: README.md index not updated: {str(exc).splitlines()[-1]} (papernotes check lists the problems)",
                   file=sys.stderr)

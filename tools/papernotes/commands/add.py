@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
                               "or --title for a paper by hand")
     mine = new_note_fields(args.topic, args.tag, args.status or TO_READ, args.today, args.priority)
     ids, failures = collect_ids(args)
-    library, catalog = common.library_for_adding(args.root)
+    library, catalog = common.library_for_adding(args)
 
     if args.dry_run:
         # Without asking anyone: the canonical IDs that would be added, and the papers already here.
@@ -163,7 +163,7 @@ def existing_changes(args: argparse.Namespace, mine: dict[str, Any]) -> Callable
 def add_search(args: argparse.Namespace) -> int:
     """Show the top matches for a title; add the exact title match, or the one --pick names."""
     mine = new_note_fields(args.topic, args.tag, args.status or TO_READ, args.today, args.priority)
-    library, catalog = common.library_for_adding(args.root)
+    library, catalog = common.library_for_adding(args)
     matches = semantic_scholar(library).search(args.search, limit=SEARCH_SHOWN)
     if not matches:
         raise PapernotesError(f"no paper on Semantic Scholar matches {args.search!r}")
@@ -196,7 +196,7 @@ def add_manual(args: argparse.Namespace) -> int:
     if not args.author:
         raise PapernotesError("--title needs at least one --author")
     mine = new_note_fields(args.topic, args.tag, args.status or TO_READ, args.today, args.priority)
-    library, catalog = common.library_for_adding(args.root)
+    library, catalog = common.library_for_adding(args)
     fields: dict[str, object] = {"key": "-", "title": args.title, "authors": args.author}
     for name in ("year", "doi", "url", "venue"):
         if getattr(args, name) is not None:

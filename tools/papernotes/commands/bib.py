@@ -58,7 +58,7 @@ def cited_keys(aux: str) -> set[str]:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     papers = library.load_strict()
     known_filters(papers, args.tag, args.topic)
     if args.tag:
@@ -116,7 +116,7 @@ def run_import(args: argparse.Namespace) -> int:
     mine = new_note_fields(args.topic, args.tag, args.status, args.today, args.priority)
     # The import is one event: found_via marks where the papers came from (the feed shows one entry).
     mine["found_via"] = (f"{IMPORT_PREFIX}{Path(args.file).name}",)
-    library, catalog = common.library_for_adding(args.root)
+    library, catalog = common.library_for_adding(args)
     body = render(library.root, "paper.md.j2")
     result = parse_bib(text)
     failed = 0

@@ -13,7 +13,6 @@ from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.text import counted
 from papernotes.services.checks import Context, apply_fix, run_checks
-from papernotes.store.library import Library
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -24,7 +23,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     papers, problems = library.load(bodies=True)
     found = run_checks(Context(library, papers, problems))
     remaining = []

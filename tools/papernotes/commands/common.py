@@ -69,9 +69,17 @@ def priority_option(ap: argparse.ArgumentParser, bulk: bool = False) -> None:
                     help=f"priority of the new notes: 1 high, 2, 3 low (default: {default})")
 
 
-def library_for_adding(root: Path) -> tuple[Library, Catalog]:
+def open_library(args: argparse.Namespace) -> Library:
+    """The library at --root. The command line brings the README index of each library a command
+    changed up to date afterwards (`Library.changed`), even when the command then failed."""
+    library = Library(args.root)
+    args.libraries.append(library)
+    return library
+
+
+def library_for_adding(args: argparse.Namespace) -> tuple[Library, Catalog]:
     """The library and what it already holds; notes that do not load are named, not fatal."""
-    library = Library(root)
+    library = open_library(args)
     papers, problems = library.load()
     for problem in problems:
         warn(f"{problem} (not checked for duplicates)")

@@ -38,7 +38,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     papers = library.load_strict()
     topic = checked_topic(args.topic, "--topic") if args.topic else None
     lists = reference_lists(library, papers, args.offline, common.warn, lambda line: print(line, flush=True))

@@ -48,7 +48,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     keys = [library.key_of(ref) for ref in args.papers]
     papers = library.load_strict()
     by_key = {p.key: p for p in papers}

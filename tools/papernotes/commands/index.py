@@ -21,7 +21,6 @@ from papernotes.services.readme import (
     rewrite_readme,
     updated_readme,
 )
-from papernotes.store.library import Library
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -32,7 +31,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     region = generated_region(library, use_cache=not args.no_cache)
     # A README that is a symlink (to a file of the library): its target is updated and the link kept.
     found = read_readme(library)

@@ -19,7 +19,6 @@ from papernotes.commands import common
 from papernotes.model.paper import STATUSES, Paper, in_topic
 from papernotes.model.reading import planning_week, queue
 from papernotes.present.views import known_filters
-from papernotes.store.library import Library
 
 SORTS = ("year", "key", "added", "title", "queue")
 FORMATS = ("table", "keys", "json", "tsv")
@@ -79,7 +78,7 @@ def ordered(papers: list[Paper], sort: str, today: dt.date) -> list[Paper]:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     papers = library.load_strict(bodies=bool(args.text))
     known_filters(papers, args.tag, args.topic)
     chosen = ordered([p for p in papers if matches(args)(p)], args.sort, args.today)

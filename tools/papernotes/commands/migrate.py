@@ -45,7 +45,6 @@ from papernotes.services.migrating import (
     priority_of,
 )
 from papernotes.sources.reading_list import Item, is_org, list_title, parse_list
-from papernotes.store.library import Library
 
 MAX_NOTE_FILE = 1024 * 1024
 MAX_LIST_BYTES = 16 * 1024 * 1024  # the largest awesome-lists are under 1 MB
@@ -94,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             kinds["by hand"] -= 1
     skipped = [i for i in items if i.skip]
     if args.dry_run:
-        library = Library(args.root)
+        library = common.open_library(args)
         notes, problems = library.load()
         catalog = library.catalog(notes, problems)
         for item in items:
@@ -117,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{source}: {counted_items(items)}: {kinds['arXiv']} from arXiv, {kinds['Semantic Scholar']} from Semantic "
               f"Scholar, {kinds['by hand']} by hand, {len(skipped)} skipped", file=sys.stderr)
         return 0
-    outcome = add_items(Library(args.root), list_name, [i for i in items if not i.skip], args)
+    outcome = add_items(list_name, [i for i in items if not i.skip], args)
     print(f"{source}: {counted_items(items)}: {outcome.summary()}, {len(skipped)} skipped", file=sys.stderr)
     return 1 if outcome.failures else 0
 
@@ -153,10 +152,10 @@ class Outcome:
                 f"{self.other[EXISTS]} already there, {self.other[NOT_FOUND] + self.other[FAILED]} failed{later}")
 
 
-def add_items(library: Library, list_name: str, items: list[Item], args: argparse.Namespace) -> Outcome:
+def add_items(list_name: str, items: list[Item], args: argparse.Namespace) -> Outcome:
     """Every entry through add_candidates: the entries with an identifier in one go (arXiv is asked
     once for all of them), then the citations in chunks, looked up by title as they come."""
-    _, catalog = common.library_for_adding(library.root)
+    library, catalog = common.library_for_adding(args)
     mine = new_note_fields(None, [], TO_READ, args.today, args.priority)
     mine["found_via"] = (f"{IMPORT_PREFIX}{Path(args.readme).name}",)
     outcome = Outcome()

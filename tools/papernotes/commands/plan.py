@@ -37,7 +37,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     papers, problems = library.load()
     for problem in problems:
         common.warn(f"{problem} (left out of the plan)")

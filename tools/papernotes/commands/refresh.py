@@ -32,7 +32,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     papers, problems = library.load()
     if args.papers:
         by_key = {p.key: p for p in papers}

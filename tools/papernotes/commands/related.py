@@ -11,7 +11,6 @@ import argparse
 
 from papernotes.commands import common
 from papernotes.services.citations import reference_lists, related
-from papernotes.store.library import Library
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -22,7 +21,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     key = library.key_of(args.paper)
     papers = library.load_strict(bodies=True)
     by_key = {p.key: p for p in papers}

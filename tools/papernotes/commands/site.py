@@ -45,7 +45,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     engine = args.engine or library.config.site_engine
     result = _generate(library.root, engine)
     if result.unresolved:

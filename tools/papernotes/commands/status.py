@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     def change(paper: Paper) -> dict[str, object]:
         return status_changes(paper, args.status, args.today)
 
-    library = Library(args.root)
+    library = common.open_library(args)
     code = common.update_notes(library, args.papers, change)
     if args.status == READ and code == 0:
         _mention_highlights(library, args.papers)

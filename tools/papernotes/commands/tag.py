@@ -12,7 +12,6 @@ import re
 from papernotes.commands import common
 from papernotes.model.paper import Paper
 from papernotes.present.views import canonical_tags, tag_form
-from papernotes.store.library import Library
 
 _TAG = re.compile(r"[^\s,#\[\]{}]+")
 
@@ -43,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         hint = f" (to add the tag {refs[-1]}: +{refs[-1]})" if len(refs) > 1 and _TAG.fullmatch(refs[-1]) else ""
         args.parser.error(f"give at least one paper and one +TAG or -TAG{hint}")
 
-    library = Library(args.root)
+    library = common.open_library(args)
     # One spelling per tag: +Pretraining on a library that says "pretraining" adds "pretraining"
     # (the spelling in [tool.papernotes] tags, else the one used first); -TAG removes any spelling.
     papers, _ = library.load()

@@ -13,7 +13,6 @@ from papernotes.commands import common
 from papernotes.model.paper import Paper
 from papernotes.model.statuses import READ, SKIPPED, TO_READ
 from papernotes.present.views import TopicNode, topic_tree
-from papernotes.store.library import Library
 
 FORMATS = ("table", "tsv")
 
@@ -25,7 +24,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     papers = library.load_strict()
     rows = [(node, _all_papers(node)) for root in topic_tree(papers, library.config) for node in root.walk()]
     focus = (library.config.focus or "").strip("/")

@@ -73,7 +73,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    library = Library(args.root)
+    library = common.open_library(args)
     if args.accept:
         return accept(library, Path(args.accept), args)
     queries = library.config.watches

@@ -55,9 +55,6 @@ from papernotes.store.swap import replace_checked
 
 __all__ = ["Library", "LibraryProblems", "NoteError", "NoteProblem", "WriteError", "parse_note", "serialize", "write_file"]
 
-# Libraries whose notes this process changed: the command line refreshes their derived state (the
-# README index) once the command is done.
-CHANGED_ROOTS: set[Path] = set()
 # Notes this process has just written, with their file signature right after: a load in the same
 # process (the README index after `status`) takes the parsed paper instead of parsing it again, as
 # long as the file is still exactly what was written (an editor's save changes the signature).
@@ -164,6 +161,7 @@ class Library:
         self.root = root.resolve()
         self.config = config or load_config(self.root)
         self.papers_dir = self.config.papers_path
+        self.changed = False  # a note was written: the README index is due (the command line sees to it)
 
     def rel(self, path: Path) -> str:
         try:
@@ -342,7 +340,7 @@ class Library:
             return new_text.encode("utf-8") if new_text != text else None
 
         if replace_checked(target, rel, patched):
-            CHANGED_ROOTS.add(self.root)
+            self.changed = True
             _remember(target, outcome[1])
         return Updated(path, outcome[0], outcome[1])
 
@@ -362,7 +360,7 @@ class Library:
             return None if new_body is None or new_body == body else (head + new_body).encode("utf-8")
 
         if replace_checked(target, rel, rewritten):
-            CHANGED_ROOTS.add(self.root)
+            self.changed = True
             return True
         return False
 
@@ -403,7 +401,7 @@ class Library:
             except NoteError as exc:
                 raise WriteError(f"'{_short(paper.title)}' not written: {exc.problem.message}") from None
             if self._create_exclusive(path, text):
-                CHANGED_ROOTS.add(self.root)
+                self.changed = True
                 catalog.add(note)
                 return Written("added", path, note)
             # Another process created this file first; it may be this very paper.
