@@ -154,3 +154,30 @@ def test_the_sites_slim_requirements_are_pyprojects_own() -> None:
         text = (REPO / ".github" / "workflows" / workflow).read_text(encoding="utf-8")
         assert "pip install -r .github/requirements/site.txt" in text and "--no-deps -e ." in text, workflow
         assert "pip install scikit-learn" not in text and '".[zensical]"' not in text
+
+
+def test_settings_lists_each_setting_as_toml_that_reads_back(tmp_path: Path) -> None:
+    """`check --settings` prints every setting with this library's value; pasted into a pyproject,
+    it reads back as the same settings."""
+    import tomllib
+
+    from papernotes.model.config import SETTINGS, load_config
+
+    library = tmp_path / "lib"
+    (library / "notes").mkdir(parents=True)
+    (library / "pyproject.toml").write_text(
+        '[tool.papernotes]\npapers_dir = "notes"\npapers_per_week = 5\nreading_days = ["Sat", "Tue"]\n'
+        's2_cache_days = 1.5\ntags = ["GAN"]\nsite_search = "pagefind"\nfocus = "nlp/retrieval"\n'
+        'hypothesis_user = "alice"\nfollow = ["alice.bsky.social", "@bob@sigmoid.social"]\n', encoding="utf-8")
+    listed = run_script("check.py", "--root", library, "--settings")
+    assert listed.returncode == 0, listed.stderr
+    for name in SETTINGS:
+        assert re.search(rf"^#? ?{name} = |\[\[tool\.papernotes\.{name}\]\]", listed.stdout, re.M), name
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "pyproject.toml").write_text(listed.stdout, encoding="utf-8")
+    assert set(tomllib.loads(listed.stdout)["tool"]["papernotes"]) == set(SETTINGS) - {"topics", "watch"}
+    before, after = load_config(library), load_config(again)
+    assert {n: getattr(after, n) for n in vars(after) if n != "root"} == \
+        {n: getattr(before, n) for n in vars(before) if n != "root"}
+    assert before.reading_days == ("Tue", "Sat") and before.follow[1] == "@bob@sigmoid.social"

@@ -3,6 +3,7 @@ and (as warnings) unlisted topics, tags spelt several ways, stray files, papers 
 
     papernotes check            # every problem as papers/x.md:LINE: level: message; exit 1 on errors
     papernotes check --fix      # also apply the mechanical fixes, through the in-place patcher
+    papernotes check --settings # the settings of [tool.papernotes], this library's values and what each is for
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
+from papernotes.model.config import settings_listing
 from papernotes.model.text import counted
 from papernotes.services.checks import Context, apply_fix, run_checks
 
@@ -19,11 +21,16 @@ def parser(prog: str) -> argparse.ArgumentParser:
     ap = common.parser(__doc__.splitlines()[0], prog=prog)
     ap.add_argument("--fix", action="store_true",
                     help="apply the mechanical fixes (authors string to list, tag spelling, topic typo); report the rest")
+    ap.add_argument("--settings", action="store_true",
+                    help="print every setting of [tool.papernotes] with this library's value, its default and what it is for")
     return ap
 
 
 def run(args: argparse.Namespace) -> int:
     library = common.open_library(args)
+    if args.settings:
+        print("[tool.papernotes]\n" + "\n".join(settings_listing(library.config)))
+        return 0
     papers, problems = library.load(bodies=True)
     found = run_checks(Context(library, papers, problems))
     remaining = []

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from papernotes.errors import PapernotesError
 from papernotes.files import UnreadableFile, read_inside
@@ -33,36 +36,40 @@ class WatchQuery:
         return None
 
 
-def _watch_queries(entries: object, pyproject: Path) -> tuple[WatchQuery, ...]:
+class SettingError(ValueError):
+    """A [tool.papernotes] value that cannot be right, and what it should be."""
+
+
+def _watch_queries(entries: object) -> tuple[WatchQuery, ...]:
     if not isinstance(entries, list):
-        raise PapernotesError(f"{pyproject}: saved queries are written as [[tool.papernotes.watch]] tables")
+        raise SettingError("saved queries are written as [[tool.papernotes.watch]] tables")
     queries: list[WatchQuery] = []
     for number, entry in enumerate(entries, 1):
         name = entry.get("name") if isinstance(entry, dict) else None
         label = f"watch query '{name}'" if isinstance(name, str) and name.strip() else f"watch query #{number}"
         if not isinstance(entry, dict) or not isinstance(name, str) or not name.strip():
-            raise PapernotesError(f"{pyproject}: {label} needs name = \"...\"")
+            raise SettingError(f"{label} needs name = \"...\"")
         unknown = sorted(set(entry) - {"name", "query", "authors", "cited_by"})
         if unknown:
-            raise PapernotesError(f"{pyproject}: {label}: unknown key '{unknown[0]}' (use query, authors or cited_by)")
+            raise SettingError(f"{label}: unknown key '{unknown[0]}' (use query, authors or cited_by)")
         kinds = [k for k in ("query", "authors", "cited_by") if k in entry]
         if len(kinds) != 1:
-            raise PapernotesError(f"{pyproject}: {label} needs exactly one of query, authors or cited_by")
+            raise SettingError(f"{label} needs exactly one of query, authors or cited_by")
         if re.search(r"[,·\[\]\n]", name):
             # The digest lists the queries a paper matched as "matched: a, b", and --accept reads them back.
-            raise PapernotesError(f"{pyproject}: {label}: a name cannot hold ',', '·' or brackets; name it in words")
+            raise SettingError(f"{label}: a name cannot hold ',', '·' or brackets; name it in words")
         if name in {q.name for q in queries}:
-            raise PapernotesError(f"{pyproject}: two watch queries are named '{name}'; names must differ")
+            raise SettingError(f"two watch queries are named '{name}'; names must differ")
         query, authors, cited_by = entry.get("query"), entry.get("authors"), entry.get("cited_by")
         if query is not None:
             problem = _query_problem(query)
             if problem:
-                raise PapernotesError(f"{pyproject}: {label}: {problem}")
+                raise SettingError(f"{label}: {problem}")
         if authors is not None and (not isinstance(authors, list) or not authors
                                     or not all(isinstance(a, str) and a.strip() and '"' not in a for a in authors)):
-            raise PapernotesError(f"{pyproject}: {label}: authors must be a list of names, like [\"Kenton Lee\"]")
+            raise SettingError(f"{label}: authors must be a list of names, like [\"Kenton Lee\"]")
         if cited_by is not None and cited_by not in STATUSES:
-            raise PapernotesError(f"{pyproject}: {label}: cited_by must be a status ({', '.join(STATUSES)})")
+            raise SettingError(f"{label}: cited_by must be a status ({', '.join(STATUSES)})")
         queries.append(WatchQuery(name.strip(), query.strip() if query else None,
                                   tuple(a.strip() for a in authors or ()), cited_by))
     return tuple(queries)
@@ -82,40 +89,6 @@ def _query_problem(query: object) -> str | None:
     if depth != 0:
         return f"query has unbalanced parentheses: {query}"
     return None
-
-
-@dataclass(frozen=True)
-class Config:
-    root: Path
-    papers_dir: str = "papers"
-    # Topic path -> title, in the order the README and the site list them.
-    topics: dict[str, str] = field(default_factory=dict)
-    papers_per_week: int = 3
-    # The days `plan --ics` puts the week's papers on, in order.
-    reading_days: tuple[str, ...] = ("Mon", "Wed", "Fri")
-    # How long answers from Semantic Scholar are reused from .cache/ before being asked again.
-    s2_cache_days: float = 7.0
-    watches: tuple[WatchQuery, ...] = field(default=(), metadata={"setting": "watch"})  # [[tool.papernotes.watch]]
-    # Tag spellings to keep when a tag is written several ways (GAN, gan, GANs): `tags = ["GAN"]`.
-    tags: tuple[str, ...] = ()
-    # What builds the site from the generated pages (`papernotes site --build`, the Pages workflow).
-    site_engine: str = "mkdocs"
-    # The site's search: the theme's own (one index, downloaded whole on the first search), Pagefind
-    # (an index in chunks: a query downloads a few hundred KB at any size), or "auto": Pagefind
-    # from PAGEFIND_FROM notes on.
-    site_search: str = "auto"
-    # One topic at a time: `plan` takes papers from this topic (and its subtopics) first, and the
-    # home page and README show how far along it is. `plan --focus` overrides it for one plan.
-    focus: str | None = None
-    # `papernotes highlights` brings in this Hypothesis user's annotations only ("alice", or
-    # "acct:alice@hypothes.is"); without it Hypothesis is not asked.
-    hypothesis_user: str | None = None
-    # People whose shared papers `watch` brings into the digest: ["alice.bsky.social", "@bob@sigmoid.social"].
-    follow: tuple[str, ...] = ()
-
-    @property
-    def papers_path(self) -> Path:
-        return self.root / self.papers_dir
 
 
 # The engines that build the generated pages into a site (both read mkdocs.yml).
@@ -140,12 +113,150 @@ def follow_kind(account: str) -> str | None:
 # Hypothesis user names are 3 to 30 letters, digits, '.' and '_'; an account adds its authority.
 HYPOTHESIS_USER = re.compile(r"(acct:)?[A-Za-z0-9._]{3,30}(@[A-Za-z0-9.-]{1,100})?")
 
-# The settings pyproject.toml may hold: the Config fields (each declared once, above), by the name
-# [tool.papernotes] gives them; any other key is an error naming the known ones.
-KNOWN_SETTINGS = frozenset(f.metadata.get("setting", f.name) for f in dataclasses.fields(Config) if f.name != "root")
+
+def _papers_dir(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or Path(value).is_absolute() or ".." in Path(value).parts:
+        raise SettingError(f"papers_dir must be a folder inside the library, like \"papers\", not {value!r}")
+    return value
 
 
+def _topics(entries: object) -> dict[str, str]:
+    if not isinstance(entries, list):
+        raise SettingError("topics must be written as [[tool.papernotes.topics]] tables")
+    topics: dict[str, str] = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            raise SettingError("each [[tool.papernotes.topics]] needs path = \"a/b\" and title = \"...\"")
+        path = entry["path"].strip("/")
+        title = entry.get("title", path)
+        if not isinstance(title, str):
+            raise SettingError(f"topic '{path}': title must be text, like title = \"Retrieval\", not {title!r}")
+        topics[path] = title.strip() or path
+    return topics
+
+
+def _papers_per_week(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+        raise SettingError(f"papers_per_week must be a whole number from 1 to 100, not {value!r}")
+    return value
+
+
+def _reading_days(days: object) -> tuple[str, ...]:
+    if not isinstance(days, list) or not days or any(d not in WEEKDAYS for d in days) or len(set(days)) != len(days):
+        raise SettingError(f"reading_days must list different days from {', '.join(WEEKDAYS)}, e.g. [\"Mon\", \"Wed\", \"Fri\"]")
+    return tuple(sorted(days, key=WEEKDAYS.index))
+
+
+def _cache_days(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3650:
+        raise SettingError(f"s2_cache_days must be a number of days from 0 to 3650, not {value!r}")
+    return float(value)
+
+
+def _tags(tags: object) -> tuple[str, ...]:
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() and " " not in t.strip() for t in tags):
+        raise SettingError("tags must list tag spellings to keep, like [\"GAN\", \"NLP\"]")
+    return tuple(t.strip() for t in tags)
+
+
+def _one_of(name: str, choices: tuple[str, ...]) -> Callable[[object], str]:
+    def read(value: object) -> str:
+        if value not in choices:
+            raise SettingError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+        return str(value)
+    return read
+
+
+def _focus(value: object) -> str | None:
+    try:
+        return checked_topic(value, "focus") or None
+    except PapernotesError as exc:
+        raise SettingError(str(exc)) from None
+
+
+def _hypothesis_user(value: object) -> str:
+    if not (isinstance(value, str) and HYPOTHESIS_USER.fullmatch(value.strip())):
+        raise SettingError(f"hypothesis_user must be a Hypothesis user name, like \"alice\" or "
+                           f"\"acct:alice@hypothes.is\", not {value!r}")
+    return value.strip()
+
+
+def _follow(accounts: object) -> tuple[str, ...]:
+    if not isinstance(accounts, list) or len(accounts) > MAX_FOLLOWED \
+            or not all(isinstance(a, str) and follow_kind(a.strip()) for a in accounts):
+        wrong = next((a for a in accounts if not (isinstance(a, str) and follow_kind(a.strip()))), accounts) \
+            if isinstance(accounts, list) else accounts
+        raise SettingError(f"follow must list Bluesky handles and Mastodon accounts, like "
+                           f"[\"alice.bsky.social\", \"@bob@sigmoid.social\"] (at most {MAX_FOLLOWED}), not {wrong!r}")
+    return tuple(dict.fromkeys(a.strip() for a in accounts))
+
+
+def setting(default: Any, read: Callable[[object], Any], doc: str, name: str | None = None) -> Any:
+    """A [tool.papernotes] setting, declared once: its default, how a TOML value becomes it (or the
+    SettingError saying why it cannot), what it is for, and its name when that is not the field's."""
+    metadata = {"read": read, "doc": doc, "setting": name}
+    if isinstance(default, dict):
+        return field(default_factory=dict, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    papers_dir: str = setting("papers", _papers_dir, "the folder of the notes, inside the library")
+    topics: dict[str, str] = setting({}, _topics, "topic titles and order, as [[tool.papernotes.topics]] tables "
+                                     "(path, title): the README and the site list topics so")
+    papers_per_week: int = setting(3, _papers_per_week, "how many papers `papernotes plan` picks for a week")
+    reading_days: tuple[str, ...] = setting(("Mon", "Wed", "Fri"), _reading_days,
+                                            "the days the plan's calendar puts the week's papers on")
+    s2_cache_days: float = setting(7.0, _cache_days, "days answers from Semantic Scholar are reused before it is asked again")
+    watches: tuple[WatchQuery, ...] = setting((), _watch_queries, "the saved searches `papernotes watch` runs every "
+                                              "week, as [[tool.papernotes.watch]] tables (name, and query, authors "
+                                              "or cited_by)", "watch")
+    tags: tuple[str, ...] = setting((), _tags, "tag spellings to keep when a tag is written several ways (GAN, gan, GANs)")
+    site_engine: str = setting("mkdocs", _one_of("site_engine", SITE_ENGINES),
+                               "what builds the site from the generated pages: mkdocs or zensical")
+    site_search: str = setting("auto", _one_of("site_search", SITE_SEARCHES),
+                               "the site's search: theme (one index, downloaded whole on the first search), "
+                               f"pagefind (an index in chunks), or auto: pagefind from {PAGEFIND_FROM} notes on")
+    focus: str | None = setting(None, _focus, "one topic at a time: `plan` takes papers from it first, and the home "
+                                "page and README show how far along it is (`plan --focus` overrides it once)")
+    hypothesis_user: str | None = setting(None, _hypothesis_user, "the Hypothesis user whose annotations "
+                                          "`papernotes highlights` brings in; without it Hypothesis is not asked")
+    follow: tuple[str, ...] = setting((), _follow, "people whose shared papers `watch` brings into the digest: "
+                                      "Bluesky handles and Mastodon accounts")
+
+    @property
+    def papers_path(self) -> Path:
+        return self.root / self.papers_dir
+
+
+# The settings [tool.papernotes] may hold, by their names there; any other key is an error naming these.
+SETTINGS = {f.metadata["setting"] or f.name: f for f in dataclasses.fields(Config) if f.name != "root"}
 MAX_SETTINGS_BYTES = 1024 * 1024
+
+
+def settings_listing(config: Config) -> list[str]:
+    """Every setting as a TOML line under a comment saying what it is for and its default: what
+    `check --settings` prints, ready to copy into [tool.papernotes]."""
+    lines = []
+    for name, declared in SETTINGS.items():
+        value, default = getattr(config, declared.name), declared.default
+        if isinstance(value, dict) or name == "watch":
+            lines += [f"# {declared.metadata['doc']}", f"# {len(value)} [[tool.papernotes.{name}]] tables", ""]
+            continue
+        shown = "" if default is None else f" (default: {_toml(default)})"
+        line = f"{name} = {_toml(value)}" if value is not None else f"# {name} = (not set)"
+        lines += [f"# {declared.metadata['doc']}{shown}", line, ""]
+    return lines[:-1]
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return json.dumps(value, ensure_ascii=False)  # a JSON string, number or list is TOML too
 
 
 def load_config(root: Path) -> Config:
@@ -164,75 +275,17 @@ def load_config(root: Path) -> Config:
     settings = tool.get("papernotes", {}) if isinstance(tool, dict) else None
     if not isinstance(settings, dict):
         raise PapernotesError(f"{pyproject}: [tool.papernotes] must be a table of settings")
-    unknown = sorted(set(settings) - KNOWN_SETTINGS)
+    unknown = sorted(set(settings) - set(SETTINGS))
     if unknown:
-        raise PapernotesError(f"{pyproject}: unknown setting tool.papernotes.{unknown[0]} "
-                              f"(known: {', '.join(sorted(KNOWN_SETTINGS))})")
-    papers_dir = settings.get("papers_dir", "papers")
-    if not isinstance(papers_dir, str) or not papers_dir.strip() or Path(papers_dir).is_absolute() or ".." in Path(papers_dir).parts:
-        raise PapernotesError(f"{pyproject}: papers_dir must be a folder inside the library, like \"papers\", not {papers_dir!r}")
-    topic_list = settings.get("topics", [])
-    if not isinstance(topic_list, list):
-        raise PapernotesError(f"{pyproject}: topics must be written as [[tool.papernotes.topics]] tables")
-    topics: dict[str, str] = {}
-    for entry in topic_list:
-        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
-            raise PapernotesError(
-                f"{pyproject}: each [[tool.papernotes.topics]] needs path = \"a/b\" and title = \"...\""
-            )
-        path = entry["path"].strip("/")
-        title = entry.get("title", path)
-        if not isinstance(title, str):
-            raise PapernotesError(f"{pyproject}: topic '{path}': title must be text, like title = \"Retrieval\", not {title!r}")
-        topics[path] = title.strip() or path
-    per_week = settings.get("papers_per_week", 3)
-    if isinstance(per_week, bool) or not isinstance(per_week, int) or not 1 <= per_week <= 100:
-        raise PapernotesError(f"{pyproject}: papers_per_week must be a whole number from 1 to 100, not {per_week!r}")
-    days = settings.get("reading_days", ["Mon", "Wed", "Fri"])
-    if not isinstance(days, list) or not days or any(d not in WEEKDAYS for d in days) or len(set(days)) != len(days):
-        raise PapernotesError(
-            f"{pyproject}: reading_days must list different days from {', '.join(WEEKDAYS)}, e.g. [\"Mon\", \"Wed\", \"Fri\"]"
-        )
-    cache_days = settings.get("s2_cache_days", 7)
-    if isinstance(cache_days, bool) or not isinstance(cache_days, (int, float)) or not 0 <= cache_days <= 3650:
-        raise PapernotesError(f"{pyproject}: s2_cache_days must be a number of days from 0 to 3650, not {cache_days!r}")
-    tags = settings.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() and " " not in t.strip() for t in tags):
-        raise PapernotesError(f"{pyproject}: tags must list tag spellings to keep, like [\"GAN\", \"NLP\"]")
-    engine = settings.get("site_engine", "mkdocs")
-    if engine not in SITE_ENGINES:
-        raise PapernotesError(f"{pyproject}: site_engine must be one of {', '.join(SITE_ENGINES)}, not {engine!r}")
-    search = settings.get("site_search", "auto")
-    if search not in SITE_SEARCHES:
-        raise PapernotesError(f"{pyproject}: site_search must be one of {', '.join(SITE_SEARCHES)}, not {search!r}")
-    focus = settings.get("focus")
-    if focus is not None:
-        focus = checked_topic(focus, f"{pyproject}: focus")
-    reader = settings.get("hypothesis_user")
-    if reader is not None and not (isinstance(reader, str) and HYPOTHESIS_USER.fullmatch(reader.strip())):
-        raise PapernotesError(f"{pyproject}: hypothesis_user must be a Hypothesis user name, like \"alice\" or "
-                              f"\"acct:alice@hypothes.is\", not {reader!r}")
-    follow = settings.get("follow", [])
-    if not isinstance(follow, list) or len(follow) > MAX_FOLLOWED or not all(isinstance(a, str) and follow_kind(a.strip()) for a in follow):
-        wrong = next((a for a in follow if not (isinstance(a, str) and follow_kind(a.strip()))), follow) \
-            if isinstance(follow, list) else follow
-        raise PapernotesError(f"{pyproject}: follow must list Bluesky handles and Mastodon accounts, like "
-                              f"[\"alice.bsky.social\", \"@bob@sigmoid.social\"] (at most {MAX_FOLLOWED}), not {wrong!r}")
-    return Config(
-        root=root,
-        follow=tuple(dict.fromkeys(a.strip() for a in follow)),
-        hypothesis_user=reader.strip() if reader else None,
-        focus=focus or None,
-        site_engine=engine,
-        site_search=search,
-        tags=tuple(t.strip() for t in tags),
-        watches=_watch_queries(settings.get("watch", []), pyproject),
-        s2_cache_days=float(cache_days),
-        papers_dir=papers_dir,
-        topics=topics,
-        papers_per_week=per_week,
-        reading_days=tuple(sorted(days, key=WEEKDAYS.index)),
-    )
+        raise PapernotesError(f"{pyproject}: unknown setting tool.papernotes.{unknown[0]} (known: {', '.join(sorted(SETTINGS))})")
+    values: dict[str, Any] = {}
+    for name, declared in SETTINGS.items():
+        if name in settings:
+            try:
+                values[declared.name] = declared.metadata["read"](settings[name])
+            except SettingError as exc:
+                raise PapernotesError(f"{pyproject}: {exc}") from None
+    return Config(root=root, **values)
 
 
 def checked_topic(value: object, label: str) -> str:
