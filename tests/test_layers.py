@@ -104,3 +104,29 @@ def test_no_module_imports_itself_through_others() -> None:
                     seen.add(target)
                     stack.append((target, [*path, target]))
     assert circles == [], circles[:5]
+
+
+def test_every_third_party_module_imported_is_declared() -> None:
+    """A module the package imports comes from a distribution pyproject.toml asks for by name, not one
+    that another dependency happens to bring along (and may stop bringing)."""
+    import re
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    declared = {re.split(r"[<>=\[ ;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+                for requirement in tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+                ["project"]["dependencies"]}
+    distributions = packages_distributions()
+    undeclared = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else []
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "papernotes":
+                    continue
+                if not {d.lower().replace("_", "-") for d in distributions.get(top, [top])} & declared:
+                    undeclared.add(f"{path.relative_to(PACKAGE)}: {top}")
+    assert not undeclared, sorted(undeclared)

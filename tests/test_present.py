@@ -127,3 +127,20 @@ def test_notes_with_their_own_title_sit_under_the_pages() -> None:
     fenced = "# Mine\n\n```sh\n# a comment, not a heading\n```\n"
     assert under_the_title(fenced) == "## Mine\n\n```sh\n# a comment, not a heading\n```\n"
     assert under_the_title("```\n# only in code\n```\n") == "```\n# only in code\n```\n"
+
+
+def test_html_templates_and_pictures_escape_every_value_one_way() -> None:
+    """Every value in an HTML template or picture is escaped as html_text escapes it, square brackets
+    too (no engine may read `[x](...)` in an HTML block as a link); markup made on purpose stays."""
+    from papernotes.present.markdown import html_text
+    from papernotes.present.pictures import neighbourhood
+
+    hostile = '[x](javascript:alert(1)) <img src=x onerror=alert(2)> "q" & [cs.CL]'
+    evil, centre = paper("evil", title=hostile, authors=[hostile]), paper("centre", title="Centre")
+    ring = neighbourhood(REPO, centre, [("links", [evil])], lambda p: f"{p.key}/?a=1&b=[2]")
+    assert html_text(hostile) in ring and "[" not in ring and "<img" not in ring
+    assert 'href="evil/?a=1&amp;b=&#91;2&#93;"' in ring
+    site = SiteBuilder.build(REPO, CONFIG, [evil, centre], dt.date(2026, 11, 30), None, None)
+    header = site.paper_header(evil)
+    assert html_text(hostile) in header and "<img" not in header and "[x]" not in header
+    assert '<span class="arithmatex">' not in header and "<details" in header  # template markup stays markup

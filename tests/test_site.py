@@ -345,7 +345,8 @@ def test_all_papers_table(built: Path) -> None:
     assert len(rows) == len(list((built.parent / "papers").glob("*.md")))
     assert '<a href="../devlin2018bert/">BERT: Pre-training' in table
     assert '<button type="button" data-column="1">Year</button>' in table and 'id="papers-filter"' in table
-    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;" in table and '<script>alert("title")' not in table, \
+    assert re.search(r"&lt;script&gt;alert\((&#34;|&quot;)title(&#34;|&quot;)\)&lt;/script&gt;", table) \
+        and '<script>alert("title")' not in table, \
         "titles are escaped"
     assert re.search(r'<td data-sort="[^"]*"><a href="../topics/vision/" title="vision">Computer Vision</a>', table)
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.nodes
+import markupsafe
 
 from papernotes.errors import PapernotesError
 from papernotes.files import UnreadableFile, read_inside
@@ -27,6 +29,7 @@ from papernotes.present.markdown import (
     ReadmeLinks,
     code,
     counts_line,
+    html_text,
     md,
     md_url,
     meta_value,
@@ -71,6 +74,15 @@ class LibraryTemplates(jinja2.BaseLoader):
 _TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\.j2")
 
 
+@jinja2.pass_eval_context
+def _html_text_when_escaping(context: jinja2.nodes.EvalContext, value: Any) -> Any:
+    """In an autoescaped (HTML) template every value is escaped as html_text escapes it, square
+    brackets too: one escaping path for the HTML of every page."""
+    if context.autoescape and not isinstance(value, markupsafe.Markup | int | float) and value is not None:
+        return markupsafe.Markup(html_text(value))
+    return value
+
+
 @lru_cache(maxsize=8)
 def environment(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -81,6 +93,7 @@ def environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         # Markdown templates escape with |md; an HTML template (NAME.html.j2) is autoescaped.
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
+        finalize=_html_text_when_escaping,
     )
     env.filters.update(md=md, md_url=md_url, code=code, meta=meta_value, note_link=note_link)
     env.globals.update(status_mark=STATUS_MARKS.get, paper_line=paper_line, counts_line=counts_line, note_link=note_link, short_authors=short_authors)

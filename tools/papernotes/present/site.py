@@ -22,7 +22,6 @@ from papernotes.model.links import WIKI_LINK, has_notes, resolve_link, strip_emp
 from papernotes.model.pages import SITE_PAGES
 from papernotes.model.paper import Paper, web_url
 from papernotes.model.reading import (
-    ReadingLog,
     imported_from,
     planned_for,
     planning_week,
@@ -47,7 +46,7 @@ from papernotes.present.markdown import (
     status_word,
     way_out,
 )
-from papernotes.present.pictures import library_map, neighbourhood, reading_calendar
+from papernotes.present.pictures import library_map, neighbourhood, reading_calendar, reading_chart
 from papernotes.present.render import environment
 from papernotes.present.views import (
     chronological,
@@ -118,7 +117,7 @@ def math_html(text: str) -> str:
     """Escaped HTML for text, with `$...$` kept as arithmatex spans for MathJax."""
     out = []
     for i, part in enumerate(_MATH.split(text)):
-        out.append(f'<span class="arithmatex">\\({html.escape(part)}\\)</span>' if i % 2 else html.escape(part))
+        out.append(f'<span class="arithmatex">\\({html_text(part)}\\)</span>' if i % 2 else html_text(part))
     return "".join(out)
 
 
@@ -268,7 +267,7 @@ class SiteBuilder:
             "site_name": self.site_name,
             "pagefind": self.pagefind,
             "site_pages": [page for page in SITE_PAGES if page.home and (self.pagefind or page.path != "search.md")],
-            "calendar": reading_calendar(self.papers, self.today, self.config.papers_per_week),
+            "calendar": reading_calendar(self.root, self.papers, self.today, self.config.papers_per_week),
             "legend": " · ".join(f"{mark} {status_word(status)}" for status, mark in STATUS_MARKS.items())
                       + f" · {NOTES_MARK} has notes",
         }
@@ -277,9 +276,9 @@ class SiteBuilder:
             "tags.md": {"tags": tag_index(self.papers), "tag_slug": tag_slug},
             "trails.md": {"trails": self.trails(),
                           "gaps": [(gap, [self.by_key[k] for k in gap.citing if k in self.by_key]) for gap in self.gaps]},
-            "reading-log.md": {"log": reading_log(self.papers, self.today), "chart": self._chart},
+            "reading-log.md": {"log": reading_log(self.papers, self.today), "chart": lambda log: reading_chart(self.root, log)},
             "all.md": {"table": self.papers_table()},
-            "map.md": {"picture": library_map(self.papers, self.topic_title,
+            "map.md": {"picture": library_map(self.root, self.papers, self.topic_title,
                                               lambda paper: self.url(paper.key + ".md", "map.md"), {p.key for p in waiting})},
             # the site's root, from the search page
             "search.md": {"root": "" if self.url("index.md", "search.md") == "./" else self.url("index.md", "search.md")},
@@ -303,27 +302,6 @@ class SiteBuilder:
             parents = [nodes["/".join(parts[:i])] for i in range(1, len(parts))]
             pages[topic_page(path)] = self._render("site_topic.md.j2", topic_page(path), shared, node=node, parents=parents)
         return pages
-
-    @staticmethod
-    def _chart(log: ReadingLog) -> str:
-        """Papers finished per week as an inline SVG bar chart: no script, colours from the theme."""
-        bar, gap, height, top = 12, 3, 90, 12
-        most = max([count for _, count in log.weeks] + [1])
-        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {len(log.weeks) * (bar + gap)} {height + top + 16}" '
-                 f'role="img" aria-label="Papers read per week, last {len(log.weeks)} weeks">']
-        for i, (week, count) in enumerate(log.weeks):
-            x = i * (bar + gap)
-            h = max(2, round(count / most * height))
-            label = f"{week}: {count} {'paper' if count == 1 else 'papers'} read"
-            css = "bar" if count else "bar empty"
-            parts.append(f'<rect class="{css}" x="{x}" y="{top + height - h}" width="{bar}" height="{h}" rx="2">'
-                         f"<title>{label}</title></rect>")
-            if count:
-                parts.append(f'<text x="{x + bar / 2}" y="{top + height - h - 2}" text-anchor="middle">{count}</text>')
-            if i % 13 == 0:
-                parts.append(f'<text x="{x}" y="{top + height + 13}">{week}</text>')
-        parts.append("</svg>")
-        return "".join(parts)
 
     def _render(self, template: str, page: str, shared: dict[str, object], **context: object) -> str:
         links = SiteLinks(page, self.noted)
@@ -470,7 +448,7 @@ class SiteBuilder:
         reasons = {r.key: r.reason for r in self.related.get(paper.key, []) if r.key in self.by_key}
         related.append(("related", "Related in your library", [self.by_key[k] for k in reasons]))
         linked = [t for t in dict.fromkeys(self.resolve(m.group(1)) for m in WIKI_LINK.finditer(paper.body)) if t is not None]
-        picture = neighbourhood(paper, [("links", linked), ("linked", self.backlinks.get(paper.key, [])),
+        picture = neighbourhood(self.root, paper, [("links", linked), ("linked", self.backlinks.get(paper.key, [])),
                                         ("via", related[0][2]), ("led", self.led_to.get(paper.key, [])),
                                         ("cites", self.cites.get(paper.key, [])), ("cited", self.cited_by.get(paper.key, [])),
                                         ("related", related[3][2])],
@@ -493,7 +471,7 @@ class SiteBuilder:
 
     def paper_header(self, paper: Paper) -> str:
         """The HTML put above the notes, built from the frontmatter (after Markdown: no need to parse it)."""
-        header = environment(self.root).get_template("site_paper_header.html.j2").render(
+        return environment(self.root).get_template("site_paper_header.html.j2").render(
             paper=paper,
             title=math_html(paper.title),
             authors=paper.authors[:AUTHORS_SHOWN],
@@ -514,11 +492,8 @@ class SiteBuilder:
             planned=paper.planned,
             started=paper.started,
             finished=paper.finished,
+            bibtex=self.bibtex(paper),
         )
-        # Material adds its copy button to any <pre><code>; data-search-exclude keeps it out of search.
-        bibtex = (f'<details class="paper-bibtex" data-search-exclude><summary>BibTeX</summary>'
-                  f"<pre><code>{html_text(self.bibtex(paper))}</code></pre></details>")
-        return header + "\n" + bibtex + "\n"
 
     def _wiki_link(self, match: re.Match[str], links: SiteLinks) -> str:
         target = self.resolve(match.group(1))
