@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from papernotes.files import INBOX
 from papernotes.model.citations import Gap, Relation
 from papernotes.model.config import PAGEFIND_FROM, Config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
@@ -341,11 +342,12 @@ class SiteBuilder:
         # older version may not be: no tag but the abstract's fold reaches the page.
         body = inert_links(_DIGEST_TAG.sub("&lt;", body))
         body = WIKI_LINK.sub(lambda m: self._wiki_link(m, links), body)
-        where = f"`inbox/{name}`"
+        digest = f"{INBOX}/{name}"
+        where = f"`{digest}`"
         if self.edit_base:
-            where = f"[`inbox/{name}`]({md_url(self.edit_base + 'inbox/' + name)})"
+            where = f"[`{digest}`]({md_url(self.edit_base + digest)})"
         how = (f"Tick the papers to read in {where} (on GitHub, the link opens it to edit), then "
-               f"`papernotes watch --accept inbox/{name}` adds them. Best first; each abstract is folded.")
+               f"`papernotes watch --accept {digest}` adds them. Best first; each abstract is folded.")
         return head + how + "\n\n" + body.strip("\n") + "\n"
 
     def topic_title(self, path: str) -> str:

@@ -448,6 +448,6 @@ def reference_lists(library: Library, papers: Sequence[Paper], offline: bool, wa
 
             now = min(missing, MAX_FETCHED)
             later = f"; the other {missing - now} next time" if missing > now else ""
-            say(f"fetching the reference lists of {counted(now, 'note')} from Semantic Scholar (kept in inbox/{REFERENCES}){later}")
+            say(f"fetching the reference lists of {counted(now, 'note')} from Semantic Scholar (kept in {INBOX}/{REFERENCES}){later}")
             fetch_missing(library, papers, semantic_scholar(library), lists, warn)
     return lists
