@@ -46,5 +46,6 @@ def serve(handler: type[FakeHandler], state: Any, path: str = "") -> QuietServer
     server = QuietServer(("127.0.0.1", 0), handler)
     server.state = state
     state.url = f"http://127.0.0.1:{server.server_address[1]}{path}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll: shutdown() waits for it, once per test that serves (0.5 s by default).
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     return server

@@ -55,7 +55,7 @@ def site_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
     result = build(root, request.param, PAPERNOTES_TODAY="2026-12-01", SITE_URL=base + "/")
     assert result.returncode == 0, result.stderr
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     ENGINE_OF[base] = request.param
     try:
         yield base
@@ -430,7 +430,7 @@ def pagefind_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
     result = build(root, request.param, PAPERNOTES_TODAY="2026-12-01", SITE_URL=base + "/")
     assert result.returncode == 0, result.stderr
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     try:
         yield base
     finally:
@@ -484,7 +484,7 @@ def test_a_forks_pages_ask_no_other_host(browser, tmp_path: Path, engine: str) -
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
     assert build(root, engine, PAPERNOTES_TODAY="2026-12-01", SITE_URL=base + "/").returncode == 0
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     elsewhere: list[str] = []
 
