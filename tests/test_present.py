@@ -145,3 +145,17 @@ def test_html_templates_and_pictures_escape_every_value_one_way() -> None:
     header = site.paper_header(evil)
     assert html_text(hostile) in header and "<img" not in header and "[x]" not in header
     assert '<span class="arithmatex">' not in header and "<details" in header  # template markup stays markup
+
+
+def test_a_template_is_compiled_once_and_again_after_an_edit(tmp_path: Path) -> None:
+    """Compiling a template costs a hundred renders: a build compiles each once, and a preview's
+    long-lived process still sees the owner's edit of a template."""
+    from papernotes.present.render import environment
+
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "site_mine.md.j2"
+    template.write_text("one {{ n }}", encoding="utf-8")
+    first = environment(tmp_path).get_template("site_mine.md.j2")
+    assert environment(tmp_path).get_template("site_mine.md.j2") is first
+    template.write_text("two, edited {{ n }}", encoding="utf-8")
+    assert environment(tmp_path).get_template("site_mine.md.j2").render(n=1) == "two, edited 1"
