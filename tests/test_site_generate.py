@@ -315,3 +315,34 @@ def test_a_fork_overrides_a_pages_template_and_its_values_stay_escaped(root: Pat
     assert 'class="paper-header my-own-header"' in page_text
     assert "&lt;img src=x onerror=alert(1)&gt;" in page_text and "<img src=x" not in page_text
     assert (staged / "stylesheets" / "papernotes.css").read_text(encoding="utf-8") == ".my-own-header { color: teal; }\n"
+
+
+def test_pages_convert_the_same_with_their_html_blocks_set_aside(root: Path) -> None:
+    """The MkDocs hook sets the generated HTML blocks aside while Python-Markdown converts a page (it
+    would parse every tag only to pass it on) and puts them back: the page comes out as it would
+    have, and a fence written in a note is the note's text, not a block."""
+    import markdown
+    from papernotes.present.html_blocks import END, START, put_back, set_aside
+
+    add_hostile(root)
+    (root / "papers" / "vaswani2017attention.md").write_text(
+        (root / "papers" / "vaswani2017attention.md").read_text(encoding="utf-8")
+        + "\n<!-- papernotes:html -->\n**still Markdown**\n<!-- /papernotes:html -->\n", encoding="utf-8")
+    code, _, err = site(root)
+    assert code == 0, err
+    extensions = ["toc", "admonition", "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.arithmatex"]
+    compared = 0
+    for path, text in staged(root).items():
+        if not path.endswith(".md"):
+            continue
+        body = text.decode("utf-8").split("\n---\n", 1)[1]
+        aside, blocks = set_aside(body)
+        assert ("<details class=\"paper-bibtex\"" not in aside) or not blocks, f"{path}: the header is set aside"
+        plain = markdown.markdown(body, extensions=extensions)
+        fast = put_back(markdown.markdown(aside, extensions=extensions), blocks)
+        assert [line for line in fast.splitlines() if line.strip()] == \
+            [line for line in plain.splitlines() if line.strip() and line not in (START, END)], path
+        compared += bool(blocks)
+    assert compared >= 12, "paper pages, the tables, topics, tags and timeline have blocks"
+    vaswani = staged(root)["vaswani2017attention.md"].decode("utf-8")
+    assert "**still Markdown**" in set_aside(vaswani)[0], "a note's own fence is not the generator's"

@@ -3,8 +3,9 @@
 Thin on purpose: the pages are generated as files into `docs_dir` by papernotes.services.site, the
 same step `papernotes site` runs before any engine (Zensical runs no hooks). This hook only makes
 `mkdocs build` and `mkdocs serve` just work: it generates first, turns a [[link]] to no note into a
-warning (which `--strict` makes fatal), watches the notes while serving, and keeps edit links on
-paper pages only. MkDocs puts this file's folder on sys.path while importing it.
+warning (which `--strict` makes fatal), watches the notes while serving, keeps edit links on
+paper pages only, and sets the generated HTML blocks aside while Markdown converts a page. MkDocs
+puts this file's folder on sys.path while importing it.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from papernotes.errors import PapernotesError
 from papernotes.files import INBOX
+from papernotes.present.html_blocks import put_back, set_aside
 from papernotes.runtime import today
 from papernotes.services.site import edit_base, generate, index_for_search, wants_pagefind
 from papernotes.store.library import Library
 
 log = logging.getLogger("mkdocs.hooks.papernotes")
+# Each page's generated HTML blocks, from its Markdown's conversion to its content.
+_blocks: dict[str, list[str]] = {}
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -57,4 +61,9 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Any) -> str:
     if page.meta.get("og_type") != "article":
         page.edit_url = None  # a generated listing has no file to edit
+    markdown, _blocks[page.file.src_uri] = set_aside(markdown)  # Markdown need not parse our HTML
     return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Any) -> str:
+    return put_back(html, _blocks.pop(page.file.src_uri, []))

@@ -25,6 +25,7 @@ from papernotes.model.paper import Paper
 from papernotes.model.statuses import STATUS_MARKS
 from papernotes.model.text import short_authors
 from papernotes.present import DEFAULT_TEMPLATES, MAX_TEMPLATE_BYTES
+from papernotes.present.html_blocks import fence
 from papernotes.present.markdown import (
     ReadmeLinks,
     code,
@@ -106,7 +107,8 @@ def environment(root: Path) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
         finalize=_html_text_when_escaping,
     )
-    env.filters.update(md=md, md_url=md_url, code=code, meta=meta_value, note_link=note_link)
+    env.filters.update(md=md, md_url=md_url, code=code, meta=meta_value, note_link=note_link, html=html_text,
+                       html_block=fence)
     env.globals.update(status_mark=STATUS_MARKS.get, paper_line=paper_line, counts_line=counts_line, note_link=note_link, short_authors=short_authors)
     return env
 

@@ -30,16 +30,18 @@ from papernotes.model.reading import (
     reading_log,
     recently_read,
 )
-from papernotes.model.statuses import READ, READING, STATUS_MARKS, STATUS_ORDER
+from papernotes.model.statuses import READ, READING, STATUS_MARKS, STATUS_ORDER, STATUS_WORDS
 from papernotes.model.text import author_list, short_authors
 from papernotes.present.bibtex import export, export_entry
 from papernotes.present.highlights import published
+from papernotes.present.html_blocks import fence, unfenced
 from papernotes.present.ics import plan_calendar
 from papernotes.present.markdown import (
     NOTES_MARK,
     Links,
     html_text,
     inert_links,
+    link_label,
     md,
     md_url,
     meta_value,
@@ -306,7 +308,16 @@ class SiteBuilder:
 
     def _render(self, template: str, page: str, shared: dict[str, object], **context: object) -> str:
         links = SiteLinks(page, self.noted)
-        return environment(self.root).get_template(template).render(**shared, links=links, **context)
+        return environment(self.root).get_template(template).render(
+            **shared, links=links, paper_list=lambda papers, form="full": self.paper_list(papers, page, form), **context)
+
+    def paper_list(self, papers: list[Paper], page: str, form: str) -> str:
+        """Papers as a fenced HTML list on the generated page `page` (see site_paper_list.html.j2)."""
+        urls = {p.key: self.url(p.key + ".md", page) for p in papers}
+        return fence(environment(self.root).get_template("site_paper_list.html.j2").render(
+            papers=papers, form=form, url=lambda paper: urls[paper.key], marks=STATUS_MARKS, words=STATUS_WORDS,
+            noted=self.noted, notes_mark=NOTES_MARK, short_authors=short_authors, way_out=way_out,
+            link_label=link_label, tags_url=self.url("tags.md", page), tag_slug=tag_slug))
 
     def url(self, source: str, from_source: str) -> str:
         """The built URL of the page made from `source`, for a link in HTML on the page made from
@@ -435,13 +446,14 @@ class SiteBuilder:
         body = self.paper_markdown(paper, paper.body)
         search = {"search": {"exclude": True}, "pagefind": True} if self.pagefind else {}
         meta = front_matter(title=paper.title, description=self.description(paper), og_type="article", **search)
-        return meta + "\n" + self.paper_header(paper) + "\n" + body, list(self.unresolved)
+        return meta + "\n" + fence(self.paper_header(paper).strip("\n")) + "\n\n" + body, list(self.unresolved)
 
     def paper_markdown(self, paper: Paper, markdown: str) -> str:
         """The user's notes with [[links]] resolved and empty sections left out, then the reading trail
         ("Found via", "Led to") and the backlinks ("Linked from"), kept out of search."""
         links = SiteLinks(f"{paper.key}.md", self.noted)
-        body = under_the_title(strip_empty_sections(WIKI_LINK.sub(lambda m: self._wiki_link(m, links), published(markdown))))
+        body = under_the_title(strip_empty_sections(WIKI_LINK.sub(lambda m: self._wiki_link(m, links),
+                                                                  published(unfenced(markdown)))))
         related = [
             ("found-via", "Found via", [self.by_key[k] for k in dict.fromkeys(paper.found_via) if k in self.by_key and k != paper.key]),
             ("led-to", "Led to", self.led_to.get(paper.key, [])),
@@ -459,9 +471,9 @@ class SiteBuilder:
                                      short_authors(p.authors), status_word(p.status),
                                      reasons.get(p.key) if anchor == "related" else None) for p in papers])
                  for anchor, heading, papers in related if papers]
-        tail = (f"\n\n{picture}\n" if picture else "") + \
-            environment(self.root).get_template("site_paper_related.html.j2").render(lists=lists)
-        return body + tail + "\n"
+        tail = (picture + "\n\n" if picture else "") + \
+            environment(self.root).get_template("site_paper_related.html.j2").render(lists=lists).strip("\n")
+        return body + ("\n\n" + fence(tail.strip("\n")) if tail.strip() else "") + "\n"
 
     def description(self, paper: Paper) -> str:
         """A line for search engines and link previews: authors, year, venue, the abstract's start."""
