@@ -16,17 +16,18 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 from papernotes.errors import PapernotesError
 from papernotes.files import INBOX
-from papernotes.present.html_blocks import put_back, set_aside
+from papernotes.present.html_blocks import Block, put_back, set_aside
 from papernotes.runtime import today
 from papernotes.services.site import edit_base, generate, index_for_search, wants_pagefind
 from papernotes.store.library import Library
 
 log = logging.getLogger("mkdocs.hooks.papernotes")
-# Each page's generated HTML blocks, from its Markdown's conversion to its content.
-_blocks: dict[str, list[str]] = {}
+# Each page's generated HTML blocks, from its Markdown's conversion until its template is rendered.
+_blocks: dict[str, list[Block]] = {}
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -66,4 +67,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Any
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Any) -> str:
-    return put_back(html, _blocks.pop(page.file.src_uri, []))
+    return put_back(html, _blocks.get(page.file.src_uri, []), searched_only=True)
+
+
+@event_priority(-100)  # after the theme's search has read the page: it need not parse what it leaves out
+def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+    page.content = put_back(page.content or "", _blocks.pop(page.file.src_uri, []))
+    return context

@@ -473,7 +473,7 @@ class SiteBuilder:
                  for anchor, heading, papers in related if papers]
         tail = (picture + "\n\n" if picture else "") + \
             environment(self.root).get_template("site_paper_related.html.j2").render(lists=lists).strip("\n")
-        return body + ("\n\n" + fence(tail.strip("\n")) if tail.strip() else "") + "\n"
+        return body + ("\n\n" + fence(tail.strip("\n"), searched=False) if tail.strip() else "") + "\n"
 
     def description(self, paper: Paper) -> str:
         """A line for search engines and link previews: authors, year, venue, the abstract's start."""
