@@ -182,6 +182,18 @@ def test_pagefind_indexes_the_papers_pages_only(root: Path, engine: str) -> None
         assert len(json.dumps(theme_index)) < 1000, "the theme's index is left empty"
     assert "data-pagefind-body" in page(built, "devlin2018bert/index.html")
     assert "data-pagefind-body" not in page(built, "index.html")
+    if engine == "mkdocs":
+        # The preview's rebuild after a saved note (dirty) keeps the index; a clean build makes it anew.
+        made = (built / "pagefind" / "pagefind-entry.json").stat().st_mtime_ns
+        note = root / "papers" / "kingma2014adam.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\nA saved thought.\n", encoding="utf-8")
+        dirty = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--dirty", "--no-strict"], cwd=root,
+                               env={**os.environ, **TODAY, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True)
+        assert dirty.returncode == 0, dirty.stderr[-3000:]
+        assert "A saved thought." in page(built, "kingma2014adam/index.html")
+        assert (built / "pagefind" / "pagefind-entry.json").stat().st_mtime_ns == made
+        assert build(root, engine, **TODAY).returncode == 0
+        assert (built / "pagefind" / "pagefind-entry.json").stat().st_mtime_ns != made
 
 
 @pytest.mark.slow

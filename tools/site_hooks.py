@@ -44,7 +44,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    if wants_pagefind(Path(config.docs_dir)):
+    # A clean build starts from an empty site; a dirty one (the preview's rebuild after a saved note)
+    # keeps the index it has rather than spend seconds re-indexing every page for one.
+    if wants_pagefind(Path(config.docs_dir)) and not (Path(config.site_dir) / "pagefind").is_dir():
         try:
             index_for_search(Path(config.site_dir))
         except PapernotesError as exc:
