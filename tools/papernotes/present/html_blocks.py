@@ -22,6 +22,8 @@ from dataclasses import dataclass
 START = "<!-- papernotes:html -->"
 START_UNSEARCHED = "<!-- papernotes:html data-search-exclude -->"
 END = "<!-- /papernotes:html -->"
+# Where a template's block goes on unsearched (the paper header's links, abstract and BibTeX).
+UNSEARCHED = "<!-- papernotes:unsearched -->"
 _FENCED = re.compile(r"^<!-- papernotes:html( data-search-exclude)? -->\n(.*?)\n<!-- /papernotes:html -->$", re.S | re.M)
 _TOKEN = "papernoteshtml" + secrets.token_hex(8)
 _PLACEHOLDER = re.compile(rf"<p>{_TOKEN}n(\d+)e</p>|<!--{_TOKEN}n(\d+)e-->|{_TOKEN}n(\d+)e")

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import markupsafe
+
 from papernotes.files import INBOX
 from papernotes.model.citations import Gap, Relation
 from papernotes.model.config import PAGEFIND_FROM, Config
@@ -34,7 +36,7 @@ from papernotes.model.statuses import READ, READING, STATUS_MARKS, STATUS_ORDER,
 from papernotes.model.text import author_list, short_authors
 from papernotes.present.bibtex import export, export_entry
 from papernotes.present.highlights import published
-from papernotes.present.html_blocks import fence, unfenced
+from papernotes.present.html_blocks import UNSEARCHED, fence, unfenced
 from papernotes.present.ics import plan_calendar
 from papernotes.present.markdown import (
     NOTES_MARK,
@@ -446,7 +448,9 @@ class SiteBuilder:
         body = self.paper_markdown(paper, paper.body)
         search = {"search": {"exclude": True}, "pagefind": True} if self.pagefind else {}
         meta = front_matter(title=paper.title, description=self.description(paper), og_type="article", **search)
-        return meta + "\n" + fence(self.paper_header(paper).strip("\n")) + "\n\n" + body, list(self.unresolved)
+        searched, _, unsearched = self.paper_header(paper).strip("\n").partition(UNSEARCHED)
+        header = fence(searched.strip("\n")) + ("\n" + fence(unsearched.strip("\n"), searched=False) if unsearched.strip() else "")
+        return meta + "\n" + header + "\n\n" + body, list(self.unresolved)
 
     def paper_markdown(self, paper: Paper, markdown: str) -> str:
         """The user's notes with [[links]] resolved and empty sections left out, then the reading trail
@@ -486,6 +490,7 @@ class SiteBuilder:
     def paper_header(self, paper: Paper) -> str:
         """The HTML put above the notes, built from the frontmatter (after Markdown: no need to parse it)."""
         return environment(self.root).get_template("site_paper_header.html.j2").render(
+            unsearched=markupsafe.Markup(UNSEARCHED),
             paper=paper,
             title=math_html(paper.title),
             authors=paper.authors[:AUTHORS_SHOWN],
