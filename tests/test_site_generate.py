@@ -340,6 +340,9 @@ def test_pages_convert_the_same_with_their_html_blocks_set_aside(root: Path) -> 
     (root / "papers" / "vaswani2017attention.md").write_text(
         (root / "papers" / "vaswani2017attention.md").read_text(encoding="utf-8")
         + "\n<!-- papernotes:html -->\n**still Markdown**\n<!-- /papernotes:html -->\n", encoding="utf-8")
+    for key, left_open in (("kingma2014adam", "\n<div class=\"mine\">\nleft open\n"), ("mikolov2013efficient", "\n```python\nx = 1\n")):
+        note = root / "papers" / f"{key}.md"
+        note.write_text(note.read_text(encoding="utf-8") + left_open, encoding="utf-8")  # the rest is the note's HTML, or code
     code, _, err = site(root)
     assert code == 0, err
     extensions = ["toc", "admonition", "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.arithmatex"]
