@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -234,6 +235,59 @@ def test_a_saved_note_shows_in_the_preview(root: Path, engine: str) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+@pytest.mark.slow
+def test_the_mkdocs_preview_follows_new_renamed_broken_and_deleted_notes(root: Path) -> None:
+    """The MkDocs preview renders again only what a save touched: a new note gets its page and its
+    place on its topic's page, a new title reaches the listings, a half-written note is one error
+    line and the preview goes on, a deleted note's page goes."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, str(root / "tools" / "site.py"), "--serve", "--engine", "mkdocs",
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env={**os.environ, **TODAY},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+    def fetch(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, ""
+        except OSError:
+            return 0, ""
+
+    def until(what: str, check: object) -> None:
+        deadline = time.monotonic() + 60
+        while not check():  # type: ignore[operator]
+            assert time.monotonic() < deadline and server.poll() is None, what
+            time.sleep(0.1)
+
+    try:
+        until("the preview never served the page", lambda: "Adam" in fetch("kingma2014adam/")[1])
+        reading_note(root, "fresh2026note", "A note written while previewing", topic="nlp")
+        until("the new note's page", lambda: "A note written while previewing" in fetch("fresh2026note/")[1])
+        until("the new note on its topic's page", lambda: "A note written while previewing" in fetch("topics/nlp/")[1])
+        adam = root / "papers" / "kingma2014adam.md"
+        text = adam.read_text(encoding="utf-8")
+        adam.write_text(text.replace("A Method for", "A Renamed Method for", 1), encoding="utf-8")
+        until("the new title in the timeline", lambda: "A Renamed Method" in fetch("timeline/")[1])
+        adam.write_text("---\ntitle: [unclosed\n", encoding="utf-8")  # an editor's half-written save
+        time.sleep(1.5)
+        assert server.poll() is None and fetch("kingma2014adam/")[0] == 200, "the preview goes on"
+        adam.write_text(text + "\nSaved whole again.\n", encoding="utf-8")
+        until("the mended note", lambda: "Saved whole again." in fetch("kingma2014adam/")[1])
+        (root / "papers" / "fresh2026note.md").unlink()
+        until("the deleted note's page gone", lambda: fetch("fresh2026note/")[0] == 404)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            _, err = server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            _, err = server.communicate()
+    assert "kingma2014adam.md" in err.decode("utf-8") and "Traceback" not in err.decode("utf-8"), err.decode("utf-8")[-3000:]
 
 
 def test_a_damaged_manifest_removes_nothing_outside_the_staging_folder(root: Path) -> None:

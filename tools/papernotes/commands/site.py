@@ -11,6 +11,7 @@ A [[link]] to no note is an error (exit 1), as a broken link is to `mkdocs build
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import signal
@@ -88,10 +89,7 @@ def _generate(root: Path, engine: str) -> Generated:
 
 def _engine(engine: str, action: str, root: Path, dev_addr: str) -> subprocess.Popen[bytes]:
     if engine == "mkdocs":
-        # Serving, --dirty: a saved note rebuilds its pages, not all of them (the hook regenerates
-        # first); MkDocs warns about a dirty build, so the preview is not --strict.
-        argv = [sys.executable, "-m", "mkdocs", action]
-        argv += ["--dirty", "--no-strict", "--dev-addr", dev_addr] if action == "serve" else ["--strict"]
+        argv = [sys.executable, "-m", "mkdocs", action, "--strict"]
     else:
         program = shutil.which("zensical")
         if program is None:
@@ -111,18 +109,25 @@ class _Stop(Exception):
 
 
 def _serve(root: Path, engine: str, dev_addr: str) -> int:
-    """The engine's own server watches the staging folder. Under MkDocs the hook regenerates the
-    pages when a note is saved (it watches papers/); Zensical runs no hooks, so this loop does.
-    However the command is stopped (Ctrl-C, `kill`, a closed terminal), the server stops with it and
-    its port is free when the command has ended."""
+    """MkDocs: services/preview.py serves, and rebuilds only the pages a saved note touches.
+    Zensical: its own server watches the staging folder, and this loop regenerates the pages when a
+    note is saved (Zensical runs no hooks). However the command is stopped (Ctrl-C, `kill`, a closed
+    terminal), the server stops with it and its port is free when the command has ended."""
     def stop(signum: int, frame: object) -> None:
         raise _Stop
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    if engine == "mkdocs":
+        try:
+            _preview_with_mkdocs(root, dev_addr)
+            return 0
+        except (KeyboardInterrupt, _Stop):
+            return 130
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     server = _engine(engine, "serve", root, dev_addr)
     try:
-        if engine == "mkdocs":
-            return server.wait()
         library = Library(root)
         seen = _signature(library)
         while server.poll() is None:
@@ -141,6 +146,20 @@ def _serve(root: Path, engine: str, dev_addr: str) -> int:
         _end(server)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _preview_with_mkdocs(root: Path, dev_addr: str) -> None:
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"  # Material's banner, as for `mkdocs` run by this command
+    # MkDocs's own lines ("Serving on ...", warnings), as `mkdocs serve` prints them.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
+    mkdocs_log.propagate = False
+    from papernotes.services.preview import serve  # MkDocs loads only for a preview with it
+
+    serve(root, Library(root).papers_dir, dev_addr)
 
 
 def _end(server: subprocess.Popen[bytes]) -> None:
