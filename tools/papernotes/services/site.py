@@ -175,8 +175,10 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     old_pages: dict[str, str] = manifest.get("pages", {})
     pages: dict[str, str] = {}
     unresolved: list[tuple[str, str]] = []
-    listing = _digest(settings, code, repr(builder.digest), repr(builder.gaps),
-                      *(repr(paper.as_tuple()[:-1]) for paper in papers), repr(sorted(builder.noted)))
+    # Each paper's frontmatter as text, once: the listings' digest and every page's inputs use it.
+    metadata = {paper.key: repr(paper.as_tuple()[:-1]) for paper in papers}
+    listing = _digest(settings, code, repr(builder.digest), repr(builder.gaps), *metadata.values(),
+                      repr(sorted(builder.noted)))
     listing_unchanged = manifest.get("listing") == listing and all(
         _is_page(staging / path) for path, digest in old_pages.items() if digest == listing)
     old_unresolved: dict[str, list[str]] = {}
@@ -192,10 +194,11 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
             content[path] = text
             pages[path] = listing
     notes_rel = library.rel(notes_dir)
+    shown: dict[str, str] = {}
     for paper in papers:
         path = f"{paper.key}.md"
         rel = f"{notes_rel}/{path}"
-        digest = _digest(settings, code, _page_inputs(builder, paper))
+        digest = _digest(settings, code, _page_inputs(builder, paper, metadata[paper.key], shown))
         pages[path] = digest
         if old_pages.get(path) == digest and _is_page(staging / path):
             unresolved.extend((rel, target) for target in old_unresolved.get(rel, []))
@@ -284,18 +287,20 @@ def _strays(staging: Path, pages: dict[str, str]) -> list[Path]:
     earlier run, put there by hand, or links. Bounded like the other scans of the library."""
     found: list[Path] = []
     seen = 0
-    for current, folders, files in os.walk(staging):
+    top = str(staging)
+    for current, folders, files in os.walk(top):
         folders.sort()
-        base = Path(current)
+        # Strings, not Paths: this looks at every page on every run.
+        prefix = "" if current == top else os.path.relpath(current, top).replace(os.sep, "/") + "/"
         for name in [*folders, *files]:
-            path = base / name
+            path = os.path.join(current, name)
             if name in folders and not os.path.islink(path):
                 continue
             seen += 1
-            if current == str(staging) and name.startswith("."):
+            if current == top and name.startswith("."):
                 continue
-            if path.relative_to(staging).as_posix() not in pages or os.path.islink(path):
-                found.append(path)
+            if prefix + name not in pages or os.path.islink(path):
+                found.append(Path(path))
         if seen > len(pages) + MAX_STRAY_SCAN:
             break
     return found
@@ -322,11 +327,16 @@ def index_for_search(site_dir: Path) -> None:
         raise PapernotesError(f"pagefind could not index {site_dir}: {message[-1] if message else result.returncode}")
 
 
-def _page_inputs(builder: SiteBuilder, paper: Paper) -> str:
-    """Everything a paper's page shows: the note itself, and of the papers it links to, was found
-    via, led to and is linked from, what the page writes about them."""
-    def shown(other: Paper) -> tuple[object, ...]:
-        return (other.key, other.title, other.authors[:4], len(other.authors), other.year, other.status)
+def _page_inputs(builder: SiteBuilder, paper: Paper, metadata: str, shown: dict[str, str]) -> str:
+    """Everything a paper's page shows: the note itself (its `metadata` and its text's digest), and
+    of the papers it links to, was found via, led to and is linked from, what the page writes about
+    them (kept in `shown` by key: a paper is the neighbour of many)."""
+    def about(other: Paper) -> str:
+        text = shown.get(other.key)
+        if text is None:
+            text = shown[other.key] = repr((other.key, other.title, other.authors[:4], len(other.authors),
+                                            other.year, other.status))
+        return text
 
     related = [builder.by_key[k] for k in paper.found_via if k in builder.by_key]
     related += builder.led_to.get(paper.key, []) + builder.backlinks.get(paper.key, [])
@@ -334,7 +344,8 @@ def _page_inputs(builder: SiteBuilder, paper: Paper) -> str:
     related += [builder.by_key[r.key] for r in similar if r.key in builder.by_key]
     related += builder.cites.get(paper.key, []) + builder.cited_by.get(paper.key, [])  # the picture of its neighbours
     targets = [builder.resolve(match.group(1)) for match in WIKI_LINK.finditer(paper.body)]
-    return repr((paper.as_tuple(), [shown(p) for p in related], [shown(t) if t else None for t in targets],
+    body = hashlib.blake2b(paper.body.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    return repr((metadata, body, [about(p) for p in related], [about(t) if t else None for t in targets],
                  [r.reason for r in similar]))
 
 
