@@ -104,8 +104,9 @@ def _engine(engine: str, action: str, root: Path, dev_addr: str) -> subprocess.P
         raise PapernotesError(f"cannot start {engine}: {exc.strerror}") from None
 
 
-class _Stop(Exception):
-    """SIGTERM or SIGHUP: stop serving, as Ctrl-C does."""
+class _Stop(BaseException):
+    """SIGTERM or SIGHUP: stop serving, as Ctrl-C does (a BaseException, as KeyboardInterrupt is: the
+    live-reload server carries on after any Exception a rebuild raises)."""
 
 
 def _serve(root: Path, engine: str, dev_addr: str) -> int:
