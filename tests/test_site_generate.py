@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -264,6 +265,7 @@ def test_the_mkdocs_preview_follows_new_renamed_broken_and_deleted_notes(root: P
             assert time.monotonic() < deadline and server.poll() is None, what
             time.sleep(0.1)
 
+    err_before_stop = b""
     try:
         until("the preview never served the page", lambda: "Adam" in fetch("kingma2014adam/")[1])
         reading_note(root, "fresh2026note", "A note written while previewing", topic="nlp")
@@ -280,14 +282,29 @@ def test_the_mkdocs_preview_follows_new_renamed_broken_and_deleted_notes(root: P
         until("the mended note", lambda: "Saved whole again." in fetch("kingma2014adam/")[1])
         (root / "papers" / "fresh2026note.md").unlink()
         until("the deleted note's page gone", lambda: fetch("fresh2026note/")[0] == 404)
+        # Stopped while it rebuilds (after a change to mkdocs.yml: everything), it stops all the same.
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        assert server.stderr is not None
+        said = b""
+        deadline = time.monotonic() + 30
+        while b"Cleaning site directory" not in said.split(b"Detected file changes")[-1]:
+            assert time.monotonic() < deadline, "the rebuild never started"
+            if select.select([server.stderr], [], [], 1)[0]:
+                said += os.read(server.stderr.fileno(), 65536)
+        server.send_signal(signal.SIGTERM)  # the full build is under way
+        assert server.wait(timeout=30) == 130
+        err_before_stop = said
     finally:
-        os.killpg(server.pid, signal.SIGINT)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGINT)
         try:
             _, err = server.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             _, err = server.communicate()
-    assert "kingma2014adam.md" in err.decode("utf-8") and "Traceback" not in err.decode("utf-8"), err.decode("utf-8")[-3000:]
+    said_all = (err_before_stop + err).decode("utf-8")
+    assert "kingma2014adam.md" in said_all and "Traceback" not in said_all, said_all[-3000:]
 
 
 def test_a_damaged_manifest_removes_nothing_outside_the_staging_folder(root: Path) -> None:
