@@ -476,3 +476,26 @@ def test_pictures_of_a_papers_neighbours_and_of_a_year_of_reading(tmp_path: Path
     queued = [node for node in nodes if "pn-queued" in node.find(f"{SVG}circle").get("class")]
     assert queued and all("to-read" in node.find(f"{SVG}circle").get("class") or "reading" in node.find(f"{SVG}circle").get("class")
                           for node in queued)
+
+
+def test_paper_pages_share_one_nav_and_a_paper_in_the_nav_is_marked_active(tmp_path: Path) -> None:
+    """The hook renders the theme's nav once for all paper pages (none is in the nav); a paper page
+    the owner puts in the nav still gets its own, with its entry active."""
+    root = copy_library(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - Inbox: inbox.md\n", "  - Inbox: inbox.md\n  - BERT: devlin2018bert.md\n"),
+                      encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+
+    def nav(path: str) -> str:
+        text = page(site, path)
+        return text[text.index('<nav class="md-nav md-nav--primary"'):text.index("</nav>", text.index('<nav class="md-nav md-nav--primary"'))]
+
+    assert nav("vaswani2017attention/index.html") == nav("kingma2014adam/index.html")
+    assert "md-nav__link--active" not in nav("vaswani2017attention/index.html")
+    assert "md-nav__link--active" in nav("devlin2018bert/index.html")
+    assert nav("devlin2018bert/index.html") != nav("kingma2014adam/index.html")
+    assert 'href="../tags/"' in nav("kingma2014adam/index.html"), "links relative to the page"
+    assert "md-nav__link--active" in nav("tags/index.html")

@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -41,6 +42,39 @@ def on_pre_build(config: MkDocsConfig) -> None:
         raise PluginError(str(exc)) from None
     for note, target in result.unresolved:
         log.warning(f"{note}: [[{target}]] links to no note in the library (papernotes check lists them all)")
+
+
+class _NavOnce(jinja2.BaseLoader):
+    """The theme's loader, but its navigation partial renders once for all paper pages at one depth.
+
+    A paper page is not in the nav, so the nav is the same HTML on every one of them (nothing in it is
+    active; its links are relative to the page's depth): the theme rendered it 2,000 times for 2,000
+    notes, 0.8 s of an 8 s build. The theme's own template is wrapped, not copied."""
+
+    def __init__(self, theme: jinja2.BaseLoader) -> None:
+        self.theme = theme
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = self.theme.get_source(environment, template)
+        if template == "partials/nav.html":
+            source = (
+                '{%- set papernotes_key = base_url if page and page.meta and page.meta.og_type == "article" '
+                'and page not in nav.pages else none -%}'
+                '{%- if papernotes_key is not none and papernotes_key in papernotes_navs -%}'
+                '{{ papernotes_navs[papernotes_key] }}'
+                '{%- else -%}{%- set papernotes_html -%}' + source + '{%- endset -%}{{ papernotes_html }}'
+                '{%- if papernotes_key is not none %}{{ papernotes_navs.update({papernotes_key: papernotes_html}) or "" }}'
+                '{% endif -%}{%- endif -%}')
+        return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.theme.list_templates()
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Any) -> jinja2.Environment:
+    env.loader = _NavOnce(env.loader)
+    env.globals["papernotes_navs"] = {}
+    return env
 
 
 def on_post_build(config: MkDocsConfig) -> None:
