@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import shutil
 import statistics
@@ -13,6 +14,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# Every process a benchmark starts caches bytecode, as Python does on a user's machine. An environment
+# that turns caching off (PYTHONDONTWRITEBYTECODE, set on the development machine) has each run compile
+# papernotes anew, while the installed libraries it is compared with came compiled.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.path[:0] = [str(REPO / "tools"), str(REPO / "tests")]
 
 

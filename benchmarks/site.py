@@ -37,11 +37,7 @@ class _AnyTag(yaml.SafeLoader):
 
 
 _AnyTag.add_multi_constructor("!", lambda loader, suffix, node: None)
-# Bytecode is cached, as on any machine: this one's environment turns caching off
-# (PYTHONDONTWRITEBYTECODE), which would have the hooked build compile papernotes on every run while
-# the installed engines came compiled.
-ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-       "NO_MKDOCS_2_WARNING": "1", "PAPERNOTES_TODAY": "2026-11-29"}
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PAPERNOTES_TODAY": "2026-11-29"}
 
 
 def run(argv: list[str], root: Path) -> float:
