@@ -6,8 +6,8 @@ For each size: the floor (a separate Python process that reads every note and pa
 frontmatter with PyYAML's CSafeLoader, nothing else), index.py cold (no cache), index.py warm
 (cache, nothing changed; the steady state, i.e. the second warm run), and the peak memory (max RSS)
 of the cold and of the warm runs.
-Goals (issue 13): cold <= 1.5x the floor at 10,000 and 50,000 notes; warm <= 0.16 s at 10,000; at
-50,000 notes peak memory under 400 MB cold and under 200 MB warm.
+Goals (issue 35): cold <= 1.3x the floor at 10,000 notes; warm <= 0.15 s at 10,000; at 50,000 notes
+peak memory under 400 MB cold and under 200 MB warm (issue 13).
 """
 
 from __future__ import annotations
