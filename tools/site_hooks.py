@@ -4,8 +4,8 @@ Thin on purpose: the pages are generated as files into `docs_dir` by papernotes.
 same step `papernotes site` runs before any engine (Zensical runs no hooks). This hook only makes
 `mkdocs build` and `mkdocs serve` just work: it generates first, turns a [[link]] to no note into a
 warning (which `--strict` makes fatal), watches the notes while serving, keeps edit links on
-paper pages only, and sets the generated HTML blocks aside while Markdown converts a page. MkDocs
-puts this file's folder on sys.path while importing it.
+paper pages only, leaves the theme's search fewer tags to read (present/html_blocks.py) and renders
+the theme's nav once for all paper pages. MkDocs puts this file's folder on sys.path while importing it.
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 from papernotes.errors import PapernotesError
 from papernotes.files import INBOX
-from papernotes.present.html_blocks import Block, put_back, set_aside
+from papernotes.present.html_blocks import put_back_deferred
 from papernotes.runtime import today
 from papernotes.services.site import edit_base, generate, index_for_search, wants_pagefind
 from papernotes.store.library import Library
 
 log = logging.getLogger("mkdocs.hooks.papernotes")
-# Each page's generated HTML blocks, from its Markdown's conversion until its template is rendered.
-_blocks: dict[str, list[Block]] = {}
+BLOCKS_EXTENSION = "papernotes.present.html_blocks"
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -95,18 +94,20 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     return server
 
 
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # The generated HTML blocks the theme's search skips stay comments until the search has read the page.
+    if BLOCKS_EXTENSION in config.markdown_extensions:
+        config.mdx_configs.setdefault(BLOCKS_EXTENSION, {})["defer_unsearched"] = True
+    return config
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Any) -> str:
     if page.meta.get("og_type") != "article":
         page.edit_url = None  # a generated listing has no file to edit
-    markdown, _blocks[page.file.src_uri] = set_aside(markdown)  # Markdown need not parse our HTML
     return markdown
-
-
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Any) -> str:
-    return put_back(html, _blocks.get(page.file.src_uri, []), searched_only=True)
 
 
 @event_priority(-100)  # after the theme's search has read the page: it need not parse what it leaves out
 def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-    page.content = put_back(page.content or "", _blocks.pop(page.file.src_uri, []))
+    page.content = put_back_deferred(page.content or "")
     return context

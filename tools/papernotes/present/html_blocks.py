@@ -1,23 +1,31 @@
-"""The generated pages' HTML blocks, kept out of Markdown's way under MkDocs.
+"""The generated pages' HTML blocks, kept out of Markdown's way: a Python-Markdown extension.
 
 Python-Markdown runs every tag of a raw HTML block through html.parser only to pass the block on
 unchanged: on a paper page (the header, its BibTeX, the picture, the lists of related papers) that
 was two thirds of the page's conversion, and a 2,000-note site built 2.7 times slower than the same
-notes bare. So the generator fences each block it writes (`fence`), the MkDocs hook swaps every
-fenced block for a placeholder before conversion (`set_aside`) and puts the block back into the
-converted page (`put_back`). A block the theme's search leaves out anyway (the picture and the lists
-under a paper's notes) is put back only after the search has read the page, which spares the search
-another parse of every tag. Zensical, which runs no hooks, reads the fences as HTML comments.
+notes bare. So the generator fences each block it writes (`fence`), and this extension (mkdocs.yml:
+`markdown_extensions: - papernotes.present.html_blocks`, read by MkDocs and Zensical alike) puts
+every fenced block straight into Python-Markdown's store of raw HTML, where its HTML block reader
+would have put it after parsing: the engines' own steps over raw HTML (Zensical's links) see it
+there as before.
 
-A fence in a note's own text is broken (`unfenced`): only the generator's blocks are set aside, and
-the placeholders carry a token made once per process, which no note can know.
+With `defer_unsearched` (the MkDocs hook sets it) a block the theme's search leaves out anyway (the
+picture and the lists under a paper's notes) is stored as a comment, and the hook puts it back
+after the search has read the page (`put_back_deferred`), sparing the search a parse of every tag.
+
+A fence in a note's own text is broken (`unfenced`): only the generator's blocks are set aside; a
+deferred block's comment carries a token made once per process, which no note can know.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
-from dataclasses import dataclass
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
 
 START = "<!-- papernotes:html -->"
 START_UNSEARCHED = "<!-- papernotes:html data-search-exclude -->"
@@ -26,18 +34,15 @@ END = "<!-- /papernotes:html -->"
 UNSEARCHED = "<!-- papernotes:unsearched -->"
 _FENCED = re.compile(r"^<!-- papernotes:html( data-search-exclude)? -->\n(.*?)\n<!-- /papernotes:html -->$", re.S | re.M)
 _TOKEN = "papernoteshtml" + secrets.token_hex(8)
-_PLACEHOLDER = re.compile(rf"<p>{_TOKEN}n(\d+)e</p>|<!--{_TOKEN}n(\d+)e-->|{_TOKEN}n(\d+)e")
-
-
-@dataclass(frozen=True)
-class Block:
-    html: str
-    searched: bool
+_DEFERRED_MARK = re.compile(rf"<!--{_TOKEN}n(\d+)e-->")
+# Blocks stored for after the search, by the number in their comment: the hook takes each back.
+_DEFERRED: dict[int, str] = {}
+_NUMBERS = itertools.count()
 
 
 def fence(block: str, searched: bool = True) -> str:
-    """An HTML block for a generated Markdown page, fenced so the hook can set it aside; `searched`
-    False for a block wholly marked data-search-exclude."""
+    """An HTML block for a generated Markdown page, fenced for the extension; `searched` False for a
+    block wholly marked data-search-exclude."""
     return f"{START if searched else START_UNSEARCHED}\n{block}\n{END}"
 
 
@@ -47,28 +52,38 @@ def unfenced(text: str) -> str:
         "<!-- /papernotes:html", "<!-- /papernotes:\u2060html")
 
 
-def set_aside(markdown: str) -> tuple[str, list[Block]]:
-    """The page with each fenced block replaced by a placeholder paragraph, and the blocks."""
-    blocks: list[Block] = []
-
-    def placeholder(match: re.Match[str]) -> str:
-        blocks.append(Block(match.group(2), searched=not match.group(1)))
-        return f"\n{_TOKEN}n{len(blocks) - 1}e\n"
-
-    return _FENCED.sub(placeholder, markdown), blocks
+def put_back_deferred(html: str) -> str:
+    """The page with the blocks `defer_unsearched` stored as comments put back (and forgotten)."""
+    return _DEFERRED_MARK.sub(lambda m: _DEFERRED.pop(int(m.group(1)), ""), html)
 
 
-def put_back(html: str, blocks: list[Block], searched_only: bool = False) -> str:
-    """The converted page with its blocks where their placeholders went (a placeholder inside a
-    note's unclosed HTML or code block included: the block went there before). With `searched_only`,
-    the others' placeholders become comments, for a second call after the search has read the page."""
-    if not blocks:
-        return html
+class _Stash(Preprocessor):
+    def __init__(self, md: Markdown, defer: bool) -> None:
+        super().__init__(md)
+        self.defer = defer
 
-    def block(match: re.Match[str]) -> str:
-        number = int(match.group(1) or match.group(2) or match.group(3))
-        if searched_only and not blocks[number].searched:
-            return f"<!--{_TOKEN}n{number}e-->"
-        return blocks[number].html
+    def run(self, lines: list[str]) -> list[str]:
+        def stored(match: re.Match[str]) -> str:
+            html = match.group(2)
+            if self.defer and match.group(1):
+                number = next(_NUMBERS)
+                _DEFERRED[number] = html
+                html = f"<!--{_TOKEN}n{number}e-->"
+            # On a line of its own between blank lines, as the HTML block reader leaves its placeholders.
+            return "\n" + self.md.htmlStash.store(html) + "\n"
 
-    return _PLACEHOLDER.sub(block, html)
+        return _FENCED.sub(stored, "\n".join(lines)).split("\n")
+
+
+class HtmlBlocks(Extension):
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {"defer_unsearched": [False, "store the blocks the search skips as comments, for the MkDocs hook"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        # After whitespace is normalised (30), before code fences (25) and HTML blocks (20) are read.
+        md.preprocessors.register(_Stash(md, bool(self.getConfig("defer_unsearched"))), "papernotes_html_blocks", 27)
+
+
+def makeExtension(**kwargs: Any) -> HtmlBlocks:  # noqa: N802 (Python-Markdown's name)
+    return HtmlBlocks(**kwargs)
