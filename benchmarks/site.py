@@ -40,9 +40,15 @@ _AnyTag.add_multi_constructor("!", lambda loader, suffix, node: None)
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PAPERNOTES_TODAY": "2026-11-29"}
 
 
+def library_env(root: Path) -> dict[str, str]:
+    """The environment for a command in the library at `root`: its own tools/ first, for MkDocs too,
+    which imports papernotes (the mkdocs.yml extension) before its hook puts tools/ on the path."""
+    return {**ENV, "PYTHONPATH": str(root / "tools")}
+
+
 def run(argv: list[str], root: Path) -> float:
     start = time.perf_counter()
-    result = subprocess.run(argv, cwd=root, capture_output=True, text=True, env=ENV)
+    result = subprocess.run(argv, cwd=root, capture_output=True, text=True, env=library_env(root))
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {result.stderr[-2000:]}")
@@ -110,7 +116,7 @@ def preview_latency(size: int, engine: str) -> tuple[float, float]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, str(root / "tools" / "site.py"), "--serve", "--engine", engine,
-                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=ENV, stdout=subprocess.DEVNULL,
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=library_env(root), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
 
     def page() -> str:
