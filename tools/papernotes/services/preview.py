@@ -211,6 +211,8 @@ def serve(root: Path, papers_dir: Path, dev_addr: str) -> None:
     host = host.strip("[]")
     site_dir = tempfile.mkdtemp(prefix="papernotes-preview-")
     server = LiveReloadServer(builder=lambda: None, host=host, port=int(port), root=site_dir)
+    # No wait for more changes after the first: _Watch reports at most one per look, however many files.
+    server.build_delay = 0
     preview = Preview(root, site_dir, server.url)
     server.builder = preview.build
     server.error_handler = lambda code: _error_page(site_dir, code)
