@@ -32,7 +32,6 @@ START_UNSEARCHED = "<!-- papernotes:html data-search-exclude -->"
 END = "<!-- /papernotes:html -->"
 # Where a template's block goes on unsearched (the paper header's links, abstract and BibTeX).
 UNSEARCHED = "<!-- papernotes:unsearched -->"
-_FENCED = re.compile(r"^<!-- papernotes:html( data-search-exclude)? -->\n(.*?)\n<!-- /papernotes:html -->$", re.S | re.M)
 _TOKEN = "papernoteshtml" + secrets.token_hex(8)
 _DEFERRED_MARK = re.compile(rf"<!--{_TOKEN}n(\d+)e-->")
 # Blocks stored for after the search, by the number in their comment: the hook takes each back.
@@ -63,16 +62,31 @@ class _Stash(Preprocessor):
         self.defer = defer
 
     def run(self, lines: list[str]) -> list[str]:
-        def stored(match: re.Match[str]) -> str:
-            html = match.group(2)
-            if self.defer and match.group(1):
-                number = next(_NUMBERS)
-                _DEFERRED[number] = html
-                html = f"<!--{_TOKEN}n{number}e-->"
-            # On a line of its own between blank lines, as the HTML block reader leaves its placeholders.
-            return "\n" + self.md.htmlStash.store(html) + "\n"
-
-        return _FENCED.sub(stored, "\n".join(lines)).split("\n")
+        # Line by line (a fence is a whole line): a pattern over the joined page cost a third of its
+        # conversion.
+        out: list[str] = []
+        opened: str | None = None
+        block: list[str] = []
+        for line in lines:
+            if opened is None:
+                if line == START or line == START_UNSEARCHED:
+                    opened, block = line, []
+                else:
+                    out.append(line)
+            elif line == END:
+                html = "\n".join(block)
+                if self.defer and opened == START_UNSEARCHED:
+                    number = next(_NUMBERS)
+                    _DEFERRED[number] = html
+                    html = f"<!--{_TOKEN}n{number}e-->"
+                # On a line of its own between blank lines, as the HTML block reader leaves its placeholders.
+                out += ["", self.md.htmlStash.store(html), ""]
+                opened = None
+            else:
+                block.append(line)
+        if opened is not None:  # never closed: the page's own text after all
+            out += [opened, *block]
+        return out
 
 
 class HtmlBlocks(Extension):
