@@ -21,13 +21,13 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 from papernotes.errors import PapernotesError
 from papernotes.files import INBOX
-from papernotes.present.html_blocks import put_back_deferred
+from papernotes.present import html_blocks
 from papernotes.runtime import today
 from papernotes.services.site import edit_base, generate, index_for_search, wants_pagefind
 from papernotes.store.library import Library
 
 log = logging.getLogger("mkdocs.hooks.papernotes")
-BLOCKS_EXTENSION = "papernotes.present.html_blocks"
+BLOCKS_EXTENSION = html_blocks.__name__  # as mkdocs.yml names it under markdown_extensions
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -109,5 +109,5 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Any
 
 @event_priority(-100)  # after the theme's search has read the page: it need not parse what it leaves out
 def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-    page.content = put_back_deferred(page.content or "")
+    page.content = html_blocks.put_back_deferred(page.content or "")
     return context

@@ -2,18 +2,20 @@
 
 `mkdocs serve --dirty` reloads mkdocs.yml and the theme, lists every file and renders every page
 newer than its output, once its polling watcher has seen the save (every half second): 1.7 s
-from a saved note to its page at 2,000 notes, and 0.8 s here (benchmarks/site.py --preview). Here
-one configuration, its files, navigation and theme stay loaded. A saved note runs the build's first step (the hook regenerates the staging
-folder), and only the pages it rewrote are converted and rendered again; a page it added or removed
-joins or leaves the site's files (paper pages are not in the nav). A changed mkdocs.yml, theme
-override or template rebuilds everything, as `mkdocs serve` would. Pagefind's index is the first
-build's (see site_hooks.on_post_build) and the theme's search index is not rewritten.
+from a saved note to its page at 2,000 notes, and 0.7 s here (benchmarks/site.py --preview). Here
+one configuration, its files, navigation and theme stay loaded. A saved note runs the build's first
+step (the hook regenerates the staging folder), and only the pages it rewrote are converted and
+rendered again; a page it added or removed joins or leaves the site's files (paper pages are not
+in the nav). A changed mkdocs.yml, theme override or template rebuilds everything, as `mkdocs serve`
+would. Pagefind's index is the first build's (see site_hooks.on_post_build) and the theme's search
+index is not rewritten.
 
 Built from MkDocs 1.6's own build steps and live-reload server (pyproject pins MkDocs below 2).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -123,7 +125,8 @@ class Preview:
             gone = files.get_file_from_path(path)
             if gone is not None:
                 files.remove(gone)
-                _remove(Path(gone.abs_dest_path))
+                with contextlib.suppress(OSError):
+                    Path(gone.abs_dest_path).unlink()
         pages: list[Page] = []
         for path in changed:
             file = files.get_file_from_path(path)
@@ -198,13 +201,6 @@ class _Watch(threading.Thread):
                     self.server._rebuild_cond.notify_all()
 
 
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass
-
-
 def serve(root: Path, papers_dir: Path, dev_addr: str) -> None:
     """Serve the preview at `dev_addr` (HOST:PORT) until interrupted; rebuild as notes are saved."""
     host, _, port = dev_addr.rpartition(":")
@@ -214,12 +210,11 @@ def serve(root: Path, papers_dir: Path, dev_addr: str) -> None:
     # No wait for more changes after the first: _Watch reports at most one per look, however many files.
     server.build_delay = 0
     preview = Preview(root, site_dir, server.url)
-    server.builder = preview.build
+    server.builder = preview.rebuild_or_say
     server.error_handler = lambda code: _error_page(site_dir, code)
     watch: _Watch | None = None
     try:
         preview.build()  # raises on the first build; later, the server logs a failed rebuild and goes on
-        server.builder = preview.rebuild_or_say
         watched = [path for path in (papers_dir, root / INBOX, root / "pyproject.toml", *(root / name for name in SETTINGS))
                    if path.exists()]
         watch = _Watch(server, watched)
