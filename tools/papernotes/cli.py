@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+import papernotes
 from papernotes.errors import PapernotesError, UsageError
 from papernotes.runtime import today
 
@@ -230,6 +231,8 @@ def run_command(name: str, argv: Sequence[str], prog: str, default_root: Path = 
     except (KeyboardInterrupt, RuntimeError) as exc:  # Ctrl-C while the command's libraries load
         if not interrupted(exc):
             raise
+        module = None
+    if module is None or papernotes.interrupted_in_a_callback:
         print("interrupted", file=sys.stderr)
         return 130
     argv = list(argv)
