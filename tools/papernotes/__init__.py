@@ -1,7 +1,8 @@
 """papernotes: notes on research papers as Markdown files, kept tidy by a few scripts."""
 
+from __future__ import annotations
+
 import sys
-from typing import Any
 
 __version__ = "0.1.0"
 
@@ -14,12 +15,12 @@ __version__ = "0.1.0"
 interrupted_in_a_callback = False
 
 
-def _note_interruption(unraisable: Any, print_as_python_does: Any = sys.unraisablehook) -> None:
+def _note_interruption(unraisable: sys.UnraisableHookArgs) -> None:
     global interrupted_in_a_callback
     if issubclass(unraisable.exc_type, KeyboardInterrupt):
         interrupted_in_a_callback = True
     else:
-        print_as_python_does(unraisable)
+        sys.__unraisablehook__(unraisable)
 
 
 sys.unraisablehook = _note_interruption

@@ -193,9 +193,9 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
     papers, problems = library.load(use_cache=use_cache)
     if problems:
         raise LibraryProblems(problems)
-    region = render.readme_index(papers, library.config)
+    links = ReadmeLinks(library.config.papers_dir)
+    region = render.readme_index(papers, library.config, links)
     if use_cache and inputs_settled:
-        links = ReadmeLinks(library.config.papers_dir)
         now = time.time_ns()
         notes = {}
         for paper in papers:
