@@ -50,6 +50,32 @@ def test_a_reader_of_human_feedback_papers_gets_them_first_with_reasons(real: di
     assert all(not c.close_to and not c.phrases for c in rank(candidates, library, explain=3)[3:])
 
 
+def test_a_plural_read_meets_its_singular_and_the_reasons_are_as_the_paper_writes_them(real: dict[str, Paper]) -> None:
+    """Two papers read on "diffusion models"; the week's paper on them writes "a diffusion model" and
+    "score network", and another paper repeats the read papers' other plurals word for word. Without
+    plurals folded that other paper came first."""
+    library = [Paper(key="ho2020denoising", title="Denoising diffusion models", status="read",
+                     abstract="We present diffusion models, latent variable models trained with score networks."),
+               Paper(key="song2021score", title="Score-based diffusion models", status="read",
+                     abstract="Diffusion models are latent variable models with score networks reversing noising processes.")]
+    singular = Paper(key="", title="A diffusion model for speech",
+                     abstract="We train a diffusion model: its score network reverses a noising process on audio.")
+    other = Paper(key="", title="Variable models of language",
+                  abstract="We present variable models trained with networks reversing text processes.")
+    candidates = week([singular, other, *[p for p in real.values() if "diffusion" not in (p.title + (p.abstract or "")).lower()]])
+    top = rank(candidates, library, explain=1)[0]
+    assert top.paper.title == singular.title
+    assert "diffusion model" in top.phrases and "diffusion models" not in top.phrases, top.phrases
+
+
+def test_harmans_plural_folding() -> None:
+    from papernotes.services.ranking import folded
+
+    pairs = {"policies": "policy", "models": "model", "networks": "network", "agents": "agent", "process": "process",
+             "corpus": "corpus", "analyses": "analyse", "series": "sery", "toes": "toe", "bias": "bia", "diffusion": "diffusion"}
+    assert {word: folded(word) for word in pairs} == pairs
+
+
 def test_why_phrases_are_never_a_citations_et_al(real: dict[str, Paper]) -> None:
     citing = [key for key, p in real.items() if "et al" in (p.abstract or "")]
     assert len(citing) >= 5, "real abstracts cite"
