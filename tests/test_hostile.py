@@ -426,15 +426,16 @@ def test_migrate_never_follows_a_link_out_of_the_lists_folder(library: Path, tmp
     assert "my own notes on ResNet" in written
 
 
-@pytest.mark.slow
 def test_a_server_asking_to_wait_for_a_day_is_not_waited_for(library: Path, hostile_server: str) -> None:
+    """Not even a capped part of it (the command sat 30 s, then gave up all the same): the wait asked for
+    is said, and the command goes on without that service."""
     start = time.monotonic()
     result = tool("add.py", "--root", library, "1810.04805", ARXIV_API_URL=f"{hostile_server}/busy/api/query",
                   ARXIV_API_DELAY="0")
     waited = time.monotonic() - start
     one_line_error(result, "did not answer usefully")
-    assert waited < 60, f"waited {waited:.0f} s"
-    assert "waiting" in result.stderr and "Retry-After" in result.stderr, "a wait is said, not silent"
+    assert waited < 10, f"waited {waited:.0f} s"
+    assert "asked to be left alone for 100000 s (Retry-After); not waiting that long" in result.stderr, result.stderr
 
 
 def test_a_feed_claiming_a_billion_results_is_read_to_the_cap(library: Path, hostile_server: str) -> None:

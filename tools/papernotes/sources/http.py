@@ -153,15 +153,21 @@ def retry_after(headers: dict[str, str]) -> float | None:
     return None
 
 
-# A server may ask for any wait (Retry-After: 100000). Each wait is capped, and so are all the waits
-# before one request gives up: a command never sits silent for minutes.
+# A server may ask for any wait (Retry-After: 100000). A wait longer than MAX_RETRY_WAIT is not
+# waited at all (a shorter one would only be refused again), and all the waits before one request
+# gives up are capped: a command never sits silent for minutes.
 MAX_RETRY_WAIT = 15.0
 MAX_TOTAL_WAIT = 45.0
 
 
 def wait_to_retry(exc: Transient, backoff: float, waited: float, service: str) -> float | None:
     """Sleep before the next try (the server's Retry-After, else `backoff`, capped), saying so on stderr
-    when it is long; return the new total waited, or None when the total would pass MAX_TOTAL_WAIT."""
+    when it is long; return the new total waited, or None when the server asks for more than
+    MAX_RETRY_WAIT or the total would pass MAX_TOTAL_WAIT."""
+    if exc.retry_after is not None and exc.retry_after > MAX_RETRY_WAIT:
+        print(f"{service} answered {exc.reason} and asked to be left alone for {exc.retry_after:g} s (Retry-After); "
+              "not waiting that long", file=sys.stderr, flush=True)
+        return None
     wanted = max(exc.retry_after if exc.retry_after is not None else backoff, 0.0)
     seconds = min(wanted, MAX_RETRY_WAIT, MAX_TOTAL_WAIT - waited)
     if wanted > seconds and waited + seconds >= MAX_TOTAL_WAIT:
