@@ -28,12 +28,15 @@ MAX_BODY = 32 * 1024 * 1024  # the largest answer read from any service: 32 MiB
 
 
 class Transient(Exception):
-    """A failure worth retrying: no connection, a timeout, 429 or a 5xx answer."""
+    """A failure worth retrying: no connection, a timeout, 429 or a 5xx answer. No connection at all
+    (`unconnected`: an unknown host, no network, nothing listening) is tried once more only: offline,
+    `add` sat 36 s in backoff before saying so."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, unconnected: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.unconnected = unconnected
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def fetch(send: Callable[..., requests.Response], method: str, url: str, *, time
     except requests.Timeout:
         raise Transient(f"no answer within {timeout:g} s") from None
     except requests.ConnectionError as exc:
-        raise Transient(f"cannot connect ({short_reason(exc)})") from None
+        raise Transient(f"cannot connect ({short_reason(exc)})", unconnected=True) from None
     except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as exc:
         raise PapernotesError(f"{url} is not a usable URL ({exc})") from None
     except requests.TooManyRedirects:
@@ -174,7 +177,8 @@ def wait_to_retry(exc: Transient, backoff: float, waited: float, service: str) -
         return None  # the server wants more than is left to give
     if seconds >= 2:
         asked = f" (it asked for {wanted:g} s with Retry-After)" if exc.retry_after is not None else ""
-        print(f"{service} answered {exc.reason}: waiting {seconds:g} s before trying again{asked}", file=sys.stderr, flush=True)
+        failed = f"{service}: {exc.reason}" if exc.unconnected else f"{service} answered {exc.reason}"
+        print(f"{failed}: waiting {seconds:g} s before trying again{asked}", file=sys.stderr, flush=True)
     time.sleep(seconds)
     return waited + seconds
 
@@ -193,7 +197,7 @@ def with_retries(attempt: Callable[[], T], retries: int, backoff: float, service
             return attempt()
         except Transient as exc:
             last = exc.reason
-            if number == retries:
+            if number == retries or exc.unconnected and number >= 1:
                 break
             waited = wait_to_retry(exc, backoff * 2**number, waited or 0.0, service)
             if waited is None:
