@@ -36,7 +36,7 @@ from papernotes.present.highlights import START as _START
 from papernotes.present.highlights import block, block_start, heading, part_end, part_start
 from papernotes.sources.hypothesis import Hypothesis, HypothesisAnnotation
 from papernotes.sources.pdf import PdfMarks
-from papernotes.sources.service import ServiceDown
+from papernotes.sources.service import ServiceDown, not_running
 from papernotes.sources.zotero import Zotero, ZoteroAnnotation, ZoteroItem
 from papernotes.store.library import Catalog, Library
 
@@ -343,7 +343,7 @@ def waiting(library: Library, paper: Paper) -> list[tuple[str, int]]:
 
     news: list[tuple[str, int]] = []
     zotero = Zotero()
-    if not zotero.off:
+    if not zotero.off and not not_running(zotero.service.url or ""):
         found = from_zotero_for(zotero, paper)
         if not isinstance(found, ServiceDown):
             news.append(("zotero", len({h.anchor for h in found} - anchors_in(paper.body, "zotero"))))

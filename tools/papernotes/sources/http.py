@@ -16,13 +16,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-
-import requests
-import urllib3
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from papernotes.errors import PapernotesError
 from papernotes.files import CACHE, UnreadableFile, WriteError, load_json, read_inside, write_file
+
+if TYPE_CHECKING:  # imported where a request is made: a third of `status KEY read`, which asks only a running Zotero
+    import requests
 
 MAX_BODY = 32 * 1024 * 1024  # the largest answer read from any service: 32 MiB
 
@@ -65,6 +65,9 @@ def fetch(send: Callable[..., requests.Response], method: str, url: str, *, time
           max_bytes: int = MAX_BODY, **kwargs: object) -> Answer:
     """One request through `send` (a session's `request`), read within `timeout` seconds in all and
     `max_bytes` bytes (after decompression)."""
+    import requests
+    import urllib3
+
     deadline = time.monotonic() + timeout
     try:
         response = _before(deadline, timeout, lambda: send(method, url, timeout=(timeout, timeout), stream=True, **kwargs))

@@ -8,15 +8,21 @@ Zotero and Hypothesis are asked through it; arXiv and Semantic Scholar have clie
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import socket
 import time
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papernotes import __version__
 from papernotes.errors import PapernotesError
 from papernotes.files import load_json
+
+if TYPE_CHECKING:
+    import requests
 
 RETRIES = 1
 MAX_ANSWER = 8 * 1024 * 1024
@@ -47,6 +53,22 @@ class Service:
         return cls(name, url, env_seconds(f"{prefix}_DELAY", delay), env_seconds(f"{prefix}_TIMEOUT", 15.0, timeout=True))
 
 
+def not_running(url: str) -> bool:
+    """Whether a service at a loopback address (Zotero's local API) refuses connections: nothing is
+    listening there. Found with one socket, without an HTTP library: `status KEY read` asks the local
+    Zotero for highlights after every paper read, and most of the time it is not running."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+        return False
+    try:
+        socket.create_connection((parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)), timeout=0.5).close()
+    except ConnectionRefusedError:
+        return True
+    except OSError:
+        return False  # anything else: the client asks, and says what went wrong
+    return False
+
+
 def mapping(value: object) -> dict[str, Any]:
     """A JSON answer's object, or an empty one for anything else (a stranger's JSON has any shape)."""
     return value if isinstance(value, dict) else {}
@@ -70,15 +92,20 @@ class ServiceClient:
 
     def __init__(self, cache_name: str | None = None, cache_root: Path | None = None,
                  max_age: dt.timedelta = dt.timedelta(days=1)) -> None:
-        import requests
-
         from papernotes.sources.http import JsonCache
 
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = f"papernotes/{__version__} (research paper notes kept in git)"
         self.cache = JsonCache(cache_root, cache_name, max_age) if cache_root is not None and cache_name else None
         self._last_request = 0.0
         self.down: set[str] = set()  # services that failed once: not asked again in this run
+
+    @functools.cached_property
+    def session(self) -> requests.Session:
+        """Made at the first request: a client that asks nothing imports no HTTP library."""
+        import requests
+
+        session = requests.Session()
+        session.headers["User-Agent"] = f"papernotes/{__version__} (research paper notes kept in git)"
+        return session
 
     def cached(self, service: Service, path: str, params: dict[str, str]) -> Any:
         if self.cache is None or service.url is None:
