@@ -29,8 +29,6 @@ from papernotes.model.paper import STATUSES, FieldError, Paper, normalized_title
 from papernotes.model.reading import status_changes
 from papernotes.model.statuses import TO_READ
 from papernotes.model.text import short_authors
-from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve, semantic_scholar
-from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2
 
 SEARCH_SHOWN = 5
 
@@ -101,6 +99,8 @@ def collect_ids(args: argparse.Namespace) -> tuple[list[ArxivId | OtherId], int]
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.adding import add_candidates, new_note_fields, resolve
+
     if args.search is not None:
         if args.ids or args.from_file or args.title is not None:
             raise UsageError("--search finds one paper by its title; give IDs in a separate command")
@@ -162,6 +162,9 @@ def existing_changes(args: argparse.Namespace, mine: dict[str, Any]) -> Callable
 
 def add_search(args: argparse.Namespace) -> int:
     """Show the top matches for a title; add the exact title match, or the one --pick names."""
+    from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
+    from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2
+
     mine = new_note_fields(args.topic, args.tag, args.status or TO_READ, args.today, args.priority)
     library, catalog = common.library_for_adding(args)
     matches = semantic_scholar(library).search(args.search, limit=SEARCH_SHOWN)
@@ -193,6 +196,8 @@ def add_search(args: argparse.Namespace) -> int:
 
 
 def add_manual(args: argparse.Namespace) -> int:
+    from papernotes.services.adding import Candidate, add_candidates, new_note_fields
+
     if not args.author:
         raise PapernotesError("--title needs at least one --author")
     mine = new_note_fields(args.topic, args.tag, args.status or TO_READ, args.today, args.priority)

@@ -10,18 +10,20 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.files import check_output_path, read_named_file
+from papernotes.files import check_output_path, read_named_file, write_file
 from papernotes.model.latex import CITED_AS, ENTRY_KEY, cited_as, kept_fields
 from papernotes.model.paper import STATUSES, Paper, in_topic
 from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.model.statuses import TO_READ
 from papernotes.present.views import known_filters
 from papernotes.runtime import uninterrupted
-from papernotes.services.adding import new_note_fields
-from papernotes.store.library import Library, write_file
+
+if TYPE_CHECKING:
+    from papernotes.store.library import Library
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -110,6 +112,7 @@ def read_bib(name: str) -> str:
 
 def run_import(args: argparse.Namespace) -> int:
     from papernotes.present.render import render
+    from papernotes.services.adding import new_note_fields
     from papernotes.sources.bibtex import parse_bib
 
     text = read_bib(args.file)

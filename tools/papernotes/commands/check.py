@@ -14,7 +14,6 @@ from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.config import settings_listing
 from papernotes.model.text import counted
-from papernotes.services.checks import Context, apply_fix, run_checks
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -27,6 +26,8 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.checks import Context, apply_fix, run_checks
+
     library = common.open_library(args)
     if args.settings:
         print("[tool.papernotes]\n" + "\n".join(settings_listing(library.config)))

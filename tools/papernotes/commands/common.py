@@ -1,6 +1,10 @@
 """What every command shares: its argument parser (--root, --debug), argument types, one-line
 messages, and the loops that change notes and print what changed. Commands import this module and
 services; `cli` runs them.
+
+A command module imports the store, services and sources in the functions that use them, not at
+its top: `papernotes CMD --help` then loads only the model and argparse (benchmarks/startup.py;
+tests/test_workflow.py keeps the store out of every command's start).
 """
 
 from __future__ import annotations
@@ -10,12 +14,15 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import Paper, describe_change, parse_week
 from papernotes.runtime import uninterrupted
 from papernotes.services.report import Reporter
-from papernotes.store.library import Catalog, Library
+
+if TYPE_CHECKING:
+    from papernotes.store.library import Catalog, Library
 
 
 def parser(description: str, prog: str | None = None) -> argparse.ArgumentParser:
@@ -72,6 +79,8 @@ def priority_option(ap: argparse.ArgumentParser, bulk: bool = False) -> None:
 def open_library(args: argparse.Namespace) -> Library:
     """The library at --root. The command line brings the README index of each library a command
     changed up to date afterwards (`Library.changed`), even when the command then failed."""
+    from papernotes.store.library import Library
+
     library = Library(args.root)
     args.libraries.append(library)
     return library

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from papernotes.commands import common
 from papernotes.commands.common import selection
@@ -18,9 +19,10 @@ from papernotes.model.config import checked_topic
 from papernotes.model.ids import parse_paper_id
 from papernotes.model.paper import Paper
 from papernotes.model.statuses import TO_READ
-from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve
-from papernotes.services.citations import gaps, reference_lists
-from papernotes.store.library import Library
+
+if TYPE_CHECKING:
+    from papernotes.store.library import Library
+
 
 SHOWN = 30
 FOUND_VIA_KEPT = 10
@@ -38,6 +40,8 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.citations import gaps, reference_lists
+
     library = common.open_library(args)
     papers = library.load_strict()
     topic = checked_topic(args.topic, "--topic") if args.topic else None
@@ -64,6 +68,8 @@ def line(number: int, gap: Gap, count: int) -> str:
 
 
 def add_gaps(library: Library, papers: list[Paper], chosen: list[Gap], topic: str | None, args: argparse.Namespace) -> int:
+    from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve
+
     ids = [parse_paper_id(g.cited.ident) for g in chosen if not g.cited.ident.startswith("S2:")]
     resolved = iter(resolve(library, ids))
     candidates = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
@@ -20,18 +21,12 @@ from papernotes.model.highlights import SOURCES, Highlight
 from papernotes.model.paper import Paper
 from papernotes.model.text import counted
 from papernotes.runtime import uninterrupted
-from papernotes.services.highlights import (
-    Merged,
-    PartProblem,
-    bring_in,
-    from_hypothesis,
-    from_pdf,
-    from_zotero,
-    from_zotero_for,
-    pdf_page_link,
-)
 from papernotes.sources.service import ServiceDown
-from papernotes.store.library import Library
+
+if TYPE_CHECKING:
+    from papernotes.services.highlights import Merged
+    from papernotes.store.library import Library
+
 
 EACH_UP_TO = 20  # named notes asked for one by one; more, and the whole library is read at once
 SERVICES = ("zotero", "hypothesis")
@@ -48,6 +43,8 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.highlights import from_hypothesis, from_zotero, from_zotero_for
+
     library = common.open_library(args)
     keys = [library.key_of(ref) for ref in args.papers]
     papers = library.load_strict()
@@ -112,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _from_pdf(library: Library, paper: Paper, pdf: Path, dry_run: bool) -> int:
+    from papernotes.services.highlights import from_pdf, pdf_page_link
     from papernotes.sources.pdf import MAX_PDF_BYTES, read_marks
 
     marks = read_marks(read_named_file(pdf, MAX_PDF_BYTES), str(pdf))
@@ -127,6 +125,8 @@ def _from_pdf(library: Library, paper: Paper, pdf: Path, dry_run: bool) -> int:
 
 
 def _bring(library: Library, paper: Paper, source: str, highlights: Sequence[Highlight], dry_run: bool) -> Merged | None:
+    from papernotes.services.highlights import PartProblem, bring_in
+
     rel = library.rel(library.note_path(paper.key))
     with uninterrupted():  # Ctrl-C: a note changed is also reported
         try:

@@ -13,14 +13,6 @@ import sys
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.services.readme import (
-    END,
-    START,
-    generated_region,
-    read_readme,
-    rewrite_readme,
-    updated_readme,
-)
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -31,6 +23,15 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.readme import (
+        END,
+        START,
+        generated_region,
+        read_readme,
+        rewrite_readme,
+        updated_readme,
+    )
+
     library = common.open_library(args)
     region = generated_region(library, use_cache=not args.no_cache)
     # A README that is a symlink (to a file of the library): its target is updated and the link kept.

@@ -17,13 +17,16 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.files import UnreadableFile, read_regular_file, read_text_inside, write_file
 from papernotes.model.config import load_config
-from papernotes.services.readme import END, MAX_README_BYTES, START, generated_region, rewrite_readme
-from papernotes.store.library import Library
+
+if TYPE_CHECKING:
+    from papernotes.store.library import Library
+
 
 MANUAL = "PAPERNOTES.md"
 MAX_SETUP_FILE = 16 * 1024 * 1024
@@ -57,6 +60,9 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.readme import generated_region, rewrite_readme
+    from papernotes.store.library import Library
+
     root = Path(args.root).resolve()
     name = " ".join(args.name.split())
     if not name:
@@ -167,6 +173,8 @@ def set_site(mkdocs: Path, name: str, remote: tuple[str, str, str] | None) -> st
 
 
 def write_readme(root: Path, name: str, site_url: str | None) -> None:
+    from papernotes.services.readme import END, MAX_README_BYTES, START
+
     readme = root / "README.md"
     manual = read_text_inside(root, readme, MAX_README_BYTES)
     # The manual keeps everything but the paper index, which belongs to the library's README.

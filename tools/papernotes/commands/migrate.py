@@ -15,36 +15,18 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.commands import common
 from papernotes.files import UnreadableFile, read_named_file, read_regular_file
 from papernotes.model.ids import ArxivId
 from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.model.statuses import TO_READ
-from papernotes.services.adding import (
-    ADDED,
-    EXISTS,
-    FAILED,
-    NOT_FOUND,
-    UPDATED,
-    Added,
-    Candidate,
-    add_candidates,
-    new_note_fields,
-    resolve,
-)
-from papernotes.services.migrating import (
-    MAX_TITLE_LOOKUPS,
-    TITLE_CHUNK,
-    TitleLookups,
-    additions,
-    by_hand,
-    by_title,
-    from_the_list,
-    item_fields,
-    priority_of,
-)
 from papernotes.sources.reading_list import Item, is_org, list_title, parse_list
+
+if TYPE_CHECKING:
+    from papernotes.services.adding import Added
+
 
 MAX_NOTE_FILE = 1024 * 1024
 MAX_LIST_BYTES = 16 * 1024 * 1024  # the largest awesome-lists are under 1 MB
@@ -80,6 +62,8 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.migrating import by_hand, priority_of
+
     source = Path(args.readme)
     list_name, items = read_list(source)
     papers = [i for i in items if not i.skip]
@@ -138,6 +122,8 @@ class Outcome:
 
     def count(self, added: Added, origins: list[str]) -> None:
         """The outcomes add_candidates returned, with how each candidate was found."""
+        from papernotes.services.adding import ADDED
+
         for outcome, origin in zip(added.outcomes, origins, strict=True):
             if outcome == ADDED:
                 self.added[origin] += 1
@@ -146,6 +132,8 @@ class Outcome:
         self.failures += added.failures
 
     def summary(self) -> str:
+        from papernotes.services.adding import EXISTS, FAILED, NOT_FOUND, UPDATED
+
         later = f", {self.later} left for the next run" if self.later else ""
         return (f"{self.added['arXiv']} added from arXiv, {self.added['Semantic Scholar']} from Semantic Scholar, "
                 f"{self.added['by hand']} by hand, {self.other[UPDATED]} already there and updated, "
@@ -155,6 +143,18 @@ class Outcome:
 def add_items(list_name: str, items: list[Item], args: argparse.Namespace) -> Outcome:
     """Every entry through add_candidates: the entries with an identifier in one go (arXiv is asked
     once for all of them), then the citations in chunks, looked up by title as they come."""
+    from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve
+    from papernotes.services.migrating import (
+        MAX_TITLE_LOOKUPS,
+        TITLE_CHUNK,
+        TitleLookups,
+        additions,
+        by_hand,
+        by_title,
+        from_the_list,
+        item_fields,
+    )
+
     library, catalog = common.library_for_adding(args)
     mine = new_note_fields(None, [], TO_READ, args.today, args.priority)
     mine["found_via"] = (f"{IMPORT_PREFIX}{Path(args.readme).name}",)

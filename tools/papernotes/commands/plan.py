@@ -12,15 +12,19 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.files import check_output_path, read_text_inside
+from papernotes.files import check_output_path, read_text_inside, write_file
 from papernotes.model.config import checked_topic
 from papernotes.model.paper import Paper, in_topic
 from papernotes.model.reading import focus_progress, make_plan, planning_week, queue, week_days
 from papernotes.present.views import topic_title
-from papernotes.store.library import Library, LibraryProblems, write_file
+
+if TYPE_CHECKING:
+    from papernotes.store.library import Library
+
 
 QUEUE_SHOWN = 5
 
@@ -80,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     if args.ics and not args.dry_run:
         write_calendar(library, Path(args.ics))
     if problems:
+        from papernotes.store.library import LibraryProblems
+
         raise LibraryProblems(problems)
     return 1 if failures else 0
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import argparse
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.model.paper import FIELD_BY_NAME, Paper, describe_change
 from papernotes.runtime import uninterrupted
-from papernotes.services.adding import CodeFinder, semantic_scholar
-from papernotes.store.library import Library, LibraryProblems
+
+if TYPE_CHECKING:
+    from papernotes.store.library import Library
+
 
 # What a source may bring up to date, field by field; the rest of a note stays as the user has it.
 FROM_ARXIV = ("version", "updated", "venue", "doi")
@@ -32,6 +34,9 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.adding import CodeFinder
+    from papernotes.store.library import LibraryProblems
+
     library = common.open_library(args)
     papers, problems = library.load()
     if args.papers:
@@ -93,6 +98,8 @@ def newer_fields(paper: Paper, news: Paper, fields: tuple[str, ...]) -> dict[str
 
 def fresh_metadata(library: Library, papers: list[Paper]) -> dict[str, Paper]:
     """The sources' current record of each paper: arXiv (one batched request) or Semantic Scholar (one batch)."""
+    from papernotes.services.adding import semantic_scholar
+
     latest: dict[str, Paper] = {}
     on_arxiv = [p for p in papers if p.arxiv]
     if on_arxiv:

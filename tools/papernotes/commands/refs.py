@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papernotes.commands import common
 from papernotes.commands.common import selection
@@ -22,9 +22,10 @@ from papernotes.model.ids import ArxivId, InvalidPaperId, parse_paper_id
 from papernotes.model.paper import Paper
 from papernotes.model.statuses import STATUS_WORDS, TO_READ
 from papernotes.model.text import short_authors
-from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
 from papernotes.sources.s2 import arxiv_of, authors_of, doi_of, paper_from_s2, text_of
-from papernotes.store.library import Catalog, Library, UnknownPaper
+
+if TYPE_CHECKING:
+    from papernotes.store.library import Catalog, Library
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.adding import semantic_scholar
+
     library = common.open_library(args)
     papers, problems = library.load()
     for problem in problems:
@@ -107,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
 def target(library: Library, ref: str, by_key: dict[str, Paper]) -> tuple[Paper | None, str | None, str]:
     """The paper whose references are wanted: a note (and its Semantic Scholar ID, if it has an
     arXiv ID or DOI), or any paper named by ID or link; with a label for messages."""
+    from papernotes.store.library import UnknownPaper
+
     try:
         key = library.key_of(ref)
     except UnknownPaper as unknown:
@@ -184,6 +189,8 @@ def add_references(library: Library, catalog: Catalog, chosen: list[Reference], 
                    args: argparse.Namespace, s2: Any) -> int:
     """Add the chosen references: arXiv papers from arXiv (one request), the others from Semantic
     Scholar (one batch request), unresolved ones from the title and what little else is known."""
+    from papernotes.services.adding import Candidate, add_candidates, new_note_fields
+
     others = [r for r in chosen if r.resolved and not arxiv_of(r.data) and r.library_key is None]
     full = dict(zip((str(r.data["paperId"]) for r in others),
                     s2.batch([str(r.data["paperId"]) for r in others]) if others else [], strict=True))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 
 from papernotes.commands import common
-from papernotes.services.citations import reference_lists, related
 
 
 def parser(prog: str) -> argparse.ArgumentParser:
@@ -21,6 +20,8 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.citations import reference_lists, related
+
     library = common.open_library(args)
     key = library.key_of(args.paper)
     papers = library.load_strict(bodies=True)

@@ -26,10 +26,11 @@ from papernotes.errors import PapernotesError
 from papernotes.files import INBOX
 from papernotes.model.config import SITE_ENGINES
 from papernotes.runtime import today
-from papernotes.store.library import Library
 
 if TYPE_CHECKING:
     from papernotes.services.site import Generated
+    from papernotes.store.library import Library
+
 
 POLL_SECONDS = 0.25  # how often --serve looks for saved notes
 
@@ -129,6 +130,8 @@ def _serve(root: Path, engine: str, dev_addr: str) -> int:
                 signal.signal(sig, handler)
     server = _engine(engine, "serve", root, dev_addr)
     try:
+        from papernotes.store.library import Library
+
         library = Library(root)
         seen = _signature(library)
         while server.poll() is None:
@@ -159,6 +162,7 @@ def _preview_with_mkdocs(root: Path, dev_addr: str) -> None:
     mkdocs_log.setLevel(logging.INFO)
     mkdocs_log.propagate = False
     from papernotes.services.preview import serve  # MkDocs loads only for a preview with it
+    from papernotes.store.library import Library
 
     serve(root, Library(root).papers_dir, dev_addr)
 

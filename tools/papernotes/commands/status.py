@@ -7,13 +7,17 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from papernotes.commands import common
 from papernotes.model.paper import STATUSES, Paper
 from papernotes.model.reading import status_changes
 from papernotes.model.statuses import READ
 from papernotes.model.text import counted
-from papernotes.store.library import Library
+
+if TYPE_CHECKING:
+    from papernotes.store.library import Library
+
 
 MENTIONED_UP_TO = 10  # papers marked read at once whose highlights are looked for
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
@@ -24,23 +24,13 @@ from papernotes.model.config import WatchQuery
 from papernotes.model.paper import Paper
 from papernotes.model.reading import planning_week
 from papernotes.model.statuses import TO_READ
-from papernotes.services.adding import Candidate, add_candidates, new_note_fields, semantic_scholar
 from papernotes.services.popularity import SNAPSHOT, SORTS
 from papernotes.services.ranking import NewPaper
-from papernotes.services.watch import (
-    FOLLOWED,
-    LAST_CHECK,
-    MAX_DIGEST_BYTES,
-    SHARED_EARLIER,
-    add_shares,
-    earlier_digests,
-    last_check,
-    passed_over,
-    read_digest,
-    write_digest,
-)
 from papernotes.sources.s2 import arxiv_of
-from papernotes.store.library import Catalog, Library
+
+if TYPE_CHECKING:
+    from papernotes.store.library import Catalog, Library
+
 
 FIRST_CHECK_DAYS = 7
 # The score --dry-run shows: the model's decision value (services.ranking), explained once.
@@ -73,6 +63,17 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from papernotes.services.watch import (
+        LAST_CHECK,
+        SHARED_EARLIER,
+        add_shares,
+        earlier_digests,
+        last_check,
+        passed_over,
+        read_digest,
+        write_digest,
+    )
+
     library = common.open_library(args)
     if args.accept:
         return accept(library, Path(args.accept), args)
@@ -153,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
 
 def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Paper], since: dt.date,
               until: dt.date) -> list[Paper]:
+    from papernotes.services.adding import semantic_scholar
+
     arxiv_query = query.arxiv_query()
     if arxiv_query is not None:
         papers, more = arxiv.search(arxiv_query, since, until)
@@ -180,6 +183,8 @@ def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pape
 
 
 def _dry_line(candidate: NewPaper) -> str:
+    from papernotes.services.watch import FOLLOWED
+
     votes = f" · ▲ {candidate.upvotes}" if candidate.upvotes is not None else ""
     shared = f" · shared by {', '.join(candidate.shared_by)}" if candidate.shared_by else ""
     close = f" · close to: {', '.join(candidate.close_to)}" if candidate.close_to else ""
@@ -190,6 +195,9 @@ def _dry_line(candidate: NewPaper) -> str:
 
 def accept(library: Library, digest: Path, args: argparse.Namespace) -> int:
     """Add the ticked papers (one arXiv request) with found_via: ["watch:QUERY"]; report unreadable lines."""
+    from papernotes.services.adding import Candidate, add_candidates, new_note_fields
+    from papernotes.services.watch import MAX_DIGEST_BYTES, read_digest
+
     try:
         text = read_named_file(digest, MAX_DIGEST_BYTES).decode("utf-8")
     except UnicodeDecodeError:
