@@ -215,14 +215,19 @@ def age_cache(root: Path, seconds: float = 10) -> None:
 
 
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The notes read and parsed, by file name (a load parses through notefile.read_note, in this
+    process for a few notes)."""
+    from papernotes.store import library, notefile
+
     reads: list[str] = []
-    original = Library.read_note
+    original = notefile.read_note
 
-    def counting(self: Library, path: Path, rel: str | None = None, with_body: bool = True):  # type: ignore[no-untyped-def]
+    def counting(root: Path | str, path: Path | str, rel: str, with_body: bool = True):  # type: ignore[no-untyped-def]
         reads.append(Path(path).name)
-        return original(self, path, rel, with_body)
+        return original(root, path, rel, with_body)
 
-    monkeypatch.setattr(Library, "read_note", counting)
+    monkeypatch.setattr(notefile, "read_note", counting)
+    monkeypatch.setattr(library, "read_note", counting)
     return reads
 
 
@@ -370,3 +375,39 @@ def test_a_patched_index_equals_a_rendered_one_through_any_edit(library: Path, m
         focus_lines.add(said.group(0))
     assert patched_status_changes >= 20, patched_status_changes
     assert len(focus_lines) >= 3, focus_lines
+
+
+def test_a_fresh_clone_parsed_in_parts_loads_alike(example_library: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of notes to parse (a fresh clone) are split between forked processes: the same
+    papers, bodies and problems, in the same order, and a cache the next load reads nothing past."""
+    import os
+    import sys
+    import threading
+
+    from papernotes.store import library
+
+    papers = example_library / "papers"
+    (papers / "broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    (papers / "nofront.md").write_text("no frontmatter\n", encoding="utf-8")
+    (tmp_path / "elsewhere.md").write_text("---\ntitle: Elsewhere\n---\n", encoding="utf-8")
+    (papers / "linked.md").symlink_to(tmp_path / "elsewhere.md")
+    whole, whole_problems = Library(example_library).load(use_cache=False, bodies=True)
+    parts: list[int] = []
+    split = library.in_parts
+
+    def counted(work, items, above):  # type: ignore[no-untyped-def]
+        found = split(work, items, above)
+        parts.append(len(found))
+        return found
+
+    monkeypatch.setattr(library, "PARSE_IN_PARTS_ABOVE", 2)
+    monkeypatch.setattr(library, "in_parts", counted)
+    loaded, problems = Library(example_library).load(bodies=True)
+    assert loaded == whole and [p.body for p in loaded] == [p.body for p in whole] and len(loaded) == 8
+    assert [str(p) for p in problems] == [str(p) for p in whole_problems] and len(problems) == 3
+    can_split = sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1
+    assert parts == [2 if can_split else 1]
+    age_cache(example_library)
+    reads = count_reads(monkeypatch)
+    assert Library(example_library).load(bodies=True)[0] == whole and sorted(reads) == ["broken.md", "nofront.md"]

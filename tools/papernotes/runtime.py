@@ -1,5 +1,6 @@
 """The running process: what day it is (PAPERNOTES_TODAY moves the clock for tests and "what if"
-runs), and Ctrl-C held while a note is written and reported. Shared by every layer, like errors.
+runs), Ctrl-C held while a note is written and reported, and work split between the processors.
+Shared by every layer, like errors.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from papernotes.errors import PapernotesError
 
@@ -45,3 +47,39 @@ def uninterrupted() -> Iterator[None]:
     finally:
         sys.stdout.flush()
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+MAX_PROCESSES = 4
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def in_parts(work: Callable[[Sequence[T]], R], items: Sequence[T], above: int) -> list[R]:
+    """`work` over `items`, one result per part: the items split between the machine's processors
+    when there are more than `above` (pure-Python work bound to one core: counting a busy week's
+    words, parsing a freshly cloned library's notes), else one part. This process does the first
+    part while forked workers do the others (nothing is imported again); only on Linux and only while
+    this process runs no other thread (a thread's locks would be copied held). A worker that cannot
+    start, or dies, leaves its part to this process. `work` is a module-level function or a
+    functools.partial of one, as the workers are handed it by pickling."""
+    processes = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, MAX_PROCESSES)
+    if len(items) <= above or processes < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return [work(items)]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = -(-len(items) // processes)
+    parts = [items[start : start + size] for start in range(0, len(items), size)]
+    try:
+        with ProcessPoolExecutor(len(parts) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            others = [pool.submit(work, part) for part in parts[1:]]
+            results = [work(parts[0])]
+            for part, future in zip(parts[1:], others, strict=True):
+                try:
+                    results.append(future.result())
+                except BrokenProcessPool:
+                    results.append(work(part))
+            return results
+    except OSError:  # no process could be started
+        return [work(items)]

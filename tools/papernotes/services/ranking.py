@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import filterfalse
@@ -24,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from papernotes.model.paper import Paper
 from papernotes.model.statuses import SKIPPED, STATUS_WEIGHT
+from papernotes.runtime import in_parts
 
 if TYPE_CHECKING:
     import numpy as np
@@ -193,29 +192,12 @@ def _count(analyzer: Callable[[str], list[str]], texts: Sequence[str],
 
 
 PARALLEL_ABOVE = 4000  # documents: fewer are counted sooner than two processes start
-MAX_PROCESSES = 4
 
 
 def _counted_in_parts(analyzer: Callable[[str], list[str]], texts: Sequence[str]) -> list[tuple[list[str], Any]]:
     """_count over the texts, split between the machine's processors when there are many: counting
-    is pure Python, bound to one core, and most of the time of ranking a busy week. The workers are
-    forked (nothing is imported again), only on Linux and only while this process runs no other
-    thread (a thread's locks would be copied held); anything else, or a worker that fails, counts here."""
-    import multiprocessing
-    import threading
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    processes = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, MAX_PROCESSES)
-    if (len(texts) < PARALLEL_ABOVE or processes < 2 or not sys.platform.startswith("linux")
-            or threading.active_count() > 1):
-        return [_count(analyzer, texts)]
-    size = -(-len(texts) // processes)
-    try:
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_count, [analyzer] * processes, [texts[i : i + size] for i in range(0, len(texts), size)]))
-    except (OSError, BrokenProcessPool):
-        return [_count(analyzer, texts)]
+    is pure Python, bound to one core, and most of the time of ranking a busy week."""
+    return in_parts(functools.partial(_count, analyzer), texts, PARALLEL_ABOVE)
 
 
 def words(text: str) -> list[str]:

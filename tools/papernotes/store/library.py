@@ -8,6 +8,7 @@ leaves a half-written note behind.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import secrets
@@ -38,16 +39,20 @@ from papernotes.model.paper import (
     sanitized,
 )
 from papernotes.model.text import counted
+from papernotes.runtime import in_parts
 from papernotes.store.notecache import MISSING, NoteCache, Signature, settled, signature
 from papernotes.store.notefile import (
+    OUTSIDE_NOTE,
+    PARSE_IN_PARTS_ABOVE,
     NoteError,
     NoteProblem,
     _read_body,
     decode_note,
     parse_note,
     parse_note_full,
+    parsed_notes,
     patch_note,
-    read_regular,
+    read_note,
     serialize,
     split_body,
 )
@@ -83,9 +88,6 @@ def _remember(path: Path, paper: Paper) -> None:
     except OSError:
         return
     JUST_WRITTEN[str(path)] = (signature(stat), paper.as_tuple()[:-1])
-
-
-OUTSIDE_NOTE = "a symbolic link to a file outside the library; a note lives in the library (copy it in instead)"
 
 
 class LibraryProblems(PapernotesError):
@@ -184,8 +186,6 @@ class Library:
         otherwise go unseen: git's "racy clean" problem).
         """
         cache = NoteCache(self.root, self.papers_dir) if use_cache else None
-        papers: list[Paper] = []
-        problems: list[NoteProblem] = []
         try:
             listing = list(os.scandir(self.papers_dir))
             remove_stale_temporaries(listing)
@@ -197,15 +197,17 @@ class Library:
         prefix = self.rel(self.papers_dir) + "/"
         if entries:
             self.check_papers_dir()
+        outcomes: list[Paper | NoteProblem | None] = []  # each note's, in the order of the files
+        unparsed: list[tuple[int, str, str, Signature]] = []  # its place there, path, name shown, signature
         for entry in entries:
             rel = prefix + entry.name
             try:
                 stat = entry.stat()
             except OSError as exc:
-                problems.append(NoteProblem(rel, 1, f"cannot read: {exc.strerror}"))
+                outcomes.append(NoteProblem(rel, 1, f"cannot read: {exc.strerror}"))
                 continue
             if entry.is_symlink() and not is_inside(self.root, entry.path):
-                problems.append(NoteProblem(rel, 1, OUTSIDE_NOTE))
+                outcomes.append(NoteProblem(rel, 1, OUTSIDE_NOTE))
                 continue
             note_signature = signature(stat)
             cached = cache.get(entry.name, note_signature) if cache else None
@@ -215,16 +217,19 @@ class Library:
             if cached is not None:
                 body = _read_body(entry.path) if bodies else ""
                 if body is not None:
-                    papers.append(Paper.from_tuple(cached + (body,)))
+                    outcomes.append(Paper.from_tuple(cached + (body,)))
                     continue
-            try:
-                paper = self.read_note(entry.path, rel, with_body=bodies)
-            except NoteError as exc:
-                problems.append(exc.problem)
-                continue
-            if cache:
-                cache.put(entry.name, note_signature, paper)
-            papers.append(paper)
+            unparsed.append((len(outcomes), entry.path, rel, note_signature))
+            outcomes.append(None)
+        parse = functools.partial(parsed_notes, str(self.root), bodies)
+        parsed = [result for part in in_parts(parse, [(path, rel) for _, path, rel, _ in unparsed], PARSE_IN_PARTS_ABOVE)
+                  for result in part]
+        for (place, path, _, note_signature), result in zip(unparsed, parsed, strict=True):
+            outcomes[place] = paper = Paper.from_tuple(result) if isinstance(result, tuple) else result
+            if cache and isinstance(paper, Paper):
+                cache.put(os.path.basename(path), note_signature, paper)
+        papers = [outcome for outcome in outcomes if isinstance(outcome, Paper)]
+        problems = [outcome for outcome in outcomes if isinstance(outcome, NoteProblem)]
         if cache:
             cache.save(keep={e.name for e in entries})
         return _unique_ignoring_case(papers, problems, prefix)
@@ -271,10 +276,7 @@ class Library:
         return papers
 
     def read_note(self, path: Path | str, rel: str | None = None, with_body: bool = True) -> Paper:
-        rel = rel or self.rel(Path(path))
-        if os.path.islink(path) and not is_inside(self.root, path):
-            raise NoteError(NoteProblem(rel, 1, OUTSIDE_NOTE))
-        return parse_note(decode_note(read_regular(path, rel)[0], rel), rel, with_body)
+        return read_note(self.root, path, rel or self.rel(Path(path)), with_body)
 
     def get(self, ref: str) -> Paper:
         """The paper a user means by `ref` (see `key_of`), read from its note with its body."""

@@ -11,13 +11,14 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from papernotes.errors import PapernotesError
-from papernotes.files import UnreadableFile, read_regular_file
+from papernotes.files import UnreadableFile, is_inside, read_regular_file
 from papernotes.model.pages import RESERVED_KEYS
 from papernotes.model.paper import MAX_KEY_LENGTH, VALID_KEY, FieldError, Paper
 
@@ -267,6 +268,34 @@ def _checked(root: yaml.Node | None, meta: dict[str, Any], raw: str, body: str, 
             NoteProblem(rel_path, _line_of_field(raw, "key"), f"key '{paper.key}' does not match the file name '{stem}.md'")
         )
     return ParsedNote(paper, written, root)
+
+
+OUTSIDE_NOTE = "a symbolic link to a file outside the library; a note lives in the library (copy it in instead)"
+
+
+def read_note(root: Path | str, path: Path | str, rel: str, with_body: bool = True) -> Paper:
+    """The note at `path` (`rel`: its name in messages), parsed; a link to a file outside the
+    library `root` is a problem of that note, as it would publish whatever it points at."""
+    if os.path.islink(path) and not is_inside(Path(root), path):
+        raise NoteError(NoteProblem(rel, 1, OUTSIDE_NOTE))
+    return parse_note(decode_note(read_regular(path, rel)[0], rel), rel, with_body)
+
+
+# Notes to parse above which they are split between the processors: a fresh clone (the first command,
+# a fork's CI running `check` and the site build) parses all of them, at 10,000 notes 1.6 s on one core.
+PARSE_IN_PARTS_ABOVE = 2000
+
+
+def parsed_notes(root: str, with_body: bool, notes: list[tuple[str, str]]) -> list[tuple[Any, ...] | NoteProblem]:
+    """Each note (path, name shown) parsed, as the paper's flat tuple (quick to hand back from a
+    worker process), or its problem."""
+    results: list[tuple[Any, ...] | NoteProblem] = []
+    for path, rel in notes:
+        try:
+            results.append(read_note(root, path, rel, with_body).as_tuple())
+        except NoteError as exc:
+            results.append(exc.problem)
+    return results
 
 
 _LEFT_OPEN = {"while parsing a flow sequence": "the '[' on this line", "while parsing a flow mapping": "the '{' on this line",
