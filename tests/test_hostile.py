@@ -564,6 +564,34 @@ def test_ctrl_c_while_starting_up_prints_no_traceback(example_library: Path) -> 
     assert tracebacks == [], tracebacks[0]
 
 
+@pytest.mark.slow
+def test_ctrl_c_while_a_fresh_clone_is_parsed_in_parts_prints_no_traceback(tmp_path: Path) -> None:
+    """Thousands of notes to parse are split between forked workers; Ctrl-C (the terminal signals the
+    whole process group) at any moment ends them all, with one line and no worker's traceback."""
+    from papernotes.store.notefile import PARSE_IN_PARTS_ABOVE
+
+    root = tmp_path / "lib"
+    (root / "papers").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("", encoding="utf-8")
+    for number in range(PARSE_IN_PARTS_ABOVE + 500):
+        (root / "papers" / f"paper{number:05d}.md").write_text(
+            f"---\ntitle: Paper {number}\nauthors: [Ada Lovelace]\nyear: 2020\nabstract: {'words ' * 80}\n---\n", encoding="utf-8")
+    start = time.monotonic()
+    subprocess.run([sys.executable, str(TOOLS / "list.py"), "--root", str(root), "--format", "keys"], capture_output=True,
+                   env=script_env(), check=True)
+    whole = time.monotonic() - start
+    for delay in [whole * n / 8 for n in range(1, 8)]:
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        process = subprocess.Popen([sys.executable, str(TOOLS / "list.py"), "--root", str(root), "--format", "keys"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=script_env(),
+                                   preexec_fn=lambda: (interruptible(), os.setpgrp()))
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=TIME_CAP)
+        assert "Traceback" not in stderr and stderr in ("", "interrupted\n"), stderr
+        assert process.returncode in (0, 130, -signal.SIGINT), (process.returncode, stderr)
+
+
 def test_ctrl_c_while_a_class_is_created_is_an_interruption(tmp_path: Path) -> None:
     """Python 3.11 wraps a KeyboardInterrupt that lands while a class's attributes are named (every
     dataclass with a field()) in a RuntimeError: the flaky traceback of the test above under load.

@@ -60,8 +60,8 @@ def in_parts(work: Callable[[Sequence[T]], R], items: Sequence[T], above: int) -
     words, parsing a freshly cloned library's notes), else one part. This process does the first
     part while forked workers do the others (nothing is imported again); only on Linux and only while
     this process runs no other thread (a thread's locks would be copied held). A worker that cannot
-    start, or dies, leaves its part to this process. `work` is a module-level function or a
-    functools.partial of one, as the workers are handed it by pickling."""
+    start, or dies (but at Ctrl-C, which ends them all), leaves its part to this process. `work` is a
+    module-level function or a functools.partial of one, as the workers are handed it by pickling."""
     processes = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, MAX_PROCESSES)
     if len(items) <= above or processes < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
         return [work(items)]
@@ -72,7 +72,10 @@ def in_parts(work: Callable[[Sequence[T]], R], items: Sequence[T], above: int) -
     size = -(-len(items) // processes)
     parts = [items[start : start + size] for start in range(0, len(items), size)]
     try:
-        with ProcessPoolExecutor(len(parts) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        # Ctrl-C reaches the workers too (the terminal signals the whole process group): a worker just
+        # ends, without Python's "Process ForkProcess-1: Traceback" of one waiting for its next part.
+        with ProcessPoolExecutor(len(parts) - 1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_DFL)) as pool:
             others = [pool.submit(work, part) for part in parts[1:]]
             results = [work(parts[0])]
             for part, future in zip(parts[1:], others, strict=True):
