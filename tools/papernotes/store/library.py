@@ -39,7 +39,7 @@ from papernotes.model.paper import (
     sanitized,
 )
 from papernotes.model.text import counted
-from papernotes.runtime import in_parts
+from papernotes.runtime import collector_paused, in_parts
 from papernotes.store.notecache import MISSING, NoteCache, Signature, settled, signature
 from papernotes.store.notefile import (
     OUTSIDE_NOTE,
@@ -185,6 +185,10 @@ class Library:
         RACY_SECONDS of the cache being written (a change in the same clock tick would
         otherwise go unseen: git's "racy clean" problem).
         """
+        with collector_paused():
+            return self._load(use_cache, bodies)
+
+    def _load(self, use_cache: bool, bodies: bool) -> tuple[list[Paper], list[NoteProblem]]:
         cache = NoteCache(self.root, self.papers_dir) if use_cache else None
         try:
             listing = list(os.scandir(self.papers_dir))
