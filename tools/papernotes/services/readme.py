@@ -22,7 +22,7 @@ import papernotes
 from papernotes.errors import PapernotesError
 from papernotes.files import CACHE, OUTSIDE, UnreadableFile, WriteError, read_inside, write_file
 from papernotes.model.paper import Paper, in_topic
-from papernotes.model.statuses import READ, SKIPPED, STATUSES
+from papernotes.model.statuses import READ, SKIPPED, STATUS_MARKS, STATUSES
 from papernotes.present import DEFAULT_TEMPLATES, MAX_TEMPLATE_BYTES
 from papernotes.present.markdown import Focus, ReadmeLinks, counts_line, paper_line
 from papernotes.present.views import chronological_key, focus_of, status_counts
@@ -95,7 +95,7 @@ def updated_readme(data: bytes, region: bytes, readme: str, repair: bool = False
 # test_index.py::test_the_shipped_index_template_is_the_one_the_patch_knows: check `placement`,
 # then update this digest.
 PATCHABLE_TEMPLATE = "055c834f78de810ecf23036471e41531"
-MEMO_FORMAT = ("papernotes-readme-index", 3)
+MEMO_FORMAT = ("papernotes-readme-index", 4)
 # Beyond this many changed notes a full render is about as quick as patching.
 MAX_PATCHED = 200
 # A patched memo is stored only once this many notes were read to patch it: storing costs more than
@@ -118,7 +118,7 @@ class IndexMemo:
     holds that is not this only makes the index be rendered anew."""
 
     inputs: str  # the digest of the settings, templates and code
-    notes: dict[str, list[Any]]  # name: [signature, placement (hex), status, line]
+    notes: dict[str, list[Any]]  # name: [signature, placement (hex), status]; its line is found in the region
     counts_line: str
     region: bytes
     # The focus topic's title and its notes (a change of focus is a change of settings, and a note
@@ -201,8 +201,7 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
         for paper in papers:
             name = f"{paper.key}.md"
             known = signatures.get(name, MISSING)
-            notes[name] = [list(known if settled(known, now) else MISSING), placement(paper).hex(), paper.status,
-                           paper_line(paper, links)]
+            notes[name] = [list(known if settled(known, now) else MISSING), placement(paper).hex(), paper.status]
         focus = focus_of(papers, library.config)
         members = [focus.title, sorted(f"{p.key}.md" for p in papers if in_topic(p, library.config.focus or ""))] if focus else None
         memo = IndexMemo(inputs, notes, counts_line(len(papers), status_counts(papers), focus), region, members)
@@ -231,15 +230,18 @@ def patched_region(library: Library, memo: IndexMemo, signatures: dict[str, Sign
             paper = library.read_settled_note(name, signatures[name])
         except NoteError:
             return None  # the render reports it with every other problem
-        _, old_placement, _, old_line = notes[name]
-        if placement(paper).hex() != old_placement or f"{paper.key}.md" != name:
+        _, old_placement, old_status = notes[name]
+        if placement(paper).hex() != old_placement or f"{paper.key}.md" != name or region is None:
             return None
-        line = paper_line(paper, links)
-        if line != old_line and region is not None:
-            region = _replace_line(region, old_line.encode("utf-8"), line.encode("utf-8"))
+        old_line = _line_of(region, old_status, paper, links)
+        line = paper_line(paper, links).encode("utf-8")
+        if old_line is None:
+            return None
+        if line != old_line:
+            region = _replace_line(region, old_line, line)
         known = signatures[name]
         # A note changed within the racy window is read again next time.
-        notes[name] = [list(known if settled(known, now) else MISSING), old_placement, paper.status, line]
+        notes[name] = [list(known if settled(known, now) else MISSING), old_placement, paper.status]
     counts = Counter(entry[2] for entry in notes.values())
     focus = None
     if memo.focus is not None:
@@ -252,6 +254,18 @@ def patched_region(library: Library, memo: IndexMemo, signatures: dict[str, Sign
     if region is None:
         return None
     return IndexMemo(memo.inputs, notes, new_counts, region, memo.focus), len(changed)
+
+
+def _line_of(region: bytes, status: str, paper: Paper, links: ReadmeLinks) -> bytes | None:
+    """The paper's line in the region as it was shipped, found by what its placement vouches is
+    unchanged: its title link (a note's link is unique) after its status mark as the memo knew it.
+    Kept out of the memo, which a warm `index` reads whole: the lines were two thirds of it."""
+    head = f"\n- {STATUS_MARKS[status]} {links.title_link(paper)}".encode()
+    if region.count(head) != 1:
+        return None
+    start = region.index(head) + 1
+    end = region.find(b"\n", start)
+    return region[start : end if end >= 0 else len(region)]
 
 
 def _replace_line(region: bytes, old: bytes, new: bytes) -> bytes | None:
