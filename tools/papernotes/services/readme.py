@@ -234,9 +234,9 @@ def patched_region(library: Library, memo: IndexMemo, signatures: dict[str, Sign
         if placement(paper).hex() != old_placement or f"{paper.key}.md" != name or region is None:
             return None
         old_line = _line_of(region, old_status, paper, links)
-        line = paper_line(paper, links).encode("utf-8")
         if old_line is None:
             return None
+        line = paper_line(paper, links).encode("utf-8")
         if line != old_line:
             region = _replace_line(region, old_line, line)
         known = signatures[name]
