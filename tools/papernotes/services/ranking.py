@@ -5,9 +5,9 @@ The ranking is arxiv-sanity-lite's: TF-IDF over words (plurals as their singular
 phrases of the title, the abstract and the reader's own notes, and a linear SVM per reader that
 learns what separates the papers they read from everything else this week. Words every abstract
 shares ("learning", "language models") are on both sides of that line, so they weigh nothing; the
-phrases only the reader's papers share weigh most. Papers the reader skipped, and papers passed over in earlier
-digests (left unticked above one they ticked), are negatives. Measured on real abstracts with hand
-labels in benchmarks/ranking.py against plain TF-IDF similarity and recency.
+phrases only the reader's papers share weigh most. Papers the reader skipped, and papers passed over
+in earlier digests (left unticked above one they ticked), are negatives. Measured on real abstracts
+with hand labels in benchmarks/ranking.py against plain TF-IDF similarity and recency.
 """
 
 from __future__ import annotations
