@@ -371,6 +371,11 @@ def test_marking_read_asks_no_zotero_that_is_not_running_and_loads_no_http_clien
                             env=script_env(ZOTERO_API_URL=f"http://127.0.0.1:{port}/api", PAPERNOTES_TODAY=SUNDAY))
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
     assert "highlight" not in result.stdout + result.stderr
+    from papernotes.sources.service import not_running
+
+    assert not_running(f"http://127.0.0.1:{port}/api") and not_running(f"http://localhost:{port}/api")
+    assert not not_running("http://localhost:99999/api"), "a port out of range is the client's to report"
+    assert not not_running("https://api.zotero.org"), "only this computer's services are probed"
 
 
 def test_bad_today_is_one_line(library: Path) -> None:

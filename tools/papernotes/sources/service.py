@@ -57,11 +57,15 @@ def not_running(url: str) -> bool:
     """Whether a service at a loopback address (Zotero's local API) refuses connections: nothing is
     listening there. Found with one socket, without an HTTP library: `status KEY read` asks the local
     Zotero for highlights after every paper read, and most of the time it is not running."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port out of range: the client says so
+        return False
     if parts.hostname not in ("localhost", "127.0.0.1", "::1"):
         return False
     try:
-        socket.create_connection((parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)), timeout=0.5).close()
+        socket.create_connection((parts.hostname, port), timeout=0.5).close()
     except ConnectionRefusedError:
         return True
     except OSError:
