@@ -3,7 +3,8 @@
     python benchmarks/index.py [SIZES...]      # default: 1000 10000 50000
 
 For each size: the floor (a separate Python process that reads every note and parses its
-frontmatter with PyYAML's CSafeLoader, nothing else), index.py cold (no cache), index.py warm
+frontmatter with PyYAML's CSafeLoader, nothing else, in one process), index.py cold (no cache; from
+2,000 notes it parses on up to four of the machine's processors), index.py warm
 (cache, nothing changed; the steady state, i.e. the second warm run), and the peak memory (max RSS)
 of the cold and of the warm runs.
 Goals (issue 35): cold <= 1.3x the floor at 10,000 notes; warm <= 0.15 s at 10,000; at 50,000 notes
