@@ -66,6 +66,7 @@ def collector_paused() -> Iterator[None]:
 
 
 MAX_PROCESSES = 4
+PART_ITEMS = 1000  # a worker's part: what this process waits for at most after Ctrl-C
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -74,10 +75,15 @@ def in_parts(work: Callable[[Sequence[T]], R], items: Sequence[T], above: int) -
     """`work` over `items`, one result per part: the items split between the machine's processors
     when there are more than `above` (pure-Python work bound to one core: counting a busy week's
     words, parsing a freshly cloned library's notes), else one part. This process does the first
-    part while forked workers do the others (nothing is imported again); only on Linux and only while
-    this process runs no other thread (a thread's locks would be copied held). A worker that cannot
-    start, or dies (but at Ctrl-C, which ends them all), leaves its part to this process. `work` is a
-    module-level function or a functools.partial of one, as the workers are handed it by pickling."""
+    share while forked workers do the rest in parts of at most PART_ITEMS (nothing is imported
+    again); only on Linux and only while this process runs no other thread (a thread's locks would be
+    copied held). A worker that cannot start, or dies, leaves its parts to this process. `work` is a
+    module-level function or a functools.partial of one, as the workers are handed it by pickling.
+
+    Ctrl-C reaches a terminal's whole process group, but the workers are started with it blocked: a
+    worker killed while sending its result left the pool's reader waiting for the rest of it forever,
+    and one interrupted between parts printed Python's "Process ForkProcess-1: Traceback". This
+    process stops at once and waits only for the parts already begun, the rest cancelled."""
     processes = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, MAX_PROCESSES)
     if len(items) <= above or processes < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
         return [work(items)]
@@ -85,20 +91,21 @@ def in_parts(work: Callable[[Sequence[T]], R], items: Sequence[T], above: int) -
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    size = -(-len(items) // processes)
-    parts = [items[start : start + size] for start in range(0, len(items), size)]
+    share = -(-len(items) // processes)
+    parts = [items[start : start + PART_ITEMS] for start in range(share, len(items), PART_ITEMS)]
     try:
-        # Ctrl-C reaches the workers too (the terminal signals the whole process group): a worker just
-        # ends, without Python's "Process ForkProcess-1: Traceback" of one waiting for its next part.
-        with ProcessPoolExecutor(len(parts) - 1, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_DFL)) as pool:
-            others = [pool.submit(work, part) for part in parts[1:]]
-            results = [work(parts[0])]
-            for part, future in zip(parts[1:], others, strict=True):
-                try:
-                    results.append(future.result())
-                except BrokenProcessPool:
-                    results.append(work(part))
-            return results
+        with uninterrupted():  # the workers start now, and keep the mask they were started with
+            pool = ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork"))
+            others = [pool.submit(work, part) for part in parts]
     except OSError:  # no process could be started
         return [work(items)]
+    try:
+        results = [work(items[:share])]
+        for part, future in zip(parts, others, strict=True):
+            try:
+                results.append(future.result())
+            except BrokenProcessPool:
+                results.append(work(part))
+        return results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
