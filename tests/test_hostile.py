@@ -602,26 +602,23 @@ def test_ctrl_c_while_a_class_is_created_is_an_interruption(tmp_path: Path) -> N
     """Python 3.11 wraps a KeyboardInterrupt that lands while a class's attributes are named (every
     dataclass with a field()) in a RuntimeError: the flaky traceback of the test above under load.
     Made to happen every time here: a command module whose import is interrupted just there."""
-    (tmp_path / "interrupted_command.py").write_text(
-        "class Named:\n    def __set_name__(self, owner, name):\n        raise KeyboardInterrupt\n\n"
-        "class Settings:\n    field = Named()\n", encoding="utf-8")
-    code = ("import sys; from papernotes import cli\n"
-            "cli.COMMANDS['slow'] = ('interrupted_command', '')\n"
-            "sys.exit(cli.run_command('slow', [], 'slow.py'))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=TIME_CAP,
-                            env={**script_env(), "PYTHONPATH": f"{TOOLS}{os.pathsep}{tmp_path}"})
-    assert (result.returncode, result.stderr) == (130, "interrupted\n"), result.stderr
+    command_interrupted_while_imported(tmp_path, "class Named:\n    def __set_name__(self, owner, name):\n"
+                                                 "        raise KeyboardInterrupt\n\nclass Settings:\n    field = Named()\n")
 
 
 def test_ctrl_c_in_an_import_locks_callback_is_an_interruption(tmp_path: Path) -> None:
     """Ctrl-C that lands in a weakref callback of Python's import locks cannot be raised there: Python
     printed "Exception ignored ... KeyboardInterrupt" with a traceback and went on (the flaky failure of
     the start-up test above). Made to happen every time: a callback raising it during an import."""
-    (tmp_path / "interrupted_command.py").write_text(
-        "import weakref\n\nclass Loaded:\n    pass\n\n"
-        "def interrupt(_):\n    raise KeyboardInterrupt\n\n"
-        "loaded = Loaded()\nwatched = weakref.ref(loaded, interrupt)\ndel loaded\n"
-        "for _ in range(1000):\n    pass\n", encoding="utf-8")
+    command_interrupted_while_imported(tmp_path, "import weakref\n\nclass Loaded:\n    pass\n\n"
+                                                 "def interrupt(_):\n    raise KeyboardInterrupt\n\n"
+                                                 "loaded = Loaded()\nwatched = weakref.ref(loaded, interrupt)\ndel loaded\n"
+                                                 "for _ in range(1000):\n    pass\n")
+
+
+def command_interrupted_while_imported(tmp_path: Path, module: str) -> None:
+    """A command whose module, `module`'s text, is interrupted as it is imported: one line, exit 130."""
+    (tmp_path / "interrupted_command.py").write_text(module, encoding="utf-8")
     code = ("import sys; from papernotes import cli\n"
             "cli.COMMANDS['slow'] = ('interrupted_command', '')\n"
             "sys.exit(cli.run_command('slow', [], 'slow.py'))\n")
