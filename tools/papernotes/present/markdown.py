@@ -109,9 +109,6 @@ def paper_line(paper: Paper, links: Links) -> str:
     A Python function rather than a template macro: the README and every site page call it once
     per paper, and at 10,000 papers a macro call is most of the rendering time.
     """
-    known = links.lines.get(paper.key)
-    if known is not None:
-        return known
     mark = STATUS_MARKS[paper.status]
     if links.status_words:
         mark += f" {status_word(paper.status)}"
@@ -122,7 +119,6 @@ def paper_line(paper: Paper, links: Links) -> str:
     for tag in paper.tags:
         target = links.tag(tag)
         line += f" [`#{code(tag)}`]({target})" if target else f" `#{code(tag)}`"
-    links.lines[paper.key] = line
     return line
 
 
@@ -133,15 +129,14 @@ def note_link(paper: Paper, links: Links) -> str:
 class Links:
     """Where links point: the README links to files in the repository, the site to its pages.
 
-    One instance serves one rendering (and the README's memo of it), and remembers each paper's
-    line and title link, which the topics and the tag index repeat.
+    One instance serves one rendering, and remembers each paper's title link, which the tag
+    index repeats once per tag.
     """
 
     status_words = False  # the status written beside its mark
 
     def __init__(self) -> None:
         self._title_links: dict[str, str] = {}
-        self.lines: dict[str, str] = {}
 
     def note(self, paper: Paper) -> str:
         raise NotImplementedError

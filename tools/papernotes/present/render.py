@@ -142,7 +142,7 @@ def render_utf8(root: Path, template: str, **context: Any) -> bytes:
     return b"".join(batches)
 
 
-def readme_index(papers: list[Paper], config: Config, links: ReadmeLinks) -> bytes:
+def readme_index(papers: list[Paper], config: Config) -> bytes:
     roots = topic_tree(papers, config)
     return render_utf8(
         config.root,
@@ -153,5 +153,5 @@ def readme_index(papers: list[Paper], config: Config, links: ReadmeLinks) -> byt
         nodes=[n for root in roots for n in root.walk()],
         anchors=heading_anchors(roots),
         tags=tag_index(papers),
-        links=links,
+        links=ReadmeLinks(config.papers_dir),
     )

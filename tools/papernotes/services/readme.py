@@ -193,8 +193,7 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
     papers, problems = library.load(use_cache=use_cache)
     if problems:
         raise LibraryProblems(problems)
-    links = ReadmeLinks(library.config.papers_dir)
-    region = render.readme_index(papers, library.config, links)
+    region = render.readme_index(papers, library.config)
     if use_cache and inputs_settled:
         now = time.time_ns()
         notes = {}
