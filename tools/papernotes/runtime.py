@@ -93,13 +93,13 @@ def in_parts(work: Callable[[Sequence[T]], R], items: Sequence[T], above: int) -
 
     share = -(-len(items) // processes)
     parts = [items[start : start + PART_ITEMS] for start in range(share, len(items), PART_ITEMS)]
+    pool = ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork"))  # starts nothing yet
     try:
-        with uninterrupted():  # the workers start now, and keep the mask they were started with
-            pool = ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork"))
-            others = [pool.submit(work, part) for part in parts]
-    except OSError:  # no process could be started
-        return [work(items)]
-    try:
+        try:
+            with uninterrupted():  # the workers start now, and keep the mask they were started with
+                others = [pool.submit(work, part) for part in parts]
+        except OSError:  # no process could be started
+            return [work(items)]
         results = [work(items[:share])]
         for part, future in zip(parts, others, strict=True):
             try:
