@@ -22,7 +22,7 @@ from papernotes.runtime import uninterrupted
 from papernotes.services.report import Reporter
 
 if TYPE_CHECKING:
-    from papernotes.store.library import Catalog, Library
+    from papernotes.store.library import Catalog, Library, Updated
 
 
 def parser(description: str, prog: str | None = None) -> argparse.ArgumentParser:
@@ -95,8 +95,9 @@ def library_for_adding(args: argparse.Namespace) -> tuple[Library, Catalog]:
     return library, library.catalog(papers, problems)
 
 
-def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper], dict[str, object]]) -> int:
-    """Change each note `refs` names, through the patcher, and print what changed.
+def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper], dict[str, object]]) -> tuple[int, list[Updated]]:
+    """Change each note `refs` names, through the patcher, and print what changed: the exit code,
+    and each note's update (its paper after it, body included).
 
     Every ref is resolved first: if one names no paper, nothing is written. A note that fails to
     load or write is reported and the others are still done.
@@ -110,8 +111,9 @@ def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper]
             error(str(exc))
             unknown += 1
     if unknown:
-        return 1
+        return 1, []
     failures = 0
+    done: list[Updated] = []
     for key in dict.fromkeys(keys):
         with uninterrupted():  # Ctrl-C: a note changed is also reported
             try:
@@ -120,9 +122,10 @@ def update_notes(library: Library, refs: Sequence[str], change: Callable[[Paper]
                 error(str(exc))
                 failures += 1
                 continue
+            done.append(updated)
             rel = library.rel(updated.path)
             print(f"updated {rel} {describe_change(updated.before, updated.after)}" if updated.changed else f"unchanged {rel}")
-    return 1 if failures else 0
+    return (1 if failures else 0), done
 
 
 def selection(text: str) -> list[int]:

@@ -34,19 +34,18 @@ def run(args: argparse.Namespace) -> int:
         return status_changes(paper, args.status, args.today)
 
     library = common.open_library(args)
-    code = common.update_notes(library, args.papers, change)
+    code, updated = common.update_notes(library, args.papers, change)
     if args.status == READ and code == 0:
-        _mention_highlights(library, args.papers)
+        _mention_highlights(library, [u.after for u in updated[:MENTIONED_UP_TO]])
     return code
 
 
-def _mention_highlights(library: Library, refs: list[str]) -> None:
+def _mention_highlights(library: Library, papers: list[Paper]) -> None:
     """Finished reading: the highlights made meanwhile, in Zotero or Hypothesis, are a command away."""
     from papernotes.model.highlights import SOURCES
     from papernotes.services.highlights import waiting
 
-    for key in dict.fromkeys(library.key_of(ref) for ref in refs[:MENTIONED_UP_TO]):
-        paper = library.get(key)
+    for paper in papers:
         for source, count in waiting(library, paper):
             print(f"{SOURCES[source]} has {counted(count, 'highlight')} for it that the note has not: "
-                  f"papernotes highlights {key}")
+                  f"papernotes highlights {paper.key}")

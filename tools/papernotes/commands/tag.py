@@ -56,4 +56,4 @@ def run(args: argparse.Namespace) -> int:
         tags += [t for t in dict.fromkeys(add) if t.casefold() not in present]
         return {"tags": tags} if tags != list(paper.tags) else {}
 
-    return common.update_notes(library, refs, change)
+    return common.update_notes(library, refs, change)[0]
