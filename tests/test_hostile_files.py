@@ -72,7 +72,7 @@ def test_a_pickle_in_the_cache_runs_nothing(lib: Path, tmp_path: Path) -> None:
     for name in ("notes.pickle", "readme_index.pickle", "related.pickle", "related-model.pickle"):
         # The old caches' own layout: a blake2b of the pickle, then the pickle.
         (cache / name).write_bytes(hashlib.blake2b(payload, digest_size=16).digest() + payload)
-    for name in ("notes.json", "readme_index.json", "related.json", "related-model.json", "site-manifest.json"):
+    for name in ("notes.json", "abstracts.json", "readme_index.json", "related.json", "related-model.json", "site-manifest.json"):
         (cache / name).write_bytes(payload)
     ok(tool("list.py", "--root", lib))
     ok(tool("index.py", "--root", lib))
@@ -84,8 +84,12 @@ def test_a_cache_of_the_right_form_with_wrong_types_is_rebuilt(lib: Path) -> Non
     from papernotes.store import notecache
     from papernotes.store.cache import DataCache
 
+    for note in (lib / "papers").glob("*.md"):
+        note.write_text(note.read_text(encoding="utf-8").replace("---\n", f"---\nabstract: What {note.stem} found.\n", 1),
+                        encoding="utf-8")
     ok(tool("list.py", "--root", lib))
-    expected = tool("list.py", "--root", lib, "--format", "tsv").stdout
+    expected = tool("list.py", "--root", lib, "--format", "json").stdout
+    assert '"abstract": "' in expected
     cache = DataCache(lib, "notes.json", notecache._CACHE_FORMAT)
     data = cache.load()
     data["written_ns"] = 2**62  # every entry looks settled
@@ -93,7 +97,18 @@ def test_a_cache_of_the_right_form_with_wrong_types_is_rebuilt(lib: Path) -> Non
         entry[1][1] = {"m": [[1, 2]]}  # a title that is a mapping
         entry[1][2] = "not a list"
     cache.save(data)
-    result = tool("list.py", "--root", lib, "--format", "tsv")
+    result = tool("list.py", "--root", lib, "--format", "json")
+    ok(result)
+    assert result.stdout == expected
+    data = cache.load()
+    data["written_ns"] = 2**62
+    cache.save(data)
+    abstracts = DataCache(lib, "abstracts.json", notecache._ABSTRACTS_FORMAT)
+    data = abstracts.load()
+    for entry in data["entries"].values():
+        entry[1] = {"m": [[1, 2]]}  # an abstract that is a mapping
+    abstracts.save(data)
+    result = tool("list.py", "--root", lib, "--format", "json")
     ok(result)
     assert result.stdout == expected
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import re
@@ -278,6 +279,43 @@ def test_cache_sees_edits_same_size_replacements_deletions_and_renames(example_l
     assert "goodfellow2014generative" not in by_key
     assert "resnet" in by_key and "he2015deep" not in by_key
     assert reads == ["resnet.md"]
+
+
+def test_abstracts_are_read_only_when_asked_for_and_never_stale(example_library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`list` and the plan leave the abstracts (three quarters of the cache) unread; a note saved
+    since its abstract was cached is parsed again when abstracts are next asked for, and a damaged
+    abstracts file costs a parse, never a wrong abstract."""
+    papers = example_library / "papers"
+    for note in papers.glob("*.md"):
+        note.write_text(note.read_text(encoding="utf-8").replace("---\n", f"---\nabstract: What {note.stem} found.\n", 1),
+                        encoding="utf-8")
+    cold, _ = Library(example_library).load()
+    assert all(p.abstract == f"What {p.key} found." for p in cold)
+    age_cache(example_library)
+    abstracts = example_library / ".cache" / "papernotes" / "abstracts.json"
+    kept = abstracts.read_bytes()
+    abstracts.write_bytes(b"unreadable")
+    reads = count_reads(monkeypatch)
+    light, _ = Library(example_library).load(abstracts=False)
+    assert reads == [] and abstracts.read_bytes() == b"unreadable"
+    assert [p.abstract for p in light] == [None] * 8
+    assert [dataclasses.replace(p, abstract=None) for p in cold] == light
+    assert Library(example_library).load()[0] == cold and len(reads) == 8, "an unreadable abstracts file: every note parsed"
+
+    abstracts.write_bytes(kept)
+    age_cache(example_library)
+    adam = papers / "kingma2014adam.md"
+    adam.write_text(adam.read_text(encoding="utf-8").replace("abstract: What", "abstract: Revised. What", 1), encoding="utf-8")
+    reads.clear()
+    Library(example_library).load(abstracts=False)  # parses the saved note; its abstract left for later
+    assert reads == ["kingma2014adam.md"] and abstracts.read_bytes() == kept
+    age_cache(example_library)
+    reads.clear()
+    by_key = {p.key: p for p in Library(example_library).load()[0]}
+    assert by_key["kingma2014adam"].abstract.startswith("Revised. ") and reads == ["kingma2014adam.md"]
+    age_cache(example_library)
+    reads.clear()
+    assert Library(example_library).load()[0] == list(by_key.values()) and reads == []
 
 
 def test_a_damaged_cache_is_rebuilt(example_library: Path) -> None:

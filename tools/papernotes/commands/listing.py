@@ -79,7 +79,7 @@ def ordered(papers: list[Paper], sort: str, today: dt.date) -> list[Paper]:
 
 def run(args: argparse.Namespace) -> int:
     library = common.open_library(args)
-    papers = library.load_strict(bodies=bool(args.text))
+    papers = library.load_strict(bodies=bool(args.text), abstracts=args.format == "json")
     known_filters(papers, args.tag, args.topic)
     chosen = ordered([p for p in papers if matches(args)(p)], args.sort, args.today)
     write = sys.stdout.write

@@ -42,7 +42,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     library = common.open_library(args)
-    papers, problems = library.load()
+    papers, problems = library.load(abstracts=False)
     for problem in problems:
         common.warn(f"{problem} (left out of the plan)")
     target = args.week or planning_week(args.today)
@@ -108,7 +108,7 @@ def write_calendar(library: Library, target: Path) -> None:
     from papernotes.present.ics import plan_calendar
 
     check_output_path(target, str(target))
-    papers = library.load_strict()
+    papers = library.load_strict(abstracts=False)
     data = plan_calendar(papers, library.config.reading_days, site_url(library.root))
     write_file(target, data)
     print(f"wrote {target}")

@@ -190,7 +190,7 @@ def generated_region(library: Library, use_cache: bool) -> bytes:
     # Imported only on a miss: Jinja2 is a fifth of a warm run's time.
     from papernotes.present import render
 
-    papers, problems = library.load(use_cache=use_cache)
+    papers, problems = library.load(use_cache=use_cache, abstracts=False)
     if problems:
         raise LibraryProblems(problems)
     region = render.readme_index(papers, library.config)

@@ -61,14 +61,15 @@ class DataCache:
             return None
         return stored.get("data")
 
-    def save(self, data: Any) -> None:
+    def save(self, data: Any) -> bool:
         """Store `data` (JSON types), streamed: at 50,000 notes the note cache is never held twice.
-        ASCII only: a text holding one emoji would otherwise be read back at four bytes a character."""
+        ASCII only: a text holding one emoji would otherwise be read back at four bytes a character.
+        Whether it was stored."""
         try:
             library_folder(self.root, self.path.parent)
             remove_stale_temporaries(list(os.scandir(self.path.parent)))
         except (WriteError, OSError):
-            return  # `.cache` is a link or a file: no cache, rather than one written elsewhere
+            return False  # `.cache` is a link or a file: no cache, rather than one written elsewhere
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         digest = hashlib.blake2b(digest_size=_DIGEST_BYTES)
         try:
@@ -89,6 +90,8 @@ class DataCache:
                 tmp.unlink(missing_ok=True)
             except OSError:
                 pass
+            return False
+        return True
 
 
 _HEAD = b'["'
@@ -175,12 +178,15 @@ def _hashable(key: Any) -> Any:
 # -- papers ------------------------------------------------------------------------------------------------
 
 _KINDS = {spec.name: spec.kind for spec in FIELDS}
-# Each attribute but the body as the cache keeps it: 's' text or None, 'S' text, 'i' integer or None,
-# 'd' a date or None, 'l' a list of text, 'x' the user's own keys.
+# The attributes `encode_paper` keeps: all but the abstract (three quarters of the note cache, kept in
+# a file of its own that only the commands showing abstracts read) and the body (never cached).
+CACHED_ATTRIBUTES = tuple(name for name in _ATTRIBUTES if name not in ("abstract", "body"))
+# Each as the cache keeps it: 's' text or None, 'S' text, 'i' integer or None, 'd' a date or None,
+# 'l' a list of text, 'x' the user's own keys.
 _CODES = "".join("S" if name in ("key", "title", "status") else
                  "x" if name == "extra" else
                  {"int": "i", "priority": "i", "date": "d", "list": "l"}.get(_KINDS[name], "s")
-                 for name in _ATTRIBUTES[:-1])
+                 for name in CACHED_ATTRIBUTES)
 
 
 _DATES = [i for i, code in enumerate(_CODES) if code == "d"]
@@ -189,8 +195,8 @@ _EXTRA = _CODES.index("x")
 
 
 def encode_paper(values: tuple[Any, ...]) -> list[Any]:
-    """A paper's fields but its body (`Paper.as_tuple()[:-1]`) as JSON values (Unencodable for a user
-    key holding binary data)."""
+    """A paper's CACHED_ATTRIBUTES, in that order, as JSON values (Unencodable for a user key holding
+    binary data)."""
     out = list(values)
     for i in _DATES:
         if out[i] is not None:

@@ -174,11 +174,14 @@ class Library:
     def note_path(self, key: str) -> Path:
         return self.papers_dir / f"{key}.md"
 
-    def load(self, use_cache: bool = True, bodies: bool = False) -> tuple[list[Paper], list[NoteProblem]]:
+    def load(self, use_cache: bool = True, bodies: bool = False,
+             abstracts: bool = True) -> tuple[list[Paper], list[NoteProblem]]:
         """Every note that loads, sorted by key, and a problem for each one that does not.
 
         Bodies are read only when asked for: indexes need just the frontmatter, and leaving
-        bodies out keeps the cache small and quick to read and write.
+        bodies out keeps the cache small and quick to read and write. Without `abstracts`, a
+        paper read from the cache has None for its abstract: for commands that neither show nor
+        rank by one (a list, the plan, the README index), which then read a quarter of the cache.
 
         With the cache, a note is parsed again unless its size, modification and change times
         (in nanoseconds) and inode are exactly as cached, and it was not changed within
@@ -186,10 +189,10 @@ class Library:
         otherwise go unseen: git's "racy clean" problem).
         """
         with collector_paused():
-            return self._load(use_cache, bodies)
+            return self._load(use_cache, bodies, abstracts)
 
-    def _load(self, use_cache: bool, bodies: bool) -> tuple[list[Paper], list[NoteProblem]]:
-        cache = NoteCache(self.root, self.papers_dir) if use_cache else None
+    def _load(self, use_cache: bool, bodies: bool, abstracts: bool) -> tuple[list[Paper], list[NoteProblem]]:
+        cache = NoteCache(self.root, self.papers_dir, abstracts) if use_cache else None
         try:
             listing = list(os.scandir(self.papers_dir))
             remove_stale_temporaries(listing)
@@ -272,9 +275,9 @@ class Library:
             return Paper.from_tuple(written[1] + ("",))
         return self.read_note(path, with_body=False)
 
-    def load_strict(self, bodies: bool = False) -> list[Paper]:
+    def load_strict(self, bodies: bool = False, abstracts: bool = True) -> list[Paper]:
         """Every note, or LibraryProblems naming each one that does not load."""
-        papers, problems = self.load(bodies=bodies)
+        papers, problems = self.load(bodies=bodies, abstracts=abstracts)
         if problems:
             raise LibraryProblems(problems)
         return papers
@@ -298,7 +301,7 @@ class Library:
         except InvalidArxivId:
             arxiv_id = None
         if arxiv_id is not None:
-            papers, _ = self.load()
+            papers, _ = self.load(abstracts=False)
             for paper in papers:
                 if paper.arxiv == arxiv_id:
                     return paper.key

@@ -12,7 +12,7 @@ from typing import Any
 
 from papernotes.model.paper import _ATTRIBUTES as _ATTRIBUTE_NAMES
 from papernotes.model.paper import Paper
-from papernotes.store.cache import DataCache, Unencodable, decode_paper, encode_paper
+from papernotes.store.cache import CACHED_ATTRIBUTES, DataCache, Unencodable, decode_paper, encode_paper
 
 # A file's size, modification and change times (ns) and inode: equal signatures, an unchanged file
 # (git's index uses the same test), except within RACY_SECONDS of the signature being taken.
@@ -30,14 +30,28 @@ def settled(note_signature: Signature, now_ns: int) -> bool:
 
 
 RACY_SECONDS = 2
-_CACHE_FORMAT = ("papernotes-notes", 3, _ATTRIBUTE_NAMES)
+_CACHE_FORMAT = ("papernotes-notes", 4, CACHED_ATTRIBUTES)
+_ABSTRACTS_FORMAT = ("papernotes-abstracts", 1)
+_ABSTRACT = _ATTRIBUTE_NAMES.index("abstract")
+# A command that did not read the abstracts rewrites their file only for this many newly parsed
+# notes (a fresh clone's): for a few notes saved a moment ago, parsing them again when abstracts
+# are next read costs less than reading and writing every abstract now.
+SAVE_UNREAD_ABSTRACTS_FROM = 200
 
 
 class NoteCache:
-    """Parsed notes by file name and file signature, in `.cache/` outside git. Safe to delete."""
+    """Parsed notes by file name and file signature, in `.cache/` outside git. Safe to delete.
 
-    def __init__(self, root: Path, papers_dir: Path) -> None:
+    Abstracts are three quarters of what a note's frontmatter holds, and most commands never show
+    one, so they live in a file of their own (`abstracts.json`), read only when `abstracts` is asked
+    for; without it, `get` gives None for every abstract. An abstract is trusted for a note whose
+    signature is the one it was stored with and whose entry in `notes.json` is trusted (both come
+    from one parse, and `abstracts.json` is written first: a failure there leaves `notes.json` as
+    it was). An abstract stored with another signature only has its note parsed again."""
+
+    def __init__(self, root: Path, papers_dir: Path, abstracts: bool = True) -> None:
         self.file = DataCache(root, "notes.json", _CACHE_FORMAT)
+        self.abstracts_file = DataCache(root, "abstracts.json", _ABSTRACTS_FORMAT)
         self.papers_dir = str(papers_dir)
         self.entries: dict[str, tuple[Signature, tuple[Any, ...]]] = {}
         self.stored: dict[str, Any] = {}  # entries as the file holds them, decoded when asked for
@@ -47,9 +61,18 @@ class NoteCache:
         if isinstance(data, dict) and data.get("papers_dir") == self.papers_dir and type(data.get("written_ns")) is int \
                 and isinstance(data.get("entries"), dict):
             self.stored, self.written_ns = data["entries"], data["written_ns"]
+        # name -> [signature, abstract] as stored; None until read (only when asked for, or to save new ones)
+        self.abstracts: dict[str, Any] | None = self._stored_abstracts() if abstracts else None
+        self.new_abstracts: dict[str, list[Any]] = {}
+
+    def _stored_abstracts(self) -> dict[str, Any]:
+        data = self.abstracts_file.load()
+        if isinstance(data, dict) and data.get("papers_dir") == self.papers_dir and isinstance(data.get("entries"), dict):
+            return data["entries"]
+        return {}
 
     def get(self, name: str, signature: Signature) -> tuple[Any, ...] | None:
-        """A cached paper's fields, all but the body (the last field)."""
+        """A cached paper's fields, all but the body (the last field); its abstract None unless asked for."""
         entry = self.entries.get(name)
         if entry is None:
             stored = self.stored.get(name)
@@ -69,20 +92,34 @@ class NoteCache:
         if max(signature[1], signature[2]) >= self.written_ns - RACY_SECONDS * 1_000_000_000:
             self.dirty = True  # re-checked now; saving again moves the racy window past it
             return None
-        return entry[1]
+        abstract = None
+        if self.abstracts is not None:
+            stored = self.abstracts.get(name)
+            if type(stored) is not list or len(stored) != 2 or type(stored[0]) is not list or tuple(stored[0]) != signature \
+                    or not (stored[1] is None or type(stored[1]) is str):
+                return None
+            abstract = stored[1]
+        values = entry[1]
+        return values[:_ABSTRACT] + (abstract,) + values[_ABSTRACT:]
 
     def put(self, name: str, signature: Signature, paper: Paper) -> None:
+        values = paper.as_tuple()[:-1]
         try:
-            self.stored[name] = [list(signature), encode_paper(paper.as_tuple()[:-1])]
+            self.stored[name] = [list(signature), encode_paper(values[:_ABSTRACT] + values[_ABSTRACT + 1:])]
         except Unencodable:
             self.stored.pop(name, None)  # a user key holding binary data: that note is parsed each time
+        self.new_abstracts[name] = [list(signature), values[_ABSTRACT]]
         self.dirty = True
 
     def save(self, keep: set[str]) -> None:
         if self.stored.keys() - keep:
             self.stored = {name: entry for name, entry in self.stored.items() if name in keep}
             self.dirty = True
-        if not self.dirty:
-            return
-        entries = self.stored
-        self.file.save({"papers_dir": self.papers_dir, "written_ns": time.time_ns(), "entries": entries})
+        if self.abstracts is not None and (self.new_abstracts or self.abstracts.keys() - keep) \
+                or len(self.new_abstracts) >= SAVE_UNREAD_ABSTRACTS_FROM:
+            stored = self._stored_abstracts() if self.abstracts is None else self.abstracts
+            entries = {name: entry for name, entry in {**stored, **self.new_abstracts}.items() if name in keep}
+            if not self.abstracts_file.save({"papers_dir": self.papers_dir, "entries": entries}):
+                return  # notes.json as it was: none of its trusted entries can meet an abstract newer than it
+        if self.dirty:
+            self.file.save({"papers_dir": self.papers_dir, "written_ns": time.time_ns(), "entries": self.stored})
