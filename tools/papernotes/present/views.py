@@ -163,13 +163,15 @@ def topic_paths(papers: Iterable[Paper]) -> set[str]:
 
 def known_filters(papers: list[Paper], tags: list[str], topic: str | None) -> None:
     """A tag or topic no note has is a mistake, not an empty answer: say so, with the closest ones."""
-    have_tags = {t.casefold() for p in papers for t in p.tags}
-    for tag in tags:
-        if tag.casefold() not in have_tags:
-            raise PapernotesError(unknown_name("tag", tag, canonical_tags(papers).values()))
-    paths = topic_paths(papers)
-    if topic and topic.strip("/").casefold() not in {p.casefold() for p in paths}:
-        raise PapernotesError(unknown_name("topic", topic, paths))
+    if tags:
+        have_tags = {t.casefold() for p in papers for t in p.tags}
+        for tag in tags:
+            if tag.casefold() not in have_tags:
+                raise PapernotesError(unknown_name("tag", tag, canonical_tags(papers).values()))
+    if topic:
+        paths = topic_paths(papers)
+        if topic.strip("/").casefold() not in {p.casefold() for p in paths}:
+            raise PapernotesError(unknown_name("topic", topic, paths))
 
 
 def focus_of(papers: Iterable[Paper], config: Config) -> Focus | None:
