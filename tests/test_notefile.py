@@ -300,9 +300,9 @@ _TRICKY_KEYS = ["title", "tags", "title", "<<", "'<<'", "1", "~", "'quoted key'"
 def test_frontmatter_is_read_as_pyyaml_reads_it(pairs: list[tuple[str, str]]) -> None:
     """Notes' frontmatter is built by a fast path where it is flat; whatever the YAML, the result (or
     the error) must be the one PyYAML's general construction gives."""
-    from papernotes.store.notefile import _Loader
+    from papernotes.store.noteyaml import Loader
 
-    class GeneralLoader(_Loader):
+    class GeneralLoader(Loader):
         flat_fast_path = False
 
     raw = "".join(f"{key}: {value}\n" if not key.startswith("?") else f"{key}\n: {value}\n" for key, value in pairs)
@@ -313,7 +313,7 @@ def test_frontmatter_is_read_as_pyyaml_reads_it(pairs: list[tuple[str, str]]) ->
         except yaml.YAMLError as exc:
             return ("error", type(exc), getattr(exc, "problem", None))
 
-    fast, general = outcome(_Loader), outcome(GeneralLoader)
+    fast, general = outcome(Loader), outcome(GeneralLoader)
     assert fast == general
     if fast[0] == "value" and isinstance(fast[1], dict):
         assert [type(v) for v in fast[1].values()] == [type(v) for v in general[1].values()]  # type: ignore[index]

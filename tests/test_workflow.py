@@ -16,6 +16,7 @@ import yaml
 from conftest import TOOLS, popen_with_small_pipe, run_script, script_env
 from papernotes.model.paper import Paper
 from papernotes.model.reading import make_plan, planning_week, queue, reading_log
+from papernotes.store.cache import DataCache
 
 SUNDAY = "2026-11-29"  # plans the week 2026-W49, Mon 30 Nov - Sun 6 Dec
 
@@ -353,6 +354,32 @@ def test_every_command_starts_without_heavy_libraries() -> None:
         result = subprocess.run([sys.executable, "-c", code, name], capture_output=True, text=True, timeout=60, cwd=TOOLS)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip().splitlines()[-1] == "[]", (name, result.stdout.strip().splitlines()[-1])
+
+
+def test_warm_commands_parse_nothing_and_load_no_yaml(library: Path) -> None:
+    """With the note cache in place, `list`, `plan --show` and `index` parse no note: PyYAML (a tenth
+    of a warm `index` at 10,000 notes) is not even imported."""
+    from papernotes.store import notecache
+
+    for key in ("a", "b", "c"):
+        note(library, key)
+    (library / "README.md").write_text("<!-- papernotes:index:start -->\n<!-- papernotes:index:end -->\n", encoding="utf-8")
+    code = ("import sys; from papernotes.cli import run_command\n"
+            "code = run_command(sys.argv[2], ['--root', sys.argv[1], *sys.argv[3:]], sys.argv[2])\n"
+            "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'frontmatter'}))")
+    env = script_env(PAPERNOTES_TODAY=SUNDAY)
+    for command in (["list"], ["plan", "--show"], ["index"]):
+        cold = subprocess.run([sys.executable, "-c", code, str(library), *command], capture_output=True, text=True,
+                              timeout=60, cwd=TOOLS, env=env)
+        assert cold.stdout.splitlines()[-1].startswith("0 [") and "'yaml'" in cold.stdout, (command, cold.stdout + cold.stderr)
+    cache = DataCache(library, "notes.json", notecache._CACHE_FORMAT)
+    data = cache.load()
+    data["written_ns"] += 10**10  # as if the notes had been saved well before: trusted
+    cache.save(data)
+    for command in (["list"], ["plan", "--show"], ["index"]):
+        result = subprocess.run([sys.executable, "-c", code, str(library), *command], capture_output=True, text=True,
+                                timeout=60, cwd=TOOLS, env=env)
+        assert result.stdout.splitlines()[-1] == "0 []", (command, result.stdout + result.stderr)
 
 
 def test_marking_read_asks_no_zotero_that_is_not_running_and_loads_no_http_client(library: Path) -> None:

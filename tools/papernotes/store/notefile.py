@@ -12,126 +12,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
-from frontmatter.default_handlers import YAMLHandler
+from typing import TYPE_CHECKING, Any
 
 from papernotes.errors import PapernotesError
 from papernotes.files import UnreadableFile, is_inside, read_regular_file
 from papernotes.model.pages import RESERVED_KEYS
 from papernotes.model.paper import MAX_KEY_LENGTH, VALID_KEY, FieldError, Paper
 
-try:
-    _BaseLoader: type = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
+if TYPE_CHECKING:
+    import yaml
 
 # The largest note read, and the largest frontmatter parsed: far beyond any real note, small enough
 # that a hostile file cannot exhaust memory or time.
 MAX_NOTE_BYTES = 4 * 1024 * 1024
 MAX_FRONTMATTER_CHARS = 256 * 1024
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, refusing what people never mean in frontmatter: a key given twice (PyYAML would
-    keep the last) and dates that do not exist."""
-
-    flat_fast_path = True  # build flat frontmatter straight from the nodes (see _construct_flat_mapping)
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep)
-        if len(mapping) != len(node.value):  # a key given twice (or a merge key): find which
-            seen: set[str] = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    if key_node.value in seen:
-                        raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key_node.value}'", key_node.start_mark)
-                    seen.add(key_node.value)
-        return mapping
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            raise yaml.constructor.ConstructorError(None, None, f"'{node.value}' is not a date that exists", node.start_mark) from None
-
-
-    def get_single_data(self) -> Any:
-        return self.data_of(self.get_single_node())
-
-    def data_of(self, node: yaml.Node | None) -> Any:
-        """The document's values from its node (kept by the caller: the patcher edits by its marks)."""
-        if node is None:
-            return None
-        if type(node) is yaml.MappingNode and self.flat_fast_path:
-            flat = self._construct_flat_mapping(node)
-            if flat is not None:
-                return flat
-        return self.construct_document(node)
-
-    def _construct_flat_mapping(self, node: yaml.MappingNode) -> dict[str, Any] | None:
-        """Frontmatter as notes hold it (text keys; text, number and date values; lists of text), built
-        straight from the parsed nodes, or None for anything else, which takes PyYAML's general path.
-
-        The same values PyYAML would build (the tags are already resolved): this path only skips its
-        per-node bookkeeping, which is a third of a cold index run.
-        """
-        # Keys first: PyYAML resolves merge keys before building any value, so a value's error must not
-        # be raised here before theirs.
-        for key_node, _ in node.value:
-            if type(key_node) is not yaml.ScalarNode or key_node.tag != _STR:
-                return None
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            value_type = type(value_node)
-            if value_type is yaml.ScalarNode:
-                tag = value_node.tag
-                if tag == _STR:
-                    value = value_node.value
-                elif tag == _INT:
-                    value = self.construct_yaml_int(value_node)
-                elif tag == _TIMESTAMP:
-                    value = self.construct_yaml_timestamp(value_node)
-                else:
-                    return None
-            elif value_type is yaml.SequenceNode and value_node.tag == _SEQ:
-                value = [item.value for item in value_node.value if type(item) is yaml.ScalarNode and item.tag == _STR]
-                if len(value) != len(value_node.value):
-                    return None
-            else:
-                return None
-            mapping[key_node.value] = value
-        # A key given twice: the general path names it.
-        return mapping if len(mapping) == len(node.value) else None
-
-
-_STR, _INT, _TIMESTAMP, _SEQ = (f"tag:yaml.org,2002:{name}" for name in ("str", "int", "timestamp", "seq"))
-_Loader.add_constructor(_TIMESTAMP, _Loader.construct_yaml_timestamp)
-
-
-class _AliasRefusingLoader(_Loader):
-    """For frontmatter that could hold an alias (it has a '*'): ten lines of them expand to gigabytes.
-    A separate class because checking every node costs a tenth of a cold index run."""
-
-    flat_fast_path = False  # an alias is a node met twice: only construct_object sees that
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise yaml.constructor.ConstructorError(None, None, "anchors and aliases are not supported", node.start_mark)
-        return super().construct_object(node, deep)
-
-
-class _NoteDumper(yaml.SafeDumper):
-    """Lists of plain values in flow style (`[a, b]`), as people write them by hand."""
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = all(isinstance(v, (str, int, float)) for v in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-_NoteDumper.add_representer(list, _represent_list)
 
 
 @dataclass(frozen=True)
@@ -205,11 +99,15 @@ def frontmatter_values(raw: str, rel_path: str) -> dict[str, Any]:
 
 def _load(raw: str, rel_path: str) -> tuple[yaml.Node | None, dict[str, Any]]:
     """The frontmatter's node and values; NoteError naming the line of the first problem."""
+    import yaml
+
+    from papernotes.store.noteyaml import AliasRefusingLoader, Loader
+
     if len(raw) > MAX_FRONTMATTER_CHARS:
         raise NoteError(NoteProblem(rel_path, 1, f"frontmatter longer than {MAX_FRONTMATTER_CHARS // 1024} KiB; "
                                                  "keep long text in the body"))
     try:
-        loader = (_AliasRefusingLoader if "*" in raw else _Loader)(raw)
+        loader = (AliasRefusingLoader if "*" in raw else Loader)(raw)
         try:
             root = loader.get_single_node()
             meta = loader.data_of(root)
@@ -362,8 +260,12 @@ def _line_of_field(raw: str, name: str) -> int:
 
 def serialize(paper: Paper) -> str:
     """The full text of a note: YAML frontmatter written by a serializer, then the body as it is."""
+    from frontmatter.default_handlers import YAMLHandler
+
+    from papernotes.store.noteyaml import NoteDumper
+
     meta = paper.frontmatter()
-    fm = YAMLHandler().export(meta, Dumper=_NoteDumper, sort_keys=False, allow_unicode=True, width=1 << 30)
+    fm = YAMLHandler().export(meta, Dumper=NoteDumper, sort_keys=False, allow_unicode=True, width=1 << 30)
     return f"---\n{fm}\n---\n{paper.body}"
 
 
@@ -408,7 +310,11 @@ def _split(text: str, rel_path: str) -> _Split:
 
 def render_value(value: Any, style: str | None = None) -> str:
     """A value as the note writer spells it (quoted IDs, flow lists), in a scalar `style` if given."""
-    dumped = yaml.dump(value, Dumper=_NoteDumper, default_style=style, allow_unicode=True, width=1 << 30)
+    import yaml
+
+    from papernotes.store.noteyaml import NoteDumper
+
+    dumped = yaml.dump(value, Dumper=NoteDumper, default_style=style, allow_unicode=True, width=1 << 30)
     return dumped.removesuffix("\n...\n").removesuffix("\n")
 
 
@@ -425,6 +331,8 @@ def _line_end(raw: str, index: int) -> int:
 def _content_end(node: yaml.Node, raw: str) -> int:
     """Where a value's own text ends: a block collection's end mark lies at the next key, past any
     comments and blank lines between, so take its last item's end instead."""
+    import yaml
+
     if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and not node.flow_style and node.value:
         last = node.value[-1]
         return _content_end(last[1] if isinstance(last, tuple) else last, raw)
@@ -455,6 +363,8 @@ def patch_note(text: str, changes: Mapping[str, Any], rel_path: str,
     parsed again and must hold exactly the expected fields, or PatchError is raised and the caller
     writes nothing.
     """
+    import yaml
+
     # Parsed once, by the caller if it has read the note already; a note that does not parse is
     # reported, not patched. The result is parsed once more, to check it.
     parsed = parsed or parse_note_full(text, rel_path)
@@ -511,6 +421,8 @@ def _edit_block_list(raw: str, node: yaml.SequenceNode, value: list[Any], newlin
     """A block list changed by removing items and adding new ones at its end, with every line it keeps
     as it was: an item's comment and quoting, and comment lines between items. None when the change
     is not of that shape (the list is then written anew)."""
+    import yaml
+
     items = node.value
     if not all(isinstance(item, yaml.ScalarNode) for item in items):
         return None
@@ -535,6 +447,8 @@ def _edit_block_list(raw: str, node: yaml.SequenceNode, value: list[Any], newlin
 
 def _replacement(raw: str, key_node: yaml.Node, value_node: yaml.Node, value: Any, newline: str) -> tuple[int, int, str]:
     """The edit that puts `value` where `value_node` is, in the same style."""
+    import yaml
+
     start, end = value_node.start_mark.index, _content_end(value_node, raw)
     block_list = isinstance(value_node, yaml.SequenceNode) and not value_node.flow_style and value_node.value
     if block_list and isinstance(value, list) and value and all(isinstance(v, (str, int, float)) for v in value):
