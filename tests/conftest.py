@@ -56,6 +56,30 @@ def example_library(library: Path) -> Path:
     return library
 
 
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands in this process run as if ten seconds after the notes were saved: the note cache they
+    write trusts every note then, where a real command within RACY_SECONDS of a save writes none."""
+    from papernotes.store import notecache
+
+    real = notecache.clock_ns
+    monkeypatch.setattr(notecache, "clock_ns", lambda: real() + 10 * 1_000_000_000)
+
+
+def settled_cache(root: Path) -> None:
+    """The note cache `root` would have ten seconds after its notes were saved (for commands run as
+    subprocesses: they then trust every note)."""
+    from papernotes.store import notecache
+    from papernotes.store.library import Library
+
+    real = notecache.clock_ns
+    notecache.clock_ns = lambda: real() + 10 * 1_000_000_000
+    try:
+        Library(root).load()
+    finally:
+        notecache.clock_ns = real
+
+
 def served(fake: Any) -> Iterator[Any]:
     """A fake service's state while its server runs on 127.0.0.1 (see tests/fakeserver.py)."""
     state, server = fake.serve()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from capped import one_line_error, tool
-from conftest import LIBRARY_DATA, script_env
+from conftest import LIBRARY_DATA, script_env, settled_cache
 from fakearxiv import FakeArxiv
 from fakecommunity import FakeCommunity
 from fakes2 import FakeS2
@@ -87,12 +87,11 @@ def test_a_cache_of_the_right_form_with_wrong_types_is_rebuilt(lib: Path) -> Non
     for note in (lib / "papers").glob("*.md"):
         note.write_text(note.read_text(encoding="utf-8").replace("---\n", f"---\nabstract: What {note.stem} found.\n", 1),
                         encoding="utf-8")
-    ok(tool("list.py", "--root", lib))
     expected = tool("list.py", "--root", lib, "--format", "json").stdout
     assert '"abstract": "' in expected
+    settled_cache(lib)
     cache = DataCache(lib, "notes.json", notecache._CACHE_FORMAT)
     data = cache.load()
-    data["written_ns"] = 2**62  # every entry looks settled
     for entry in data["entries"].values():
         entry[1][1] = {"m": [[1, 2]]}  # a title that is a mapping
         entry[1][2] = "not a list"
@@ -100,9 +99,7 @@ def test_a_cache_of_the_right_form_with_wrong_types_is_rebuilt(lib: Path) -> Non
     result = tool("list.py", "--root", lib, "--format", "json")
     ok(result)
     assert result.stdout == expected
-    data = cache.load()
-    data["written_ns"] = 2**62
-    cache.save(data)
+    settled_cache(lib)
     abstracts = DataCache(lib, "abstracts.json", notecache._ABSTRACTS_FORMAT)
     data = abstracts.load()
     for entry in data["entries"].values():

@@ -13,10 +13,9 @@ from pathlib import Path
 import icalendar
 import pytest
 import yaml
-from conftest import TOOLS, popen_with_small_pipe, run_script, script_env
+from conftest import TOOLS, popen_with_small_pipe, run_script, script_env, settled_cache
 from papernotes.model.paper import Paper
 from papernotes.model.reading import make_plan, planning_week, queue, reading_log
-from papernotes.store.cache import DataCache
 
 SUNDAY = "2026-11-29"  # plans the week 2026-W49, Mon 30 Nov - Sun 6 Dec
 
@@ -359,8 +358,6 @@ def test_every_command_starts_without_heavy_libraries() -> None:
 def test_warm_commands_parse_nothing_and_load_no_yaml(library: Path) -> None:
     """With the note cache in place, `list`, `plan --show` and `index` parse no note: PyYAML (a tenth
     of a warm `index` at 10,000 notes) is not even imported."""
-    from papernotes.store import notecache
-
     for key in ("a", "b", "c"):
         note(library, key)
     (library / "README.md").write_text("<!-- papernotes:index:start -->\n<!-- papernotes:index:end -->\n", encoding="utf-8")
@@ -372,10 +369,7 @@ def test_warm_commands_parse_nothing_and_load_no_yaml(library: Path) -> None:
         cold = subprocess.run([sys.executable, "-c", code, str(library), *command], capture_output=True, text=True,
                               timeout=60, cwd=TOOLS, env=env)
         assert cold.stdout.splitlines()[-1].startswith("0 [") and "'yaml'" in cold.stdout, (command, cold.stdout + cold.stderr)
-    cache = DataCache(library, "notes.json", notecache._CACHE_FORMAT)
-    data = cache.load()
-    data["written_ns"] += 10**10  # as if the notes had been saved well before: trusted
-    cache.save(data)
+    settled_cache(library)
     for command in (["list"], ["plan", "--show"], ["index"]):
         result = subprocess.run([sys.executable, "-c", code, str(library), *command], capture_output=True, text=True,
                                 timeout=60, cwd=TOOLS, env=env)

@@ -30,6 +30,7 @@ def settled(note_signature: Signature, now_ns: int) -> bool:
 
 
 RACY_SECONDS = 2
+clock_ns = time.time_ns  # the time a cache is written at (tests move it on rather than wait)
 _CACHE_FORMAT = ("papernotes-notes", 4, CACHED_ATTRIBUTES)
 _ABSTRACTS_FORMAT = ("papernotes-abstracts", 1)
 _ABSTRACT = _ATTRIBUTE_NAMES.index("abstract")
@@ -56,7 +57,8 @@ class NoteCache:
         self.entries: dict[str, tuple[Signature, tuple[Any, ...]]] = {}
         self.stored: dict[str, Any] = {}  # entries as the file holds them, decoded when asked for
         self.written_ns = 0
-        self.dirty = False
+        self.opened_ns = clock_ns()
+        self.worth_saving = False
         data = self.file.load()
         if isinstance(data, dict) and data.get("papers_dir") == self.papers_dir and type(data.get("written_ns")) is int \
                 and isinstance(data.get("entries"), dict):
@@ -90,8 +92,7 @@ class NoteCache:
         if entry[0] != signature:
             return None
         if max(signature[1], signature[2]) >= self.written_ns - RACY_SECONDS * 1_000_000_000:
-            self.dirty = True  # re-checked now; saving again moves the racy window past it
-            return None
+            return None  # parsed again, and put back: a save now may settle it
         abstract = None
         if self.abstracts is not None:
             stored = self.abstracts.get(name)
@@ -108,18 +109,25 @@ class NoteCache:
             self.stored[name] = [list(signature), encode_paper(values[:_ABSTRACT] + values[_ABSTRACT + 1:])]
         except Unencodable:
             self.stored.pop(name, None)  # a user key holding binary data: that note is parsed each time
+            return
         self.new_abstracts[name] = [list(signature), values[_ABSTRACT]]
-        self.dirty = True
+        if settled(signature, self.opened_ns):
+            self.worth_saving = True
 
     def save(self, keep: set[str]) -> None:
+        """Write the cache if that spares the next command some work: entries of notes no longer
+        there are dropped, or a note parsed now will be trusted next time. A note changed within
+        RACY_SECONDS of now would not be (its entry is only trusted from a save that much later):
+        for it alone, a save rewrites megabytes to spare nothing."""
         if self.stored.keys() - keep:
             self.stored = {name: entry for name, entry in self.stored.items() if name in keep}
-            self.dirty = True
+            self.worth_saving = True
+        if not self.worth_saving:
+            return
         if self.abstracts is not None and (self.new_abstracts or self.abstracts.keys() - keep) \
                 or len(self.new_abstracts) >= SAVE_UNREAD_ABSTRACTS_FROM:
             stored = self._stored_abstracts() if self.abstracts is None else self.abstracts
             entries = {name: entry for name, entry in {**stored, **self.new_abstracts}.items() if name in keep}
             if not self.abstracts_file.save({"papers_dir": self.papers_dir, "entries": entries}):
                 return  # notes.json as it was: none of its trusted entries can meet an abstract newer than it
-        if self.dirty:
-            self.file.save({"papers_dir": self.papers_dir, "written_ns": time.time_ns(), "entries": self.stored})
+        self.file.save({"papers_dir": self.papers_dir, "written_ns": clock_ns(), "entries": self.stored})
