@@ -97,21 +97,36 @@ class DataCache:
 _HEAD = b'["'
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+# json.dumps with options builds a new encoder at each call: a cache of 10,000 entries made 20,000.
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+_MEMBERS_AT_ONCE = 1024
 
 
 def _pieces(value: Any, depth: int = 0) -> Any:
-    """`value` as JSON text in pieces: a large mapping member by member (json's own streaming
-    encoder is pure Python, several times slower than encoding each member at once)."""
-    if isinstance(value, dict) and depth < 3:
-        yield "{"
-        for number, (key, member) in enumerate(value.items()):
-            yield ("," if number else "") + _dumps(str(key)) + ":"
+    """`value` as JSON text in pieces: a large mapping a thousand members at a time, so that it is never
+    held twice as text (json's own streaming encoder is pure Python, several times slower)."""
+    if not isinstance(value, dict) or depth >= 3:
+        yield _encode(value)
+        return
+    yield "{"
+    comma = ""
+    run: dict[str, Any] = {}
+    for key, member in value.items():
+        if isinstance(member, dict) and depth < 2:
+            if run:
+                yield comma + _encode(run)[1:-1]
+                comma, run = ",", {}
+            yield comma + _encode(str(key)) + ":"
+            comma = ","
             yield from _pieces(member, depth + 1)
-        yield "}"
-    else:
-        yield _dumps(value)
+        else:
+            run[str(key)] = member
+            if len(run) == _MEMBERS_AT_ONCE:
+                yield comma + _encode(run)[1:-1]
+                comma, run = ",", {}
+    if run:
+        yield comma + _encode(run)[1:-1]
+    yield "}"
 
 
 def _write(handle: Any, digest: Any, batch: list[str]) -> None:
