@@ -76,10 +76,13 @@ class DataCache:
             with open(tmp, "wb") as handle:
                 handle.write(_HEAD + b"0" * (2 * _DIGEST_BYTES) + b'",')  # the digest's place, filled in at the end
                 batch: list[str] = []
+                held = 0
                 for piece in _pieces({"format": self.format, "data": data}):
                     batch.append(piece)
-                    if len(batch) == 4096:
+                    held += len(piece)
+                    if held >= _BLOCK_CHARS:
                         _write(handle, digest, batch)
+                        held = 0
                 _write(handle, digest, batch)
                 handle.write(b"]")
                 handle.seek(len(_HEAD))
@@ -100,6 +103,7 @@ _HEAD = b'["'
 # json.dumps with options builds a new encoder at each call: a cache of 10,000 entries made 20,000.
 _encode = json.JSONEncoder(separators=(",", ":")).encode
 _MEMBERS_AT_ONCE = 1024
+_BLOCK_CHARS = 1 << 20  # written out at about this much text: a large cache is never held as text whole
 
 
 def _pieces(value: Any, depth: int = 0) -> Any:
