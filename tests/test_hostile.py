@@ -18,7 +18,15 @@ from pathlib import Path
 
 import pytest
 from capped import TIME_CAP, one_line_error, tool
-from conftest import LIBRARY_DATA, REPO, TOOLS, interruptible, popen_with_small_pipe, script_env
+from conftest import (
+    LIBRARY_DATA,
+    REPO,
+    TOOLS,
+    interruptible,
+    popen_with_small_pipe,
+    script_env,
+    settled_cache,
+)
 from fakearxiv import FEED_HEAD, FakeArxiv, make_entry
 from fakes2 import FakeS2
 from hypothesis import given, settings
@@ -106,13 +114,16 @@ def test_a_flipped_byte_in_the_note_cache_changes_nothing(example_library: Path)
     first = tool("bib.py", "--root", example_library, "export")
     assert first.returncode == 0, first.stderr
     expected = first.stdout
-    cache = example_library / ".cache" / "papernotes" / "notes.json"
-    data = bytearray(cache.read_bytes())
-    for position in range(40, len(data), max(1, len(data) // 15)):
-        flipped = bytearray(data)
-        flipped[position] ^= 0x20
-        cache.write_bytes(bytes(flipped))
-        assert tool("bib.py", "--root", example_library, "export").stdout == expected, position
+    settled_cache(example_library)  # every note trusted: a damaged entry would be used
+    for name in ("notes.json", "abstracts.json"):
+        cache = example_library / ".cache" / "papernotes" / name
+        data = bytearray(cache.read_bytes())
+        for position in range(40, len(data), max(1, len(data) // 15)):
+            flipped = bytearray(data)
+            flipped[position] ^= 0x20
+            cache.write_bytes(bytes(flipped))
+            assert tool("bib.py", "--root", example_library, "export").stdout == expected, (name, position)
+        cache.write_bytes(bytes(data))
 
 
 # -- BibTeX ------------------------------------------------------------------------------------------------
