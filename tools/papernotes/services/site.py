@@ -345,8 +345,9 @@ def _page_inputs(builder: SiteBuilder, paper: Paper, metadata: str, shown: dict[
     related += builder.cites.get(paper.key, []) + builder.cited_by.get(paper.key, [])  # the picture of its neighbours
     targets = [builder.resolve(match.group(1)) for match in WIKI_LINK.finditer(paper.body)]
     body = hashlib.blake2b(paper.body.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-    return repr((metadata, body, [about(p) for p in related], [about(t) if t else None for t in targets],
-                 [r.reason for r in similar]))
+    # The metadata is text already: repr would copy and escape its every character again.
+    return metadata + "\0" + repr((body, [about(p) for p in related], [about(t) if t else None for t in targets],
+                                   [r.reason for r in similar]))
 
 
 def _listing(folder: Path) -> list[Path]:
