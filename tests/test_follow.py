@@ -23,6 +23,7 @@ def following(library: Path, arxiv_server: FakeArxiv, social: FakeSocial) -> Pat
     (library / "inbox").mkdir()
     (library / "inbox" / "last-check").write_text("2026-11-22\n", encoding="utf-8")
     meta = {"title": "Denoising Diffusion Probabilistic Models", "year": 2020, "status": "read", "arxiv": "2006.11239",
+            "topic": "generative-models",  # filed: no hint to file it (test_watch)
             "abstract": "High quality image synthesis using diffusion probabilistic models and denoising score matching."}
     (library / "papers" / "ho2020denoising.md").write_text("---\n" + yaml.safe_dump(meta) + "---\n", encoding="utf-8")
     a = arxiv_server

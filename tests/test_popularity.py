@@ -36,7 +36,8 @@ def week(library: Path, arxiv_server: FakeArxiv, community: FakeCommunity) -> Pa
         handle.write(QUERIES)
     note(library, "karpukhin2020dense", "Dense Passage Retrieval for Open-Domain Question Answering",
          "Open-domain question answering relies on efficient passage retrieval; dense representations with a "
-         "dual encoder outperform sparse BM25 retrieval.", arxiv="2004.04906")
+         "dual encoder outperform sparse BM25 retrieval.", arxiv="2004.04906",
+         topic="retrieval")  # filed: no hint to file it (test_watch)
     a = arxiv_server
     a.add("2611.00001", "Late-interaction retrieval for open-domain question answering", ["Kenton Lee"],
           summary="We improve dense passage retrieval for question answering with late interaction over passages.",

@@ -66,8 +66,8 @@ def test_the_weekly_digest(watching: Path, arxiv_server: FakeArxiv) -> None:
     assert result.returncode == 0, result.stderr
     # On a Sunday the digest is the week just ended and the plan the week to come: both say which.
     assert result.stdout == ("wrote inbox/2026-W48.md: 3 new papers submitted 2026-11-22 to 2026-11-29 (of 3 found); "
-                             "the ones you tick join the queue that `papernotes plan` plans 2026-W49 from\n"
-                             "tip: the papers you read have no topic or tags yet; filed under one (`topic: retrieval` in "
+                             "the ones you tick join the queue that `papernotes plan` plans 2026-W49 from\n")
+    assert result.stderr == ("hint: the papers you read have no topic or tags yet; filed under one (`topic: retrieval` in "
                              "a note, or `papernotes tag KEY +retrieval`), they rank the digest better\n")
     digest = (watching / "inbox" / "2026-W48.md").read_text(encoding="utf-8")
     assert "which `papernotes plan` plans 2026-W49 from." in digest.splitlines()[2]
@@ -100,13 +100,13 @@ def test_a_new_reader_is_told_once_that_filing_papers_ranks_better(watching: Pat
     from papernotes.services.ranking import FEW_PAPERS_READ
 
     result = watch(watching, "--dry-run", server=arxiv_server)
-    assert result.returncode == 0 and result.stdout.count("tip: ") == 1 and result.stdout.endswith("rank the digest better\n")
+    assert result.returncode == 0 and result.stderr.startswith("hint: ") and result.stderr.count("\n") == 1
     assert run_script("tag.py", "--root", watching, "karpukhin2020dense", "+retrieval").returncode == 0
-    assert "tip: " not in watch(watching, "--dry-run", server=arxiv_server).stdout
+    assert watch(watching, "--dry-run", server=arxiv_server).stderr == ""
     assert run_script("tag.py", "--root", watching, "karpukhin2020dense", "-retrieval").returncode == 0
     for number in range(FEW_PAPERS_READ):
         note(watching, f"read{number}", f"Retrieval paper {number}", "Dense retrieval of passages.")
-    assert "tip: " not in watch(watching, "--dry-run", server=arxiv_server).stdout
+    assert watch(watching, "--dry-run", server=arxiv_server).stderr == ""
 
 
 def test_accepting_the_ticked_papers(watching: Path, arxiv_server: FakeArxiv) -> None:

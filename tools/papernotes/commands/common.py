@@ -57,6 +57,11 @@ def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
+def hint(message: str) -> None:
+    """Advice, beside the warnings as git's hints are: what a command prints on stdout stays its output."""
+    print(f"hint: {message}", file=sys.stderr)
+
+
 # Services report what they did through this: lines on stdout, problems as `error: ...` on stderr.
 REPORT = Reporter(say=print, problem=error, warn=warn)
 
