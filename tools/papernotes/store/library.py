@@ -11,7 +11,6 @@ import difflib
 import functools
 import hashlib
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -427,7 +426,7 @@ class Library:
 
     def _create_exclusive(self, path: Path, text: str) -> bool:
         """Create `path` holding `text` completely, or return False if it exists. Never overwrites."""
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
         try:
             with open(tmp, "x", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
