@@ -36,7 +36,7 @@ FIRST_CHECK_DAYS = 7
 # The score --dry-run shows: the model's decision value (services.ranking), explained once.
 WHAT_SCORES_MEAN = ("score: how much a paper reads like the library's papers (above 0) rather than the ones "
                     "skipped or passed over in earlier digests (below 0); the digest lists the best first")
-FILE_THEM = ("the papers you read have no topic or tags yet; filed under one (`topic: retrieval` in a note, "
+FILING_HINT = ("the papers you read have no topic or tags yet; filed under one (`topic: retrieval` in a note, "
              "or `papernotes tag KEY +retrieval`), they rank the digest better")
 MAX_SHARED_EARLIER = 20  # papers from before the week, shared in it: a short section
 
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         common.warn(warning)
     ranked = rank(list(found.values()), papers, passed_over(digests), explain=args.limit, order=order(args.sort))[: args.limit]
     earlier = rank(earlier, papers, explain=MAX_SHARED_EARLIER)[:MAX_SHARED_EARLIER]
-    hint = FILE_THEM if ranked and unfiled_start(papers) else None
+    hint = FILING_HINT if ranked and unfiled_start(papers) else None
     if args.dry_run:
         if ranked or earlier:
             print(WHAT_SCORES_MEAN if any(c.score for c in ranked) else "no paper read yet to learn from: newest first")
