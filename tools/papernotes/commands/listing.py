@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     library = common.open_library(args)
     papers = library.load_strict(bodies=bool(args.text), abstracts=args.format == "json")
     known_filters(papers, args.tag, args.topic)
-    chosen = ordered([p for p in papers if matches(args)(p)], args.sort, args.today)
+    keep = matches(args)
+    chosen = ordered([p for p in papers if keep(p)], args.sort, args.today)
     write = sys.stdout.write
     if args.format == "keys":
         write("".join(f"{p.key}\n" for p in chosen))
