@@ -25,7 +25,7 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     library = common.open_library(args)
-    papers = library.load_strict()
+    papers = library.load_strict(abstracts=False)
     rows = [(node, _all_papers(node)) for root in topic_tree(papers, library.config) for node in root.walk()]
     focus = (library.config.focus or "").strip("/")
     write = sys.stdout.write
