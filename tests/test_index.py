@@ -459,3 +459,63 @@ def test_a_fresh_clone_parsed_in_parts_loads_alike(example_library: Path, tmp_pa
     assert parts == [2 if can_split else 1]
     reads = count_reads(monkeypatch)
     assert Library(example_library).load(bodies=True)[0] == whole and sorted(reads) == ["broken.md", "nofront.md"]
+
+
+_LOADER = """
+import random, sys, time
+from pathlib import Path
+from papernotes.store import notecache
+from papernotes.store.library import Library
+
+real = notecache.clock_ns
+notecache.clock_ns = lambda: real() + 10 * 1_000_000_000  # every save trusted at once: the cache is used
+rng = random.Random(int(sys.argv[2]))
+end = time.monotonic() + float(sys.argv[3])
+while time.monotonic() < end:
+    Library(Path(sys.argv[1])).load(abstracts=rng.random() < 0.5)
+"""
+
+
+@pytest.mark.slow  # a race's test: the full suite runs it
+def test_commands_loading_while_notes_change_never_leave_a_stale_note_or_abstract(library: Path) -> None:
+    """Four processes load the library over and over, half of them without abstracts, each saving the
+    two cache files as it goes, while notes are saved (each save changes the size, so a signature never
+    repeats). Whatever the interleaving, a load afterwards from the caches gives every note exactly as
+    a load without them does."""
+    import subprocess
+    import sys
+
+    from conftest import TOOLS
+
+    papers = library / "papers"
+
+    def save(key: str, version: int) -> None:
+        (papers / f"{key}.md").write_text(
+            f"---\ntitle: Paper {key} version {version}\nabstract: {'Words of version ' * version}{version}.\n"
+            f"status: to-read\n---\n", encoding="utf-8")
+
+    keys = [f"n{i}" for i in range(30)]
+    versions = dict.fromkeys(keys, 1)
+    for key in keys:
+        save(key, 1)
+    loaders = [subprocess.Popen([sys.executable, "-c", _LOADER, str(library), str(seed), "4"], cwd=TOOLS,
+                                stderr=subprocess.PIPE, text=True) for seed in range(4)]
+    rng = random.Random(3)
+    try:
+        while any(loader.poll() is None for loader in loaders):
+            key = rng.choice(keys)
+            versions[key] += 1
+            save(key, versions[key])
+    finally:
+        errors = [loader.communicate()[1] for loader in loaders]
+    assert [loader.returncode for loader in loaders] == [0] * 4, errors
+    fresh, _ = Library(library).load(use_cache=False)
+    assert [p.title for p in fresh] == [f"Paper {k} version {versions[k]}" for k in sorted(keys)]
+    real = notecache.clock_ns
+    try:
+        notecache.clock_ns = lambda: real() + 10 * 1_000_000_000
+        assert Library(library).load()[0] == fresh
+        assert Library(library).load(abstracts=False)[0] == [dataclasses.replace(p, abstract=None) for p in fresh]
+        assert Library(library).load()[0] == fresh
+    finally:
+        notecache.clock_ns = real
