@@ -186,7 +186,7 @@ def write_file(path: Path, data: str | bytes | list[bytes], name: str | None = N
     `data` may be a list of pieces, written one after another rather than joined in memory first.
     With `root`, the file is the library's: its folder is checked (and made) by `library_folder`.
     A symbolic link at `path` itself is replaced by the file, never written through."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = temporary_beside(path)
     pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
     if root is not None:
         library_folder(root, path.parent)
@@ -230,6 +230,14 @@ def check_output_path(path: Path, name: str) -> Path:
 
 
 _TEMPORARY = re.compile(r"\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp")
+
+
+def temporary_beside(path: Path, unique: bool = False) -> Path:
+    """Where a file is written before it takes `path`'s place: hidden, named for this process (a
+    killed writer's is removed by remove_stale_temporaries), and `unique` where this process may be
+    writing the same file twice at once."""
+    mark = f".{os.urandom(4).hex()}" if unique else ""
+    return path.with_name(f".{path.name}.{os.getpid()}{mark}.tmp")
 
 
 def remove_stale_temporaries(entries: Iterable[os.DirEntry[str]]) -> None:

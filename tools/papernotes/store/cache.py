@@ -25,6 +25,7 @@ from papernotes.files import (
     load_json,
     read_inside,
     remove_stale_temporaries,
+    temporary_beside,
 )
 from papernotes.model.paper import _ATTRIBUTES, FIELDS
 
@@ -70,7 +71,7 @@ class DataCache:
             remove_stale_temporaries(list(os.scandir(self.path.parent)))
         except (WriteError, OSError):
             return False  # `.cache` is a link or a file: no cache, rather than one written elsewhere
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp = temporary_beside(self.path)
         digest = hashlib.blake2b(digest_size=_DIGEST_BYTES)
         try:
             with open(tmp, "wb") as handle:

@@ -23,7 +23,14 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 from papernotes.errors import PapernotesError
-from papernotes.files import WriteError, is_inside, library_folder, remove_stale_temporaries, write_file
+from papernotes.files import (
+    WriteError,
+    is_inside,
+    library_folder,
+    remove_stale_temporaries,
+    temporary_beside,
+    write_file,
+)
 from papernotes.model.config import Config, load_config
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.pages import RESERVED_KEYS
@@ -426,7 +433,7 @@ class Library:
 
     def _create_exclusive(self, path: Path, text: str) -> bool:
         """Create `path` holding `text` completely, or return False if it exists. Never overwrites."""
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        tmp = temporary_beside(path, unique=True)
         try:
             with open(tmp, "x", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)

@@ -20,7 +20,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from papernotes.files import WriteError
+from papernotes.files import WriteError, temporary_beside
 from papernotes.runtime import uninterrupted
 from papernotes.store.notefile import MAX_NOTE_BYTES, read_regular
 
@@ -74,7 +74,7 @@ def swap_in(target: Path, expected: bytes, new: bytes | list[bytes], mode: int, 
     second is watched for 50 ms instead, and without the swap the tool compares and then renames,
     which leaves a window of microseconds.
     """
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    tmp = temporary_beside(target, unique=True)
     # Whether the temporary name holds nothing anyone needs (our own text, or a version that was
     # read or replaced by a later save): only then is it deleted at the end. Otherwise (an error or
     # a signal in the middle of a swap) it is kept beside the note as a conflict copy.
