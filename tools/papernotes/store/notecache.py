@@ -60,18 +60,19 @@ class NoteCache:
         self.opened_ns = clock_ns()
         self.worth_saving = False
         data = self.file.load()
-        if isinstance(data, dict) and data.get("papers_dir") == self.papers_dir and type(data.get("written_ns")) is int \
-                and isinstance(data.get("entries"), dict):
+        if self._ours(data) and type(data.get("written_ns")) is int:
             self.stored, self.written_ns = data["entries"], data["written_ns"]
         # name -> [signature, abstract] as stored; None until read (only when asked for, or to save new ones)
         self.abstracts: dict[str, Any] | None = self._stored_abstracts() if abstracts else None
         self.new_abstracts: dict[str, list[Any]] = {}
 
+    def _ours(self, data: Any) -> bool:
+        """Whether a cache file's data is of this library's notes (a copied library's is not)."""
+        return isinstance(data, dict) and data.get("papers_dir") == self.papers_dir and isinstance(data.get("entries"), dict)
+
     def _stored_abstracts(self) -> dict[str, Any]:
         data = self.abstracts_file.load()
-        if isinstance(data, dict) and data.get("papers_dir") == self.papers_dir and isinstance(data.get("entries"), dict):
-            return data["entries"]
-        return {}
+        return data["entries"] if self._ours(data) else {}
 
     def get(self, name: str, signature: Signature) -> tuple[Any, ...] | None:
         """A cached paper's fields, all but the body (the last field); its abstract None unless asked for."""
