@@ -12,6 +12,7 @@ try:
 except AttributeError:  # PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
+
 class Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """The safe loader, refusing what people never mean in frontmatter: a key given twice (PyYAML would
     keep the last) and dates that do not exist."""
@@ -34,7 +35,6 @@ class Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             return super().construct_yaml_timestamp(node)
         except ValueError:
             raise yaml.constructor.ConstructorError(None, None, f"'{node.value}' is not a date that exists", node.start_mark) from None
-
 
     def get_single_data(self) -> Any:
         return self.data_of(self.get_single_node())
