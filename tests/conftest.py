@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -56,28 +57,34 @@ def example_library(library: Path) -> Path:
     return library
 
 
-@pytest.fixture
-def later(monkeypatch: pytest.MonkeyPatch) -> None:
+@contextlib.contextmanager
+def ten_seconds_on() -> Iterator[None]:
     """Commands in this process run as if ten seconds after the notes were saved: the note cache they
     write trusts every note then, where a real command within RACY_SECONDS of a save writes none."""
     from papernotes.store import notecache
 
     real = notecache.clock_ns
-    monkeypatch.setattr(notecache, "clock_ns", lambda: real() + 10 * 1_000_000_000)
+    notecache.clock_ns = lambda: real() + 10 * 1_000_000_000
+    try:
+        yield
+    finally:
+        notecache.clock_ns = real
+
+
+@pytest.fixture
+def later() -> Iterator[None]:
+    """A whole test `ten_seconds_on`."""
+    with ten_seconds_on():
+        yield
 
 
 def settled_cache(root: Path) -> None:
     """The note cache `root` would have ten seconds after its notes were saved (for commands run as
     subprocesses: they then trust every note)."""
-    from papernotes.store import notecache
     from papernotes.store.library import Library
 
-    real = notecache.clock_ns
-    notecache.clock_ns = lambda: real() + 10 * 1_000_000_000
-    try:
+    with ten_seconds_on():
         Library(root).load()
-    finally:
-        notecache.clock_ns = real
 
 
 def served(fake: Any) -> Iterator[Any]:

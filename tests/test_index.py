@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import LIBRARY_DATA, REPO, run_script, settled_cache
+from conftest import LIBRARY_DATA, REPO, run_script, settled_cache, ten_seconds_on
 from papernotes.store import notecache
 from papernotes.store.cache import DataCache
 from papernotes.store.library import Library
@@ -259,12 +259,11 @@ def test_a_save_within_the_racy_window_is_not_written(example_library: Path, mon
         assert by_key["kingma2014adam"].tags == ("adam",) and reads == ["kingma2014adam.md"]
         assert cache.read_bytes() == before
         reads.clear()
-    real = notecache.clock_ns
-    monkeypatch.setattr(notecache, "clock_ns", lambda: real() + 10 * 1_000_000_000)
-    Library(example_library).load()
-    assert reads == ["kingma2014adam.md"] and cache.read_bytes() != before
-    reads.clear()
-    assert {p.key: p for p in Library(example_library).load()[0]} == by_key and reads == []
+    with ten_seconds_on():
+        Library(example_library).load()
+        assert reads == ["kingma2014adam.md"] and cache.read_bytes() != before
+        reads.clear()
+        assert {p.key: p for p in Library(example_library).load()[0]} == by_key and reads == []
 
 
 def test_cache_sees_edits_same_size_replacements_deletions_and_renames(example_library: Path, monkeypatch: pytest.MonkeyPatch,
@@ -511,11 +510,7 @@ def test_commands_loading_while_notes_change_never_leave_a_stale_note_or_abstrac
     assert [loader.returncode for loader in loaders] == [0] * 4, errors
     fresh, _ = Library(library).load(use_cache=False)
     assert [p.title for p in fresh] == [f"Paper {k} version {versions[k]}" for k in sorted(keys)]
-    real = notecache.clock_ns
-    try:
-        notecache.clock_ns = lambda: real() + 10 * 1_000_000_000
+    with ten_seconds_on():
         assert Library(library).load()[0] == fresh
         assert Library(library).load(abstracts=False)[0] == [dataclasses.replace(p, abstract=None) for p in fresh]
         assert Library(library).load()[0] == fresh
-    finally:
-        notecache.clock_ns = real
