@@ -182,11 +182,13 @@ def interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def popen_with_small_pipe(argv: list[str], **kwargs: object) -> subprocess.Popen[str]:
+def popen_with_small_pipe(argv: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
     """A child whose standard output is a pipe of one page (Linux; elsewhere the system's size): it
     stops writing a few dozen lines ahead of the reader, so a test that reads some lines and then
     interrupts it finds it still at work however the two are scheduled (a 64 KB pipe let a fast child
-    finish 400 notes before a descheduled reader sent its Ctrl-C)."""
+    finish 400 notes before a descheduled reader sent its Ctrl-C). Bytes, its standard output read
+    without read-ahead: `communicate()` reads the pipe itself and would miss the lines a buffered
+    reader had taken beyond those it returned (under load, a test lost printed lines that way)."""
     import fcntl
 
     read_end, write_end = os.pipe()
@@ -195,8 +197,8 @@ def popen_with_small_pipe(argv: list[str], **kwargs: object) -> subprocess.Popen
     except OSError:
         pass
     try:
-        proc = subprocess.Popen(argv, stdout=write_end, text=True, preexec_fn=interruptible, **kwargs)  # type: ignore[call-overload]
+        proc = subprocess.Popen(argv, stdout=write_end, preexec_fn=interruptible, **kwargs)  # type: ignore[call-overload]
     finally:
         os.close(write_end)
-    proc.stdout = os.fdopen(read_end, "r", encoding="utf-8")
+    proc.stdout = os.fdopen(read_end, "rb", buffering=0)
     return proc

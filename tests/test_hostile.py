@@ -347,10 +347,10 @@ def test_ctrl_c_while_adding_leaves_what_was_printed_on_disk(library: Path, arxi
     proc = popen_with_small_pipe([sys.executable, str(TOOLS / "add.py"), "--root", str(library), *ids],
                                  stderr=subprocess.PIPE, env=script_env(arxiv_server))
     assert proc.stdout is not None
-    printed = [proc.stdout.readline() for _ in range(15)]
+    printed = [proc.stdout.readline().decode() for _ in range(15)]
     proc.send_signal(signal.SIGINT)
     rest, _ = proc.communicate(timeout=TIME_CAP)
-    printed += rest.splitlines(keepends=True)
+    printed += rest.decode().splitlines(keepends=True)
     added = {line.split()[1].split("/")[1] for line in printed if line.startswith("added ")}
     on_disk = {p.name for p in (library / "papers").glob("*.md")}
     assert proc.returncode == 130 and 15 <= len(added) < len(ids)
