@@ -4,7 +4,7 @@ regression fails here instead of taking the machine down."""
 
 from __future__ import annotations
 
-import gzip
+import functools
 import os
 import shutil
 import signal
@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -186,10 +187,18 @@ def test_bad_settings_are_named(example_library: Path, settings_text: str, messa
 # -- the network ---------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def gzip_bomb() -> bytes:
+    """A feed's first tag and 300 MB of spaces, gzipped (300 KB): made when first served, a megabyte at
+    a time, not when the module is collected (that cost every test worker a second and 300 MB)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip format
+    spaces = b" " * (1024 * 1024)
+    return b"".join([packer.compress(b"<feed>"), *(packer.compress(spaces) for _ in range(300)), packer.flush()])
+
+
 class _Hostile(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     pages = 0
-    bomb = gzip.compress(b"<feed>" + b" " * (300 * 1024 * 1024))
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -199,9 +208,10 @@ class _Hostile(BaseHTTPRequestHandler):
         if kind == "bomb":
             self.send_response(200)
             self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(self.bomb)))
+            bomb = gzip_bomb()
+            self.send_header("Content-Length", str(len(bomb)))
             self.end_headers()
-            self.wfile.write(self.bomb)
+            self.wfile.write(bomb)
         elif kind == "trickle":
             self.send_response(200)
             self.send_header("Content-Length", "100000")
