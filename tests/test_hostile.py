@@ -4,7 +4,6 @@ regression fails here instead of taking the machine down."""
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import signal
@@ -187,10 +186,10 @@ def test_bad_settings_are_named(example_library: Path, settings_text: str, messa
 # -- the network ---------------------------------------------------------------------------------------------
 
 
-@functools.cache
 def gzip_bomb() -> bytes:
-    """A feed's first tag and 300 MB of spaces, gzipped (300 KB): made when first served, a megabyte at
-    a time, not when the module is collected (that cost every test worker a second and 300 MB)."""
+    """A feed's first tag and 300 MB of spaces, gzipped (300 KB), a megabyte at a time: made when the
+    server starts, not when the module is collected (that cost every test worker a second and 300 MB),
+    nor while a client waits for its answer (a second under load, past its timeout)."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip format
     spaces = b" " * (1024 * 1024)
     return b"".join([packer.compress(b"<feed>"), *(packer.compress(spaces) for _ in range(300)), packer.flush()])
@@ -199,6 +198,7 @@ def gzip_bomb() -> bytes:
 class _Hostile(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     pages = 0
+    bomb = b""
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -208,10 +208,9 @@ class _Hostile(BaseHTTPRequestHandler):
         if kind == "bomb":
             self.send_response(200)
             self.send_header("Content-Encoding", "gzip")
-            bomb = gzip_bomb()
-            self.send_header("Content-Length", str(len(bomb)))
+            self.send_header("Content-Length", str(len(self.bomb)))
             self.end_headers()
-            self.wfile.write(bomb)
+            self.wfile.write(self.bomb)
         elif kind == "trickle":
             self.send_response(200)
             self.send_header("Content-Length", "100000")
@@ -263,6 +262,7 @@ class _Hostile(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def hostile_server() -> Iterator[str]:
+    _Hostile.bomb = gzip_bomb()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
