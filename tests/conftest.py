@@ -31,6 +31,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "papernotes"))
 TOOLS = REPO / "tools"
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown to a pytest run without xdist
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """`-n auto` (addopts): one worker per processor for the quick tests, which keep every core busy,
     and two with the slow ones, which mostly wait (browsers, LaTeX, fake servers' timeouts, child
