@@ -29,6 +29,11 @@ settings.register_profile("papernotes", deadline=None, derandomize=True)
 settings.register_profile("explore", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "papernotes"))
 TOOLS = REPO / "tools"
+# The example library the tests copy: settings, notes, README and mkdocs.yml of their own, so that a
+# fork that deletes its examples, sets its topics or renames its site keeps a green suite.
+LIBRARY_DATA = REPO / "tests" / "data" / "library"
+# The template's own folders a fork carries besides its notes and settings.
+TEMPLATE_FOLDERS = ("templates", "tools", "overrides", "site-src")
 
 
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown to a pytest run without xdist
@@ -42,11 +47,6 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         return None
     processors = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return processors if "not slow" in (config.getoption("markexpr", "") or "") else 2 * processors
-# The example library the tests copy: settings, notes, README and mkdocs.yml of their own, so that a
-# fork that deletes its examples, sets its topics or renames its site keeps a green suite.
-LIBRARY_DATA = REPO / "tests" / "data" / "library"
-# The template's own folders a fork carries besides its notes and settings.
-TEMPLATE_FOLDERS = ("templates", "tools", "overrides", "site-src")
 
 
 @pytest.fixture
