@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LIBRARY_DATA, REPO, run_script, settled_cache, ten_seconds_on
+from papernotes.model.paper import Paper
 from papernotes.store import notecache
 from papernotes.store.cache import DataCache
 from papernotes.store.library import Library
@@ -326,6 +327,29 @@ def test_abstracts_are_read_only_when_asked_for_and_never_stale(example_library:
     assert by_key["kingma2014adam"].abstract.startswith("Revised. ") and reads == ["kingma2014adam.md"]
     reads.clear()
     assert Library(example_library).load()[0] == list(by_key.values()) and reads == []
+
+
+def test_an_abstract_parsed_within_the_racy_window_is_never_trusted_later(example_library: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A note saved twice within one clock tick keeps one signature for two texts. Its first text,
+    parsed at once, must not leave an abstract that a later entry in notes.json (written by a command
+    without abstracts, once the note has settled) would vouch for."""
+    papers = example_library / "papers"
+    first, second = Library(example_library).load()[0][:2]
+    now = notecache.clock_ns()
+    racy = (100, now, now, 7)  # changed this moment: both texts have it
+    settled_one = (100, now - 60_000_000_000, now - 60_000_000_000, 8)
+    cache = notecache.NoteCache(example_library, papers)
+    cache.put("a.md", settled_one, first)  # a settled note: the save is worth making
+    cache.put("b.md", racy, dataclasses.replace(second, abstract="The first text."))
+    cache.save({"a.md", "b.md"})
+    monkeypatch.setattr(notecache, "clock_ns", lambda: now + 10_000_000_000)
+    light = notecache.NoteCache(example_library, papers, abstracts=False)
+    assert light.get("b.md", racy) is None
+    light.put("b.md", racy, dataclasses.replace(second, title="The second text", abstract="The second text."))
+    light.save({"a.md", "b.md"})
+    found = notecache.NoteCache(example_library, papers).get("b.md", racy)
+    assert found is None or Paper.from_tuple(found + ("",)).abstract == "The second text.", found
 
 
 def test_a_damaged_cache_is_rebuilt(example_library: Path, later: None) -> None:

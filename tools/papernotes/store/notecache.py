@@ -46,9 +46,12 @@ class NoteCache:
     Abstracts are three quarters of what a note's frontmatter holds, and most commands never show
     one, so they live in a file of their own (`abstracts.json`), read only when `abstracts` is asked
     for; without it, `get` gives None for every abstract. An abstract is trusted for a note whose
-    signature is the one it was stored with and whose entry in `notes.json` is trusted (both come
-    from one parse, and `abstracts.json` is written first: a failure there leaves `notes.json` as
-    it was). An abstract stored with another signature only has its note parsed again."""
+    signature is the one it was stored with and whose entry in `notes.json` is trusted
+    (`abstracts.json` is written first: a failure there leaves `notes.json` as it was). The file
+    keeps no time to judge the racy window by, so it takes only abstracts of notes settled when
+    parsed: a note saved twice within one clock tick has one signature for two texts, and a later
+    command without abstracts may trust its new entry in `notes.json`. An abstract stored with
+    another signature only has its note parsed again."""
 
     def __init__(self, root: Path, papers_dir: Path, abstracts: bool = True) -> None:
         self.file = DataCache(root, "notes.json", _CACHE_FORMAT)
@@ -111,8 +114,8 @@ class NoteCache:
         except Unencodable:
             self.stored.pop(name, None)  # a user key holding binary data: that note is parsed each time
             return
-        self.new_abstracts[name] = [list(signature), values[_ABSTRACT]]
         if settled(signature, self.opened_ns):
+            self.new_abstracts[name] = [list(signature), values[_ABSTRACT]]
             self.worth_saving = True
 
     def save(self, keep: set[str]) -> None:
