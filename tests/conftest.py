@@ -36,6 +36,18 @@ LIBRARY_DATA = REPO / "tests" / "data" / "library"
 TEMPLATE_FOLDERS = ("templates", "tools", "overrides", "site-src")
 
 
+def copy_template_folders(root: Path, folders: tuple[str, ...] = TEMPLATE_FOLDERS) -> None:
+    """The template's folders into `root` as a clone of the repository has them: no bytecode, and the
+    staging folder as shipped (a site generated in this checkout must not reach a test's library)."""
+    def not_shipped(folder: str, names: list[str]) -> list[str]:
+        if Path(folder) == REPO / "site-src":
+            return [name for name in names if name != ".gitignore"]
+        return [name for name in names if name == "__pycache__" or name.endswith(".egg-info")]
+
+    for folder in folders:
+        shutil.copytree(REPO / folder, root / folder, ignore=not_shipped)
+
+
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown to a pytest run without xdist
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """`-n auto` (addopts): one worker per processor for the quick tests, which keep every core busy,

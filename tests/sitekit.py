@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import LIBRARY_DATA, REPO, TEMPLATE_FOLDERS
+from conftest import LIBRARY_DATA, copy_template_folders
 
 HOSTILE = """---
 key: evil2020script
@@ -87,8 +87,7 @@ def copy_library(root: Path) -> Path:
     for name in ("pyproject.toml", "mkdocs.yml", "README.md"):
         shutil.copy(LIBRARY_DATA / name, root / name)
     shutil.copytree(LIBRARY_DATA / "papers", root / "papers")
-    for folder in TEMPLATE_FOLDERS:
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    copy_template_folders(root)
     return root
 
 

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import LIBRARY_DATA, REPO, TEMPLATE_FOLDERS, TOOLS, run_script
+from conftest import LIBRARY_DATA, TOOLS, copy_template_folders, run_script
 from papernotes.commands.init import MANUAL, SHIPPED_EXAMPLES
 from sitekit import build, page
 
@@ -26,8 +26,7 @@ def fork(root: Path, remote: str | None = "git@github.com:Ada-L/notes.git") -> P
     for name in ("pyproject.toml", "mkdocs.yml", "README.md"):
         shutil.copy(LIBRARY_DATA / name, root / name)
     shutil.copytree(LIBRARY_DATA / "papers", root / "papers")
-    for folder in TEMPLATE_FOLDERS:
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    copy_template_folders(root)
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
     if remote:
         subprocess.run(["git", "-C", str(root), "remote", "add", "origin", remote], check=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import LIBRARY_DATA, REPO, TEMPLATE_FOLDERS
+from conftest import LIBRARY_DATA, REPO, TEMPLATE_FOLDERS, copy_template_folders
 from fakearxiv import FakeArxiv
 from fakecommunity import FakeCommunity
 from fakes2 import FakeS2
@@ -33,8 +33,7 @@ def fork(tmp_path: Path) -> Path:
     for name in ("pyproject.toml", "mkdocs.yml", "README.md"):
         shutil.copy(LIBRARY_DATA / name, root / name)
     shutil.copytree(LIBRARY_DATA / "papers", root / "papers")
-    for folder in (*TEMPLATE_FOLDERS, ".github"):
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    copy_template_folders(root, (*TEMPLATE_FOLDERS, ".github"))
     shutil.copy(REPO / ".gitignore", root / ".gitignore")
     git(root, "init", "-q", "-b", "main")
     git(root, "remote", "add", "origin", "git@github.com:Ada-L/notes.git")
