@@ -1,9 +1,12 @@
-"""A fake Semantic Scholar Graph API on 127.0.0.1, in the shapes of the recorded answers in tests/data/s2/.
+"""A fake Semantic Scholar Graph and Recommendations API on 127.0.0.1, in the shapes of the recorded
+answers in tests/data/s2/.
 
 Papers are looked up by every ID form the real API takes (its own paperId, `DOI:`, `arXiv:`,
 `CorpusId:`, `ACL:`, `URL:`); answers carry only the fields asked for, references and citations
 are paged with `offset`/`next`, the batch endpoint answers `null` for IDs it does not know, and
-unknown papers get the real 404 body. Recorded cassettes can be replayed as they are. Faults
+unknown papers get the real 404 body, the recommender answers with the papers a test put in
+`recommended` (a 400, as the real one, for no positive example). Recorded cassettes can be replayed
+as they are. Faults
 (429 with the real message, 500, a stall) are served on demand.
 """
 
@@ -44,6 +47,7 @@ class FakeS2:
     papers: dict[str, dict[str, Any]] = field(default_factory=dict)  # by paperId
     references: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     citations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    recommended: list[str] = field(default_factory=list)  # paperIds the recommender answers with, best first
     replays: dict[tuple[str, str], list[tuple[dict[str, str], Any, int]]] = field(default_factory=dict)
     faults: deque[str] = field(default_factory=deque)
     requests: list[Request] = field(default_factory=list)
@@ -166,7 +170,13 @@ class _Handler(FakeHandler):
             self._send(status, recorded, raw=True)
             return
         fields = set(filter(None, query.get("fields", "").split(",")))
-        if not path.startswith("/graph/v1/paper"):
+        if path == "/recommendations/v1/papers/" and method == "POST":
+            if not (body or {}).get("positivePaperIds"):
+                self._send(400, {"error": "No positive paper examples given"})
+                return
+            chosen = state.recommended[: int(query.get("limit", "100"))]
+            self._send(200, {"recommendedPapers": [shaped(state.papers[i], fields) for i in chosen]})
+        elif not path.startswith("/graph/v1/paper"):
             self._send(404, {"error": "Not found"})
         elif path == "/graph/v1/paper/batch" and method == "POST":
             ids = (body or {}).get("ids", [])

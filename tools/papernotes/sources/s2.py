@@ -1,4 +1,5 @@
-"""Semantic Scholar's Graph API: papers by DOI, link or title, their references and citations.
+"""Semantic Scholar's Graph API: papers by DOI, link or title, their references and citations;
+and its Recommendations API.
 
 Written on `requests` rather than the `semanticscholar` client: that client cannot cap an
 answer's size or a request's total time, and brings httpx, tenacity and nest_asyncio along.
@@ -35,6 +36,7 @@ USER_AGENT = f"papernotes/{__version__} (research paper notes kept in git)"
 RETRIES = 4
 PAGE_SIZE = 1000  # the most the references and citations endpoints return per page
 BATCH_SIZE = 500  # the most paper/batch accepts
+RECOMMENDED = 500  # the most the recommendations endpoint gives for one request
 MAX_REFERENCES = 10_000  # no paper cites more; a server that pages forever stops here
 PAPER_FIELDS = "title,authors,year,venue,journal,publicationDate,externalIds,abstract,url,citationCount"
 REFERENCE_FIELDS = "contexts,isInfluential,title,authors,year,venue,citationCount,externalIds,publicationDate"
@@ -138,6 +140,18 @@ class SemanticScholar:
                          what=f"search {query!r}")
         rows = data.get("data") if isinstance(data, dict) else None
         return [typed_record(row) for row in rows or [] if isinstance(row, dict) and row.get("paperId")]
+
+    def recommendations(self, positive: list[str], negative: list[str], limit: int = RECOMMENDED,
+                        fields: str = PAPER_FIELDS) -> list[dict[str, Any]]:
+        """Recent papers Semantic Scholar recommends from example papers (its own paperIds): like the
+        `positive` ones, unlike the `negative` ones. Its recommender compares papers' SPECTER
+        embeddings, so it finds papers on the same subject in other words."""
+        data = self._call("POST", "/recommendations/v1/papers/", {"fields": fields, "limit": str(min(limit, RECOMMENDED))},
+                          {"positivePaperIds": positive, "negativePaperIds": negative}, what="recommendations")
+        rows = data.get("recommendedPapers") if isinstance(data, dict) else None
+        if not isinstance(rows, list):
+            raise S2Unavailable("Semantic Scholar sent no list of recommended papers")
+        return [typed_record(row) for row in rows[:RECOMMENDED] if isinstance(row, dict) and row.get("paperId")]
 
     def match(self, title: str) -> dict[str, Any] | None:
         """The paper whose title best matches, or None (the endpoint answers 404 when nothing does)."""
