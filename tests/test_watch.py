@@ -147,7 +147,9 @@ def test_a_query_arxiv_rejects_and_arxiv_down(watching: Path, arxiv_server: Fake
 @pytest.mark.parametrize(("entry", "message"), [
     ('name = "x"\nquery = "(cat:cs.CL"', "watch query 'x': query has unbalanced parentheses"),
     ('name = "x"\nquery = "ti:\\"open"', "watch query 'x': query has an unclosed quote"),
-    ('name = "x"\nquery = "cat:cs.CL"\nauthors = ["A B"]', "watch query 'x' needs exactly one of query, authors or cited_by"),
+    ('name = "x"\nquery = "cat:cs.CL"\nauthors = ["A B"]', "watch query 'x' needs exactly one of query, authors, cited_by or similar_to"),
+    ('name = "x"\ncited_by = "read"\nsimilar_to = "read"', "watch query 'x' needs exactly one of query, authors, cited_by or similar_to"),
+    ('name = "x"\nsimilar_to = ["read"]', "watch query 'x': similar_to must be a status"),
     ('name = "x"\nsearch = "cat:cs.CL"', "watch query 'x': unknown key 'search'"),
     ('name = "x"\ncited_by = "finished"', "watch query 'x': cited_by must be a status"),
     ('query = "cat:cs.CL"', "watch query #1 needs name"),
@@ -191,6 +193,78 @@ def test_new_papers_citing_what_was_read(library: Path, arxiv_server: FakeArxiv,
     assert result.returncode == 0, result.stderr
     digest = (library / "inbox" / "2026-W48.md").read_text(encoding="utf-8")
     assert "2611.00042" in digest and "matched: cites what I read" in digest and "2001.00042" not in digest
+
+
+LIKE_WHAT_I_READ = '\n[[tool.papernotes.watch]]\nname = "like what I read"\nsimilar_to = "read"\n'
+
+
+def test_new_papers_like_what_was_read(library: Path, arxiv_server: FakeArxiv, s2_server: FakeS2) -> None:
+    """Semantic Scholar's recommendations from the papers read (newest first), unlike the papers passed
+    over in an earlier digest; only this week's papers on arXiv join the digest."""
+    with open(library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write(LIKE_WHAT_I_READ)
+    note(library, "devlin2018bert", "BERT", "pre-training transformers", arxiv="1810.04805", finished="2026-11-02")
+    note(library, "vaswani2017attention", "Attention", "attention only", doi="10.5555/attention", finished="2026-11-20")
+    note(library, "lee2026brand", "A preprint Semantic Scholar does not know yet", "new", arxiv="2611.09999")
+    note(library, "queued2020paper", "Not read yet", "queued", status="to-read", arxiv="2001.00001")
+    (library / "inbox").mkdir()
+    (library / "inbox" / "2026-W47.md").write_text(
+        "- [ ] [A paper passed over](https://arxiv.org/abs/2611.00077) — A · matched: like what I read\n"
+        "- [x] [A paper taken](https://arxiv.org/abs/2611.00078) — B · matched: like what I read\n", encoding="utf-8")
+    s2 = s2_server
+    s2.add("b" * 40, "BERT", arxiv="1810.04805")
+    s2.add("v" * 40, "Attention", doi="10.5555/attention")
+    s2.add("q" * 40, "Not read yet", arxiv="2001.00001")
+    s2.add("e" * 40, "A paper passed over", arxiv="2611.00077", year=2026)
+    s2.add("n" * 40, "Recommended, this week", arxiv="2611.00050", year=2026)["publicationDate"] = "2026-11-26"
+    s2.add("u" * 40, "Recommended, no date yet", arxiv="2611.00051", year=None)
+    s2.add("w" * 40, "Recommended, dated this week but submitted in October", arxiv="2611.00052", year=None)
+    s2.add("o" * 40, "Recommended, old", arxiv="2001.00050", year=2020)
+    s2.add("j" * 40, "Recommended, a journal paper not on arXiv", doi="10.5555/journal", year=2026)
+    s2.recommended = ["n" * 40, "o" * 40, "j" * 40, "u" * 40, "w" * 40]
+    arxiv_server.add("2611.00050", "Recommended, this week", ["Grace Hopper"], summary="Attention again.",
+                     published="2026-11-26T10:00:00Z")
+    arxiv_server.add("2611.00051", "Recommended, no date yet", ["Grace Hopper"], summary="Transformers again.",
+                     published="2026-11-27T10:00:00Z")
+    arxiv_server.add("2611.00052", "Recommended, submitted in October", ["Grace Hopper"], summary="Old news.",
+                     published="2026-10-01T10:00:00Z")
+    result = watch(library, s2=s2, server=arxiv_server)
+    assert result.returncode == 0, result.stderr
+    digest = (library / "inbox" / "2026-W48.md").read_text(encoding="utf-8")
+    assert "2611.00050" in digest and "2611.00051" in digest and "matched: like what I read" in digest
+    assert "2611.00052" not in digest and "2001.00050" not in digest
+    asked = next(r for r in s2.requests if r.path == "/recommendations/v1/papers/")
+    assert asked.method == "POST" and asked.body == {"positivePaperIds": ["v" * 40, "b" * 40], "negativePaperIds": ["e" * 40]}
+    fetched = {ident for r in arxiv_server.requests for ident in r.id_list}
+    assert fetched == {"2611.00050", "2611.00051", "2611.00052"}, "an old recommendation is not even fetched"
+
+
+def test_recommendations_that_fail_or_find_nothing(library: Path, arxiv_server: FakeArxiv, s2_server: FakeS2) -> None:
+    with open(library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write(LIKE_WHAT_I_READ)
+    nothing_read = watch(library, s2=s2_server, server=arxiv_server)
+    assert nothing_read.returncode == 0, nothing_read.stderr
+    assert nothing_read.stderr == ("warning: watch query 'like what I read': no paper with status read is on arXiv or has "
+                                   "a DOI; nothing to find similar papers to yet\n")
+    note(library, "devlin2018bert", "BERT", "pre-training transformers", arxiv="1810.04805")
+    unknown = watch(library, "--since", "2026-11-22", s2=s2_server, server=arxiv_server)
+    assert unknown.returncode == 0 and "Semantic Scholar knows none of the papers with status read yet" in unknown.stderr
+    s2_server.add("b" * 40, "BERT", arxiv="1810.04805")
+    # The real answer (titles only, no arXiv IDs): nothing for the digest, nothing wrong.
+    s2_server.replay("test_get_recommended_papers_from_lists.yaml")
+    titles_only = watch(library, "--since", "2026-11-22", s2=s2_server, server=arxiv_server)
+    assert titles_only.returncode == 0 and titles_only.stdout == "nothing new since 2026-11-22\n", titles_only.stderr
+    # The real refusal, as one line naming the query; the week stays to be checked again.
+    s2_server.replays.clear()
+    s2_server.replay("test_get_recommended_papers_from_lists_negative_only.yaml")
+    (library / ".cache").rename(library / ".cache-old")
+    refused = watch(library, "--since", "2026-11-22", s2=s2_server, server=arxiv_server)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "error: watch query 'like what I read': Semantic Scholar refused the request for recommendations: " \
+           "No positive paper examples given" in refused.stderr
+    off = run_script("watch.py", "--root", library, "--since", "2026-11-22", server=arxiv_server, S2_API_URL="off",
+                     PAPERNOTES_TODAY=TODAY)
+    assert off.returncode == 1 and off.stderr.count("\n") == 1 and "Semantic Scholar is off" in off.stderr
 
 
 def test_no_saved_queries(library: Path) -> None:

@@ -39,6 +39,8 @@ WHAT_SCORES_MEAN = ("score: how much a paper reads like the library's papers (ab
 FILING_HINT = ("the papers you read have no topic or tags yet; filed under one (`topic: retrieval` in a note, "
              "or `papernotes tag KEY +retrieval`), they rank the digest better")
 MAX_SHARED_EARLIER = 20  # papers from before the week, shared in it: a short section
+MAX_EXAMPLES = 100  # papers read (and passed over) a recommendation is asked from, at most
+RECOMMENDATIONS = 100  # papers Semantic Scholar is asked to recommend
 
 
 def day(text: str) -> dt.date:
@@ -82,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     queries = library.config.watches
     if not queries and not library.config.follow:
         raise PapernotesError("no saved queries and nobody followed: add [[tool.papernotes.watch]] tables to pyproject.toml "
-                              "(name, and query, authors or cited_by), or follow = [\"alice.bsky.social\"]")
+                              "(name, and query, authors, cited_by or similar_to), or follow = [\"alice.bsky.social\"]")
     inbox = library.root / INBOX
     until = args.today
     since = args.since or last_check(library.root) or until - dt.timedelta(days=FIRST_CHECK_DAYS)
@@ -99,12 +101,13 @@ def run(args: argparse.Namespace) -> int:
     catalog = library.catalog(papers)
     digests = [read_digest(text)[0] for text in earlier_digests(library.root, common.warn)]  # each read and parsed once
     seen = {item.arxiv for items in digests for item in items}
+    passed = passed_over(digests)
     found: dict[str, NewPaper] = {}
     failures = 0
     arxiv = ArxivSource()
     for query in queries:
         try:
-            results = run_query(query, arxiv, library, papers, since, until)
+            results = run_query(query, arxiv, library, papers, since, until, passed)
         except ArxivRejected as exc:
             common.error(f"watch query '{query.name}': {exc.message}; fix it in pyproject.toml")
             failures += 1
@@ -127,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     snapshot, warnings = gather(library.root, list(found.values()), since, until)
     for warning in warnings:
         common.warn(warning)
-    ranked = rank(list(found.values()), papers, passed_over(digests), explain=args.limit, order=order(args.sort))[: args.limit]
+    ranked = rank(list(found.values()), papers, passed, explain=args.limit, order=order(args.sort))[: args.limit]
     earlier = rank(earlier, papers, explain=MAX_SHARED_EARLIER)[:MAX_SHARED_EARLIER]
     hint = FILING_HINT if ranked and unfiled_start(papers) else None
     if args.dry_run:
@@ -160,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Paper], since: dt.date,
-              until: dt.date) -> list[Paper]:
+              until: dt.date, passed: list[Paper]) -> list[Paper]:
     from papernotes.services.adding import semantic_scholar
 
     arxiv_query = query.arxiv_query()
@@ -171,14 +174,15 @@ def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pape
                      "(narrow the query to see the rest)")
         # The server was asked for these dates; a paper dated otherwise (0001, 2999) is not new this week.
         return [p for p in papers if p.published is not None and since <= p.published <= until]
+    if query.similar_to is not None:
+        return recommended(query, arxiv, library, papers, since, until, passed)
     # New papers citing the library's papers with the given status, found on Semantic Scholar.
     s2 = semantic_scholar(library)
     wanted: list[str] = []
     for paper in papers:
         if paper.status != query.cited_by or not (paper.arxiv or paper.doi):
             continue
-        ident = f"arXiv:{paper.arxiv}" if paper.arxiv else f"DOI:{paper.doi}"
-        for row in s2.references(ident, cited_by=True, label=paper.key):
+        for row in s2.references(s2_id(paper), cited_by=True, label=paper.key):
             published = row.get("publicationDate")
             arxiv_id = arxiv_of(row)
             if arxiv_id and isinstance(published, str) and since.isoformat() <= published[:10] <= until.isoformat():
@@ -187,6 +191,43 @@ def run_query(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pape
         return []
     fetched = arxiv.fetch(list(dict.fromkeys(wanted)))
     return list(fetched.papers.values())
+
+
+def s2_id(paper: Paper) -> str:
+    """How Semantic Scholar is asked for a paper of the library (one on arXiv or with a DOI)."""
+    return f"arXiv:{paper.arxiv}" if paper.arxiv else f"DOI:{paper.doi}"
+
+
+def recommended(query: WatchQuery, arxiv: Any, library: Library, papers: list[Paper], since: dt.date,
+                until: dt.date, passed: list[Paper]) -> list[Paper]:
+    """This week's papers Semantic Scholar recommends from the library's papers with the query's
+    status (the most recently finished first), and unlike the papers passed over in earlier digests."""
+    from papernotes.sources.s2 import SemanticScholar
+
+    examples = sorted((p for p in papers if p.status == query.similar_to and (p.arxiv or p.doi)),
+                      key=lambda p: (p.finished or p.added or dt.date.min, p.key), reverse=True)[:MAX_EXAMPLES]
+    if not examples:
+        common.warn(f"watch query '{query.name}': no paper with status {query.similar_to} is on arXiv or has a DOI; "
+                    "nothing to find similar papers to yet")
+        return []
+    unwanted = [f"arXiv:{p.arxiv}" for p in passed if p.arxiv][:MAX_EXAMPLES]
+    # Asked at most once a day: last week's recommendations are not this week's.
+    s2 = SemanticScholar(cache_root=library.root, max_age=dt.timedelta(days=min(library.config.s2_cache_days, 1)))
+    # Semantic Scholar's own IDs first: a paper it does not know yet (a new preprint) is left out
+    # rather than failing the request.
+    known = [row.get("paperId") if row else None for row in s2.batch([s2_id(p) for p in examples] + unwanted, fields="paperId")]
+    positive = list(dict.fromkeys(k for k in known[: len(examples)] if k))
+    negative = [k for k in dict.fromkeys(known[len(examples) :]) if k and k not in positive]
+    if not positive:
+        common.warn(f"watch query '{query.name}': Semantic Scholar knows none of the papers with status "
+                    f"{query.similar_to} yet; nothing to find similar papers to")
+        return []
+    wanted = [arxiv_id for row in s2.recommendations(positive, negative, limit=RECOMMENDATIONS)
+              if (arxiv_id := arxiv_of(row)) and not str(row.get("publicationDate", "9999"))[:10] < since.isoformat()]
+    if not wanted:
+        return []
+    fetched = arxiv.fetch(list(dict.fromkeys(wanted)))
+    return [p for p in fetched.papers.values() if p.published is not None and since <= p.published <= until]
 
 
 def _dry_line(candidate: NewPaper) -> str:

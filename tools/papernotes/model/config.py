@@ -21,12 +21,14 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 @dataclass(frozen=True)
 class WatchQuery:
-    """A saved search `papernotes watch` runs every week: an arXiv query, authors, or citations."""
+    """A saved search `papernotes watch` runs every week: an arXiv query, authors, citations, or
+    Semantic Scholar's recommendations."""
 
     name: str
     query: str | None = None  # arXiv's search syntax
     authors: tuple[str, ...] = ()
     cited_by: str | None = None  # a status: new papers citing the library's papers with it
+    similar_to: str | None = None  # a status: new papers Semantic Scholar recommends from the library's papers with it
 
     def arxiv_query(self) -> str | None:
         if self.query:
@@ -34,6 +36,10 @@ class WatchQuery:
         if self.authors:
             return " OR ".join(f'au:"{name}"' for name in self.authors)
         return None
+
+
+WATCH_KINDS = ("query", "authors", "cited_by", "similar_to")
+_KINDS_SAID = "query, authors, cited_by or similar_to"
 
 
 class SettingError(ValueError):
@@ -49,18 +55,18 @@ def _watch_queries(entries: object) -> tuple[WatchQuery, ...]:
         label = f"watch query '{name}'" if isinstance(name, str) and name.strip() else f"watch query #{number}"
         if not isinstance(entry, dict) or not isinstance(name, str) or not name.strip():
             raise SettingError(f"{label} needs name = \"...\"")
-        unknown = sorted(set(entry) - {"name", "query", "authors", "cited_by"})
+        unknown = sorted(set(entry) - {"name", *WATCH_KINDS})
         if unknown:
-            raise SettingError(f"{label}: unknown key '{unknown[0]}' (use query, authors or cited_by)")
-        kinds = [k for k in ("query", "authors", "cited_by") if k in entry]
+            raise SettingError(f"{label}: unknown key '{unknown[0]}' (use {_KINDS_SAID})")
+        kinds = [k for k in WATCH_KINDS if k in entry]
         if len(kinds) != 1:
-            raise SettingError(f"{label} needs exactly one of query, authors or cited_by")
+            raise SettingError(f"{label} needs exactly one of {_KINDS_SAID}")
         if re.search(r"[,·\[\]\n]", name):
             # The digest lists the queries a paper matched as "matched: a, b", and --accept reads them back.
             raise SettingError(f"{label}: a name cannot hold ',', '·' or brackets; name it in words")
         if name in {q.name for q in queries}:
             raise SettingError(f"two watch queries are named '{name}'; names must differ")
-        query, authors, cited_by = entry.get("query"), entry.get("authors"), entry.get("cited_by")
+        query, authors = entry.get("query"), entry.get("authors")
         if query is not None:
             problem = _query_problem(query)
             if problem:
@@ -68,10 +74,11 @@ def _watch_queries(entries: object) -> tuple[WatchQuery, ...]:
         if authors is not None and (not isinstance(authors, list) or not authors
                                     or not all(isinstance(a, str) and a.strip() and '"' not in a for a in authors)):
             raise SettingError(f"{label}: authors must be a list of names, like [\"Kenton Lee\"]")
-        if cited_by is not None and cited_by not in STATUSES:
-            raise SettingError(f"{label}: cited_by must be a status ({', '.join(STATUSES)})")
+        for kind in ("cited_by", "similar_to"):
+            if kind in entry and entry[kind] not in STATUSES:
+                raise SettingError(f"{label}: {kind} must be a status ({', '.join(STATUSES)})")
         queries.append(WatchQuery(name.strip(), query.strip() if query else None,
-                                  tuple(a.strip() for a in authors or ()), cited_by))
+                                  tuple(a.strip() for a in authors or ()), entry.get("cited_by"), entry.get("similar_to")))
     return tuple(queries)
 
 
@@ -211,8 +218,8 @@ class Config:
                                             "the days the plan's calendar puts the week's papers on")
     s2_cache_days: float = setting(7.0, _cache_days, "days answers from Semantic Scholar are reused before it is asked again")
     watches: tuple[WatchQuery, ...] = setting((), _watch_queries, "the saved searches `papernotes watch` runs every "
-                                              "week, as [[tool.papernotes.watch]] tables (name, and query, authors "
-                                              "or cited_by)", "watch")
+                                              "week, as [[tool.papernotes.watch]] tables (name, and query, authors, "
+                                              "cited_by or similar_to)", "watch")
     tags: tuple[str, ...] = setting((), _tags, "tag spellings to keep when a tag is written several ways (GAN, gan, GANs)")
     site_engine: str = setting("mkdocs", _one_of("site_engine", SITE_ENGINES),
                                "what builds the site from the generated pages: mkdocs or zensical")
