@@ -3,6 +3,7 @@ fake Semantic Scholar; the ranked digest; --accept."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -265,6 +266,44 @@ def test_recommendations_that_fail_or_find_nothing(library: Path, arxiv_server: 
     off = run_script("watch.py", "--root", library, "--since", "2026-11-22", server=arxiv_server, S2_API_URL="off",
                      PAPERNOTES_TODAY=TODAY)
     assert off.returncode == 1 and off.stderr.count("\n") == 1 and "Semantic Scholar is off" in off.stderr
+
+
+HOSTILE_ROWS = json.dumps({"recommendedPapers": [
+    "not a paper", None, [1, 2], {"paperId": ["x"]}, {"title": "no paperId", "externalIds": {"ArXiv": "2611.00060"}},
+    {"paperId": "h" * 40, "externalIds": {"ArXiv": "javascript:alert(1)"}, "publicationDate": "2026-11-26"},
+    {"paperId": "i" * 40, "externalIds": ["2611.00061"], "publicationDate": {"date": 1}},
+    {"paperId": "k" * 40, "title": "<script>alert(1)</script>", "externalIds": {"ArXiv": "2611.00062"},
+     "publicationDate": 20261126},
+]})
+
+
+@pytest.mark.parametrize(("answer", "fault", "outcome"), [
+    (HOSTILE_ROWS, None, "2611.00062"),  # the one usable row, whatever the others hold
+    ('{"recommendedPapers": "none"}', None, "Semantic Scholar sent no list of recommended papers"),
+    ("not JSON", None, "Semantic Scholar sent an answer that is not JSON for recommendations"),
+    (None, "deep", "Semantic Scholar sent an answer that is not JSON for recommendations"),
+])
+def test_recommendations_from_a_hostile_server(library: Path, arxiv_server: FakeArxiv, s2_server: FakeS2,
+                                               answer: str | None, fault: str | None, outcome: str) -> None:
+    with open(library / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write(LIKE_WHAT_I_READ)
+    note(library, "devlin2018bert", "BERT", "pre-training transformers", arxiv="1810.04805")
+    s2_server.add("b" * 40, "BERT", arxiv="1810.04805")
+    if answer is not None:
+        s2_server.replays[("POST", "/recommendations/v1/papers/")] = [({}, answer, 200)]
+    if fault is not None:
+        s2_server.faults.extend(["none", fault])  # the IDs' batch answered, then the recommendations
+    arxiv_server.add("2611.00062", "A paper recommended by a hostile server", ["Grace Hopper"], summary="Fine.",
+                     published="2026-11-26T10:00:00Z")
+    result = watch(library, s2=s2_server, server=arxiv_server)
+    assert "Traceback" not in result.stderr
+    if outcome.startswith("2611"):
+        assert result.returncode == 0, result.stderr
+        digest = (library / "inbox" / "2026-W48.md").read_text(encoding="utf-8")
+        assert outcome in digest and "<script" not in digest and "javascript" not in digest
+        assert {i for r in arxiv_server.requests for i in r.id_list} == {"2611.00062"}
+    else:
+        assert result.returncode == 1 and f"error: watch query 'like what I read': {outcome}" in result.stderr
 
 
 def test_no_saved_queries(library: Path) -> None:
