@@ -202,7 +202,7 @@ def recommended(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pa
                 until: dt.date, passed: list[Paper]) -> list[Paper]:
     """This week's papers Semantic Scholar recommends from the library's papers with the query's
     status (the most recently finished first), and unlike the papers passed over in earlier digests."""
-    from papernotes.sources.s2 import SemanticScholar
+    from papernotes.services.adding import semantic_scholar
 
     examples = sorted((p for p in papers if p.status == query.similar_to and (p.arxiv or p.doi)),
                       key=lambda p: (p.finished or p.added or dt.date.min, p.key), reverse=True)[:MAX_EXAMPLES]
@@ -211,8 +211,7 @@ def recommended(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pa
                     "nothing to find similar papers to yet")
         return []
     unwanted = [f"arXiv:{p.arxiv}" for p in passed if p.arxiv][:MAX_EXAMPLES]
-    # Asked at most once a day: last week's recommendations are not this week's.
-    s2 = SemanticScholar(cache_root=library.root, max_age=dt.timedelta(days=min(library.config.s2_cache_days, 1)))
+    s2 = semantic_scholar(library, at_most_days=1)  # last week's recommendations are not this week's
     # Semantic Scholar's own IDs first: a paper it does not know yet (a new preprint) is left out
     # rather than failing the request.
     known = [row.get("paperId") if row else None for row in s2.batch([s2_id(p) for p in examples] + unwanted, fields="paperId")]

@@ -20,10 +20,11 @@ from papernotes.sources.s2 import SemanticScholar, arxiv_of, paper_from_s2, publ
 from papernotes.store.library import Catalog, Library
 
 
-def semantic_scholar(library: Library, refresh: bool = False) -> SemanticScholar:
-    """A client caching in the library's .cache/ for as long as its settings say."""
-    return SemanticScholar(cache_root=library.root,
-                           max_age=dt.timedelta(days=library.config.s2_cache_days), refresh=refresh)
+def semantic_scholar(library: Library, refresh: bool = False, at_most_days: float | None = None) -> SemanticScholar:
+    """A client caching in the library's .cache/ for as long as its settings say (and `at_most_days`,
+    for answers that change faster)."""
+    days = library.config.s2_cache_days if at_most_days is None else min(library.config.s2_cache_days, at_most_days)
+    return SemanticScholar(cache_root=library.root, max_age=dt.timedelta(days=days), refresh=refresh)
 
 
 MAX_CODE_LOOKUPS = 50  # papers whose code is asked of the services in one run
