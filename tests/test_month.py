@@ -22,7 +22,8 @@ from fakes2 import FakeS2
 from papernotes.cli import run_command
 
 ZOTERO = REPO / "tests" / "data" / "bibtex" / "brendon-boldt_phd-thesis_zotero.bib"
-WATCH = '\n[[tool.papernotes.watch]]\nname = "language models"\nquery = "cat:cs.CL"\n'
+WATCH = ('\n[[tool.papernotes.watch]]\nname = "language models"\nquery = "cat:cs.CL"\n'
+         '\n[[tool.papernotes.watch]]\nname = "like what I read"\nsimilar_to = "read"\n')
 
 
 @pytest.fixture
@@ -114,6 +115,10 @@ def test_a_month_of_the_routine_stays_green(fork: Path, tmp_path: Path, capsys: 
     s2.add("semi", "Semi-supervised Sequence Learning", ["Andrew M. Dai"], arxiv="1511.01432", citations=1200)
     s2.add("elmo", "Deep Contextualized Word Representations", ["Matthew E. Peters"], arxiv="1802.05365",
            doi="10.18653/v1/N18-1202", acl="N18-1202", venue="NAACL")
+    s2.add("rec", "Masked pre-training, scaled", ["Grace Hopper"], arxiv="2611.01003", year=2026)["publicationDate"] = "2026-11-12"
+    s2.recommended = ["rec", "elmo"]  # what Semantic Scholar recommends from BERT: this week's paper, and an old one
+    a.add("2611.01003", "Masked pre-training, scaled", ["Grace Hopper"], published="2026-11-12T10:00:00Z",
+          summary="Bidirectional pre-training of transformers at scale.", categories=("cs.LG",))
     s2.cite("bert", "transformer", influential=True)
     s2.cite("bert", "semi", influential=True)
     s2.cite("bert", {"title": "A technical report nobody indexed"})
@@ -164,6 +169,7 @@ def test_a_month_of_the_routine_stays_green(fork: Path, tmp_path: Path, capsys: 
     text = digest.read_text(encoding="utf-8")
     assert text.index("Retrieval-augmented") < text.index("federated"), "like what I read, and what the field reads"
     assert "▲ 120 · [code](https://github.com/klee/rag-revisited)" in text and (fork / "inbox" / "popularity.tsv").is_file()
+    assert "Masked pre-training, scaled" in text and "matched: like what I read" in text, "recommended from what I read"
     digest.write_text(text.replace("- [ ] [Retrieval-augmented", "- [x] [Retrieval-augmented"), encoding="utf-8")
     said = user.pn("watch", "--accept", str(digest), "--topic", "nlp/retrieval", "--priority", "1")
     accepted = next(p for p in (fork / "papers").glob("lee2026*.md"))
