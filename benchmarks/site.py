@@ -11,7 +11,8 @@ For each size, on a synthetic library:
   config, theme and overrides building the bare notes without the hook, both with the theme's search
   (goal at most 1.3x); the build with the default search (Pagefind from 2,000 notes on); the rebuild
   `mkdocs serve --dirty` runs after one edited note (`papernotes site --serve` is timed by --preview);
-- Zensical: a clean build, and the rebuild after one edited note (its own cache);
+- Zensical: a clean build, the same notes built bare (what Zensical itself costs), and the rebuild
+  after one edited note (its own cache);
 - the built site: KB per page (the theme's shared assets/ and the search index left out; goal under 30 KB at 5,000 notes),
   the search index per paper (goal under 3 KB) for each engine, and the map page, every note on it.
 """
@@ -221,11 +222,14 @@ def main() -> None:
             shutil.rmtree(root / "site")
             run([sys.executable, str(root / "tools" / "site.py"), "--engine", "zensical"], root)
             clean = run([zensical, "build", "--clean"], root)
+            # The same notes as written, without the generated pages: what Zensical itself costs.
+            bare_clean = run([zensical, "build", "--clean", "-f", "bare.yml"], root)
             edit_one_note(root, 3)
             again = run(site_py + ["--engine", "zensical"], root) + run([zensical, "build"], root)
             z_page = per_page_kb(root / "site")
             z_search = (root / "site" / "search.json").stat().st_size / size / 1024
-            print(f"  zensical build:  {clean:6.2f} s clean   one edited note (regenerate + build) {again:5.2f} s")
+            print(f"  zensical build:  {clean:6.2f} s clean   bare notes {bare_clean:5.2f} s (ratio {clean / bare_clean:4.2f}x; "
+                  f"MkDocs's bare {plain:5.2f} s)   one edited note (regenerate + build) {again:5.2f} s")
             print(f"  zensical site:   {z_page:5.1f} KB per page   search index {z_search:4.2f} KB per paper")
         else:
             print("  zensical: not installed (pip install -e '.[zensical]')")
