@@ -39,7 +39,7 @@ class WatchQuery:
 
 
 WATCH_KINDS = ("query", "authors", "cited_by", "similar_to")
-_KINDS_SAID = "query, authors, cited_by or similar_to"
+_KINDS_SAID = f"{', '.join(WATCH_KINDS[:-1])} or {WATCH_KINDS[-1]}"
 
 
 class SettingError(ValueError):
@@ -218,8 +218,7 @@ class Config:
                                             "the days the plan's calendar puts the week's papers on")
     s2_cache_days: float = setting(7.0, _cache_days, "days answers from Semantic Scholar are reused before it is asked again")
     watches: tuple[WatchQuery, ...] = setting((), _watch_queries, "the saved searches `papernotes watch` runs every "
-                                              "week, as [[tool.papernotes.watch]] tables (name, and query, authors, "
-                                              "cited_by or similar_to)", "watch")
+                                              f"week, as [[tool.papernotes.watch]] tables (name, and {_KINDS_SAID})", "watch")
     tags: tuple[str, ...] = setting((), _tags, "tag spellings to keep when a tag is written several ways (GAN, gan, GANs)")
     site_engine: str = setting("mkdocs", _one_of("site_engine", SITE_ENGINES),
                                "what builds the site from the generated pages: mkdocs or zensical")
