@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -261,6 +262,8 @@ def test_no_server_at_all(library: Path) -> None:
     result = add(library, "1810.04805", server=None)
     assert result.returncode == 1
     assert result.stderr.startswith("error: arXiv did not answer usefully after 2 tries: cannot connect"), result.stderr
+    # The reason as the system says it, without the quotes and brackets of the exception around it.
+    assert re.search(r"cannot connect \(\[Errno \d+\] Connection refused\)[ ;]", result.stderr), result.stderr
     assert notes(library) == []
 
 

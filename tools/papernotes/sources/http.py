@@ -143,7 +143,7 @@ def json_message(body: bytes) -> str | None:
 
 def short_reason(exc: Exception) -> str:
     text = str(exc)
-    match = re.search(r"\[Errno -?\d+\] [^')\]]+|Connection refused|Read timed out|Connection broken[^')\]]*", text)
+    match = re.search(r"\[Errno -?\d+\] [^'\")\]]+|Connection refused|Read timed out|Connection broken[^'\")\]]*", text)
     return match.group(0) if match else text[:80]
 
 
