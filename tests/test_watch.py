@@ -231,6 +231,7 @@ def test_new_papers_like_what_was_read(library: Path, arxiv_server: FakeArxiv, s
                      published="2026-10-01T10:00:00Z")
     result = watch(library, s2=s2, server=arxiv_server)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("wrote inbox/2026-W48.md: 2 new papers submitted"), result.stdout
     digest = (library / "inbox" / "2026-W48.md").read_text(encoding="utf-8")
     assert "2611.00050" in digest and "2611.00051" in digest and "matched: like what I read" in digest
     assert "2611.00052" not in digest and "2001.00050" not in digest
@@ -299,7 +300,9 @@ def test_recommendations_from_a_hostile_server(library: Path, arxiv_server: Fake
     assert "Traceback" not in result.stderr
     if outcome.startswith("2611"):
         assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("wrote inbox/2026-W48.md: 1 new paper submitted 2026-11-22 to 2026-11-29 (of 1 found)")
         digest = (library / "inbox" / "2026-W48.md").read_text(encoding="utf-8")
+        assert "; 1 of 1 new paper, best first." in digest
         assert outcome in digest and "<script" not in digest and "javascript" not in digest
         assert {i for r in arxiv_server.requests for i in r.id_list} == {"2611.00062"}
     else:

@@ -24,6 +24,7 @@ from papernotes.model.config import WatchQuery
 from papernotes.model.paper import Paper
 from papernotes.model.reading import planning_week
 from papernotes.model.statuses import TO_READ
+from papernotes.model.text import counted
 from papernotes.services.popularity import SNAPSHOT, SORTS
 from papernotes.services.ranking import NewPaper
 from papernotes.sources.s2 import arxiv_of
@@ -147,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
         return 1 if failures else 0
     if ranked or earlier:
         path = write_digest(library.root, until, since, ranked, len(found), earlier)
-        print(f"wrote {library.rel(path)}: {len(ranked)} new papers submitted {since} to {until} (of {len(found)} found); "
+        print(f"wrote {library.rel(path)}: {counted(len(ranked), 'new paper')} submitted {since} to {until} (of {len(found)} found); "
               f"the ones you tick join the queue that `papernotes plan` plans {planning_week(until)} from")
         if hint:
             common.hint(hint)

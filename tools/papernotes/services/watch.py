@@ -16,7 +16,7 @@ from papernotes.files import INBOX, UnreadableFile, WriteError, library_folder, 
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 from papernotes.model.paper import Paper, week_of
 from papernotes.model.reading import planning_week
-from papernotes.model.text import author_list
+from papernotes.model.text import author_list, counted
 from papernotes.services.ranking import NewPaper
 from papernotes.sources.s2 import arxiv_of
 from papernotes.store.library import Catalog, Library
@@ -251,7 +251,7 @@ def write_digest(root: Path, until: dt.date, since: dt.date, ranked: list[NewPap
                  earlier: list[NewPaper] | None = None) -> Path:
     week = week_of(until)
     # Named for the week the papers came out in; on a Sunday `plan` already plans the next one, so say both.
-    header = (f"# New papers, {week}\n\nSubmitted {since} to {until}; {len(ranked)} of {found} new papers, best first. "
+    header = (f"# New papers, {week}\n\nSubmitted {since} to {until}; {len(ranked)} of {counted(found, 'new paper')}, best first. "
               f"Tick the ones to read (`[x]`), then run `papernotes watch --accept {INBOX}/{{name}}`: they join "
               f"the reading queue, which `papernotes plan` plans {planning_week(until)} from.\n\n")
     body = "\n".join(digest_line(candidate) for candidate in ranked) + "\n"
