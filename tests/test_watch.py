@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -325,6 +326,36 @@ def test_the_workflow_opens_a_pull_request_with_least_privilege() -> None:
     assert "workflow_dispatch" in triggers and triggers["schedule"][0]["cron"] == "0 6 * * 0"
     pr = next(step for step in job["steps"] if "create-pull-request" in step.get("uses", ""))
     assert pr["if"] == "steps.changes.outputs.digest == 'true'", "nothing new, no pull request"
+
+
+@pytest.mark.parametrize(("settings", "watching"), [("", "false"), (QUERIES, "true"), ('\nfollow = ["alice.bsky.social"]\n', "true"),
+                                                   ('\n[[tool.papernotes.watch]]\nname = "x"\n', None)])
+def test_the_workflow_skips_a_library_with_nothing_to_watch(library: Path, tmp_path: Path, settings: str,
+                                                            watching: str | None) -> None:
+    """The Sunday run of a fresh fork is skipped, not failed every week; a setting that does not read fails it."""
+    from conftest import REPO
+
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "watch.yml").read_text(encoding="utf-8"))
+    assert workflow["jobs"]["digest"]["needs"] == "configured"
+    assert workflow["jobs"]["digest"]["if"] == "needs.configured.outputs.watching == 'true'"
+    script = next(step["run"] for step in workflow["jobs"]["configured"]["steps"] if step.get("id") == "settings")
+    text = (library / "pyproject.toml").read_text(encoding="utf-8")
+    (library / "pyproject.toml").write_text(text.replace("[tool.papernotes]\n", "[tool.papernotes]\n" + settings.lstrip("\n"), 1)
+                                             if settings.startswith("\nfollow") else text + settings, encoding="utf-8")
+    (library / "tools").symlink_to(REPO / "tools")  # the checkout's tools/, nothing installed
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    output = tmp_path / "github-output"
+    output.touch()
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "PYTHONNOUSERSITE": "1"}
+    result = subprocess.run(["bash", "-e", "-c", script], cwd=library, env=env, capture_output=True, text=True)
+    if watching is None:
+        assert result.returncode != 0 and "watch query 'x' needs exactly one of" in result.stderr
+        return
+    assert result.returncode == 0, result.stderr
+    assert output.read_text(encoding="utf-8") == f"watching={watching}\n"
+    assert ("::notice::nothing to watch" in result.stdout) == (watching == "false")
 
 
 HOSTILE_CATEGORY = '<img src=x onerror=alert(1)>'
