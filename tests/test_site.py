@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO, run_script
 from sitekit import add_hostile, assert_no_executable_markup, build, copy_library, page, reading_note
 
@@ -170,6 +171,35 @@ def test_workflows_pass_actionlint() -> None:
             if "uses:" in line:
                 ref = line.split("@", 1)[1].split()[0]
                 assert len(ref) == 40 and "#" in line, f"{workflow.name}: pin actions to a full commit SHA: {line}"
+
+
+@pytest.mark.parametrize(("answer", "status", "on"), [
+    ("workflow", 0, "true"),
+    ("legacy", 0, "false"),  # Pages on, deploying from a branch: this workflow cannot deploy
+    ("gh: Not Found (HTTP 404)", 1, "false"),  # Pages off: a new fork's first push
+    ("gh: Resource not accessible by integration (HTTP 403)", 1, None),
+])
+def test_the_pages_workflow_waits_for_pages_to_be_on(tmp_path: Path, answer: str, status: int, on: str | None) -> None:
+    """The step's own script, with GitHub's CLI answering as GitHub does: skipped with a notice until
+    the owner turns Pages on, failed on anything else."""
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    assert workflow["jobs"]["build"]["needs"] == "enabled" and workflow["jobs"]["build"]["if"] == "needs.enabled.outputs.on == 'true'"
+    script = next(step["run"] for step in workflow["jobs"]["enabled"]["steps"] if step.get("id") == "pages")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stream = ">&2" if status else ""
+    (bin_dir / "gh").write_text(f"#!/bin/sh\n[ \"$2\" = repos/ada/notes/pages ] || exit 9\necho '{answer}' {stream}\nexit {status}\n")
+    (bin_dir / "gh").chmod(0o755)
+    output = tmp_path / "github-output"
+    output.touch()
+    result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "GITHUB_REPOSITORY": "ada/notes"})
+    if on is None:
+        assert result.returncode == 1 and "HTTP 403" in result.stderr and output.read_text() == ""
+        return
+    assert result.returncode == 0, result.stderr
+    assert output.read_text() == f"on={on}\n"
+    assert ("::notice::" in result.stdout) == (on == "false") and ("Source: GitHub Actions" in result.stdout) == (on == "false")
 
 
 def test_home_page_lists_stay_short(tmp_path: Path) -> None:
