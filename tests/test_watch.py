@@ -345,7 +345,9 @@ def test_the_workflow_skips_a_library_with_nothing_to_watch(library: Path, tmp_p
     (library / "tools").symlink_to(REPO / "tools")  # the checkout's tools/, nothing installed
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "python").symlink_to(sys.executable)
+    # Python without its site-packages, as on a runner before the install step.
+    (bin_dir / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n')
+    (bin_dir / "python").chmod(0o755)
     output = tmp_path / "github-output"
     output.touch()
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "PYTHONNOUSERSITE": "1"}
