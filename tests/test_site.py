@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -200,6 +202,21 @@ def test_the_pages_workflow_waits_for_pages_to_be_on(tmp_path: Path, answer: str
     assert result.returncode == 0, result.stderr
     assert output.read_text() == f"on={on}\n"
     assert ("::notice::" in result.stdout) == (on == "false") and ("Source: GitHub Actions" in result.stdout) == (on == "false")
+
+
+@pytest.mark.parametrize("workflow", ["pages.yml", "library.yml"])
+def test_the_workflows_install_the_engine_the_settings_name(tmp_path: Path, workflow: str) -> None:
+    """The engine as papernotes reads the settings (its default included), not a second reading of them."""
+    text = (REPO / ".github" / "workflows" / workflow).read_text(encoding="utf-8")
+    (line,) = [line.strip() for line in text.splitlines() if line.strip().startswith("engine=$(")]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)  # the runner's `python`, with papernotes installed
+    for settings, engine in (("", "mkdocs"), ('site_engine = "zensical"\n', "zensical")):
+        (tmp_path / "pyproject.toml").write_text(f"[tool.papernotes]\n{settings}", encoding="utf-8")
+        result = subprocess.run(["bash", "-e", "-c", line + '\necho "$engine"'], cwd=tmp_path, capture_output=True, text=True,
+                                env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+        assert result.returncode == 0 and result.stdout == f"{engine}\n", result.stderr
 
 
 def test_home_page_lists_stay_short(tmp_path: Path) -> None:
