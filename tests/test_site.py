@@ -412,7 +412,9 @@ def test_the_inbox_shows_the_latest_digest(tmp_path: Path) -> None:
     (root / "inbox" / "2026-W47.md").write_text("# New papers, 2026-W47\n\n- [ ] [Older](https://arxiv.org/abs/2611.00009) — X\n",
                                                  encoding="utf-8")
     (root / "inbox" / "2026-W48.md").write_text(
-        "# New papers, 2026-W48\n\nSubmitted 2026-11-22 to 2026-11-29.\n\n"
+        "# New papers, 2026-W48\n\nSubmitted 2026-11-22 to 2026-11-29; 2 of 1,204 new papers, best first. Tick the ones to "
+        "read (`[x]`), then run `papernotes watch --accept inbox/2026-W48.md`: they join the reading queue, which "
+        "`papernotes plan` plans 2026-W49 from.\n\n"
         "- [ ] [\\<script\\>alert(1)\\</script\\> Late interaction](https://arxiv.org/abs/2611.00001) — Kenton Lee · cs.CL · "
         "matched: retrieval · close to: [[devlin2018bert]]\n"
         "    <details><summary>Abstract</summary>We improve &lt;b&gt;retrieval&lt;/b&gt;.</details>\n"
@@ -425,9 +427,10 @@ def test_the_inbox_shows_the_latest_digest(tmp_path: Path) -> None:
     inbox = page(root / "site", "inbox/index.html")
     assert "inbox/2026-W48.md" in inbox and "Older" not in inbox
     assert 'href="https://github.com/Ada-L/notes/edit/main/inbox/2026-W48.md"' in inbox, "a link to tick the boxes on GitHub"
-    assert "papernotes watch --accept inbox/2026-W48.md" in inbox
-    assert 'href="https://arxiv.org/abs/2611.00001"' in inbox and 'href="../devlin2018bert/"' in inbox
     article = inbox[inbox.index("<article"):inbox.index("</article>")]
+    assert article.count("papernotes watch --accept inbox/2026-W48.md") == 1, "how to tick, said once on the page"
+    assert "Submitted 2026-11-22 to 2026-11-29: 2 of 1,204 new papers, best first; each abstract is folded." in article
+    assert 'href="https://arxiv.org/abs/2611.00001"' in inbox and 'href="../devlin2018bert/"' in inbox
     assert article.count('type="checkbox"') == 2 and "<details><summary>Abstract</summary>" in article
     assert "<script>alert" not in inbox
     nav = re.findall(r'<a href="([^"]*)"[^>]*class="md-nav__link', page(root / "site", "index.html"))

@@ -33,7 +33,7 @@ from papernotes.model.reading import (
     recently_read,
 )
 from papernotes.model.statuses import READ, READING, STATUS_MARKS, STATUS_ORDER, STATUS_WORDS
-from papernotes.model.text import author_list, short_authors
+from papernotes.model.text import author_list, counted, short_authors
 from papernotes.present.bibtex import export, export_entry
 from papernotes.present.highlights import published
 from papernotes.present.html_blocks import UNSEARCHED, fence, unfenced
@@ -64,6 +64,11 @@ from papernotes.present.views import (
 
 _MATH = re.compile(r"\$([^$]+)\$")
 _DIGEST_TAG = re.compile(r"<(?!/?(?:details|summary)>)")
+# A digest's first paragraph as `watch` writes it: what it holds, then how to tick it in an editor. The
+# Inbox page says how itself, so the page keeps only the dates and counts (never the text around them:
+# a digest is a stranger's file).
+_DIGEST_SUMMARY = re.compile(r"Submitted (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2}); (\d{1,6}) of (\d[\d,]{0,9}) new papers?, "
+                             r"best first\.[^\n]*\n")
 AUTHORS_SHOWN = 12
 HOME_LIST = 10
 FEED_ENTRIES = 50
@@ -359,8 +364,14 @@ class SiteBuilder:
         where = f"`{digest}`"
         if self.edit_base:
             where = f"[`{digest}`]({md_url(self.edit_base + digest)})"
-        how = (f"Tick the papers to read in {where} (on GitHub, the link opens it to edit), then "
-               f"`papernotes watch --accept {digest}` adds them. Best first; each abstract is folded.")
+        what = "Best first"
+        summary = _DIGEST_SUMMARY.match(body.lstrip("\n"))
+        if summary:
+            since, until, shown, found = summary.groups()
+            what = f"Submitted {since} to {until}: {shown} of {counted(int(found.replace(',', '')), 'new paper')}, best first"
+            body = body.lstrip("\n")[summary.end() :]
+        how = (f"{what}; each abstract is folded. Tick the papers to read in {where} (on GitHub, the link opens it "
+               f"to edit), then `papernotes watch --accept {digest}` adds them to the reading queue.")
         return head + how + "\n\n" + body.strip("\n") + "\n"
 
     def topic_title(self, path: str) -> str:
