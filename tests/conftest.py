@@ -227,3 +227,33 @@ def popen_with_small_pipe(argv: list[str], **kwargs: object) -> subprocess.Popen
         os.close(write_end)
     proc.stdout = os.fdopen(read_end, "rb", buffering=0)
     return proc
+
+
+# -- the workflows' own scripts ------------------------------------------------------------------------
+
+
+def workflow_step(workflow: str, job: str, step_id: str) -> str:
+    """The `run` script of one step of .github/workflows/WORKFLOW."""
+    import yaml
+
+    jobs = yaml.safe_load((REPO / ".github" / "workflows" / workflow).read_text(encoding="utf-8"))["jobs"]
+    return next(step["run"] for step in jobs[job]["steps"] if step.get("id") == step_id)
+
+
+def run_step(script: str, cwd: Path, commands: dict[str, str], **env: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    """A workflow step's script as GitHub's runner runs it (`bash -e`), with `commands` (a name and its
+    shell script: `gh` answering as GitHub would, the runner's `python`) first on the PATH; and what
+    the step wrote to $GITHUB_OUTPUT."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        bin_dir = Path(scratch) / "bin"
+        bin_dir.mkdir()
+        for name, text in commands.items():
+            (bin_dir / name).write_text(f"#!/bin/sh\n{text}\n", encoding="utf-8")
+            (bin_dir / name).chmod(0o755)
+        output = Path(scratch) / "github-output"
+        output.touch()
+        result = subprocess.run(["bash", "-e", "-c", script], cwd=cwd, capture_output=True, text=True,
+                                env={"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_OUTPUT": str(output), **env})
+        return result, output.read_text(encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, run_script
+from conftest import REPO, run_script, run_step, workflow_step
 from sitekit import add_hostile, assert_no_executable_markup, build, copy_library, page, reading_note
 
 MATHJAX = "https://mathjax.example/tex-mml-chtml.js"
@@ -186,21 +185,14 @@ def test_the_pages_workflow_waits_for_pages_to_be_on(tmp_path: Path, answer: str
     the owner turns Pages on, failed on anything else."""
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
     assert workflow["jobs"]["build"]["needs"] == "enabled" and workflow["jobs"]["build"]["if"] == "needs.enabled.outputs.on == 'true'"
-    script = next(step["run"] for step in workflow["jobs"]["enabled"]["steps"] if step.get("id") == "pages")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
     stream = ">&2" if status else ""
-    (bin_dir / "gh").write_text(f"#!/bin/sh\n[ \"$2\" = repos/ada/notes/pages ] || exit 9\necho '{answer}' {stream}\nexit {status}\n")
-    (bin_dir / "gh").chmod(0o755)
-    output = tmp_path / "github-output"
-    output.touch()
-    result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, capture_output=True, text=True,
-                            env={"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "GITHUB_REPOSITORY": "ada/notes"})
+    gh = f"[ \"$2\" = repos/ada/notes/pages ] || exit 9\necho '{answer}' {stream}\nexit {status}"
+    result, output = run_step(workflow_step("pages.yml", "enabled", "pages"), tmp_path, {"gh": gh}, GITHUB_REPOSITORY="ada/notes")
     if on is None:
-        assert result.returncode == 1 and "HTTP 403" in result.stderr and output.read_text() == ""
+        assert result.returncode == 1 and "HTTP 403" in result.stderr and output == ""
         return
     assert result.returncode == 0, result.stderr
-    assert output.read_text() == f"on={on}\n"
+    assert output == f"on={on}\n"
     assert ("::notice::" in result.stdout) == (on == "false") and ("Source: GitHub Actions" in result.stdout) == (on == "false")
 
 
@@ -209,13 +201,10 @@ def test_the_workflows_install_the_engine_the_settings_name(tmp_path: Path, work
     """The engine as papernotes reads the settings (its default included), not a second reading of them."""
     text = (REPO / ".github" / "workflows" / workflow).read_text(encoding="utf-8")
     (line,) = [line.strip() for line in text.splitlines() if line.strip().startswith("engine=$(")]
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "python").symlink_to(sys.executable)  # the runner's `python`, with papernotes installed
+    python = f'exec "{sys.executable}" "$@"'  # the runner's `python`, with papernotes installed
     for settings, engine in (("", "mkdocs"), ('site_engine = "zensical"\n', "zensical")):
         (tmp_path / "pyproject.toml").write_text(f"[tool.papernotes]\n{settings}", encoding="utf-8")
-        result = subprocess.run(["bash", "-e", "-c", line + '\necho "$engine"'], cwd=tmp_path, capture_output=True, text=True,
-                                env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+        result, _ = run_step(line + '\necho "$engine"', tmp_path, {"python": python})
         assert result.returncode == 0 and result.stdout == f"{engine}\n", result.stderr
 
 

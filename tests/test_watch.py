@@ -330,33 +330,24 @@ def test_the_workflow_opens_a_pull_request_with_least_privilege() -> None:
 
 @pytest.mark.parametrize(("settings", "watching"), [("", "false"), (QUERIES, "true"), ('\nfollow = ["alice.bsky.social"]\n', "true"),
                                                    ('\n[[tool.papernotes.watch]]\nname = "x"\n', None)])
-def test_the_workflow_skips_a_library_with_nothing_to_watch(library: Path, tmp_path: Path, settings: str,
-                                                            watching: str | None) -> None:
+def test_the_workflow_skips_a_library_with_nothing_to_watch(library: Path, settings: str, watching: str | None) -> None:
     """The Sunday run of a fresh fork is skipped, not failed every week; a setting that does not read fails it."""
-    from conftest import REPO
+    from conftest import REPO, run_step, workflow_step
 
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "watch.yml").read_text(encoding="utf-8"))
     assert workflow["jobs"]["digest"]["needs"] == "configured"
     assert workflow["jobs"]["digest"]["if"] == "needs.configured.outputs.watching == 'true'"
-    script = next(step["run"] for step in workflow["jobs"]["configured"]["steps"] if step.get("id") == "settings")
     text = (library / "pyproject.toml").read_text(encoding="utf-8")
     (library / "pyproject.toml").write_text(text.replace("[tool.papernotes]\n", "[tool.papernotes]\n" + settings.lstrip("\n"), 1)
                                              if settings.startswith("\nfollow") else text + settings, encoding="utf-8")
     (library / "tools").symlink_to(REPO / "tools")  # the checkout's tools/, nothing installed
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    # Python without its site-packages, as on a runner before the install step.
-    (bin_dir / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n')
-    (bin_dir / "python").chmod(0o755)
-    output = tmp_path / "github-output"
-    output.touch()
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "PYTHONNOUSERSITE": "1"}
-    result = subprocess.run(["bash", "-e", "-c", script], cwd=library, env=env, capture_output=True, text=True)
+    python = f'exec "{sys.executable}" -S "$@"'  # without its site-packages, as on a runner before the install step
+    result, output = run_step(workflow_step("watch.yml", "configured", "settings"), library, {"python": python})
     if watching is None:
         assert result.returncode != 0 and "watch query 'x' needs exactly one of" in result.stderr
         return
     assert result.returncode == 0, result.stderr
-    assert output.read_text(encoding="utf-8") == f"watching={watching}\n"
+    assert output == f"watching={watching}\n"
     assert ("::notice::nothing to watch" in result.stdout) == (watching == "false")
 
 
