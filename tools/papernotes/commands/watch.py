@@ -211,7 +211,7 @@ def recommended(query: WatchQuery, arxiv: Any, library: Library, papers: list[Pa
         common.warn(f"watch query '{query.name}': no paper with status {query.similar_to} is on arXiv or has a DOI; "
                     "nothing to find similar papers to yet")
         return []
-    unwanted = [f"arXiv:{p.arxiv}" for p in passed if p.arxiv][:MAX_EXAMPLES]
+    unwanted = [s2_id(p) for p in passed if p.arxiv][:MAX_EXAMPLES]
     s2 = semantic_scholar(library, at_most_days=1)  # last week's recommendations are not this week's
     # Semantic Scholar's own IDs first: a paper it does not know yet (a new preprint) is left out
     # rather than failing the request.

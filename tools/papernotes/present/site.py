@@ -365,11 +365,12 @@ class SiteBuilder:
         if self.edit_base:
             where = f"[`{digest}`]({md_url(self.edit_base + digest)})"
         what = "Best first"
-        summary = _DIGEST_SUMMARY.match(body.lstrip("\n"))
+        body = body.lstrip("\n")
+        summary = _DIGEST_SUMMARY.match(body)
         if summary:
             since, until, shown, found = summary.groups()
             what = f"Submitted {since} to {until}: {shown} of {counted(int(found.replace(',', '')), 'new paper')}, best first"
-            body = body.lstrip("\n")[summary.end() :]
+            body = body[summary.end() :]
         how = (f"{what}; each abstract is folded. Tick the papers to read in {where} (on GitHub, the link opens it "
                f"to edit), then `papernotes watch --accept {digest}` adds them to the reading queue.")
         return head + how + "\n\n" + body.strip("\n") + "\n"
