@@ -3,6 +3,7 @@ patcher, idempotent, touching only the lines it fixes."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -60,18 +61,28 @@ def test_each_check_triggers_and_stays_quiet(example_library: Path, name: str, b
     assert name not in quiet.stdout, quiet.stdout
 
 
-def test_a_stale_readme_and_stray_files(example_library: Path) -> None:
-    (example_library / "papers" / "figure.png").write_bytes(b"\x89PNG")
-    (example_library / "papers" / "notes.txt").write_text("stray", encoding="utf-8")
-    adam = example_library / "papers" / "kingma2014adam.md"
-    adam.write_text(adam.read_text(encoding="utf-8").replace("status: read", "status: reading") + "\n![plot](figure.png)\n",
-                    encoding="utf-8")
+def test_a_stale_readme_and_stray_files(example_library: Path, tmp_path: Path) -> None:
+    papers = example_library / "papers"
+    (papers / "figures" / "2024").mkdir(parents=True)
+    for picture in ("figure.png", "figures/plot one.png", "figures/2024/loss.svg", "figures/old.png"):
+        (papers / picture).write_bytes(b"\x89PNG")
+    (papers / "notes.txt").write_text("stray", encoding="utf-8")
+    (tmp_path / "secret.png").write_bytes(b"private")
+    os.symlink(tmp_path / "secret.png", papers / "figures" / "leak.png")
+    adam = papers / "kingma2014adam.md"
+    adam.write_text(adam.read_text(encoding="utf-8").replace("status: read", "status: reading") +
+                    '\n![plot](figure.png) ![one](./figures/plot%20one.png "a plot")\n'
+                    '<img src="figures/2024/loss.svg" alt="loss"> ![leak](figures/leak.png)\n', encoding="utf-8")
     result = run_script("check.py", "--root", example_library)
     assert "README.md:1: error: the paper index is stale (edited by hand, or notes changed outside papernotes); " \
            "papernotes check --fix rebuilds it" in result.stdout
-    assert "1 error, 1 warning in 8 notes; 1 can be fixed with --fix" in result.stdout
+    assert "1 error, 3 warnings in 8 notes; 1 can be fixed with --fix" in result.stdout
     assert "papers/notes.txt:1: warning: not a note, and no note links to it" in result.stdout
-    assert "figure.png" not in result.stdout, "an image a note shows is the note's asset"
+    assert "papers/figures/old.png:1: warning: not a note, and no note links to it" in result.stdout
+    assert "papers/figures/leak.png:1: warning: not copied to the site: a symbolic link, which the site never " \
+           "follows (copy it in)" in result.stdout, "the strict build would fail on the link to it: check names why"
+    for shown in ("figure.png", "plot one", "loss.svg", "papers/figures:"):
+        assert shown not in result.stdout, f"{shown}: a picture a note shows (or its folder) is the note's asset"
     fixed = run_script("check.py", "--root", example_library, "--fix")
     assert "fixed README.md: rebuilt the paper index" in fixed.stdout and fixed.returncode == 0, fixed.stdout
     assert run_script("check.py", "--root", example_library).returncode == 0

@@ -3,6 +3,7 @@ same folder built by Zensical (which runs no hooks)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import select
@@ -110,11 +111,34 @@ def test_images_beside_the_notes_are_copied_but_never_a_symlink(root: Path, tmp_
     secret = tmp_path / "secret.txt"
     secret.write_text("private", encoding="utf-8")
     os.symlink(secret, root / "papers" / "figures" / "leak.png")
+    os.symlink(tmp_path, root / "papers" / "shared-figures")
+    os.mkfifo(root / "papers" / "figures" / "pipe")
     code, _, err = site(root)
     assert code == 0
     assert (root / "site-src" / "figures" / "plot.png").read_bytes() == b"\x89PNG fake"
     assert not (root / "site-src" / "figures" / "leak.png").exists()
-    assert "papers/figures/leak.png: not copied to the site" in err
+    assert not (root / "site-src" / "shared-figures").exists() and not (root / "site-src" / "figures" / "pipe").exists()
+    assert "papers/figures/leak.png: not copied to the site: a symbolic link, which the site never follows" in err
+    assert "papers/shared-figures: not copied to the site: a symbolic link" in err
+    assert "papers/figures/pipe: not copied to the site: not a regular file" in err
+
+
+def test_pictures_are_found_however_many_notes_there_are(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan of papers/ is bounded by what lies beside the notes: the notes do not count, or a
+    library of more notes than the bound would publish none of its pictures in folders."""
+    import papernotes.store.library
+    from papernotes.services.site import generate
+
+    notes = len(list((root / "papers").glob("*.md")))
+    monkeypatch.setattr(papernotes.store.library, "MAX_STRAY_SCAN", 2)
+    assert notes > 2
+    (root / "papers" / "figures").mkdir()
+    for name in ("a.png", "b.png", "c.png"):
+        (root / "papers" / "figures" / name).write_bytes(b"\x89PNG " + name.encode())
+    result = generate(root, root / "site-src", dt.date(2026, 11, 29))
+    copied = sorted(p.name for p in (root / "site-src" / "figures").iterdir())
+    assert copied == ["a.png", "b.png"], "the first two pictures, the bound's worth"
+    assert {"figures/a.png", "figures/b.png"} <= set(result.written)
 
 
 def test_the_staging_folder_must_be_a_folder_of_its_own(root: Path) -> None:

@@ -77,8 +77,8 @@ def _generate(root: Path, engine: str) -> Generated:
     seconds = time.perf_counter() - start
     for note, target in result.unresolved:
         common.error(f"{note}: [[{target}]] links to no note in the library (papernotes check lists them all)")
-    for path in result.skipped_assets:
-        common.warn(f"papers/{path}: not copied to the site (not a regular file, or over 50 MB)")
+    for path, reason in result.skipped_assets:
+        common.warn(f"papers/{path}: not copied to the site: {reason}")
     where = os.path.relpath(settings.staging, root)
     if result.up_to_date:
         print(f"{where}/ is up to date ({result.unchanged} files, {seconds:.2f} s)")

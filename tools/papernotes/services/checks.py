@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from papernotes.errors import PapernotesError
@@ -20,7 +22,14 @@ from papernotes.model.paper import Paper, describe_change
 from papernotes.model.statuses import READ
 from papernotes.model.text import counted
 from papernotes.present.views import canonical_tags, tag_form
-from papernotes.store.library import MAX_STRAY_SCAN, Catalog, Library, NoteProblem, stray_markdown
+from papernotes.store.library import (
+    MAX_STRAY_SCAN,
+    Catalog,
+    Library,
+    NoteProblem,
+    files_beside_notes,
+    left_out_of_site,
+)
 from papernotes.store.notefile import (
     NoteError,
     _closing_delimiter,
@@ -35,7 +44,8 @@ from papernotes.store.notefile import (
 REBUILD_INDEX: tuple[tuple[str, Any], ...] = (("README.md", "rebuild the index"),)
 REPAIR_MARKERS: tuple[tuple[str, Any], ...] = (("README.md", "repair the index markers"),)
 REMOVE = "remove"
-_LOCAL_LINK = re.compile(r"\]\(([^)\s]+)\)")
+# What a note links to or shows: a Markdown link or image, or an HTML src or href.
+_LOCAL_LINK = re.compile(r"""\]\(<?([^)\s>]+)|\b(?:src|href)\s*=\s*["']([^"']+)""")
 
 
 @dataclass(frozen=True)
@@ -317,14 +327,30 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
     folder = context.library.papers_dir
     if not folder.is_dir():
         return
-    referenced = {Path(target).name for paper in context.papers for target in _LOCAL_LINK.findall(paper.body)}
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix == ".md" or path.name in referenced:
+    linked = {place for paper in context.papers for place in _places_linked(paper.body)}
+    for path in files_beside_notes(folder):
+        below = path.relative_to(folder).as_posix()
+        rel = f"{context.library.rel(folder)}/{below}"  # the link's own name, not where it leads
+        if path.name.endswith(".md"):
+            yield Problem(rel, 1, "warning", "not a note (notes live directly in papers/), and left out of the site; move it up or out")
             continue
-        yield Problem(context.library.rel(path), 1, "warning", "not a note, and no note links to it")
-    for path in stray_markdown(folder):
-        yield Problem(context.library.rel(path), 1, "warning",
-                      "not a note (notes live directly in papers/), and left out of the site; move it up or out")
+        try:
+            reason = left_out_of_site(path.lstat())
+        except OSError:
+            continue
+        if reason is not None:
+            yield Problem(rel, 1, "warning", f"not copied to the site: {reason}")
+        elif below not in linked:
+            yield Problem(rel, 1, "warning", "not a note, and no note links to it")
+
+
+def _places_linked(body: str) -> Iterator[str]:
+    """The paths below papers/ a note's links and pictures name (relative to the note, which lies in
+    papers/): `./figs/plot%20one.png#x` names figs/plot one.png."""
+    for groups in _LOCAL_LINK.findall(body):
+        target = urllib.parse.unquote(next(filter(None, groups)).split("#")[0].split("?")[0])
+        if target and "://" not in target and not target.startswith(("/", "mailto:", "data:")):
+            yield posixpath.normpath(target)
 
 
 @check

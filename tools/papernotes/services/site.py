@@ -40,11 +40,16 @@ from papernotes.present.site import SiteBuilder
 from papernotes.services.citations import gaps, library_citations, read_references, related
 from papernotes.services.readme import rendering_inputs
 from papernotes.store.cache import DataCache
-from papernotes.store.library import MAX_STRAY_SCAN, Library, files_digest
+from papernotes.store.library import (
+    MAX_STRAY_SCAN,
+    Library,
+    files_beside_notes,
+    files_digest,
+    left_out_of_site,
+)
 
-MAX_DIGEST = 2 * 1024 * 1024
-TRAIL_GAPS = 20  # the foundations the Trails page lists  # the Inbox page shows at most this much of the latest digest
-MAX_ASSET_BYTES = 50 * 1024 * 1024  # a file beside the notes (an image, a PDF) copied to the site
+MAX_DIGEST = 2 * 1024 * 1024  # the Inbox page shows at most this much of the latest digest
+TRAIL_GAPS = 20  # the foundations the Trails page lists
 MANIFEST_FORMAT = 2  # 2: kept by store.cache, as JSON with a digest
 
 
@@ -119,7 +124,7 @@ class Generated:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     unresolved: list[tuple[str, str]] = field(default_factory=list)  # (note, [[target]]) naming no note
-    skipped_assets: list[str] = field(default_factory=list)
+    skipped_assets: list[tuple[str, str]] = field(default_factory=list)  # path below papers/, why
     up_to_date: bool = False  # nothing changed since the last run: nothing was even rendered
 
 
@@ -151,7 +156,7 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     settings = repr((today.isoformat(), site_url or None, site_name, directory_urls, str(staging), engine, edit_base))
     code, code_settled = files_digest(rendering_inputs(library))
     notes_dir = library.papers_dir
-    everything, settled = files_digest([*_listing(notes_dir), *_listing(library.root / INBOX)])
+    everything, settled = files_digest([*library.note_files(), *files_beside_notes(notes_dir), *_listing(library.root / INBOX)])
     inputs = _digest(settings, code, everything)
     if manifest.get("inputs") == inputs and all(_is_page(staging / path) for path in manifest["pages"]) \
             and not _strays(staging, manifest["pages"]):
@@ -362,44 +367,38 @@ def _listing(folder: Path) -> list[Path]:
 
 
 def _copy_assets(notes_dir: Path, staging: Path, result: Generated, folders: set[Path]) -> list[str]:
-    """Copy the files beside the notes (images a note shows) to the same place in the site. Regular
-    files only: a symlink could publish a file from anywhere on the disk."""
+    """Copy the files beside the notes (images a note shows) to the same place in the site, those
+    `left_out_of_site` allows."""
     copied: list[str] = []
-    seen = 0
-    for current, subfolders, files in os.walk(notes_dir):
-        subfolders[:] = sorted(f for f in subfolders if not f.startswith("."))
-        for name in sorted(files):
-            seen += 1
-            if name.startswith(".") or name.endswith(".md"):
+    for source in files_beside_notes(notes_dir):
+        if source.name.endswith(".md"):
+            continue
+        path = source.relative_to(notes_dir).as_posix()
+        try:
+            info = source.lstat()
+        except OSError:
+            continue
+        reason = left_out_of_site(info)
+        if reason is not None:
+            result.skipped_assets.append((path, reason))
+            continue
+        target = staging / path
+        try:
+            now = target.lstat()
+            if stat.S_ISREG(now.st_mode) and now.st_size == info.st_size and now.st_mtime_ns == info.st_mtime_ns:
+                copied.append(path)
                 continue
-            source = Path(current) / name
-            path = source.relative_to(notes_dir).as_posix()
-            try:
-                info = source.lstat()
-            except OSError:
-                continue
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ASSET_BYTES:
-                result.skipped_assets.append(path)
-                continue
-            target = staging / path
-            try:
-                now = target.lstat()
-                if stat.S_ISREG(now.st_mode) and now.st_size == info.st_size and now.st_mtime_ns == info.st_mtime_ns:
-                    copied.append(path)
-                    continue
-            except OSError:
-                pass
-            _folder(staging, target.parent, folders)
-            try:
-                if os.path.lexists(target) and not _is_page(target):
-                    target.unlink()  # a link or FIFO where the copy goes: replaced, never written through
-                shutil.copy2(source, target, follow_symlinks=False)
-            except OSError as exc:
-                raise WriteError(f"cannot copy {path} to the site: {exc.strerror}") from None
-            copied.append(path)
-            result.written.append(path)
-        if seen > MAX_STRAY_SCAN:
-            break
+        except OSError:
+            pass
+        _folder(staging, target.parent, folders)
+        try:
+            if os.path.lexists(target) and not _is_page(target):
+                target.unlink()  # a link or FIFO where the copy goes: replaced, never written through
+            shutil.copy2(source, target, follow_symlinks=False)
+        except OSError as exc:
+            raise WriteError(f"cannot copy {path} to the site: {exc.strerror}") from None
+        copied.append(path)
+        result.written.append(path)
     return copied
 
 

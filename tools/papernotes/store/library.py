@@ -11,6 +11,7 @@ import difflib
 import functools
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -90,10 +91,10 @@ def files_digest(paths: Iterable[Path]) -> tuple[str, bool]:
 
 def _remember(path: Path, paper: Paper) -> None:
     try:
-        stat = os.stat(path)
+        info = os.stat(path)
     except OSError:
         return
-    JUST_WRITTEN[str(path)] = (signature(stat), paper.as_tuple()[:-1])
+    JUST_WRITTEN[str(path)] = (signature(info), paper.as_tuple()[:-1])
 
 
 class LibraryProblems(PapernotesError):
@@ -215,14 +216,14 @@ class Library:
         for entry in entries:
             rel = prefix + entry.name
             try:
-                stat = entry.stat()
+                info = entry.stat()
             except OSError as exc:
                 outcomes.append(NoteProblem(rel, 1, f"cannot read: {exc.strerror}"))
                 continue
             if entry.is_symlink() and not is_inside(self.root, entry.path):
                 outcomes.append(NoteProblem(rel, 1, OUTSIDE_NOTE))
                 continue
-            note_signature = signature(stat)
+            note_signature = signature(info)
             cached = cache.get(entry.name, note_signature) if cache else None
             written = JUST_WRITTEN.get(entry.path)
             if cached is None and written is not None and written[0] == note_signature:
@@ -324,8 +325,12 @@ class Library:
         raise UnknownPaper(f"no paper '{ref}'{hint}")
 
     def _stems(self) -> list[str]:
+        return [path.name[:-3] for path in self.note_files()]
+
+    def note_files(self) -> list[Path]:
+        """The notes' files (papers/*.md) in name order, unread; none when papers/ cannot be listed."""
         try:
-            return sorted(e.name[:-3] for e in os.scandir(self.papers_dir) if e.name.endswith(".md") and not e.name.startswith("."))
+            return sorted(Path(e.path) for e in os.scandir(self.papers_dir) if e.name.endswith(".md") and not e.name.startswith("."))
         except OSError:
             return []
 
@@ -466,25 +471,39 @@ def _short(title: str) -> str:
     return title if len(title) <= 80 else title[:77] + "..."
 
 
-MAX_STRAY_SCAN = 10_000  # entries looked at below papers/: images beside notes, never a tree to crawl
+MAX_STRAY_SCAN = 10_000  # files looked at beside the notes: images, never a tree to crawl
+MAX_ASSET_BYTES = 50 * 1024 * 1024  # a file beside the notes (an image, a PDF) copied to the site
 
 
-def stray_markdown(papers_dir: Path) -> list[Path]:
-    """Markdown files in folders below papers/: not notes (the library reads only papers/*.md), and
-    left out of the site (MkDocs would parse their frontmatter itself, aliases and all)."""
+def files_beside_notes(papers_dir: Path) -> list[Path]:
+    """What papers/ holds besides the notes (papers/*.md) and hidden files, folder by folder in name
+    order: the images notes show, any Markdown in a subfolder, and a link to a folder (named, never
+    followed). The notes do not count towards the bound, so a library of any size has its pictures
+    found."""
     found: list[Path] = []
-    seen = 0
     for folder, folders, files in os.walk(papers_dir):
         folders[:] = sorted(f for f in folders if not f.startswith("."))
-        if Path(folder) == papers_dir:
-            continue
-        for name in sorted(files):
-            seen += 1
-            if name.endswith(".md"):
-                found.append(Path(folder) / name)
-        if seen > MAX_STRAY_SCAN:
-            break
+        here = Path(folder)
+        linked = [name for name in folders if os.path.islink(here / name)]
+        top = here == papers_dir
+        for name in sorted([*files, *linked]):
+            if not name.startswith(".") and not (top and name.endswith(".md")):
+                found.append(here / name)
+                if len(found) >= MAX_STRAY_SCAN:
+                    return found
     return found
+
+
+def left_out_of_site(info: os.stat_result) -> str | None:
+    """Why the site does not publish a file beside the notes with this lstat, or None when it does:
+    regular files only (a link could publish a file from anywhere on the disk), none over 50 MB."""
+    if stat.S_ISLNK(info.st_mode):
+        return "a symbolic link, which the site never follows (copy it in)"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    if info.st_size > MAX_ASSET_BYTES:
+        return f"over {MAX_ASSET_BYTES // 1024 // 1024} MB"
+    return None
 
 
 def _unique_ignoring_case(papers: list[Paper], problems: list[NoteProblem], prefix: str) -> tuple[list[Paper], list[NoteProblem]]:
