@@ -32,6 +32,16 @@ found_via: [devlin2018bert]
 ---
 
 Links to [[devlin2018bert]], [[1706.03762|the Transformer]] and [[2101.99999]], a paper not added yet.
+
+A contributor's own HTML, which GitHub's preview of their pull request would show stripped:
+<img src=x onerror=alert(60)> <b>kept bold</b> <span onclick="alert(61)">kept span</span>
+[a link](javascript:alert(62)) [spaced]( JaVaScRiPt:alert(63)) ![pic](data:text/html;base64,PHNjcmlwdD5hbGVydCg2NCk8L3NjcmlwdD4=)
+<img/src=x/onerror=alert(69)> <a href="java&#115;cript:alert(68)">entity link</a> <scr<script>ipt>alert(70)</script>
+
+<details><summary>Kept details</summary><script>alert(65)</script><iframe src="javascript:alert(66)"></iframe>
+<svg><style><img src=x onerror=alert(67)></style></svg><!-- --!><img src=x onerror=alert(71)> -->
+<object data="data:text/html,<script>alert(72)</script>"></object><svg><set attributeName="href" to="javascript:alert(73)"/></svg>
+</details>
 """
 
 

@@ -411,6 +411,10 @@ def test_no_hostile_value_runs_a_script_on_any_page(browser, site_url) -> None: 
     assert any(q.startswith("🟦 A plain highlighted sentence.") and "p. 4" in q and "underlined" in q for q in quotes), quotes
     assert "<img src=x onerror=alert(42)>" in page.inner_text("article") and "A plain comment." in page.inner_text("article")
     assert page.locator("article h1, article h2, article h3", has_text="not a heading").count() == 0
+    # The note's own HTML stays, without what runs a script (present/own_html.py).
+    assert page.locator("article b", has_text="kept bold").count() == 1
+    assert page.locator("article details summary", has_text="Kept details").count() == 1
+    assert page.locator("article a", has_text="entity link").count() == 1
     clicked = page.eval_on_selector_all("article a", CLICK_EVERY_OTHER_LINK)
     assert clicked == [], clicked
     page.mouse.move(300, 500)

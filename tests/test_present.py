@@ -159,3 +159,54 @@ def test_a_template_is_compiled_once_and_again_after_an_edit(tmp_path: Path) -> 
     assert environment(tmp_path).get_template("site_mine.md.j2") is first
     template.write_text("two, edited {{ n }}", encoding="utf-8")
     assert environment(tmp_path).get_template("site_mine.md.j2").render(n=1) == "two, edited 1"
+
+
+# Each: a note's own HTML as Python-Markdown hands it over (a block, or one inline tag), and what
+# the site publishes of it. Vectors from OWASP's XSS filter evasion cheat sheet and known mXSS.
+OWN_HTML = [
+    ('<img src=x onerror=alert(1)>', '<img src="x">'),
+    ('<IMG SRC="jav&#x09;ascript:alert(1)">', '<img>'),
+    ('<a href=" JaVa&#115;cript:alert(1)">x</a>', '<a>x</a>'),
+    ('<a href="vbscript:msgbox(1)">x</a>', '<a>x</a>'),
+    ('<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>', '<a>x</a>'),
+    ('<img/src=x/onerror=alert(1)>', '<img src="x/onerror=alert(1)">'),  # one attribute, as a browser reads it
+    ('<a "onmouseover=alert(1)>x</a>', '<a>x</a>'),
+    ('<script>alert(1)</script>', ''),
+    ('<SCRIPT SRC=//evil.example/x.js></SCRIPT>', ''),
+    ('<script/>alert(1)</script>', 'alert(1)'),
+    ('<scr<script>ipt>alert(1)</script>', 'ipt&gt;alert(1)'),
+    ('<svg><style><img src=x onerror=alert(1)></style></svg>', '<svg></svg>'),
+    ('<svg><set attributeName="href" to="javascript:alert(1)"/></svg>', '<svg></svg>'),
+    ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', '<svg><a><text>x</text></a></svg>'),
+    ('<!-- --!><img src=x onerror=alert(1)> -->', ''),
+    ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', ''),
+    ('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>', ''),
+    ('<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', ''),
+    ('<form action="javascript:alert(1)"><button formaction="javascript:alert(2)">go</button></form>',
+     '<form><button>go</button></form>'),
+    # What a note may write stays, its meaning unchanged.
+    ('<details><summary>More</summary><p>AT&T &amp; x &lt; y</p></details>',
+     '<details><summary>More</summary><p>AT&amp;T &amp; x &lt; y</p></details>'),
+    ('<img src="data:image/png;base64,iVBORw0KGgo=" width=120 alt="plot">', '<img src="data:image/png;base64,iVBORw0KGgo=" width="120" alt="plot">'),
+]
+
+
+@pytest.mark.parametrize(("written", "published"), OWN_HTML)
+def test_a_notes_own_html_runs_no_script(written: str, published: str) -> None:
+    from papernotes.present.own_html import without_scripts
+
+    assert without_scripts(written) == published
+
+
+def test_a_notes_own_html_without_anything_suspect_is_left_byte_for_byte() -> None:
+    import markdown
+    from papernotes.present.own_html import without_scripts
+
+    for fragment in ('<b>', '</b>', '<sub>2</sub>', '<div class="note" markdown>', '<a href="https://arxiv.org/abs/1706.03762">x</a>',
+                     '<img src="figs/plot.png" width=300>', '<kbd>Ctrl</kbd>'):
+        assert without_scripts(fragment) == fragment
+    text = ('Plain <b>bold</b>, [a link](https://example.org/?a=1&b=2), ![plot](figs/plot.png "t").\n\n'
+            '<details><summary>More</summary>\n\nHidden.\n</details>\n\n```js\nalert("<b>code</b>") & 1\n```\n')
+    extensions = ["toc", "admonition", "pymdownx.superfences"]
+    assert markdown.markdown(text, extensions=[*extensions, "papernotes.present.html_blocks"]) == \
+        markdown.markdown(text, extensions=extensions), "nothing of a plain note changes"

@@ -23,9 +23,14 @@ import itertools
 import re
 import secrets
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from papernotes.present.own_html import unsafe_url, without_scripts
 
 START = "<!-- papernotes:html -->"
 START_UNSEARCHED = "<!-- papernotes:html data-search-exclude -->"
@@ -60,8 +65,10 @@ class _Stash(Preprocessor):
     def __init__(self, md: Markdown, defer: bool) -> None:
         super().__init__(md)
         self.defer = defer
+        self.own: set[int] = set()  # the places in the store of raw HTML of this page's fenced blocks
 
     def run(self, lines: list[str]) -> list[str]:
+        self.own.clear()
         # Line by line (a fence is a whole line): a pattern over the joined page cost a third of its
         # conversion.
         out: list[str] = []
@@ -81,12 +88,40 @@ class _Stash(Preprocessor):
                     html = f"<!--{_TOKEN}n{number}e-->"
                 # On a line of its own between blank lines, as the HTML block reader leaves its placeholders.
                 out += ["", self.md.htmlStash.store(html), ""]
+                self.own.add(self.md.htmlStash.html_counter - 1)
                 opened = None
             else:
                 block.append(line)
         if opened is not None:  # never closed: the page's own text after all
             out += [opened, *block]
         return out
+
+
+class _OwnHtml(Postprocessor):
+    """The raw HTML a note wrote itself, without what runs a script (present/own_html.py); the
+    generator's fenced blocks are left as they are."""
+
+    def __init__(self, md: Markdown, stash: _Stash) -> None:
+        super().__init__(md)
+        self.stash = stash
+
+    def run(self, text: str) -> str:
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        for place, block in enumerate(blocks):
+            if place not in self.stash.own and isinstance(block, str):
+                blocks[place] = without_scripts(block)
+        return text
+
+
+class _OwnLinks(Treeprocessor):
+    """The links and pictures Markdown makes from a note's `[text](url)`: none to a script."""
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            for name in ("href", "src"):
+                value = element.get(name)
+                if value is not None and unsafe_url(value, element.tag, name):
+                    del element.attrib[name]
 
 
 class HtmlBlocks(Extension):
@@ -96,7 +131,11 @@ class HtmlBlocks(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         # After whitespace is normalised (30), before code fences (25) and HTML blocks (20) are read.
-        md.preprocessors.register(_Stash(md, bool(self.getConfig("defer_unsearched"))), "papernotes_html_blocks", 27)
+        stash = _Stash(md, bool(self.getConfig("defer_unsearched")))
+        md.preprocessors.register(stash, "papernotes_html_blocks", 27)
+        # Before the raw HTML is put in its place (30); after Markdown's escapes are undone (0).
+        md.postprocessors.register(_OwnHtml(md, stash), "papernotes_own_html", 35)
+        md.treeprocessors.register(_OwnLinks(md), "papernotes_own_links", -5)
 
 
 def makeExtension(**kwargs: Any) -> HtmlBlocks:  # noqa: N802 (Python-Markdown's name)
