@@ -14,7 +14,9 @@ picture and the lists under a paper's notes) is stored as a comment, and the hoo
 after the search has read the page (`put_back_deferred`), sparing the search a parse of every tag.
 
 A fence in a note's own text is broken (`unfenced`): only the generator's blocks are set aside; a
-deferred block's comment carries a token made once per process, which no note can know.
+deferred block's comment carries a token made once per process, which no note can know. Every
+other piece of raw HTML on a page, and every link Markdown makes, is the note's own, and reaches
+the page without what runs a script (present/own_html.py).
 """
 
 from __future__ import annotations
