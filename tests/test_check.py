@@ -49,6 +49,10 @@ def test_a_clean_library_passes(example_library: Path) -> None:
     ("read.md", "---\ntitle: A\nstatus: read\n---\n\n## Summary\n\n## Notes\n",
      "---\ntitle: A\nstatus: read\n---\n\n## Summary\n\nIt works.\n",
      "papers/read.md:5: warning: marked read, and its notes are empty"),
+    ("html.md", "---\ntitle: A\n---\n\nFine.\n\nSee <img src=x onerror=alert(1)> and [this](javascript:alert(2)).\n",
+     "---\ntitle: A\n---\n\nThe data: `<script>x</script>`, onset = 3, Q&A, <b>bold</b>, [a](https://x.org/?a=1&b=2).\n\n"
+     "```html\n<img src=x onerror=alert(1)>\n```\n",
+     "papers/html.md:7: warning: HTML that would run a script, left out of the site: javascript: link, onerror="),
 ])
 def test_each_check_triggers_and_stays_quiet(example_library: Path, name: str, bad: str, good: str, expected: str) -> None:
     write(example_library, name, bad)

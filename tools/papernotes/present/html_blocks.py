@@ -32,7 +32,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from papernotes.present.own_html import unsafe_url, without_scripts
+from papernotes.present.own_html import unsafe_url, url_scheme, without_scripts
 
 START = "<!-- papernotes:html -->"
 START_UNSEARCHED = "<!-- papernotes:html data-search-exclude -->"
@@ -68,9 +68,11 @@ class _Stash(Preprocessor):
         super().__init__(md)
         self.defer = defer
         self.own: set[int] = set()  # the places in the store of raw HTML of this page's fenced blocks
+        self.left_out: list[str] = []  # what of the note's own HTML was left out, for `check`
 
     def run(self, lines: list[str]) -> list[str]:
         self.own.clear()
+        self.left_out.clear()
         # Line by line (a fence is a whole line): a pattern over the joined page cost a third of its
         # conversion.
         out: list[str] = []
@@ -111,12 +113,16 @@ class _OwnHtml(Postprocessor):
         blocks = self.md.htmlStash.rawHtmlBlocks
         for place, block in enumerate(blocks):
             if place not in self.stash.own and isinstance(block, str):
-                blocks[place] = without_scripts(block)
+                blocks[place] = without_scripts(block, self.stash.left_out)
         return text
 
 
 class _OwnLinks(Treeprocessor):
     """The links and pictures Markdown makes from a note's `[text](url)`: none to a script."""
+
+    def __init__(self, md: Markdown, stash: _Stash) -> None:
+        super().__init__(md)
+        self.stash = stash
 
     def run(self, root: Element) -> None:
         for element in root.iter():
@@ -124,6 +130,7 @@ class _OwnLinks(Treeprocessor):
                 value = element.get(name)
                 if value is not None and unsafe_url(value, element.tag, name):
                     del element.attrib[name]
+                    self.stash.left_out.append(f"{url_scheme(value)} link")
 
 
 class HtmlBlocks(Extension):
@@ -137,7 +144,17 @@ class HtmlBlocks(Extension):
         md.preprocessors.register(stash, "papernotes_html_blocks", 27)
         # Before the raw HTML is put in its place (30); after Markdown's escapes are undone (0).
         md.postprocessors.register(_OwnHtml(md, stash), "papernotes_own_html", 35)
-        md.treeprocessors.register(_OwnLinks(md), "papernotes_own_links", -5)
+        md.treeprocessors.register(_OwnLinks(md, stash), "papernotes_own_links", -5)
+
+
+def left_out_of_note(body: str) -> list[str]:
+    """What the site leaves out of a note's own HTML, each once, in order ("<script>", "onerror=",
+    "javascript: link"): the body read as the site reads it, code blocks and spans being text."""
+    md = Markdown(extensions=["pymdownx.superfences", HtmlBlocks()])
+    md.convert(body)
+    stash = md.preprocessors["papernotes_html_blocks"]
+    assert isinstance(stash, _Stash)
+    return list(dict.fromkeys(stash.left_out))
 
 
 def makeExtension(**kwargs: Any) -> HtmlBlocks:  # noqa: N802 (Python-Markdown's name)

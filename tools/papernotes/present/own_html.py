@@ -31,10 +31,14 @@ _SAFE_DATA = re.compile(r"data:image/(?:png|gif|jpe?g|webp|avif|bmp|svg\+xml)[;,
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _ATTRIBUTE_NAME = re.compile(r"[a-z_:][-a-z0-9_:.]*")
 _TAG_NAME = re.compile(r"[a-z][a-z0-9-]*")  # html.parser takes "scr<script" for a name; a browser might too
-# Anything that could be one of the above; a fragment without it is passed as it is, untouched. The
-# five entities of escaped text (a highlighted code block is full of them) spell no scheme.
-SUSPECT = re.compile(r"<\s*/?\s*(?:" + "|".join(sorted(_DROPPED)) + r")\b|\bon[a-z]+\s*=|script\s*:|data\s*:|srcdoc"
-                     r"|&(?!(?:lt|gt|amp|quot|#0*39|#x0*27);)", re.IGNORECASE)
+# What lets a fragment through untouched: no element of the above, no attribute (a value's scheme
+# can be spelt across lines and entities, as a browser reads it), no entity but the five of escaped
+# text. A paragraph's `<b>` and `</b>` pass as they are.
+_SUSPECT = re.compile(r"<\s*/?\s*(?:" + "|".join(sorted(_DROPPED)) + r")\b|=|&(?!(?:lt|gt|amp|quot|#0*39|#x0*27);)",
+                      re.IGNORECASE)
+# A raw tag, and a Markdown link's or reference's address, in a note's text (see may_run_script).
+_RAW_TAG = re.compile(r"<[a-zA-Z!/][^>]*>?")
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+)", re.MULTILINE)
 
 
 def unsafe_url(value: str, tag: str = "a", name: str = "href") -> bool:
@@ -46,19 +50,43 @@ def unsafe_url(value: str, tag: str = "a", name: str = "href") -> bool:
     return not (tag == "img" and name == "src" and _SAFE_DATA.match(plain))
 
 
-def without_scripts(fragment: str) -> str:
-    """The fragment with what runs a script left out; itself when nothing in it could."""
-    if not SUSPECT.search(fragment):
+def url_scheme(value: str) -> str:
+    """A link's scheme as a browser reads it ("javascript:"), for saying what was left out."""
+    plain = _INVISIBLE.sub("", value).lower()
+    return plain[: plain.index(":") + 1] if ":" in plain else plain
+
+
+def without_scripts(fragment: str, left_out: list[str] | None = None) -> str:
+    """The fragment with what runs a script left out; itself when nothing in it could. What was left
+    out is added to `left_out` when given: "<script>", "onerror=", "javascript: link"."""
+    if not _SUSPECT.search(fragment):
         return fragment
-    writer = _Writer()
+    writer = _Writer(left_out if left_out is not None else [])
     writer.feed(fragment)
     writer.close()
     return "".join(writer.out)
 
 
+def may_run_script(text: str) -> bool:
+    """Whether a note's text holds HTML or a link the site would leave out, read quickly and
+    loosely (code is not told apart from the rest): `html_blocks.left_out_of_note` reads it as the
+    site does, for the few notes this finds."""
+    left_out: list[str] = []
+    if "<" in text:
+        for tag in _RAW_TAG.findall(text):
+            without_scripts(tag, left_out)
+    if left_out:
+        return True
+    if "](" not in text and "]:" not in text:
+        return False
+    targets = (next(filter(None, groups), "") for groups in _LINK_TARGET.findall(text))
+    return any(unsafe_url(target) for target in targets if ":" in target or "&" in target)
+
+
 class _Writer(html.parser.HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, left_out: list[str]) -> None:
         super().__init__(convert_charrefs=True)
+        self.left_out = left_out
         self.out: list[str] = []
         self.skipping: list[str] = []  # the dropped elements open around this point
 
@@ -70,16 +98,24 @@ class _Writer(html.parser.HTMLParser):
 
     def _tag(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> None:
         if tag in _DROPPED:
+            if not self.skipping:
+                self.left_out.append(f"<{tag}>")
             if tag not in _VOID and not close:
                 self.skipping.append(tag)
             return
         if self.skipping or not _TAG_NAME.fullmatch(tag):
             return
-        kept = "".join(f" {name}" if value is None else f' {name}="{html.escape(value, quote=True)}"'
-                       for name, value in attrs
-                       if _ATTRIBUTE_NAME.fullmatch(name) and not name.startswith("on") and name != "srcdoc"
-                       and not (value and unsafe_url(value, tag, name)))
-        self.out.append(f"<{tag}{kept}{close}>")
+        kept = []
+        for name, value in attrs:
+            if not _ATTRIBUTE_NAME.fullmatch(name):
+                continue
+            if name.startswith("on") or name == "srcdoc":
+                self.left_out.append(f"{name}=")
+            elif value and unsafe_url(value, tag, name):
+                self.left_out.append(f"{url_scheme(value)} link")
+            else:
+                kept.append(f" {name}" if value is None else f' {name}="{html.escape(value, quote=True)}"')
+        self.out.append(f"<{tag}{''.join(kept)}{close}>")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.skipping:

@@ -327,8 +327,9 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
     folder = context.library.papers_dir
     if not folder.is_dir():
         return
-    linked = {place for paper in context.papers for place in _places_linked(paper.body)}
-    for path in files_beside_notes(folder):
+    beside = files_beside_notes(folder)
+    linked = {place for paper in context.papers for place in _places_linked(paper.body)} if beside else set()
+    for path in beside:
         below = path.relative_to(folder).as_posix()
         rel = f"{context.library.rel(folder)}/{below}"  # the link's own name, not where it leads
         if path.name.endswith(".md"):
@@ -351,6 +352,25 @@ def _places_linked(body: str) -> Iterator[str]:
         target = urllib.parse.unquote(next(filter(None, groups)).split("#")[0].split("?")[0])
         if target and "://" not in target and not target.startswith(("/", "mailto:", "data:")):
             yield posixpath.normpath(target)
+
+
+@check
+def html_the_site_leaves_out(context: Context) -> Iterator[Problem]:
+    """A note's HTML that would run a script is left out of the site; said here, where its writer
+    (or the reviewer of a pull request, whose GitHub preview hides it) can see it."""
+    from papernotes.present.own_html import may_run_script
+
+    for paper in context.papers:
+        if not may_run_script(paper.body):
+            continue
+        from papernotes.present.html_blocks import left_out_of_note
+
+        left_out = left_out_of_note(paper.body)
+        if left_out:
+            needle = left_out[0].strip("<>=").split(":")[0].lower()
+            number = next((n for n, line in enumerate(paper.body.split("\n"), 1) if needle in line.lower()), 1)
+            yield Problem(context.rel(paper), body_line(context, paper) + number - 1, "warning",
+                          f"HTML that would run a script, left out of the site: {', '.join(left_out)}")
 
 
 @check
