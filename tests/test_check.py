@@ -71,16 +71,18 @@ def test_a_stale_readme_and_stray_files(example_library: Path, tmp_path: Path) -
     for picture in ("figure.png", "figures/plot one.png", "figures/2024/loss.svg", "figures/old.png"):
         (papers / picture).write_bytes(b"\x89PNG")
     (papers / "notes.txt").write_text("stray", encoding="utf-8")
+    (papers / "figures" / "shown.svg").write_text('<svg onload="alert(1)"/>')
     (tmp_path / "secret.png").write_bytes(b"private")
     os.symlink(tmp_path / "secret.png", papers / "figures" / "leak.png")
     adam = papers / "kingma2014adam.md"
     adam.write_text(adam.read_text(encoding="utf-8").replace("status: read", "status: reading") +
                     '\n![plot](figure.png) ![one](./figures/plot%20one.png "a plot")\n'
-                    '<img src="figures/2024/loss.svg" alt="loss"> ![leak](figures/leak.png)\n', encoding="utf-8")
+                    '<img src="figures/2024/loss.svg" alt="loss"> ![leak](figures/leak.png) ![](figures/shown.svg)\n', encoding="utf-8")
     result = run_script("check.py", "--root", example_library)
     assert "README.md:1: error: the paper index is stale (edited by hand, or notes changed outside papernotes); " \
            "papernotes check --fix rebuilds it" in result.stdout
-    assert "1 error, 3 warnings in 8 notes; 1 can be fixed with --fix" in result.stdout
+    assert "1 error, 4 warnings in 8 notes; 1 can be fixed with --fix" in result.stdout
+    assert "papers/figures/shown.svg:1: warning: not copied to the site: an SVG picture holding a script (onload=)" in result.stdout
     assert "papers/notes.txt:1: warning: not a note, and no note links to it" in result.stdout
     assert "papers/figures/old.png:1: warning: not a note, and no note links to it" in result.stdout
     assert "papers/figures/leak.png:1: warning: not copied to the site: a symbolic link, which the site never " \

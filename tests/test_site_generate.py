@@ -113,6 +113,17 @@ def test_images_beside_the_notes_are_copied_but_never_a_symlink(root: Path, tmp_
     os.symlink(secret, root / "papers" / "figures" / "leak.png")
     os.symlink(tmp_path, root / "papers" / "shared-figures")
     os.mkfifo(root / "papers" / "figures" / "pipe")
+    # What a browser opens as a document running scripts on the site's origin: left out.
+    figures = root / "papers" / "figures"
+    (figures / "chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><circle r="4"/></svg>')
+    (figures / "blog.html").write_text("<p>A saved page <script>alert(1)</script></p>")
+    hostile_svgs = {"onload.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+                    "script.svg": "<svg><SCRIPT>alert(1)</SCRIPT></svg>",
+                    "link.svg": '<svg><a xlink:href="java\tscript:alert(1)"><text>x</text></a></svg>',
+                    "entity.svg": '<svg><a href="&#106;avascript:alert(1)"><text>x</text></a></svg>',
+                    "foreign.svg": "<svg><foreignObject><iframe src=x></iframe></foreignObject></svg>"}
+    for name, text in hostile_svgs.items():
+        (figures / name).write_text(text)
     code, _, err = site(root)
     assert code == 0
     assert (root / "site-src" / "figures" / "plot.png").read_bytes() == b"\x89PNG fake"
@@ -121,6 +132,11 @@ def test_images_beside_the_notes_are_copied_but_never_a_symlink(root: Path, tmp_
     assert "papers/figures/leak.png: not copied to the site: a symbolic link, which the site never follows" in err
     assert "papers/shared-figures: not copied to the site: a symbolic link" in err
     assert "papers/figures/pipe: not copied to the site: not a regular file" in err
+    assert (root / "site-src" / "figures" / "chart.svg").exists(), "a picture that runs nothing is published"
+    assert "papers/figures/blog.html: not copied to the site: a web page (.html), whose scripts would run on your site" in err
+    for name in ["blog.html", *hostile_svgs]:
+        assert not (root / "site-src" / "figures" / name).exists(), name
+        assert f"papers/figures/{name}: not copied to the site" in err, (name, err)
 
 
 def test_pictures_are_found_however_many_notes_there_are(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -336,7 +336,7 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
             yield Problem(rel, 1, "warning", "not a note (notes live directly in papers/), and left out of the site; move it up or out")
             continue
         try:
-            reason = left_out_of_site(path.lstat())
+            reason = left_out_of_site(path, path.lstat())
         except OSError:
             continue
         if reason is not None:

@@ -378,7 +378,7 @@ def _copy_assets(notes_dir: Path, staging: Path, result: Generated, folders: set
             info = source.lstat()
         except OSError:
             continue
-        reason = left_out_of_site(info)
+        reason = left_out_of_site(source, info)
         if reason is not None:
             result.skipped_assets.append((path, reason))
             continue

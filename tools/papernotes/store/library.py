@@ -11,6 +11,7 @@ import difflib
 import functools
 import hashlib
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -25,9 +26,11 @@ except ImportError:  # Windows
 
 from papernotes.errors import PapernotesError
 from papernotes.files import (
+    UnreadableFile,
     WriteError,
     is_inside,
     library_folder,
+    read_regular_file,
     remove_stale_temporaries,
     temporary_beside,
     write_file,
@@ -494,15 +497,34 @@ def files_beside_notes(papers_dir: Path) -> list[Path]:
     return found
 
 
-def left_out_of_site(info: os.stat_result) -> str | None:
-    """Why the site does not publish a file beside the notes with this lstat, or None when it does:
-    regular files only (a link could publish a file from anywhere on the disk), none over 50 MB."""
+# Files a browser opens as a document that runs scripts, on the site's origin (USER.github.io, which
+# all of its owner's project sites share): a note cannot show them, and a pull request could add one.
+WEB_PAGES = frozenset(".html .htm .xhtml .xht .shtml .mht .mhtml .xml .xsl .xslt .svgz".split())
+# (A link's scheme is read with its blanks left out, as a browser does: "java\tscript:".)
+_ACTIVE_SVG = re.compile(rb"<\s*(?:script|foreignobject|iframe|embed|object|handler|!entity)|\bon[a-z]+\s*=|"
+                         rb"s\s*c\s*r\s*i\s*p\s*t\s*:|d\s*a\s*t\s*a\s*:\s*t\s*e\s*x\s*t|&#", re.IGNORECASE)
+
+
+def left_out_of_site(path: Path, info: os.stat_result) -> str | None:
+    """Why the site does not publish the file beside the notes at `path` (its lstat `info`), or None
+    when it does: regular files only (a link could publish a file from anywhere on the disk), none
+    over 50 MB, no web page, and no SVG picture holding a script (opened on its own, it runs)."""
     if stat.S_ISLNK(info.st_mode):
         return "a symbolic link, which the site never follows (copy it in)"
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file"
     if info.st_size > MAX_ASSET_BYTES:
         return f"over {MAX_ASSET_BYTES // 1024 // 1024} MB"
+    suffix = path.suffix.lower()
+    if suffix in WEB_PAGES:
+        return f"a web page ({suffix}), whose scripts would run on your site"
+    if suffix == ".svg":
+        try:
+            found = _ACTIVE_SVG.search(read_regular_file(path, MAX_ASSET_BYTES)[0])
+        except UnreadableFile as exc:
+            return str(exc)
+        if found:
+            return f"an SVG picture holding a script ({found.group().decode('ascii', 'replace').strip()}), which would run on your site"
     return None
 
 
