@@ -459,7 +459,7 @@ def test_pages_convert_the_same_with_their_html_blocks_set_aside(root: Path) -> 
     extensions: list[object] = ["toc", "admonition", "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.arithmatex"]
     compared = 0
     for path, text in staged(root).items():
-        if not path.endswith(".md"):
+        if not path.endswith(".md") or path == "evil2020script.md":  # its own scripts are left out (test_present)
             continue
         body = text.decode("utf-8").split("\n---\n", 1)[1]
         plain = markdown.markdown(body, extensions=extensions)
