@@ -159,3 +159,28 @@ def reading_note(root: Path, key: str, title: str, **fields: str) -> None:
     extra = "".join(f"{name}: {value}\n" for name, value in fields.items())
     (root / "papers" / f"{key}.md").write_text(f"---\ntitle: {title}\nyear: 2020\n{extra}---\n\nMy notes.\n",
                                                encoding="utf-8")
+
+
+def tokens(text: str) -> list[tuple[str, ...]]:
+    """HTML as html.parser reads it: tags with their attributes in order, text, comments."""
+    found: list[tuple[str, ...]] = []
+
+    class Reader(html.parser.HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, *(f"{name}={value}" for name, value in attrs)))
+
+        handle_startendtag = handle_starttag
+
+        def handle_endtag(self, tag: str) -> None:
+            found.append(("/" + tag,))
+
+        def handle_data(self, data: str) -> None:
+            found.append(("text", data))
+
+        def handle_comment(self, data: str) -> None:
+            found.append(("comment", data))
+
+    reader = Reader()
+    reader.feed(text)
+    reader.close()
+    return found

@@ -201,34 +201,17 @@ def test_a_notes_own_html_runs_no_script(written: str, published: str) -> None:
 
 
 def test_what_a_note_may_write_keeps_its_meaning() -> None:
-    import html.parser
-
     import markdown
     from papernotes.present.own_html import without_scripts
-
-    class Tokens(html.parser.HTMLParser):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.found: list[tuple[str, ...]] = []
-            self.feed(text)
-            self.close()
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            self.found.append((tag, *sorted(f"{n}={v}" for n, v in attrs)))
-
-        def handle_endtag(self, tag: str) -> None:
-            self.found.append(("/" + tag,))
-
-        def handle_data(self, data: str) -> None:
-            self.found.append(("text", data))
+    from sitekit import tokens
 
     for fragment in ('<b>', '</b>', '<sub>2</sub>', '<kbd>Ctrl</kbd>'):
         assert without_scripts(fragment) == fragment, "a tag without attributes passes untouched"
     for fragment in ('<div class="note" markdown>', '<a href="https://arxiv.org/abs/1706.03762" title=\'a "b"\'>x</a>',
                      '<img src="figs/plot.png" width=300>', '<p>AT&T &nbsp; &copy; x</p>'):
-        assert Tokens(without_scripts(fragment)).found == Tokens(fragment).found, fragment
+        assert tokens(without_scripts(fragment)) == tokens(fragment), fragment
     text = ('Plain <b>bold</b>, [a link](https://example.org/?a=1&b=2), ![plot](figs/plot.png "t").\n\n'
             '<details><summary>More</summary>\n\nHidden.\n</details>\n\n```js\nalert("<b>code</b>") & 1\n```\n')
     extensions = ["toc", "admonition", "pymdownx.superfences"]
-    assert Tokens(markdown.markdown(text, extensions=[*extensions, "papernotes.present.html_blocks"])).found == \
-        Tokens(markdown.markdown(text, extensions=extensions)).found, "nothing of a plain note changes"
+    assert tokens(markdown.markdown(text, extensions=[*extensions, "papernotes.present.html_blocks"])) == \
+        tokens(markdown.markdown(text, extensions=extensions)), "nothing of a plain note changes"
