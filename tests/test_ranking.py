@@ -50,6 +50,21 @@ def test_a_reader_of_human_feedback_papers_gets_them_first_with_reasons(real: di
     assert all(not c.close_to and not c.phrases for c in rank(candidates, library, explain=3)[3:])
 
 
+def test_a_paper_taught_as_the_topic_is_scored_without_its_own_lesson(real: dict[str, Paper]) -> None:
+    """The new papers the model is surest of teach it the topic (pseudo-relevance feedback); each is
+    then scored by a model fitted without it, so it earns its place like any other paper: a reader of
+    two diffusion papers once had the three taught papers (an energy-based model among them) stand a
+    whole unit above the week, whatever they were about."""
+    read = ["karrasElucidatingDesignSpace2022", "huangVariationalPerspectiveDiffusionBased2021"]
+    library = [real[key].replace(key=key, status="read") for key in read]
+    twin = real[read[0]].replace(key="", title="Elucidating the design space, again", arxiv="2611.99999",
+                                 published=dt.date(2026, 11, 23))
+    ranked = rank([NewPaper(twin), *week([p for key, p in real.items() if key not in read])], library)
+    assert ranked[0].paper is twin, "a paper truly like what was read still comes first"
+    scores = [c.score for c in ranked[1:5]]
+    assert max(a - b for a, b in zip(scores, scores[1:], strict=False)) < 0.5, [(c.score, c.paper.title) for c in ranked[:6]]
+
+
 def test_a_plural_read_meets_its_singular_and_the_reasons_are_as_the_paper_writes_them(real: dict[str, Paper]) -> None:
     """Two papers read on "diffusion models"; the week's paper on them writes "a diffusion model" and
     "score network", and another paper repeats the read papers' other plurals word for word. Without
