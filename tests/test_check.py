@@ -71,6 +71,9 @@ def test_a_stale_readme_and_stray_files(example_library: Path, tmp_path: Path) -
     for picture in ("figure.png", "figures/plot one.png", "figures/2024/loss.svg", "figures/old.png"):
         (papers / picture).write_bytes(b"\x89PNG")
     (papers / "notes.txt").write_text("stray", encoding="utf-8")
+    (papers / "pdfs" / "2023").mkdir(parents=True)
+    for pdf in ("a.pdf", "b.pdf", "2023/c.pdf"):
+        (papers / "pdfs" / pdf).write_bytes(b"%PDF-1.7")
     (papers / "figures" / "shown.svg").write_text('<svg onload="alert(1)"/>')
     (tmp_path / "secret.png").write_bytes(b"private")
     os.symlink(tmp_path / "secret.png", papers / "figures" / "leak.png")
@@ -81,7 +84,9 @@ def test_a_stale_readme_and_stray_files(example_library: Path, tmp_path: Path) -
     result = run_script("check.py", "--root", example_library)
     assert "README.md:1: error: the paper index is stale (edited by hand, or notes changed outside papernotes); " \
            "papernotes check --fix rebuilds it" in result.stdout
-    assert "1 error, 4 warnings in 8 notes; 1 can be fixed with --fix" in result.stdout
+    assert "1 error, 5 warnings in 8 notes; 1 can be fixed with --fix" in result.stdout
+    assert "papers/pdfs:1: warning: a folder no note links into; the site publishes its 3 files all the same" in result.stdout
+    assert "a.pdf" not in result.stdout, "one line for a folder no note links into, not one per file"
     assert "papers/figures/shown.svg:1: warning: not copied to the site: an SVG picture holding a script (onload=)" in result.stdout
     assert "papers/notes.txt:1: warning: not a note, and no note links to it" in result.stdout
     assert "papers/figures/old.png:1: warning: not a note, and no note links to it" in result.stdout

@@ -329,6 +329,9 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
         return
     beside = files_beside_notes(folder)
     linked = {place for paper in context.papers for place in _places_linked(paper.body)} if beside else set()
+    reached = {place.split("/")[0] for place in linked}
+    # A folder no note links into (a folder of PDFs) is one line, not one per file.
+    unreached: dict[str, int] = {}
     for path in beside:
         below = path.relative_to(folder).as_posix()
         rel = f"{context.library.rel(folder)}/{below}"  # the link's own name, not where it leads
@@ -341,8 +344,15 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
             continue
         if reason is not None:
             yield Problem(rel, 1, "warning", f"not copied to the site: {reason}")
-        elif below not in linked:
+        elif below in linked:
+            continue
+        elif "/" in below and below.split("/")[0] not in reached:
+            unreached[below.split("/")[0]] = unreached.get(below.split("/")[0], 0) + 1
+        else:
             yield Problem(rel, 1, "warning", "not a note, and no note links to it")
+    for top, files in unreached.items():
+        yield Problem(f"{context.library.rel(folder)}/{top}", 1, "warning",
+                      f"a folder no note links into; the site publishes its {counted(files, 'file')} all the same")
 
 
 def _places_linked(body: str) -> Iterator[str]:
