@@ -68,7 +68,7 @@ def test_each_check_triggers_and_stays_quiet(example_library: Path, name: str, b
 def test_a_stale_readme_and_stray_files(example_library: Path, tmp_path: Path) -> None:
     papers = example_library / "papers"
     (papers / "figures" / "2024").mkdir(parents=True)
-    for picture in ("figure.png", "figures/plot one.png", "figures/2024/loss.svg", "figures/old.png"):
+    for picture in ("figure.png", "figures/plot one.png", "figures/2024/loss.svg", "figures/old.png", "figures/ref.png"):
         (papers / picture).write_bytes(b"\x89PNG")
     (papers / "notes.txt").write_text("stray", encoding="utf-8")
     (papers / "pdfs" / "2023").mkdir(parents=True)
@@ -80,19 +80,20 @@ def test_a_stale_readme_and_stray_files(example_library: Path, tmp_path: Path) -
     adam = papers / "kingma2014adam.md"
     adam.write_text(adam.read_text(encoding="utf-8").replace("status: read", "status: reading") +
                     '\n![plot](figure.png) ![one](./figures/plot%20one.png "a plot")\n'
-                    '<img src="figures/2024/loss.svg" alt="loss"> ![leak](figures/leak.png) ![](figures/shown.svg)\n', encoding="utf-8")
+                    '<img src="figures/2024/loss.svg" alt="loss"> ![leak](figures/leak.png) ![](figures/shown.svg)\n'
+                    '![by reference][r]\n\n[r]: <figures/ref.png> "a reference"\n', encoding="utf-8")
     result = run_script("check.py", "--root", example_library)
     assert "README.md:1: error: the paper index is stale (edited by hand, or notes changed outside papernotes); " \
            "papernotes check --fix rebuilds it" in result.stdout
     assert "1 error, 5 warnings in 8 notes; 1 can be fixed with --fix" in result.stdout
-    assert "papers/pdfs:1: warning: a folder no note links into; the site publishes its 3 files all the same" in result.stdout
+    assert "papers/pdfs:1: warning: a folder no note links into (the site leaves out its 3 files)" in result.stdout
     assert "a.pdf" not in result.stdout, "one line for a folder no note links into, not one per file"
     assert "papers/figures/shown.svg:1: warning: not copied to the site: an SVG picture holding a script (onload=)" in result.stdout
-    assert "papers/notes.txt:1: warning: not a note, and no note links to it" in result.stdout
-    assert "papers/figures/old.png:1: warning: not a note, and no note links to it" in result.stdout
+    assert "papers/notes.txt:1: warning: not a note, and no note links to it (the site leaves it out)" in result.stdout
+    assert "papers/figures/old.png:1: warning: not a note, and no note links to it (the site leaves it out)" in result.stdout
     assert "papers/figures/leak.png:1: warning: not copied to the site: a symbolic link, which the site never " \
            "follows (copy it in)" in result.stdout, "the strict build would fail on the link to it: check names why"
-    for shown in ("figure.png", "plot one", "loss.svg", "papers/figures:"):
+    for shown in ("figure.png", "plot one", "loss.svg", "ref.png", "papers/figures:"):
         assert shown not in result.stdout, f"{shown}: a picture a note shows (or its folder) is the note's asset"
     fixed = run_script("check.py", "--root", example_library, "--fix")
     assert "fixed README.md: rebuilt the paper index" in fixed.stdout and fixed.returncode == 0, fixed.stdout

@@ -124,9 +124,19 @@ def test_images_beside_the_notes_are_copied_but_never_a_symlink(root: Path, tmp_
                     "foreign.svg": "<svg><foreignObject><iframe src=x></iframe></foreignObject></svg>"}
     for name, text in hostile_svgs.items():
         (figures / name).write_text(text)
+    (root / "papers" / "pdfs").mkdir()
+    (root / "papers" / "pdfs" / "private.pdf").write_bytes(b"%PDF-1.7 kept for highlights, linked from no note")
+    (figures / "unlinked.png").write_bytes(b"\x89PNG")
+    note = root / "papers" / "kingma2014adam.md"
+    shown = ["plot.png", "leak.png", "pipe", "chart.svg", "blog.html", *hostile_svgs]
+    note.write_text(note.read_text(encoding="utf-8") + "\n" + " ".join(f"![{n}](figures/{n})" for n in shown) +
+                    '\n<img src="shared-figures/x.png">\n', encoding="utf-8")
     code, _, err = site(root)
     assert code == 0
     assert (root / "site-src" / "figures" / "plot.png").read_bytes() == b"\x89PNG fake"
+    assert not (root / "site-src" / "pdfs").exists() and not (root / "site-src" / "figures" / "unlinked.png").exists(), \
+        "a file no note links to or shows is not published"
+    assert "private.pdf" not in err and "unlinked.png" not in err, "and is no news to `site` (check names it)"
     assert not (root / "site-src" / "figures" / "leak.png").exists()
     assert not (root / "site-src" / "shared-figures").exists() and not (root / "site-src" / "figures" / "pipe").exists()
     assert "papers/figures/leak.png: not copied to the site: a symbolic link, which the site never follows" in err
@@ -151,6 +161,9 @@ def test_pictures_are_found_however_many_notes_there_are(root: Path, monkeypatch
     (root / "papers" / "figures").mkdir()
     for name in ("a.png", "b.png", "c.png"):
         (root / "papers" / "figures" / name).write_bytes(b"\x89PNG " + name.encode())
+    note = root / "papers" / "kingma2014adam.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n![a](figures/a.png) ![b](figures/b.png) ![c](figures/c.png)\n",
+                    encoding="utf-8")
     result = generate(root, root / "site-src", dt.date(2026, 11, 29))
     copied = sorted(p.name for p in (root / "site-src" / "figures").iterdir())
     assert copied == ["a.png", "b.png"], "the first two pictures, the bound's worth"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Mapping
+import urllib.parse
+from collections.abc import Iterator, Mapping
 from typing import TypeVar
 
 from papernotes.model.ids import InvalidArxivId, parse_arxiv_id
 
+# What a note links to or shows: a Markdown link or image, a reference's address, an HTML src or href.
+_LOCAL_LINK = re.compile(r"""\]\(\s*<?([^)\s>]+)|^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)|\b(?:src|href)\s*=\s*["']([^"']+)""",
+                         re.MULTILINE)
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 Note = TypeVar("Note")
 
@@ -114,3 +119,15 @@ def under_the_title(markdown: str) -> str:
         elif not setext[i]:
             out.append(line)
     return "\n".join(out)
+
+
+def places_linked(body: str) -> Iterator[str]:
+    """The paths below papers/ a note's links and pictures name (relative to the note, which lies in
+    papers/): `./figs/plot%20one.png#x` names figs/plot one.png. What the site publishes of the
+    files beside the notes, and what `check` calls unlinked."""
+    for groups in _LOCAL_LINK.findall(body):
+        target = urllib.parse.unquote(next(filter(None, groups)).split("#")[0].split("?")[0])
+        if target and "://" not in target and not target.startswith(("/", "mailto:", "data:")):
+            place = posixpath.normpath(target)
+            if not place.startswith(".."):
+                yield place

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import difflib
 import os
-import posixpath
 import re
-import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,7 +15,7 @@ from typing import Any, Literal
 
 from papernotes.errors import PapernotesError
 from papernotes.files import CACHE, INBOX, unusable
-from papernotes.model.links import WIKI_LINK, has_notes, names_a_paper_to_add, resolve_link
+from papernotes.model.links import WIKI_LINK, has_notes, names_a_paper_to_add, places_linked, resolve_link
 from papernotes.model.paper import Paper, describe_change
 from papernotes.model.statuses import READ
 from papernotes.model.text import counted
@@ -44,8 +42,6 @@ from papernotes.store.notefile import (
 REBUILD_INDEX: tuple[tuple[str, Any], ...] = (("README.md", "rebuild the index"),)
 REPAIR_MARKERS: tuple[tuple[str, Any], ...] = (("README.md", "repair the index markers"),)
 REMOVE = "remove"
-# What a note links to or shows: a Markdown link or image, or an HTML src or href.
-_LOCAL_LINK = re.compile(r"""\]\(<?([^)\s>]+)|\b(?:src|href)\s*=\s*["']([^"']+)""")
 
 
 @dataclass(frozen=True)
@@ -328,7 +324,7 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
     if not folder.is_dir():
         return
     beside = files_beside_notes(folder)
-    linked = {place for paper in context.papers for place in _places_linked(paper.body)} if beside else set()
+    linked = {place for paper in context.papers for place in places_linked(paper.body)} if beside else set()
     reached = {place.split("/")[0] for place in linked}
     # A folder no note links into (a folder of PDFs) is one line, not one per file.
     unreached: dict[str, int] = {}
@@ -349,19 +345,10 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
         elif "/" in below and below.split("/")[0] not in reached:
             unreached[below.split("/")[0]] = unreached.get(below.split("/")[0], 0) + 1
         else:
-            yield Problem(rel, 1, "warning", "not a note, and no note links to it")
+            yield Problem(rel, 1, "warning", "not a note, and no note links to it (the site leaves it out)")
     for top, files in unreached.items():
         yield Problem(f"{context.library.rel(folder)}/{top}", 1, "warning",
-                      f"a folder no note links into; the site publishes its {counted(files, 'file')} all the same")
-
-
-def _places_linked(body: str) -> Iterator[str]:
-    """The paths below papers/ a note's links and pictures name (relative to the note, which lies in
-    papers/): `./figs/plot%20one.png#x` names figs/plot one.png."""
-    for groups in _LOCAL_LINK.findall(body):
-        target = urllib.parse.unquote(next(filter(None, groups)).split("#")[0].split("?")[0])
-        if target and "://" not in target and not target.startswith(("/", "mailto:", "data:")):
-            yield posixpath.normpath(target)
+                      f"a folder no note links into (the site leaves out its {counted(files, 'file')})")
 
 
 @check

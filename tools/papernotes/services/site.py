@@ -34,7 +34,7 @@ from papernotes.files import (
     read_regular_file,
     write_file,
 )
-from papernotes.model.links import WIKI_LINK
+from papernotes.model.links import WIKI_LINK, places_linked
 from papernotes.model.paper import Paper
 from papernotes.present.site import SiteBuilder
 from papernotes.services.citations import gaps, library_citations, read_references, related
@@ -214,7 +214,8 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     folders: set[Path] = set()
     for path, text in content.items():
         _write_if_changed(staging, path, text.encode("utf-8"), result, folders)
-    for path in _copy_assets(notes_dir, staging, result, folders):
+    linked = {place for paper in papers for place in places_linked(paper.body)}
+    for path in _copy_assets(notes_dir, staging, result, folders, linked):
         pages[path] = "asset"
     result.unchanged = len(pages) - len(result.written)
     # The staging folder is the site's alone: whatever this run did not make goes, with or without a
@@ -366,14 +367,15 @@ def _listing(folder: Path) -> list[Path]:
     return found
 
 
-def _copy_assets(notes_dir: Path, staging: Path, result: Generated, folders: set[Path]) -> list[str]:
-    """Copy the files beside the notes (images a note shows) to the same place in the site, those
-    `left_out_of_site` allows."""
+def _copy_assets(notes_dir: Path, staging: Path, result: Generated, folders: set[Path], linked: set[str]) -> list[str]:
+    """Copy the files beside the notes that a note links to or shows (`linked`) to the same place in
+    the site, those `left_out_of_site` allows. A file no note names stays private: a folder of PDFs
+    kept for `highlights` is not published for being there."""
     copied: list[str] = []
     for source in files_beside_notes(notes_dir):
-        if source.name.endswith(".md"):
-            continue
         path = source.relative_to(notes_dir).as_posix()
+        if source.name.endswith(".md") or (path not in linked and not any(place.startswith(path + "/") for place in linked)):
+            continue
         try:
             info = source.lstat()
         except OSError:
