@@ -149,6 +149,28 @@ def test_images_beside_the_notes_are_copied_but_never_a_symlink(root: Path, tmp_
         assert f"papers/figures/{name}: not copied to the site" in err, (name, err)
 
 
+def test_a_tree_of_folders_a_thousand_deep_is_no_trap(root: Path) -> None:
+    """A committed tree of folders deeper than Python's recursion (os.walk recurses before 3.12)
+    raised RecursionError in `site` and `check`; the walk now keeps its own stack and stops at
+    MAX_FOLDER_DEPTH."""
+    from papernotes.files import MAX_FOLDER_DEPTH
+
+    deep = root / "papers" / "deep"
+    deep.mkdir()
+    folder = deep
+    for _ in range(1200):  # one level at a time: Path.mkdir(parents=True) recurses too
+        folder = folder / "a"
+        folder.mkdir()
+    (folder / "bottom.png").write_bytes(b"\x89PNG")
+    (deep / "a" / "near.png").write_bytes(b"\x89PNG")
+    code, _, err = site(root)
+    assert code == 0 and "RecursionError" not in err, err
+    checked = run_script("check.py", "--root", root)
+    assert "RecursionError" not in checked.stdout + checked.stderr, checked.stderr
+    assert "papers/deep:1: warning: a folder no note links into (the site leaves out its 1 file)" in checked.stdout, \
+        f"near.png is found; bottom.png lies deeper than {MAX_FOLDER_DEPTH} folders"
+
+
 def test_pictures_are_found_however_many_notes_there_are(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The scan of papers/ is bounded by what lies beside the notes: the notes do not count, or a
     library of more notes than the bound would publish none of its pictures in folders."""

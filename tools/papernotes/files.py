@@ -24,7 +24,7 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import Any
@@ -53,6 +53,35 @@ class WriteError(PapernotesError):
 
 
 OUTSIDE = "a symbolic link to a file outside the library; not read"
+
+
+MAX_FOLDER_DEPTH = 64  # folders below a walked folder: a deeper tree is a trap, not a library
+
+
+def walk(top: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk(top): top down, the caller may prune the folders it is given, a link to a folder is
+    listed among the folders and never followed. But with a stack of its own, where os.walk recurses
+    (before Python 3.12: a committed tree a thousand folders deep raised RecursionError), and no
+    deeper than MAX_FOLDER_DEPTH."""
+    stack = [(os.fspath(top), 0)]
+    while stack:
+        current, depth = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        folders: list[str] = []
+        files: list[str] = []
+        for entry in entries:
+            try:
+                (folders if entry.is_dir() else files).append(entry.name)
+            except OSError:
+                files.append(entry.name)
+        yield current, folders, files
+        if depth < MAX_FOLDER_DEPTH:
+            stack.extend((os.path.join(current, name), depth + 1) for name in reversed(folders)
+                         if not os.path.islink(os.path.join(current, name)))
 
 
 def read_regular_file(path: str | os.PathLike[str], limit: int) -> tuple[bytes, os.stat_result]:

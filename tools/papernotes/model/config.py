@@ -135,6 +135,10 @@ def _topics(entries: object) -> dict[str, str]:
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
             raise SettingError("each [[tool.papernotes.topics]] needs path = \"a/b\" and title = \"...\"")
         path = entry["path"].strip("/")
+        try:
+            path = checked_topic(path, f"topic '{path[:80]}'")
+        except PapernotesError as exc:
+            raise SettingError(str(exc)) from None
         title = entry.get("title", path)
         if not isinstance(title, str):
             raise SettingError(f"topic '{path}': title must be text, like title = \"Retrieval\", not {title!r}")

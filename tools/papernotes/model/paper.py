@@ -262,6 +262,8 @@ def _validate(spec: Field, value: Any) -> Any:
         parts = [p.strip() for p in value.strip().strip("/").split("/")]
         if not all(parts):
             raise FieldError(spec.name, f"expected a topic path like nlp/embeddings, got '{value}'")
+        if len(parts) > MAX_TOPIC_DEPTH:  # the topic tree is walked level by level, and is a tree to read
+            raise FieldError(spec.name, f"expected a topic path of at most {MAX_TOPIC_DEPTH} levels, got {len(parts):,}")
         return "/".join(parts)
     raise AssertionError(kind)
 
@@ -360,6 +362,7 @@ def key_candidates(base: str) -> list[str]:
 # Keys are file names and URLs: letters, digits, '_' and '-' work everywhere.
 VALID_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
 MAX_KEY_LENGTH = 100
+MAX_TOPIC_DEPTH = 16  # levels of a topic path: nlp/retrieval/dense is three
 def describe_change(before: Paper, after: Paper) -> str:
     """What changed between two versions of a note, as `update` prints it: `status: to-read → read, +tag x`."""
     old, new = before.frontmatter(), after.frontmatter()

@@ -32,6 +32,7 @@ from papernotes.files import (
     library_folder,
     read_inside,
     read_regular_file,
+    walk,
     write_file,
 )
 from papernotes.model.links import WIKI_LINK, places_linked
@@ -294,7 +295,7 @@ def _strays(staging: Path, pages: dict[str, str]) -> list[Path]:
     found: list[Path] = []
     seen = 0
     top = str(staging)
-    for current, folders, files in os.walk(top):
+    for current, folders, files in walk(top):
         folders.sort()
         # Strings, not Paths: this looks at every page on every run.
         prefix = "" if current == top else os.path.relpath(current, top).replace(os.sep, "/") + "/"
@@ -359,7 +360,7 @@ def _page_inputs(builder: SiteBuilder, paper: Paper, metadata: str, shown: dict[
 def _listing(folder: Path) -> list[Path]:
     """The files a folder holds, for the digest of inputs (bounded like the asset scan)."""
     found: list[Path] = []
-    for current, folders, files in os.walk(folder):
+    for current, folders, files in walk(folder):
         folders[:] = sorted(f for f in folders if not f.startswith("."))
         found.extend(Path(current) / name for name in files if not name.startswith("."))
         if len(found) > MAX_STRAY_SCAN * 2:

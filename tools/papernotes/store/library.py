@@ -33,6 +33,7 @@ from papernotes.files import (
     read_regular_file,
     remove_stale_temporaries,
     temporary_beside,
+    walk,
     write_file,
 )
 from papernotes.model.config import Config, load_config
@@ -484,7 +485,7 @@ def files_beside_notes(papers_dir: Path) -> list[Path]:
     followed). The notes do not count towards the bound, so a library of any size has its pictures
     found."""
     found: list[Path] = []
-    for folder, folders, files in os.walk(papers_dir):
+    for folder, folders, files in walk(papers_dir):
         folders[:] = sorted(f for f in folders if not f.startswith("."))
         here = Path(folder)
         linked = [name for name in folders if os.path.islink(here / name)]
