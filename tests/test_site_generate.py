@@ -163,12 +163,18 @@ def test_a_tree_of_folders_a_thousand_deep_is_no_trap(root: Path) -> None:
         folder.mkdir()
     (folder / "bottom.png").write_bytes(b"\x89PNG")
     (deep / "a" / "near.png").write_bytes(b"\x89PNG")
-    code, _, err = site(root)
-    assert code == 0 and "RecursionError" not in err, err
-    checked = run_script("check.py", "--root", root)
-    assert "RecursionError" not in checked.stdout + checked.stderr, checked.stderr
-    assert "papers/deep:1: warning: a folder no note links into (the site leaves out its 1 file)" in checked.stdout, \
-        f"near.png is found; bottom.png lies deeper than {MAX_FOLDER_DEPTH} folders"
+    try:
+        code, _, err = site(root)
+        assert code == 0 and "RecursionError" not in err, err
+        checked = run_script("check.py", "--root", root)
+        assert "RecursionError" not in checked.stdout + checked.stderr, checked.stderr
+        assert "papers/deep:1: warning: a folder no note links into (the site leaves out its 1 file)" in checked.stdout, \
+            f"near.png is found; bottom.png lies deeper than {MAX_FOLDER_DEPTH} folders"
+    finally:  # bottom up, one level at a time: pytest's own clean-up (shutil.rmtree) recurses as well
+        (folder / "bottom.png").unlink()
+        while folder != deep:
+            folder.rmdir()
+            folder = folder.parent
 
 
 def test_pictures_are_found_however_many_notes_there_are(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
