@@ -172,6 +172,7 @@ def test_a_tree_of_folders_a_thousand_deep_is_no_trap(root: Path) -> None:
             f"near.png is found; bottom.png lies deeper than {MAX_FOLDER_DEPTH} folders"
     finally:  # bottom up, one level at a time: pytest's own clean-up (shutil.rmtree) recurses as well
         (folder / "bottom.png").unlink()
+        (deep / "a" / "near.png").unlink()
         while folder != deep:
             folder.rmdir()
             folder = folder.parent
