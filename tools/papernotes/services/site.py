@@ -18,7 +18,7 @@ import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -157,7 +157,8 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     settings = repr((today.isoformat(), site_url or None, site_name, directory_urls, str(staging), engine, edit_base))
     code, code_settled = files_digest(rendering_inputs(library))
     notes_dir = library.papers_dir
-    everything, settled = files_digest([*library.note_files(), *files_beside_notes(notes_dir), *_listing(library.root / INBOX)])
+    beside = files_beside_notes(notes_dir)
+    everything, settled = files_digest([*library.note_files(), *beside, *_listing(library.root / INBOX)])
     inputs = _digest(settings, code, everything)
     if manifest.get("inputs") == inputs and all(_is_page(staging / path) for path in manifest["pages"]) \
             and not _strays(staging, manifest["pages"]):
@@ -216,7 +217,7 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     for path, text in content.items():
         _write_if_changed(staging, path, text.encode("utf-8"), result, folders)
     linked = {place for paper in papers for place in places_linked(paper.body)}
-    for path in _copy_assets(notes_dir, staging, result, folders, linked):
+    for path in _copy_assets(notes_dir, beside, staging, result, folders, linked):
         pages[path] = "asset"
     result.unchanged = len(pages) - len(result.written)
     # The staging folder is the site's alone: whatever this run did not make goes, with or without a
@@ -368,14 +369,17 @@ def _listing(folder: Path) -> list[Path]:
     return found
 
 
-def _copy_assets(notes_dir: Path, staging: Path, result: Generated, folders: set[Path], linked: set[str]) -> list[str]:
-    """Copy the files beside the notes that a note links to or shows (`linked`) to the same place in
-    the site, those `left_out_of_site` allows. A file no note names stays private: a folder of PDFs
-    kept for `highlights` is not published for being there."""
+def _copy_assets(notes_dir: Path, beside: list[Path], staging: Path, result: Generated, folders: set[Path],
+                 linked: set[str]) -> list[str]:
+    """Copy the files beside the notes (`beside`) that a note links to or shows (`linked`) to the same
+    place in the site, those `left_out_of_site` allows. A file no note names stays private: a folder
+    of PDFs kept for `highlights` is not published for being there."""
     copied: list[str] = []
-    for source in files_beside_notes(notes_dir):
+    # A link into a folder names the folder too: a folder that is a symlink is warned about, not passed over.
+    named = linked | {str(parent) for place in linked for parent in PurePosixPath(place).parents}
+    for source in beside:
         path = source.relative_to(notes_dir).as_posix()
-        if source.name.endswith(".md") or (path not in linked and not any(place.startswith(path + "/") for place in linked)):
+        if source.name.endswith(".md") or path not in named:
             continue
         try:
             info = source.lstat()
