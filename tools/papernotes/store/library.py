@@ -488,9 +488,9 @@ def files_beside_notes(papers_dir: Path) -> list[Path]:
     for folder, folders, files in walk(papers_dir):
         folders[:] = sorted(f for f in folders if not f.startswith("."))
         here = Path(folder)
-        linked = [name for name in folders if os.path.islink(here / name)]
+        folder_links = [name for name in folders if os.path.islink(here / name)]
         top = here == papers_dir
-        for name in sorted([*files, *linked]):
+        for name in sorted([*files, *folder_links]):
             if not name.startswith(".") and not (top and name.endswith(".md")):
                 found.append(here / name)
                 if len(found) >= MAX_STRAY_SCAN:
