@@ -342,8 +342,8 @@ def files_that_are_not_notes(context: Context) -> Iterator[Problem]:
             yield Problem(rel, 1, "warning", f"not copied to the site: {reason}")
         elif below in linked:
             continue
-        elif "/" in below and below.split("/")[0] not in reached:
-            unreached[below.split("/")[0]] = unreached.get(below.split("/")[0], 0) + 1
+        elif "/" in below and (top := below.split("/")[0]) not in reached:
+            unreached[top] = unreached.get(top, 0) + 1
         else:
             yield Problem(rel, 1, "warning", "not a note, and no note links to it (the site leaves it out)")
     for top, files in unreached.items():
@@ -357,11 +357,12 @@ def html_the_site_leaves_out(context: Context) -> Iterator[Problem]:
     (or the reviewer of a pull request, whose GitHub preview hides it) can see it."""
     from papernotes.present.own_html import may_run_script
 
-    for paper in context.papers:
-        if not may_run_script(paper.body):
-            continue
-        from papernotes.present.html_blocks import left_out_of_note
+    suspect = [paper for paper in context.papers if may_run_script(paper.body)]
+    if not suspect:
+        return
+    from papernotes.present.html_blocks import left_out_of_note  # Python-Markdown, for these few notes only
 
+    for paper in suspect:
         left_out = left_out_of_note(paper.body)
         if left_out:
             needle = left_out[0].strip("<>=").split(":")[0].lower()
