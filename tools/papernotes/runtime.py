@@ -62,6 +62,11 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # What was made meanwhile joins the oldest generation unexamined: the collection that
+            # would follow at once goes through all of it (30-40 ms of `list` at 10,000 notes). It is
+            # still collected, at the next full collection.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
