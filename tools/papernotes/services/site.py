@@ -216,7 +216,7 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     folders: set[Path] = set()
     for path, text in content.items():
         _write_if_changed(staging, path, text.encode("utf-8"), result, folders)
-    linked = {place for paper in papers for place in places_linked(paper.body)}
+    linked = {place for paper in papers for place in places_linked(paper.body)} if beside else set()
     for path in _copy_assets(notes_dir, beside, staging, result, folders, linked):
         pages[path] = "asset"
     result.unchanged = len(pages) - len(result.written)
