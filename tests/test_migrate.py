@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -412,3 +413,118 @@ def test_words_that_cite_no_paper(text: str) -> None:
     from papernotes.sources.citation import parse_citation
 
     assert parse_citation(text) is None
+
+
+NOTE_FOLDERS = Path(__file__).parent / "data" / "paper_notes"
+
+
+def note_folder(tmp_path: Path) -> Path:
+    """shagunsodhani/papers-I-read's Jekyll posts on top, AlexPiche/obsidian_vault's reading notes in
+    LLM/ (tests/data/paper_notes), with what a vault also holds: its settings, a picture, a link out."""
+    folder = tmp_path / "papers I read"
+    shutil.copytree(NOTE_FOLDERS / "shagunsodhani_papers-I-read", folder)
+    shutil.copytree(NOTE_FOLDERS / "AlexPiche_obsidian_vault", folder / "LLM")
+    (folder / ".obsidian").mkdir()
+    (folder / ".obsidian" / "workspace.md").write_text("# not a paper\n", encoding="utf-8")
+    (folder / "LLM" / "Screen Shot 2022-08-03 at 2.53.00 PM.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "secret.md").write_text("---\ntitle: A secret\n---\nprivate words\n", encoding="utf-8")
+    (folder / "secret.md").symlink_to(tmp_path / "secret.md")
+    return folder
+
+
+def test_a_folder_of_notes_becomes_one_note_a_file(library: Path, tmp_path: Path, arxiv_server: FakeArxiv,
+                                                   s2_server: FakeS2) -> None:
+    folder = note_folder(tmp_path)
+    arxiv_server.add("1503.02531", "Distilling the Knowledge in a Neural Network", ["Geoffrey Hinton", "Oriol Vinyals"],
+                     published="2015-03-09T15:44:49Z")
+    arxiv_server.add("1505.00468", "VQA: Visual Question Answering", ["Aishwarya Agrawal"], published="2015-05-03T00:00:00Z")
+    arxiv_server.add("2203.02155", "Training language models to follow instructions with human feedback", ["Long Ouyang"],
+                     published="2022-03-04T00:00:00Z")
+    nips = "http://papers.nips.cc/paper/5347-how-transferable-are-features-in-deep-neural-networks.pdf"
+    s2_server.add("y" * 40, "How transferable are features in deep neural networks?", ["Jason Yosinski"], year=2014,
+                  venue="NIPS", urls=(nips,))
+    s2_server.add("o" * 40, "Training language models to follow instructions with human feedback", ["Long Ouyang"],
+                  year=2022, arxiv="2203.02155")
+    s2_server.add("k" * 40, "RankGen: Improving Text Generation with Large Ranking Models", ["Kalpesh Krishna"],
+                  year=2022, venue="EMNLP")
+
+    plan = run_script("migrate.py", "--root", library, folder, "--dry-run", server=arxiv_server, s2=s2_server)
+    assert plan.returncode == 0, plan.stderr
+    lines = plan.stdout.splitlines()
+    assert f"{folder}/2017-12-31-Distilling the Knowledge in a Neural Network.md: arXiv 1503.02531 · topic None · " \
+           "tags 2014, nips-2014, ai, nips · read · notes: 49 lines" in lines
+    assert f"{folder}/LLM/@rogersPrimerBERTologyWhat2020.md: by hand · topic llm · tags -" in lines
+    assert f"{folder}/secret.md: skip (a symbolic link to a file outside the folder; not read) · topic None · tags -" in lines
+    assert len(lines) == 7, "the vault's settings and its pictures are no papers"
+
+    result = run_script("migrate.py", "--root", library, folder, server=arxiv_server, s2=s2_server)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.endswith("7 items: 3 added from arXiv, 2 from Semantic Scholar, 1 by hand, 0 already there and "
+                                  "updated, 0 already there, 0 failed, 1 skipped\n"), result.stderr
+    assert f"warning: {folder}/secret.md: skipped, a symbolic link to a file outside the folder; not read" in result.stderr
+    notes = {p.name: p.read_text(encoding="utf-8") for p in (library / "papers").iterdir()}
+    assert sorted(notes) == ["agrawal2015vqa.md", "hinton2015distilling.md", "krishna2022rankgen.md", "ouyang2022training.md",
+                             "rogers2020primer.md", "yosinski2014transferable.md"]
+    assert not any("private words" in text for text in notes.values())
+
+    def note(name: str) -> tuple[dict, str]:
+        _, front, body = notes[name].split("---\n", 2)
+        return yaml.safe_load(front), body
+
+    distilling, body = note("hinton2015distilling.md")
+    assert distilling["status"] == "read" and distilling["tags"] == ["2014", "nips-2014", "ai", "nips"]
+    assert distilling["found_via"] == ["import:papers I read/2017-12-31-Distilling the Knowledge in a Neural Network.md"]
+    assert body.startswith("\n## From papers I read\n\n# Introduction\n")
+    original = (NOTE_FOLDERS / "shagunsodhani_papers-I-read" / "2017-12-31-Distilling the Knowledge in a Neural Network.md")
+    assert original.read_text(encoding="utf-8").split("---\n", 2)[2].strip() in body, "the notes, every word as written"
+    transferable, _ = note("yosinski2014transferable.md")
+    assert transferable["venue"] == "NIPS" and transferable["status"] == "read"
+    # The Obsidian notes: their frontmatter is not YAML (an unquoted colon), read line by line; the
+    # subfolder is their topic; a vault's own links and pictures become their words.
+    rankgen, body = note("krishna2022rankgen.md")
+    assert rankgen["title"] == "RankGen: Improving Text Generation with Large Ranking Models" and rankgen["topic"] == "llm"
+    assert rankgen["venue"] == "EMNLP" and rankgen["tags"] == ["languagemodels", "ebm"]
+    assert "* Screen Shot 2022-08-03 at 2.53.00 PM.png\n" in body and "[[" not in body
+    ouyang, _ = note("ouyang2022training.md")
+    assert ouyang["arxiv"] == "2203.02155" and ouyang["tags"] == ["language_models", "preferences", "rl"]
+    assert ouyang["status"] == "to-read", "a note of nothing but its frontmatter: not read yet"
+    rogers, _ = note("rogers2020primer.md")
+    assert rogers["authors"] == ["Anna Rogers", "Olga Kovaleva", "Anna Rumshisky"] and rogers["year"] == 2020
+    check = run_script("check.py", "--root", library)
+    assert check.returncode == 0 and "0 errors" in check.stdout + check.stderr, check.stdout + check.stderr
+
+    again = run_script("migrate.py", "--root", library, folder, server=arxiv_server, s2=s2_server)
+    assert again.returncode == 0, again.stderr
+    assert "0 added from arXiv, 0 from Semantic Scholar, 0 by hand, 0 already there and updated, 6 already there" in again.stderr
+    assert {p.name: p.read_text(encoding="utf-8") for p in (library / "papers").iterdir()} == notes, "a second run adds nothing"
+
+
+def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files that are no notes are skipped with their reason; frontmatter is read as a note's is (no
+    YAML aliases); a folder with more notes than the limit is refused whole, naming it."""
+    import os
+
+    from papernotes.commands import migrate
+
+    folder = tmp_path / "notes"
+    (folder / "deep").mkdir(parents=True)
+    os.mkfifo(folder / "pipe.md")
+    (folder / "huge.md").write_bytes(b"x" * (migrate.MAX_NOTE_FILE + 1))
+    (folder / "aliases.md").write_text("---\ntitle: Laughs\na: &a [x, x]\nb: [*a, *a, *a]\n---\nwords\n", encoding="utf-8")
+    (folder / "markup.md").write_text("---\ntitle: '<script>alert(1)</script> A paper'\nyear: 2020\n---\n", encoding="utf-8")
+    (folder / "deep" / "unclosed.md").write_text("---\ntitle: never closed\nnotes without an end\n", encoding="utf-8")
+    result = run_script("migrate.py", "--root", library, folder, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert f"{folder}/pipe.md: skip (not a regular file) · topic None · tags -" in lines
+    assert f"{folder}/huge.md: skip (larger than 1 MiB; not read) · topic None · tags -" in lines
+    assert f"{folder}/aliases.md: by hand · topic None · tags - · read · notes: 1 lines" in lines
+    assert f"{folder}/deep/unclosed.md: by hand · topic deep · tags - · read · notes: 3 lines" in lines
+    written = run_script("migrate.py", "--root", library, folder, S2_API_URL="off")
+    assert written.returncode == 0, written.stderr
+    markup = next((library / "papers").glob("*2020*.md")).read_text(encoding="utf-8")
+    assert yaml.safe_load(markup.split("---\n")[1])["title"] == "<script>alert(1)</script> A paper", "text, kept as written"
+
+    monkeypatch.setattr(migrate, "MAX_FOLDER_NOTES", 3)
+    refused = run_script("migrate.py", "--root", library, folder, "--dry-run")
+    assert refused.returncode == 1 and refused.stderr == f"error: {folder}: more than 3 notes; migrate its folders one at a time\n"

@@ -1,11 +1,14 @@
-"""Bring an existing reading list in: a README of paper links with headings and notes, as one note a paper.
+"""Bring an existing reading list in: a README of paper links with headings and notes, or a folder of notes, as one note a paper.
 
     papernotes migrate path/to/README.md --dry-run     # the plan: what becomes a note, and how
     papernotes migrate path/to/README.md               # arXiv papers from arXiv, others from Semantic Scholar
+    papernotes migrate path/to/notes/                  # a folder of notes, one paper a file (Jekyll, Obsidian)
 
 Headings become topics (## NLP / ### Embeddings -> nlp/embeddings), each list item a note: the item's
 own text is the note's first paragraph, a note file the item links to ([Notes](2018/1810.04805.md))
-becomes the rest of its body, and hashtags ([\\#nlp](#nlp), #nlp) become tags.
+becomes the rest of its body, and hashtags ([\\#nlp](#nlp), #nlp) become tags. In a folder of notes
+each file is one paper, found by its frontmatter, the link its text names it by, or its title; its
+text is the note's (sources/note_folder.py).
 """
 
 from __future__ import annotations
@@ -18,18 +21,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papernotes.commands import common
-from papernotes.files import UnreadableFile, read_named_file, read_regular_file
+from papernotes.errors import PapernotesError
+from papernotes.files import UnreadableFile, read_named_file, read_regular_file, walk
 from papernotes.model.ids import ArxivId
+from papernotes.model.paper import MAX_TOPIC_DEPTH
 from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.model.statuses import TO_READ
-from papernotes.sources.reading_list import Item, is_org, list_title, parse_list
+from papernotes.sources.reading_list import Item, is_org, list_title, parse_list, slug
 
 if TYPE_CHECKING:
     from papernotes.services.adding import Added
 
 
 MAX_NOTE_FILE = 1024 * 1024
-MAX_LIST_BYTES = 16 * 1024 * 1024  # the largest awesome-lists are under 1 MB
+MAX_LIST_BYTES = 16 * 1024 * 1024  # the largest awesome-lists are under 1 MB; a folder's notes, all told
+MAX_FOLDER_NOTES = 10_000
+OUTSIDE_FOLDER = "a symbolic link to a file outside the folder; not read"
 
 
 def linked_notes(folder: Path, target: str) -> str | None:
@@ -53,9 +60,51 @@ def read_list(path: Path) -> tuple[str, list[Item]]:
                                                      org=is_org(text, path.name))
 
 
+def read_folder(path: Path) -> tuple[str, list[Item]]:
+    """A folder of notes, one paper a file (sources.note_folder): its name, and an entry for each
+    Markdown file in it and in its subfolders (their names the topics), in name order. Hidden
+    folders (.obsidian, .git) are left out, and a file that is a link out of the folder is not read."""
+    from papernotes.sources.note_folder import note_item
+    from papernotes.store.notefile import foreign_note
+
+    top = path.resolve()
+    items: list[Item] = []
+    total = 0
+    for folder, folders, files in walk(top):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        parts = Path(folder).relative_to(top).parts
+        topic = "/".join(slug(part) for part in parts[:MAX_TOPIC_DEPTH]) or None
+        for name in sorted(name for name in files if name.endswith(".md") and not name.startswith(".")):
+            if len(items) >= MAX_FOLDER_NOTES:
+                raise PapernotesError(f"{path}: more than {MAX_FOLDER_NOTES:,} notes; migrate its folders one at a time")
+            file = Path(folder) / name
+            rel = file.relative_to(top).as_posix()
+            try:
+                if not file.resolve().is_relative_to(top):
+                    raise UnreadableFile(OUTSIDE_FOLDER)
+                data = read_regular_file(file, MAX_NOTE_FILE)[0]
+                total += len(data)
+                if total > MAX_LIST_BYTES:
+                    raise PapernotesError(f"{path}: more than {MAX_LIST_BYTES // (1024 * 1024)} MiB of notes; "
+                                          "migrate its folders one at a time")
+            except UnreadableFile as exc:
+                items.append(Item(1, "", rel, topic, source=rel, skip=str(exc)))
+                continue
+            meta, body = foreign_note(data.decode("utf-8", "replace"), rel)
+            items.append(note_item(meta, body, rel, topic))
+    if not items:
+        raise PapernotesError(f"{path}: a folder with no notes in it (Markdown files, *.md)")
+    return top.name.lstrip("_") or top.name, items
+
+
+def where(source: Path, item: Item) -> str:
+    """Where an entry is, as messages name it: a list's line, or a file of a folder."""
+    return f"{source / item.source}" if item.source is not None else f"{source}:{item.line}"
+
+
 def parser(prog: str) -> argparse.ArgumentParser:
     ap = common.parser(__doc__.splitlines()[0], prog=prog)
-    ap.add_argument("readme", metavar="README.md", help="the reading list to bring in")
+    ap.add_argument("readme", metavar="README.md", help="the reading list to bring in, or a folder of notes, one paper a file")
     ap.add_argument("--dry-run", action="store_true", help="print the plan; contact nobody, write nothing")
     common.priority_option(ap, bulk=True)
     return ap
@@ -65,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     from papernotes.services.migrating import by_hand, priority_of
 
     source = Path(args.readme)
-    list_name, items = read_list(source)
+    list_name, items = read_folder(source) if source.is_dir() else read_list(source)
     papers = [i for i in items if not i.skip]
     kinds = Counter("arXiv" if isinstance(i.ident, ArxivId) else "Semantic Scholar" if i.ident else "by hand"
                     for i in papers)
@@ -91,10 +140,10 @@ def run(args: argparse.Namespace) -> int:
             marks = (" · read" if item.read else "") + (f" · priority {priority_of(item)}" if item.stars else "") + \
                 (f" · code {item.code}" if item.code else "") + \
                 (f" · also on line {', '.join(map(str, item.also))}" if item.also else "")
-            print(f"{source}:{item.line}: {how} · topic {item.topic} · tags {', '.join(item.tags) or '-'}{marks}{extra}")
+            print(f"{where(source, item)}: {how} · topic {item.topic} · tags {', '.join(item.tags) or '-'}{marks}{extra}")
     else:
         for item in skipped:  # said every time: a user should know what a list lost
-            common.warn(f"{source}:{item.line}: skipped, {item.skip}: {item.text[:80]}")
+            common.warn(f"{where(source, item)}: skipped, {item.skip}: {item.text[:80]}")
     if args.dry_run:
         # The plan: an entry "by hand" is looked up by its title on Semantic Scholar first, when run.
         print(f"{source}: {counted_items(items)}: {kinds['arXiv']} from arXiv, {kinds['Semantic Scholar']} from Semantic "

@@ -239,7 +239,7 @@ def resolve(library: Library, ids: list[ArxivId | OtherId], warn: Callable[[str]
             if warn is None:
                 raise
             down = str(exc)
-            warn(f"{down}; the {counted(len(others), 'paper')} named by DOI or link are not looked up")
+            warn(f"{down}; the {counted(len(others), 'paper')} named by DOI or link {'is' if len(others) == 1 else 'are'} not looked up")
     candidates = []
     for ident in ids:
         if isinstance(ident, ArxivId):

@@ -27,8 +27,10 @@ def section(list_name: str, item: Item) -> str:
     """What the list says about a paper, as a section of its note headed with the list's name. The
     list's words are text, escaped as text (a list from the web may hold markup or links to
     scripts); a notes file it links to is the list owner's own Markdown, kept as it is."""
-    said = [md(item.text), *(f"- {md(words)}" for words in item.subitems)]
     notes = item.notes.strip()
+    if item.source is not None:  # a file of a folder of notes: all of it is notes
+        return f"## From {md(list_name)}\n" + (f"\n{notes}\n" if notes else "")
+    said = [md(item.text), *(f"- {md(words)}" for words in item.subitems)]
     return f"## From {md(list_name)}\n\n{said[0]}\n" + "".join(f"\n{line}" for line in said[1:]) + \
         ("\n" if len(said) > 1 else "") + (f"\n{notes}\n" if notes else "")
 
@@ -53,7 +55,10 @@ def additions(list_name: str, item: Item) -> Callable[[Paper], dict[str, object]
 
 
 def by_hand(item: Item) -> Paper | None:
-    """A paper from the entry's own citation (see sources.citation), or None when its words cite none."""
+    """A paper from the entry's own citation (see sources.citation), or as its file describes it (a
+    folder of notes), or None when its words cite none."""
+    if item.paper is not None:
+        return item.paper
     cited = citation_of(item)
     if cited is None:
         return None
@@ -140,4 +145,5 @@ def item_fields(list_name: str, item: Item, list_file: str) -> tuple[tuple[str, 
         fields += (("priority", priority_of(item)),)
     if code := code_link(item.code):
         fields += (("code", code),)
-    return fields + (("found_via", (f"{IMPORT_PREFIX}{Path(list_file).name}:{item.line}",)),)
+    origin = f"{Path(list_file).resolve().name}/{item.source}" if item.source is not None else f"{Path(list_file).name}:{item.line}"
+    return fields + (("found_via", (f"{IMPORT_PREFIX}{origin}",)),)

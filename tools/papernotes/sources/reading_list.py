@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from papernotes.model.ids import ArxivId, InvalidPaperId, OtherId, find_references, parse_paper_id
+from papernotes.model.paper import Paper
 from papernotes.sources.citation import Citation, parse_citation
 
 # A notes file an entry links to ([Notes](2018/1810.04805.md)), read by the caller: its text, or None.
@@ -72,6 +73,8 @@ class Item:
     subitems: list[str] = field(default_factory=list)  # the words of its indented sub-items
     skip: str | None = None  # why it is not a paper
     also: list[int] = field(default_factory=list)  # lines where the list names the same paper again
+    source: str | None = None  # in a folder of notes (sources.note_folder): the file it is, all of it notes
+    paper: Paper | None = None  # the paper as that file's frontmatter describes it
 
 
 def slug(heading: str) -> str:

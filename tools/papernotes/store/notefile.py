@@ -288,6 +288,37 @@ class _Split:
     newline: str
 
 
+def foreign_note(text: str, rel_path: str) -> tuple[dict[str, Any], str]:
+    """Another tool's Markdown note: its frontmatter's values (none when it has none) and its body.
+    The frontmatter is read as a note's is (bounded, no aliases); when it is not YAML, as some tools
+    write it (`title: RankGen: Improving ...`, a colon unquoted), each `field: words` line is taken
+    as it reads, and the `- item` lines under an empty field as a list."""
+    if text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r \t") != "---":
+        return {}, text
+    try:
+        raw, body = _split(text, rel_path).raw, split_body(text, rel_path)[1]
+    except NoteError:  # no closing line: all of it is text
+        return {}, text
+    try:
+        return _load(raw, rel_path)[1], body
+    except NoteError:
+        pass
+    meta: dict[str, Any] = {}
+    field = None
+    for line in raw.splitlines()[:MAX_FOREIGN_LINES]:
+        if (pair := _FOREIGN_FIELD.match(line)) is not None:
+            field, value = pair.group(1).lower(), (pair.group(2) or "").strip().strip("'\"")
+            meta[field] = value if value else []
+        elif (entry := _FOREIGN_ENTRY.match(line)) is not None and field is not None and isinstance(meta[field], list):
+            meta[field].append(entry.group(1).strip().strip("'\""))
+    return meta, body
+
+
+_FOREIGN_FIELD = re.compile(r"^([A-Za-z_][\w-]{0,50}):(?:\s+(.*)|\s*)$")
+_FOREIGN_ENTRY = re.compile(r"^\s*-\s+(.+)$")
+MAX_FOREIGN_LINES = 1000
+
+
 def split_body(text: str, rel_path: str) -> tuple[str, str]:
     """A note's text as its head (through the closing '---' line) and its body."""
     split = _split(text, rel_path)

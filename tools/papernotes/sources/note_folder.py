@@ -1,0 +1,111 @@
+"""A folder of notes another tool wrote, one paper a file: a Jekyll blog's posts ("papers I read"),
+an Obsidian vault's reading notes, a Zotero integration's literature notes. Each file becomes one
+reading-list entry (sources.reading_list.Item) whose notes are the file's text.
+
+The paper is found by the file's frontmatter (`arxiv`, `doi`, `url`, ...), else by the link its
+text gives for it ("[Link to the paper](https://arxiv.org/abs/...)", a link named by the title),
+else by its title (the frontmatter's `title`, else the file's first heading, else its name). The
+frontmatter's authors, year and tags go with it; subfolders are topics.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from papernotes.model.ids import ArxivId, InvalidPaperId, OtherId, find_references, parse_paper_id
+from papernotes.model.paper import Paper
+from papernotes.sources.reading_list import _LINK, Item, heading_words, slug
+
+# The fields other tools name a paper by, most exact first.
+ID_FIELDS = ("arxiv", "arxiv_id", "arxivid", "eprint", "doi", "url", "link", "paper", "pdf", "source")
+TAG_FIELDS = ("tags", "tag", "keywords", "categories")
+_LINK_LABELS = re.compile(r"^\W*(?:link to (?:the )?paper|paper|pdf|arxiv|link|abs|abstract|full text|read)\W*$", re.IGNORECASE)
+_JEKYLL_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-")
+_FIRST_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# Obsidian's own links, `[[note|words]]` and embedded pictures `![[Screen Shot.png]]`: they name files
+# of the vault, not notes of this library, where [[...]] links a paper.
+_VAULT_LINK = re.compile(r"!?\[\[([^\[\]|\n]{1,500})(?:\|([^\[\]\n]{0,500}))?\]\]")
+_CITEKEY = re.compile(r"^@")
+MAX_AUTHORS = 100
+MAX_TAGS = 50
+
+
+def note_item(meta: dict[str, Any], body: str, name: str, topic: str | None) -> Item:
+    """The entry for one note file: `meta` its frontmatter's values, `body` its text, `name` its path
+    in the folder."""
+    stem = name.rsplit("/", 1)[-1].removesuffix(".md")
+    heading = _FIRST_HEADING.search(body)
+    title = _text(meta.get("title")) or (heading_words(heading.group(1)) if heading else "") or \
+        _CITEKEY.sub("", _JEKYLL_DATE.sub("", stem))
+    item = Item(1, "", " ".join(title.split())[:500], topic, source=name)
+    item.tags = _tags(meta)
+    item.ident = _ident(meta, body, title)
+    item.notes = _VAULT_LINK.sub(lambda m: m.group(2) or m.group(1), body).strip()
+    item.read = bool(item.notes) or None  # notes on a paper: it was read
+    authors = _authors(meta.get("authors", meta.get("author")))
+    year = _year(meta.get("year"))  # not `date`: a blog post's date is when it was written
+    if item.ident is None and not title:
+        item.skip = "no title, and no arXiv ID, DOI or paper link to find it by"
+        return item
+    url = next((str(meta[k]) for k in ("url", "link") if isinstance(meta.get(k), str) and meta[k].startswith("http")), None)
+    item.paper = Paper(key="", title=item.text, authors=authors, year=year, url=url)
+    return item
+
+
+def _text(value: Any) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _ident(meta: dict[str, Any], body: str, title: str) -> ArxivId | OtherId | None:
+    for field in ID_FIELDS:
+        value = meta.get(field)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            if (found := _paper_id(str(value))) is not None:
+                return found
+    for words, target in _LINK.findall(body):
+        if _LINK_LABELS.match(words) or (title and " ".join(words.split()).casefold() == title.casefold()):
+            if (found := _paper_id(target)) is not None:
+                return found
+    references = [f.arxiv_id for f in find_references(body) if f.arxiv_id is not None]
+    if not title and references:
+        return ArxivId(references[0].canonical)
+    return None
+
+
+def _paper_id(text: str) -> ArxivId | OtherId | None:
+    try:
+        parsed = parse_paper_id(text.strip())
+    except InvalidPaperId:
+        return None
+    return ArxivId(parsed.canonical) if isinstance(parsed, ArxivId) else parsed
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    """`First Last, First Last and First Last`, `Last, First; Last, First`, or a list of names."""
+    if isinstance(value, list):
+        names = [_text(v) for v in value[:MAX_AUTHORS]]
+    elif isinstance(value, str):
+        parts = value.split(";") if ";" in value else re.split(r",|\band\b", value)
+        names = [" ".join(part.split()) for part in parts[:MAX_AUTHORS]]
+    else:
+        return ()
+    return tuple(name for name in names if name and len(name) <= 200)
+
+
+def _year(value: Any) -> int | None:
+    found = re.match(r"\s*(\d{4})\b", str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    year = int(found.group(1)) if found else None
+    return year if year is not None and 1600 <= year <= 2100 else None
+
+
+def _tags(meta: dict[str, Any]) -> list[str]:
+    """The frontmatter's tags as this library writes them: `NIPS 2014` is nips-2014, `#rl` is rl."""
+    tags: list[str] = []
+    for field in TAG_FIELDS:
+        value = meta.get(field)
+        # A list, or text: `rl, language models` or Obsidian's `rl nlp`.
+        values = value if isinstance(value, list) else (value.split(",") if "," in value else value.split()) \
+            if isinstance(value, str) else []
+        tags += [slug(str(v).lstrip("#")) for v in values[:MAX_TAGS] if isinstance(v, (str, int)) and str(v).strip("# ")]
+    return list(dict.fromkeys(tags))[:MAX_TAGS]
