@@ -513,15 +513,26 @@ def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkey
     (folder / "aliases.md").write_text("---\ntitle: Laughs\na: &a [x, x]\nb: [*a, *a, *a]\n---\nwords\n", encoding="utf-8")
     (folder / "markup.md").write_text("---\ntitle: '<script>alert(1)</script> A paper'\nyear: 2020\n---\n", encoding="utf-8")
     (folder / "deep" / "unclosed.md").write_text("---\ntitle: never closed\nnotes without an end\n", encoding="utf-8")
+    (folder / "empty.md").write_text("---\n---\n", encoding="utf-8")
+    (folder / "values.md").write_text("---\ntitle: \"Odd\\0 values\\e[31m\"\nauthors: [{a: 1}, [x], Real Name]\nyear: 99999\n"
+                                      "tags: [[1, 2], {x: y}, NIPS 2014, '#rl']\narxiv: [1, 2]\n---\n", encoding="utf-8")
+    trap = folder.joinpath(*["x"] * 70)
+    trap.mkdir(parents=True)
+    (trap / "deep.md").write_text("# Deep\n", encoding="utf-8")
     result = run_script("migrate.py", "--root", library, folder, "--dry-run")
     assert result.returncode == 0, result.stderr
+    assert "its folders are not read, 64 levels below" in result.stderr, "a tree deeper than that is said, not lost silently"
     lines = result.stdout.splitlines()
+    assert f"{folder}/empty.md: skip (an empty file) · topic None · tags -" in lines
+    assert f"{folder}/values.md: by hand · topic None · tags nips-2014, rl" in lines
     assert f"{folder}/pipe.md: skip (not a regular file) · topic None · tags -" in lines
     assert f"{folder}/huge.md: skip (larger than 1 MiB; not read) · topic None · tags -" in lines
     assert f"{folder}/aliases.md: by hand · topic None · tags - · read · notes: 1 lines" in lines
     assert f"{folder}/deep/unclosed.md: by hand · topic deep · tags - · read · notes: 3 lines" in lines
     written = run_script("migrate.py", "--root", library, folder, S2_API_URL="off")
     assert written.returncode == 0, written.stderr
+    odd = yaml.safe_load(next((library / "papers").glob("*odd*.md")).read_text(encoding="utf-8").split("---\n")[1])
+    assert odd["title"] == "Odd values[31m" and odd["authors"] == ["Real Name"] and "year" not in odd
     markup = next((library / "papers").glob("*2020*.md")).read_text(encoding="utf-8")
     assert yaml.safe_load(markup.split("---\n")[1])["title"] == "<script>alert(1)</script> A paper", "text, kept as written"
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.files import UnreadableFile, read_named_file, read_regular_file, walk
+from papernotes.files import MAX_FOLDER_DEPTH, UnreadableFile, read_named_file, read_regular_file, walk
 from papernotes.model.ids import ArxivId
 from papernotes.model.paper import MAX_TOPIC_DEPTH
 from papernotes.model.reading import IMPORT_PREFIX
@@ -73,6 +73,8 @@ def read_folder(path: Path) -> tuple[str, list[Item]]:
     for folder, folders, files in walk(top):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
         parts = Path(folder).relative_to(top).parts
+        if len(parts) >= MAX_FOLDER_DEPTH and folders:
+            common.warn(f"{path / Path(*parts)}: its folders are not read, {MAX_FOLDER_DEPTH} levels below {path}")
         topic = "/".join(slug(part) for part in parts[:MAX_TOPIC_DEPTH]) or None
         for name in sorted(name for name in files if name.endswith(".md") and not name.startswith(".")):
             if len(items) >= MAX_FOLDER_NOTES:

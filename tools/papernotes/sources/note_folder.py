@@ -34,6 +34,8 @@ MAX_TAGS = 50
 def note_item(meta: dict[str, Any], body: str, name: str, topic: str | None) -> Item:
     """The entry for one note file: `meta` its frontmatter's values, `body` its text, `name` its path
     in the folder."""
+    if not meta and not body.strip():
+        return Item(1, "", name, topic, source=name, skip="an empty file")
     stem = name.rsplit("/", 1)[-1].removesuffix(".md")
     heading = _FIRST_HEADING.search(body)
     title = _text(meta.get("title")) or (heading_words(heading.group(1)) if heading else "") or \
