@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 CLOSEST_SHOWN = 2
 PHRASES_SHOWN = 3
-MAX_HYPHENATED = 6  # words in a hyphenated phrase shown whole ("state-of-the-art" is four)
+MAX_HYPHENATED = 6  # words of a phrase shown with its hyphenated words whole ("state-of-the-art results": five)
 PASSED_OVER_WEIGHT = 2.0  # a paper the reader saw and did not tick says more than one never shown
 FEEDBACK_PAPERS, FEEDBACK_WEIGHT = 3, 0.5  # the pseudo-relevance feedback: how many, and how much each counts
 FEEDBACK_ABOVE = 20  # new papers needed for it
@@ -267,7 +267,7 @@ def as_written(text: str) -> dict[str, str]:
         phrase = f"{folded(first)} {folded(second)}"
         if first not in STOP_WORDS and second not in STOP_WORDS and (gap == "-" or not gap.strip()) and phrase not in written:
             start, end = starts[i], ends[i + 1]
-            if end - start > MAX_HYPHENATED:
+            if end - start + 1 > MAX_HYPHENATED:
                 start, end = i, i + 1
             written[phrase] = " ".join(lower[found[start].start() : found[end].end()].split())
     return written
