@@ -536,6 +536,13 @@ def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkey
     markup = next((library / "papers").glob("*2020*.md")).read_text(encoding="utf-8")
     assert yaml.safe_load(markup.split("---\n")[1])["title"] == "<script>alert(1)</script> A paper", "text, kept as written"
 
+    # The library itself, or its notes' folder, is no folder to bring in: every note would get a
+    # section of itself.
+    for own in (library, library / "papers"):
+        refused = run_script("migrate.py", "--root", library, own)
+        assert refused.returncode == 1 and "holds this library's own notes" in refused.stderr, refused.stderr
+        assert refused.stderr.count("\n") == 1
+
     monkeypatch.setattr(migrate, "MAX_FOLDER_NOTES", 3)
     refused = run_script("migrate.py", "--root", library, folder, "--dry-run")
     assert refused.returncode == 1 and refused.stderr == f"error: {folder}: more than 3 notes; migrate its folders one at a time\n"

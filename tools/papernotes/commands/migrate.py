@@ -116,6 +116,13 @@ def run(args: argparse.Namespace) -> int:
     from papernotes.services.migrating import by_hand, priority_of
 
     source = Path(args.readme)
+    if source.is_dir():
+        from papernotes.store.library import Library
+
+        own = Library(args.root).papers_dir.resolve()
+        if own.is_relative_to(source.resolve()) or source.resolve().is_relative_to(own):
+            raise PapernotesError(f"{source}: holds this library's own notes ({own}); migrate brings in notes "
+                                  "written elsewhere")
     list_name, items = read_folder(source) if source.is_dir() else read_list(source)
     papers = [i for i in items if not i.skip]
     kinds = Counter("arXiv" if isinstance(i.ident, ArxivId) else "Semantic Scholar" if i.ident else "by hand"
