@@ -538,7 +538,8 @@ def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkey
 
     # The library itself, or its notes' folder, is no folder to bring in: every note would get a
     # section of itself.
-    for own in (library, library / "papers"):
+    (library / "README.md").write_text("- [x](papers/x.md) [arXiv](https://arxiv.org/abs/1706.03762)\n", encoding="utf-8")
+    for own in (library, library / "papers", library / "README.md"):
         refused = run_script("migrate.py", "--root", library, own)
         assert refused.returncode == 1 and "holds this library's own notes" in refused.stderr, refused.stderr
         assert refused.stderr.count("\n") == 1

@@ -114,15 +114,16 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from papernotes.services.migrating import by_hand, priority_of
+    from papernotes.store.library import Library
 
     source = Path(args.readme)
-    if source.is_dir():
-        from papernotes.store.library import Library
-
-        own = Library(args.root).papers_dir.resolve()
-        if own.is_relative_to(source.resolve()) or source.resolve().is_relative_to(own):
-            raise PapernotesError(f"{source}: holds this library's own notes ({own}); migrate brings in notes "
-                                  "written elsewhere")
+    # The library's own notes, or its README's index of them, are nothing to bring in: each note
+    # would get a section of itself.
+    own = Library(args.root)
+    own_notes, where_from = own.papers_dir.resolve(), source.resolve()
+    if (source.is_dir() and (own_notes.is_relative_to(where_from) or where_from.is_relative_to(own_notes))) \
+            or where_from == (own.root / "README.md").resolve():
+        raise PapernotesError(f"{source}: holds this library's own notes; migrate brings in notes and lists written elsewhere")
     list_name, items = read_folder(source) if source.is_dir() else read_list(source)
     papers = [i for i in items if not i.skip]
     kinds = Counter("arXiv" if isinstance(i.ident, ArxivId) else "Semantic Scholar" if i.ident else "by hand"
