@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -473,6 +474,7 @@ def test_a_folder_of_notes_becomes_one_note_a_file(library: Path, tmp_path: Path
 
     distilling, body = note("hinton2015distilling.md")
     assert distilling["status"] == "read" and distilling["tags"] == ["2014", "nips-2014", "ai", "nips"]
+    assert distilling["finished"] == dt.date(2017, 12, 31), "read when the post was written (its file name's date)"
     assert distilling["found_via"] == ["import:papers I read/2017-12-31-Distilling the Knowledge in a Neural Network.md"]
     assert body.startswith("\n## From papers I read\n\n# Introduction\n")
     original = (NOTE_FOLDERS / "shagunsodhani_papers-I-read" / "2017-12-31-Distilling the Knowledge in a Neural Network.md")
@@ -483,7 +485,7 @@ def test_a_folder_of_notes_becomes_one_note_a_file(library: Path, tmp_path: Path
     # subfolder is their topic; a vault's own links and pictures become their words.
     rankgen, body = note("krishna2022rankgen.md")
     assert rankgen["title"] == "RankGen: Improving Text Generation with Large Ranking Models" and rankgen["topic"] == "llm"
-    assert rankgen["venue"] == "EMNLP" and rankgen["tags"] == ["languagemodels", "ebm"]
+    assert rankgen["venue"] == "EMNLP" and rankgen["tags"] == ["languagemodels", "ebm"] and "finished" not in rankgen
     assert "* Screen Shot 2022-08-03 at 2.53.00 PM.png\n" in body and "[[" not in body
     ouyang, _ = note("ouyang2022training.md")
     assert ouyang["arxiv"] == "2203.02155" and ouyang["tags"] == ["language_models", "preferences", "rl"]
@@ -516,6 +518,8 @@ def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkey
     (folder / "empty.md").write_text("---\n---\n", encoding="utf-8")
     (folder / "values.md").write_text("---\ntitle: \"Odd\\0 values\\e[31m\"\nauthors: [{a: 1}, [x], Real Name]\nyear: 99999\n"
                                       "tags: [[1, 2], {x: y}, NIPS 2014, '#rl']\narxiv: [1, 2]\n---\n", encoding="utf-8")
+    (folder / "dated.md").write_text("---\ntitle: Dated\ndate: 2019-05-02 10:00:00 +0000\n---\nread it\n", encoding="utf-8")
+    (folder / "2999-01-01-future.md").write_text("---\ntitle: Future\n---\nnot yet\n", encoding="utf-8")
     trap = folder.joinpath(*["x"] * 70)
     trap.mkdir(parents=True)
     (trap / "deep.md").write_text("# Deep\n", encoding="utf-8")
@@ -531,6 +535,10 @@ def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkey
     assert f"{folder}/deep/unclosed.md: by hand · topic deep · tags - · read · notes: 3 lines" in lines
     written = run_script("migrate.py", "--root", library, folder, S2_API_URL="off")
     assert written.returncode == 0, written.stderr
+    def front(pattern: str) -> dict:
+        return yaml.safe_load(next((library / "papers").glob(pattern)).read_text(encoding="utf-8").split("---\n")[1])
+
+    assert front("*dated*.md")["finished"] == dt.date(2019, 5, 2) and "finished" not in front("*future*.md")
     odd = yaml.safe_load(next((library / "papers").glob("*odd*.md")).read_text(encoding="utf-8").split("---\n")[1])
     assert odd["title"] == "Odd values[31m" and odd["authors"] == ["Real Name"] and "year" not in odd
     markup = next((library / "papers").glob("*2020*.md")).read_text(encoding="utf-8")

@@ -141,6 +141,8 @@ def item_fields(list_name: str, item: Item, list_file: str) -> tuple[tuple[str, 
                                               ("body", "\n" + section(list_name, item)))
     if item.read:
         fields += (("status", READ),)
+        if item.paper is not None and item.paper.finished:  # a folder of notes: the note's own date
+            fields += (("finished", item.paper.finished),)
     if item.stars:
         fields += (("priority", priority_of(item)),)
     if code := code_link(item.code):

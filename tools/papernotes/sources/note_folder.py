@@ -10,11 +10,13 @@ frontmatter's authors, year and tags go with it; subfolders are topics.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from papernotes.model.ids import ArxivId, InvalidPaperId, OtherId, find_references, parse_paper_id
 from papernotes.model.paper import Paper
+from papernotes.runtime import today
 from papernotes.sources.reading_list import _LINK, Item, heading_words, slug
 
 # The fields other tools name a paper by, most exact first.
@@ -51,7 +53,11 @@ def note_item(meta: dict[str, Any], body: str, name: str, topic: str | None) -> 
         item.skip = "no title, and no arXiv ID, DOI or paper link to find it by"
         return item
     url = next((str(meta[k]) for k in ("url", "link") if isinstance(meta.get(k), str) and meta[k].startswith("http")), None)
-    item.paper = Paper(key="", title=item.text, authors=authors, year=year, url=url)
+    # When it was read: the note's date (a blog post's `date`, a vault's `created`), else the date a
+    # Jekyll post's file name begins with.
+    finished = next((d for d in map(_date, (meta.get("date"), meta.get("created"), stem)) if d is not None), None)
+    item.paper = Paper(key="", title=item.text, authors=authors, year=year, url=url,
+                       finished=finished if item.read else None)
     return item
 
 
@@ -99,6 +105,20 @@ def _year(value: Any) -> int | None:
     found = re.match(r"\s*(\d{4})\b", str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
     year = int(found.group(1)) if found else None
     return year if year is not None and 1600 <= year <= 2100 else None
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date from YAML (a date or a time), or from text that begins with one (`2017-12-31 10:00`,
+    `2018-1-6-How transferable ...`); None for anything else or a date not yet come."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        found = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\b", value) if isinstance(value, str) else None
+        try:
+            value = dt.date(*map(int, found.groups())) if found else None
+        except ValueError:
+            return None
+    return value if value is not None and dt.date(1900, 1, 1) <= value <= today() else None
 
 
 def _tags(meta: dict[str, Any]) -> list[str]:
