@@ -464,8 +464,10 @@ def test_a_folder_of_notes_becomes_one_note_a_file(library: Path, tmp_path: Path
                                   "updated, 0 already there, 0 failed, 1 skipped\n"), result.stderr
     assert f"warning: {folder}/secret.md: skipped, a symbolic link to a file outside the folder; not read" in result.stderr
     notes = {p.name: p.read_text(encoding="utf-8") for p in (library / "papers").iterdir()}
-    assert sorted(notes) == ["agrawal2015vqa.md", "hinton2015distilling.md", "krishna2022rankgen.md", "ouyang2022training.md",
-                             "rogers2020primer.md", "yosinski2014transferable.md"]
+    # The vault's notes keep their citation keys (`@ouyangTrainingLanguageModels2022.md`), as `bib import` keeps a .bib's.
+    assert sorted(notes) == ["agrawal2015vqa.md", "hinton2015distilling.md", "krishnaRankGenImprovingText2022.md",
+                             "ouyangTrainingLanguageModels2022.md", "rogersPrimerBERTologyWhat2020.md",
+                             "yosinski2014transferable.md"]
     assert not any("private words" in text for text in notes.values())
 
     def note(name: str) -> tuple[dict, str]:
@@ -483,14 +485,14 @@ def test_a_folder_of_notes_becomes_one_note_a_file(library: Path, tmp_path: Path
     assert transferable["venue"] == "NIPS" and transferable["status"] == "read"
     # The Obsidian notes: their frontmatter is not YAML (an unquoted colon), read line by line; the
     # subfolder is their topic; a vault's own links and pictures become their words.
-    rankgen, body = note("krishna2022rankgen.md")
+    rankgen, body = note("krishnaRankGenImprovingText2022.md")
     assert rankgen["title"] == "RankGen: Improving Text Generation with Large Ranking Models" and rankgen["topic"] == "llm"
     assert rankgen["venue"] == "EMNLP" and rankgen["tags"] == ["languagemodels", "ebm"] and "finished" not in rankgen
     assert "* Screen Shot 2022-08-03 at 2.53.00 PM.png\n" in body and "[[" not in body
-    ouyang, _ = note("ouyang2022training.md")
+    ouyang, _ = note("ouyangTrainingLanguageModels2022.md")
     assert ouyang["arxiv"] == "2203.02155" and ouyang["tags"] == ["language_models", "preferences", "rl"]
     assert ouyang["status"] == "to-read", "a note of nothing but its frontmatter: not read yet"
-    rogers, _ = note("rogers2020primer.md")
+    rogers, _ = note("rogersPrimerBERTologyWhat2020.md")
     assert rogers["authors"] == ["Anna Rogers", "Olga Kovaleva", "Anna Rumshisky"] and rogers["year"] == 2020
     check = run_script("check.py", "--root", library)
     assert check.returncode == 0 and "0 errors" in check.stdout + check.stderr, check.stdout + check.stderr
@@ -517,7 +519,7 @@ def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkey
     (folder / "deep" / "unclosed.md").write_text("---\ntitle: never closed\nnotes without an end\n", encoding="utf-8")
     (folder / "empty.md").write_text("---\n---\n", encoding="utf-8")
     (folder / "values.md").write_text("---\ntitle: \"Odd\\0 values\\e[31m\"\nauthors: [{a: 1}, [x], Real Name]\nyear: 99999\n"
-                                      "tags: [[1, 2], {x: y}, NIPS 2014, '#rl']\narxiv: [1, 2]\n---\n", encoding="utf-8")
+                                      "tags: [[1, 2], {x: y}, NIPS 2014, '#rl']\narxiv: [1, 2]\ncitekey: ../../evil\n---\n", encoding="utf-8")
     (folder / "dated.md").write_text("---\ntitle: Dated\ndate: 2019-05-02 10:00:00 +0000\n---\nread it\n", encoding="utf-8")
     (folder / "2999-01-01-future.md").write_text("---\ntitle: Future\n---\nnot yet\n", encoding="utf-8")
     trap = folder.joinpath(*["x"] * 70)
@@ -541,6 +543,7 @@ def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkey
     assert front("*dated*.md")["finished"] == dt.date(2019, 5, 2) and "finished" not in front("*future*.md")
     odd = yaml.safe_load(next((library / "papers").glob("*odd*.md")).read_text(encoding="utf-8").split("---\n")[1])
     assert odd["title"] == "Odd values[31m" and odd["authors"] == ["Real Name"] and "year" not in odd
+    assert ".." not in odd["key"] and (library / "papers" / f"{odd['key']}.md").is_file(), "a citation key that is no file name is not taken"
     markup = next((library / "papers").glob("*2020*.md")).read_text(encoding="utf-8")
     assert yaml.safe_load(markup.split("---\n")[1])["title"] == "<script>alert(1)</script> A paper", "text, kept as written"
 

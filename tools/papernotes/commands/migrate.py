@@ -221,7 +221,8 @@ def add_items(list_name: str, items: list[Item], args: argparse.Namespace) -> Ou
 
     def add(chosen: list[Item], candidates: list[Candidate], origins: list[str]) -> None:
         # A paper the library has gets what the list adds, through the patcher.
-        candidates = [replace(c, on_existing=additions(list_name, item)) for c, item in zip(candidates, chosen, strict=True)]
+        candidates = [replace(c, on_existing=additions(list_name, item), key=item.paper.key if item.paper else None)
+                      for c, item in zip(candidates, chosen, strict=True)]
         outcome.count(add_candidates(library, catalog, candidates, mine, None, report=common.REPORT), origins)
 
     named = [i for i in items if i.ident is not None]

@@ -48,6 +48,7 @@ class Candidate:
     # What to write of an arXiv paper when arXiv cannot be asked (a list's own words and the ID):
     # nothing a list names is lost, and `refresh` fills the note in once arXiv answers.
     fallback: Paper | None = None
+    key: str | None = None  # the key it asks for (a citation key), taken when it is free
 
 
 # What became of a candidate: one of these, in `Added.outcomes`.
@@ -134,7 +135,8 @@ def _add_one(library: Library, catalog: Catalog, candidate: Candidate, fetched: 
     if missing:
         paper = paper.replace(**missing)
     with uninterrupted():  # Ctrl-C: what is printed as added is exactly what is on disk
-        written = library.write_new(paper.replace(**{"body": body, **new_fields, **dict(candidate.fields)}), catalog)
+        written = library.write_new(paper.replace(**{"body": body, **new_fields, **dict(candidate.fields)}), catalog,
+                                    preferred_key=candidate.key)
         if written.status != "exists":
             report.say(f"added {library.rel(written.path)}  {written.paper.title}")
     if written.status == "exists":

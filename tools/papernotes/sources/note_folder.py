@@ -22,6 +22,7 @@ from papernotes.sources.reading_list import _LINK, Item, heading_words, slug
 # The fields other tools name a paper by, most exact first.
 ID_FIELDS = ("arxiv", "arxiv_id", "arxivid", "eprint", "doi", "url", "link", "paper", "pdf", "source")
 TAG_FIELDS = ("tags", "tag", "keywords", "categories")
+CITEKEY_FIELDS = ("citekey", "citationkey", "citation_key", "citation-key")
 _LINK_LABELS = re.compile(r"^\W*(?:link to (?:the )?paper|paper|pdf|arxiv|link|abs|abstract|full text|read)\W*$", re.IGNORECASE)
 _JEKYLL_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-")
 _FIRST_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -56,7 +57,11 @@ def note_item(meta: dict[str, Any], body: str, name: str, topic: str | None) -> 
     # When it was read: the note's date (a blog post's `date`, a vault's `created`), else the date a
     # Jekyll post's file name begins with.
     finished = next((d for d in map(_date, (meta.get("date"), meta.get("created"), stem)) if d is not None), None)
-    item.paper = Paper(key="", title=item.text, authors=authors, year=year, url=url,
+    # Its citation key, kept as the note's key when it is free, as `bib import` keeps a .bib's: a
+    # Zotero integration names the file after it (`@ouyangTrainingLanguageModels2022.md`).
+    citekey = next((_text(meta[k]) for k in CITEKEY_FIELDS if _text(meta.get(k))), None) or \
+        (stem[1:] if stem.startswith("@") else "")
+    item.paper = Paper(key=citekey, title=item.text, authors=authors, year=year, url=url,
                        finished=finished if item.read else None)
     return item
 
