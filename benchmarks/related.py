@@ -1,6 +1,7 @@
 """How long do related papers take for a large library, in full and after one edit? Prints figures; asserts nothing.
 
     python benchmarks/related.py [NOTES]     # default 10,000
+    python benchmarks/related.py --quality   # are they on the note's topic? (the ranking's hand labels)
 
 Notes are made of real abstracts' sentences (tests/data/bibtex), 30 references each from a pool of
 5,000 cited papers. Goal (issue 24): one changed note is not a full recomputation; the figures
@@ -57,8 +58,31 @@ def main(count: int) -> None:
     print(f"  one note edited         {one:7.2f} s   ratio to full {one / full:.2f}   (median of 3)")
 
 
+def quality() -> None:
+    """Related papers by their words alone (no reference lists) among the 317 hand-labelled real
+    abstracts of benchmarks/ranking.py: how many notes get some, and how many of those shown share a
+    label with the note, against a threshold of text likeness one step either side of the one used."""
+    from ranking import labelled
+
+    papers, labels = labelled()
+    notes = [paper.replace(key=key) for key, paper in papers.items()]
+    used = citations.TEXT_THRESHOLD
+    print(f"related papers of {len(notes)} real abstracts, by their words (threshold {used}):")
+    for threshold in (round(used - 0.01, 2), used, round(used + 0.01, 2)):
+        citations.TEXT_THRESHOLD = threshold
+        related = citations.related(notes, {}, None)
+        shown = [(key, row.key) for key, rows in related.items() for row in rows]
+        on_topic = sum(1 for key, other in shown if labels[key] & labels[other])
+        print(f"  threshold {threshold:.2f}{' (used)' if threshold == used else '       '}  notes with related papers "
+              f"{sum(1 for rows in related.values() if rows):>3}   shown {len(shown):>3}   on the note's topic "
+              f"{on_topic / max(len(shown), 1):.2f}")
+    citations.TEXT_THRESHOLD = used
+
+
 if __name__ == "__main__":
     if "--help" in sys.argv:
         print(__doc__)
+    elif "--quality" in sys.argv:
+        quality()
     else:
         main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
