@@ -558,3 +558,16 @@ def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkey
     monkeypatch.setattr(migrate, "MAX_FOLDER_NOTES", 3)
     refused = run_script("migrate.py", "--root", library, folder, "--dry-run")
     assert refused.returncode == 1 and refused.stderr == f"error: {folder}: more than 3 notes; migrate its folders one at a time\n"
+
+
+def test_a_note_whose_first_heading_cites_its_paper(library: Path, tmp_path: Path) -> None:
+    """anebz/papers' notes have no frontmatter: `# BERT: Pre-training ..., Devlin et al., 2018`, then
+    `## [Paper](https://arxiv.org/abs/1810.04805)`. With arXiv off the note is written from that citation."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    shutil.copy(READMES / "anebz_papers_note_2018_1810.04805.md", folder / "1810.04805.md")
+    result = run_script("migrate.py", "--root", library, folder, ARXIV_API_URL="off", S2_API_URL="off")
+    assert result.returncode == 0, result.stderr
+    bert = yaml.safe_load((library / "papers" / "devlin2018bert.md").read_text(encoding="utf-8").split("---\n")[1])
+    assert bert["title"] == "BERT: Pre-training of deep bidirectional transformers for language understanding"
+    assert bert["authors"] == ["Devlin"] and bert["year"] == 2018 and bert["arxiv"] == "1810.04805"

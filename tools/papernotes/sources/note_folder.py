@@ -17,6 +17,7 @@ from typing import Any
 from papernotes.model.ids import ArxivId, InvalidPaperId, OtherId, find_references, parse_paper_id
 from papernotes.model.paper import Paper
 from papernotes.runtime import today
+from papernotes.sources.citation import parse_citation
 from papernotes.sources.reading_list import _LINK, Item, heading_words, slug
 
 # The fields other tools name a paper by, most exact first.
@@ -41,15 +42,17 @@ def note_item(meta: dict[str, Any], body: str, name: str, topic: str | None) -> 
         return Item(1, "", name, topic, source=name, skip="an empty file")
     stem = name.rsplit("/", 1)[-1].removesuffix(".md")
     heading = _FIRST_HEADING.search(body)
-    title = _text(meta.get("title")) or (heading_words(heading.group(1)) if heading else "") or \
-        _CITEKEY.sub("", _JEKYLL_DATE.sub("", stem))
+    # A first heading may cite the paper: "# BERT: Pre-training ..., Devlin et al., 2018".
+    cited = parse_citation(heading_words(heading.group(1))) if heading and not _text(meta.get("title")) else None
+    title = _text(meta.get("title")) or (cited.title if cited else "") or (heading_words(heading.group(1)) if heading else "") \
+        or _CITEKEY.sub("", _JEKYLL_DATE.sub("", stem))
     item = Item(1, "", " ".join(title.split())[:500], topic, source=name)
     item.tags = _tags(meta)
     item.ident = _ident(meta, body, title)
     item.notes = _VAULT_LINK.sub(lambda m: m.group(2) or m.group(1), body).strip()
     item.read = bool(item.notes) or None  # notes on a paper: it was read
-    authors = _authors(meta.get("authors", meta.get("author")))
-    year = _year(meta.get("year"))  # not `date`: a blog post's date is when it was written
+    authors = _authors(meta.get("authors", meta.get("author"))) or (cited.authors if cited else ())
+    year = _year(meta.get("year")) or (cited.year if cited else None)  # not `date`: a post's date is when it was written
     if item.ident is None and not title:
         item.skip = "no title, and no arXiv ID, DOI or paper link to find it by"
         return item
