@@ -520,6 +520,8 @@ def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkey
     (folder / "empty.md").write_text("---\n---\n", encoding="utf-8")
     (folder / "values.md").write_text("---\ntitle: \"Odd\\0 values\\e[31m\"\nauthors: [{a: 1}, [x], Real Name]\nyear: 99999\n"
                                       "tags: [[1, 2], {x: y}, NIPS 2014, '#rl']\narxiv: [1, 2]\ncitekey: ../../evil\n---\n", encoding="utf-8")
+    (folder / "code.md").write_text("---\ntitle: Code\n---\n```c\n#include <x.h>\n```\n`#define` http://a.org/page#part "
+                                    "and #real-tag\n#Not a heading\n", encoding="utf-8")
     (folder / "dated.md").write_text("---\ntitle: Dated\ndate: 2019-05-02 10:00:00 +0000\n---\nread it\n", encoding="utf-8")
     (folder / "2999-01-01-future.md").write_text("---\ntitle: Future\n---\nnot yet\n", encoding="utf-8")
     trap = folder.joinpath(*["x"] * 70)
@@ -531,6 +533,7 @@ def test_a_folder_of_notes_from_a_stranger(library: Path, tmp_path: Path, monkey
     lines = result.stdout.splitlines()
     assert f"{folder}/empty.md: skip (an empty file) · topic None · tags -" in lines
     assert f"{folder}/values.md: by hand · topic None · tags nips-2014, rl" in lines
+    assert f"{folder}/code.md: by hand · topic None · tags real-tag, not · read · notes: 5 lines" in lines
     assert f"{folder}/pipe.md: skip (not a regular file) · topic None · tags -" in lines
     assert f"{folder}/huge.md: skip (larger than 1 MiB; not read) · topic None · tags -" in lines
     assert f"{folder}/aliases.md: by hand · topic None · tags - · read · notes: 1 lines" in lines
@@ -571,3 +574,4 @@ def test_a_note_whose_first_heading_cites_its_paper(library: Path, tmp_path: Pat
     bert = yaml.safe_load((library / "papers" / "devlin2018bert.md").read_text(encoding="utf-8").split("---\n")[1])
     assert bert["title"] == "BERT: Pre-training of deep bidirectional transformers for language understanding"
     assert bert["authors"] == ["Devlin"] and bert["year"] == 2018 and bert["arxiv"] == "1810.04805"
+    assert bert["tags"] == ["nlp", "embeddings"], "its text's #tags (`Tags: \\#nlp, \\#embeddings`)"

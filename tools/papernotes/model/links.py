@@ -70,7 +70,7 @@ def strip_empty_sections(markdown: str) -> str:
 _SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
 
 
-def _fenced(lines: list[str]) -> list[bool]:
+def fenced_lines(lines: list[str]) -> list[bool]:
     """Which lines are inside (or open or close) a fenced code block."""
     fenced = [False] * len(lines)
     fence: str | None = None
@@ -88,7 +88,7 @@ def _fenced(lines: list[str]) -> list[bool]:
 
 def _heading_levels(lines: list[str]) -> list[int]:
     """Each line's ATX heading level (`## x` is 2), 0 for any other line and for lines in code."""
-    fenced = _fenced(lines)
+    fenced = fenced_lines(lines)
     return [len(m.group(1) or m.group(2)) if not fenced[i] and (m := _HEADING.match(line)) else 0
             for i, line in enumerate(lines)]
 
@@ -100,7 +100,7 @@ def under_the_title(markdown: str) -> str:
     become `##`/`###` headings. Notes without an H1 come back as they are."""
     lines = markdown.split("\n")
     levels = _heading_levels(lines)
-    fenced = _fenced(lines)
+    fenced = fenced_lines(lines)
     # An underline after a line of text makes that line a heading (=== level 1, --- level 2),
     # unless it follows a blank line (then --- is a rule) or a heading.
     setext = [0] * len(lines)

@@ -15,10 +15,11 @@ import re
 from typing import Any
 
 from papernotes.model.ids import ArxivId, InvalidPaperId, OtherId, find_references, parse_paper_id
+from papernotes.model.links import fenced_lines
 from papernotes.model.paper import Paper
 from papernotes.runtime import today
 from papernotes.sources.citation import parse_citation
-from papernotes.sources.reading_list import _LINK, Item, heading_words, slug
+from papernotes.sources.reading_list import _HASHTAG, _LINK, Item, heading_words, slug
 
 # The fields other tools name a paper by, most exact first.
 ID_FIELDS = ("arxiv", "arxiv_id", "arxivid", "eprint", "doi", "url", "link", "paper", "pdf", "source")
@@ -31,6 +32,7 @@ _FIRST_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 # of the vault, not notes of this library, where [[...]] links a paper.
 _VAULT_LINK = re.compile(r"!?\[\[([^\[\]|\n]{1,500})(?:\|([^\[\]\n]{0,500}))?\]\]")
 _CITEKEY = re.compile(r"^@")
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
 MAX_AUTHORS = 100
 MAX_TAGS = 50
 
@@ -47,7 +49,7 @@ def note_item(meta: dict[str, Any], body: str, name: str, topic: str | None) -> 
     title = _text(meta.get("title")) or (cited.title if cited else "") or (heading_words(heading.group(1)) if heading else "") \
         or _CITEKEY.sub("", _JEKYLL_DATE.sub("", stem))
     item = Item(1, "", " ".join(title.split())[:500], topic, source=name)
-    item.tags = _tags(meta)
+    item.tags = list(dict.fromkeys(_tags(meta) + _inline_tags(body)))[:MAX_TAGS]
     item.ident = _ident(meta, body, title)
     item.notes = _VAULT_LINK.sub(lambda m: m.group(2) or m.group(1), body).strip()
     item.read = bool(item.notes) or None  # notes on a paper: it was read
@@ -127,6 +129,15 @@ def _date(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return value if value is not None and dt.date(1900, 1, 1) <= value <= today() else None
+
+
+def _inline_tags(body: str) -> list[str]:
+    """The `#tags` a note writes in its text, as Obsidian reads them (anebz/papers writes `\\#nlp`);
+    not in code (`#include`), nor a heading's `#`, nor a link's `page#part`."""
+    lines = body.split("\n")
+    text = "\n".join(line for line, code in zip(lines, fenced_lines(lines), strict=True) if not code)
+    found = (a or b for a, b in _HASHTAG.findall(_INLINE_CODE.sub("", text)))
+    return list(dict.fromkeys(slug(tag) for tag in found))[:MAX_TAGS]
 
 
 def _tags(meta: dict[str, Any]) -> list[str]:
