@@ -109,6 +109,8 @@ def test_phrases_are_shown_with_their_hyphens_and_stay_bounded() -> None:
     assert written["open domain"] == "open-domain"
     assert written["art result"] == "state-of-the-art results"
     assert written["human feedback"] == "human feedback"
+    assert written["open"] == written["domain"] == "open-domain", "a word the text writes only hyphenated is shown so"
+    assert written["result"] == "results" and written["state"] == "state-of-the-art"
     assert "result learning" not in written, "a phrase does not run across a semicolon"
     # A hostile abstract of one word hyphenated 100,000 times: each phrase is shown short, in linear time.
     chain = as_written("-".join(["ab"] * 100_000))

@@ -248,11 +248,8 @@ def as_written(text: str) -> dict[str, str]:
     counts as "learning human") and punctuation."""
     lower = text.lower()
     found = list(_WORDS.finditer(lower))
-    written: dict[str, str] = {}
-    for match in found:
-        if match[0] not in STOP_WORDS:
-            written.setdefault(folded(match[0]), match[0])
-    # A hyphen joins a word to the next: a phrase with a part of "open-domain" is shown with all of it.
+    # A hyphen joins a word to the next: a word or phrase that is part of "open-domain" is shown with
+    # all of it, a word alone only when the text never writes it alone ("fine" is "fine-tuning").
     gaps = [lower[a.end() : b.start()] for a, b in zip(found, found[1:], strict=False)]
     starts = list(range(len(found)))  # where the hyphenated word that each word is part of starts
     for i, gap in enumerate(gaps):
@@ -262,6 +259,18 @@ def as_written(text: str) -> dict[str, str]:
     for i in reversed(range(len(gaps))):
         if gaps[i] == "-":
             ends[i] = ends[i + 1]
+    written: dict[str, str] = {}
+    in_hyphenated: dict[str, str] = {}
+    for i, match in enumerate(found):
+        if match[0] not in STOP_WORDS:
+            if starts[i] == ends[i]:
+                written.setdefault(folded(match[0]), match[0])
+            else:
+                short = ends[i] - starts[i] + 1 <= MAX_HYPHENATED
+                in_hyphenated.setdefault(folded(match[0]), lower[found[starts[i]].start() : found[ends[i]].end()]
+                                         if short else match[0])
+    for word, whole in in_hyphenated.items():
+        written.setdefault(word, whole)
     for i, gap in enumerate(gaps):
         first, second = found[i][0], found[i + 1][0]
         phrase = f"{folded(first)} {folded(second)}"
@@ -388,5 +397,6 @@ def _phrases(vector: Any, coef: np.ndarray, names: np.ndarray, written: dict[str
                 and not any(written[name] in written[shown] or written[shown] in written[name] for shown in phrases):
             phrases.append(name)
     covered = {word for phrase in phrases for word in phrase.split()}
-    words = [written[name] for name in best if " " not in name and name not in covered and name in written]
+    # Once each: "fine" and "tune" are both shown as "fine-tune".
+    words = list(dict.fromkeys(written[name] for name in best if " " not in name and name not in covered and name in written))
     return tuple([written[phrase] for phrase in phrases] + words[: PHRASES_SHOWN - len(phrases)])
