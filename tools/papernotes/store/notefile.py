@@ -287,18 +287,22 @@ class _Split:
     tail: str  # the closing '---' line and the body
     newline: str
 
+    @property
+    def closing_end(self) -> int:
+        """Where the body starts in `tail`: after the closing '---' line."""
+        return self.tail.find("\n") + 1 or len(self.tail)
+
 
 def foreign_note(text: str, rel_path: str) -> tuple[dict[str, Any], str]:
     """Another tool's Markdown note: its frontmatter's values (none when it has none) and its body.
     The frontmatter is read as a note's is (bounded, no aliases); when it is not YAML, as some tools
     write it (`title: RankGen: Improving ...`, a colon unquoted), each `field: words` line is taken
     as it reads, and the `- item` lines under an empty field as a list."""
-    if text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r \t") != "---":
-        return {}, text
     try:
-        raw, body = _split(text, rel_path).raw, split_body(text, rel_path)[1]
-    except NoteError:  # no closing line: all of it is text
+        split = _split(text, rel_path)
+    except NoteError:  # no frontmatter, or no closing line: all of it is text
         return {}, text
+    raw, body = split.raw, split.tail[split.closing_end:]
     try:
         return _load(raw, rel_path)[1], body
     except NoteError:
@@ -322,8 +326,7 @@ MAX_FOREIGN_LINES = 1000
 def split_body(text: str, rel_path: str) -> tuple[str, str]:
     """A note's text as its head (through the closing '---' line) and its body."""
     split = _split(text, rel_path)
-    closing_end = split.tail.find("\n") + 1 or len(split.tail)
-    return split.head + split.raw + split.tail[:closing_end], split.tail[closing_end:]
+    return split.head + split.raw + split.tail[: split.closing_end], split.tail[split.closing_end :]
 
 
 def _split(text: str, rel_path: str) -> _Split:
