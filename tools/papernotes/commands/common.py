@@ -91,9 +91,10 @@ def open_library(args: argparse.Namespace) -> Library:
     return library
 
 
-def library_for_adding(args: argparse.Namespace) -> tuple[Library, Catalog]:
-    """The library and what it already holds; notes that do not load are named, not fatal."""
-    library = open_library(args)
+def library_for_adding(args: argparse.Namespace, library: Library | None = None) -> tuple[Library, Catalog]:
+    """The library (opened here unless the command has it open) and what it already holds; notes that
+    do not load are named, not fatal."""
+    library = library or open_library(args)
     papers, problems = library.load()
     for problem in problems:
         warn(f"{problem} (not checked for duplicates)")

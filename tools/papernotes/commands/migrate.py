@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING
 
 from papernotes.commands import common
 from papernotes.errors import PapernotesError
-from papernotes.files import MAX_FOLDER_DEPTH, UnreadableFile, read_named_file, read_regular_file, walk
+from papernotes.files import (
+    MAX_FOLDER_DEPTH,
+    UnreadableFile,
+    is_inside,
+    read_named_file,
+    read_regular_file,
+    walk,
+)
 from papernotes.model.ids import ArxivId
 from papernotes.model.paper import MAX_TOPIC_DEPTH
 from papernotes.model.reading import IMPORT_PREFIX
@@ -31,6 +38,7 @@ from papernotes.sources.reading_list import Item, is_org, list_title, parse_list
 
 if TYPE_CHECKING:
     from papernotes.services.adding import Added
+    from papernotes.store.library import Library
 
 
 MAX_NOTE_FILE = 1024 * 1024
@@ -82,7 +90,7 @@ def read_folder(path: Path) -> tuple[str, list[Item]]:
             file = Path(folder) / name
             rel = file.relative_to(top).as_posix()
             try:
-                if not file.resolve().is_relative_to(top):
+                if not is_inside(top, file):
                     raise UnreadableFile(OUTSIDE_FOLDER)
                 data = read_regular_file(file, MAX_NOTE_FILE)[0]
                 total += len(data)
@@ -114,15 +122,14 @@ def parser(prog: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from papernotes.services.migrating import by_hand, priority_of
-    from papernotes.store.library import Library
 
     source = Path(args.readme)
+    library = common.open_library(args)
     # The library's own notes, or its README's index of them, are nothing to bring in: each note
     # would get a section of itself.
-    own = Library(args.root)
-    own_notes, where_from = own.papers_dir.resolve(), source.resolve()
+    own_notes, where_from = library.papers_dir.resolve(), source.resolve()
     if (source.is_dir() and (own_notes.is_relative_to(where_from) or where_from.is_relative_to(own_notes))) \
-            or where_from == (own.root / "README.md").resolve():
+            or where_from == (library.root / "README.md").resolve():
         raise PapernotesError(f"{source}: holds this library's own notes; migrate brings in notes and lists written elsewhere")
     list_name, items = read_folder(source) if source.is_dir() else read_list(source)
     papers = [i for i in items if not i.skip]
@@ -136,7 +143,6 @@ def run(args: argparse.Namespace) -> int:
             kinds["by hand"] -= 1
     skipped = [i for i in items if i.skip]
     if args.dry_run:
-        library = common.open_library(args)
         notes, problems = library.load()
         catalog = library.catalog(notes, problems)
         for item in items:
@@ -159,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{source}: {counted_items(items)}: {kinds['arXiv']} from arXiv, {kinds['Semantic Scholar']} from Semantic "
               f"Scholar, {kinds['by hand']} by hand, {len(skipped)} skipped", file=sys.stderr)
         return 0
-    outcome = add_items(list_name, [i for i in items if not i.skip], args)
+    outcome = add_items(list_name, [i for i in items if not i.skip], args, library)
     print(f"{source}: {counted_items(items)}: {outcome.summary()}, {len(skipped)} skipped", file=sys.stderr)
     return 1 if outcome.failures else 0
 
@@ -199,7 +205,7 @@ class Outcome:
                 f"{self.other[EXISTS]} already there, {self.other[NOT_FOUND] + self.other[FAILED]} failed{later}")
 
 
-def add_items(list_name: str, items: list[Item], args: argparse.Namespace) -> Outcome:
+def add_items(list_name: str, items: list[Item], args: argparse.Namespace, library: Library) -> Outcome:
     """Every entry through add_candidates: the entries with an identifier in one go (arXiv is asked
     once for all of them), then the citations in chunks, looked up by title as they come."""
     from papernotes.services.adding import Candidate, add_candidates, new_note_fields, resolve
@@ -214,7 +220,7 @@ def add_items(list_name: str, items: list[Item], args: argparse.Namespace) -> Ou
         item_fields,
     )
 
-    library, catalog = common.library_for_adding(args)
+    library, catalog = common.library_for_adding(args, library)
     mine = new_note_fields(None, [], TO_READ, args.today, args.priority)
     mine["found_via"] = (f"{IMPORT_PREFIX}{Path(args.readme).name}",)
     outcome = Outcome()
