@@ -31,7 +31,6 @@ _FIRST_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 # Obsidian's own links, `[[note|words]]` and embedded pictures `![[Screen Shot.png]]`: they name files
 # of the vault, not notes of this library, where [[...]] links a paper.
 _VAULT_LINK = re.compile(r"!?\[\[([^\[\]|\n]{1,500})(?:\|([^\[\]\n]{0,500}))?\]\]")
-_CITEKEY = re.compile(r"^@")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 MAX_AUTHORS = 100
 MAX_TAGS = 50
@@ -44,10 +43,11 @@ def note_item(meta: dict[str, Any], body: str, name: str, topic: str | None) -> 
         return Item(1, "", name, topic, source=name, skip="an empty file")
     stem = name.rsplit("/", 1)[-1].removesuffix(".md")
     heading = _FIRST_HEADING.search(body)
+    heading_title = heading_words(heading.group(1)) if heading else ""
     # A first heading may cite the paper: "# BERT: Pre-training ..., Devlin et al., 2018".
-    cited = parse_citation(heading_words(heading.group(1))) if heading and not _text(meta.get("title")) else None
-    title = _text(meta.get("title")) or (cited.title if cited else "") or (heading_words(heading.group(1)) if heading else "") \
-        or _CITEKEY.sub("", _JEKYLL_DATE.sub("", stem))
+    title = _text(meta.get("title"))
+    cited = parse_citation(heading_title) if heading_title and not title else None
+    title = title or (cited.title if cited else heading_title) or _JEKYLL_DATE.sub("", stem).removeprefix("@")
     item = Item(1, "", " ".join(title.split())[:500], topic, source=name)
     item.tags = list(dict.fromkeys(_tags(meta) + _inline_tags(body)))[:MAX_TAGS]
     item.ident = _ident(meta, body, title)
@@ -65,7 +65,7 @@ def note_item(meta: dict[str, Any], body: str, name: str, topic: str | None) -> 
     # Its citation key, kept as the note's key when it is free, as `bib import` keeps a .bib's: a
     # Zotero integration names the file after it (`@ouyangTrainingLanguageModels2022.md`).
     citekey = next((_text(meta[k]) for k in CITEKEY_FIELDS if _text(meta.get(k))), None) or \
-        (stem[1:] if stem.startswith("@") else "")
+        (stem.removeprefix("@") if stem.startswith("@") else "")
     item.paper = Paper(key=citekey, title=item.text, authors=authors, year=year, url=url,
                        finished=finished if item.read else None)
     return item
