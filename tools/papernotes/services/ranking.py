@@ -259,26 +259,26 @@ def as_written(text: str) -> dict[str, str]:
     for i in reversed(range(len(gaps))):
         if gaps[i] == "-":
             ends[i] = ends[i + 1]
+
+    def shown(first: int, last: int) -> str:
+        """Words first..last as written, with the hyphenated words they are part of unless too long."""
+        start, end = starts[first], ends[last]
+        if end - start + 1 > MAX_HYPHENATED:
+            start, end = first, last
+        return " ".join(lower[found[start].start() : found[end].end()].split())
+
     written: dict[str, str] = {}
     in_hyphenated: dict[str, str] = {}
     for i, match in enumerate(found):
         if match[0] not in STOP_WORDS:
-            if starts[i] == ends[i]:
-                written.setdefault(folded(match[0]), match[0])
-            else:
-                short = ends[i] - starts[i] + 1 <= MAX_HYPHENATED
-                in_hyphenated.setdefault(folded(match[0]), lower[found[starts[i]].start() : found[ends[i]].end()]
-                                         if short else match[0])
+            (written if starts[i] == ends[i] else in_hyphenated).setdefault(folded(match[0]), shown(i, i))
     for word, whole in in_hyphenated.items():
         written.setdefault(word, whole)
     for i, gap in enumerate(gaps):
         first, second = found[i][0], found[i + 1][0]
         phrase = f"{folded(first)} {folded(second)}"
         if first not in STOP_WORDS and second not in STOP_WORDS and (gap == "-" or not gap.strip()) and phrase not in written:
-            start, end = starts[i], ends[i + 1]
-            if end - start + 1 > MAX_HYPHENATED:
-                start, end = i, i + 1
-            written[phrase] = " ".join(lower[found[start].start() : found[end].end()].split())
+            written[phrase] = shown(i, i + 1)
     return written
 
 
