@@ -145,8 +145,14 @@ def preview_latency(size: int, engine: str) -> tuple[float, float]:
         return first, statistics.median(latencies)
     finally:
         import signal
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait()
+        # SIGTERM, which the command handles as Ctrl-C: a benchmark started in the background
+        # (`... &`) inherits SIGINT ignored, and the server would never stop.
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
         shutil.rmtree(root)
 
 
