@@ -518,3 +518,38 @@ def test_pages_convert_the_same_with_their_html_blocks_set_aside(root: Path) -> 
     vaswani = staged(root)["vaswani2017attention.md"].decode("utf-8").split("\n---\n", 1)[1]
     assert "<strong>still Markdown</strong>" in markdown.markdown(vaswani, extensions=[HtmlBlocks()]), \
         "a note's own fence is not the generator's"
+
+
+def test_a_saved_notes_page_is_written_first_and_then_agrees_with_the_whole_run(root: Path) -> None:
+    """`site --serve` with Zensical writes the saved note's page at once from the last run's state,
+    then regenerates everything: the page is then what a run from nothing makes, its BibTeX too."""
+    from papernotes.services.site import generate, stage_saved_first
+
+    day = dt.date(2026, 11, 29)
+    built = generate(root, root / "site-src", day).builder
+    assert built is not None
+    note = root / "papers" / "kingma2014adam.md"
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("A Method for", "A Renamed Method for", 1) + "\nA thought saved just now.\n", encoding="utf-8")
+    broken = root / "papers" / "he2015deep.md"
+    broken.write_text("---\ntitle: [unclosed\n", encoding="utf-8")  # half-written by an editor
+    reading_note(root, "fresh2026note", "A note that has no page yet")
+    before = staged(root)
+
+    written = stage_saved_first(root, root / "site-src", built, ["kingma2014adam.md", "he2015deep.md", "fresh2026note.md"])
+
+    assert written == ["kingma2014adam.md"]
+    after = staged(root)
+    assert {path for path in after if after[path] != before.get(path)} == {"kingma2014adam.md"}
+    first = after["kingma2014adam.md"].decode("utf-8")
+    assert "A thought saved just now." in first and "A Renamed Method for" in first.split("paper-bibtex")[1].split("</details>")[0], \
+        "the page and its BibTeX show the saved note"
+    broken.write_text("---\ntitle: Deep Residual Learning\nyear: 2015\n---\n", encoding="utf-8")
+    generate(root, root / "site-src", day)
+    again = staged(root)
+    shutil.rmtree(root / "site-src")
+    shutil.rmtree(root / ".cache")
+    generate(root, root / "site-src", day)
+    assert again == staged(root), "the saved note's page first, then everything as a run from nothing makes it"
+    assert stage_saved_first(root, root / "site-src", built, ["a.md", "b.md", "c.md", "kingma2014adam.md"]) == [], \
+        "more notes saved at once than SAVED_FIRST: the whole run alone"

@@ -11,6 +11,7 @@ A [[link]] to no note is an error (exit 1), as a broken link is to `mkdocs build
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import shutil
@@ -28,8 +29,10 @@ from papernotes.model.config import SITE_ENGINES
 from papernotes.runtime import today
 
 if TYPE_CHECKING:
+    from papernotes.present.site import SiteBuilder
     from papernotes.services.site import Generated
     from papernotes.store.library import Library
+    from papernotes.store.notecache import Signature
 
 
 POLL_SECONDS = 0.25  # how often --serve looks for saved notes
@@ -61,11 +64,11 @@ def run(args: argparse.Namespace) -> int:
             index_for_search(library.root / "site")
         return code
     if args.serve:
-        return _serve(library.root, engine, args.dev_addr)
+        return _serve(library.root, engine, args.dev_addr, result.builder)
     return 0
 
 
-def _generate(root: Path, engine: str) -> Generated:
+def _generate(root: Path, engine: str, written_first: list[str] | None = None) -> Generated:
     # The site's machinery (Jinja, the BibTeX writer, the related-papers model) loads only when pages
     # are made: `site --help` starts as quickly as any command.
     from papernotes.services.site import generate, site_settings
@@ -83,8 +86,9 @@ def _generate(root: Path, engine: str) -> Generated:
     if result.up_to_date:
         print(f"{where}/ is up to date ({result.unchanged} files, {seconds:.2f} s)")
     else:
-        print(f"{where}/: {len(result.written)} written, {len(result.removed)} removed, "
-              f"{result.unchanged} unchanged ({seconds:.2f} s)")
+        first = len(set(written_first or ()) - set(result.written))  # found as they were by then
+        print(f"{where}/: {len(result.written) + first} written, {len(result.removed)} removed, "
+              f"{result.unchanged - first} unchanged ({seconds:.2f} s)")
     return result
 
 
@@ -110,10 +114,11 @@ class _Stop(BaseException):
     live-reload server carries on after any Exception a rebuild raises)."""
 
 
-def _serve(root: Path, engine: str, dev_addr: str) -> int:
+def _serve(root: Path, engine: str, dev_addr: str, built: SiteBuilder | None) -> int:
     """MkDocs: services/preview.py serves, and rebuilds only the pages a saved note touches.
     Zensical: its own server watches the staging folder, and this loop regenerates the pages when a
-    note is saved (Zensical runs no hooks). However the command is stopped (Ctrl-C, `kill`, a closed
+    note is saved (Zensical runs no hooks), the saved note's own page first from what the pages were
+    last made from (`built`, or made now). However the command is stopped (Ctrl-C, `kill`, a closed
     terminal), the server stops with it and its port is free when the command has ended."""
     def stop(signum: int, frame: object) -> None:
         raise _Stop
@@ -130,17 +135,27 @@ def _serve(root: Path, engine: str, dev_addr: str) -> int:
                 signal.signal(sig, handler)
     server = _engine(engine, "serve", root, dev_addr)
     try:
+        from papernotes.services.site import site_settings, site_state, stage_saved_first
         from papernotes.store.library import Library
 
         library = Library(root)
         seen = _signature(library)
+        last = built
+        if last is None:  # the pages were up to date: nothing was made
+            settings = site_settings(root)
+            with contextlib.suppress(PapernotesError):  # the first save then waits for everything
+                last = site_state(library, today(), settings.site_url, settings.site_name, settings.directory_urls,
+                                  engine, settings.edit_base)
         while server.poll() is None:
             time.sleep(POLL_SECONDS)
             now = _signature(library)
             if now != seen:
+                saved = [name for name, stamp in now[0].items() if seen[0].get(name) != stamp]
                 seen = now
                 try:
-                    _generate(root, engine)
+                    # The page being edited first: the engine rebuilds it while the rest is made.
+                    first = stage_saved_first(root, site_settings(root).staging, last, saved) if last and saved else []
+                    last = _generate(root, engine, first).builder or last
                 except PapernotesError as exc:  # a note half-written by an editor: say so, keep serving
                     common.error(str(exc))
         return server.returncode
@@ -179,7 +194,8 @@ def _end(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
-def _signature(library: Library) -> object:
+def _signature(library: Library) -> tuple[dict[str, Signature], list[tuple[str, int]]]:
+    """The notes' signatures by file name, and the inbox's files with their times: what, changed, is regenerated for."""
     inbox = library.root / INBOX
     try:
         digests = sorted((e.name, e.stat().st_mtime_ns) for e in os.scandir(inbox))

@@ -180,7 +180,7 @@ class SiteBuilder:
     cited_by: dict[str, list[Paper]] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)  # what the notes keep citing that is not in the library
     unresolved: list[str] = field(default_factory=list)  # [[links]] to no note, found on the page being built
-    _bibtex: dict[str, str] = field(default_factory=dict)
+    _bibtex: dict[str, tuple[Paper, str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, root: Path, config: Config, papers: list[Paper], today: dt.date, digest: tuple[str, str] | None = None,
@@ -233,11 +233,12 @@ class SiteBuilder:
         return Trail(root, members)
 
     def bibtex(self, paper: Paper) -> str:
-        """The paper's BibTeX entry, made once per build (the page and library.bib both use it)."""
-        entry = self._bibtex.get(paper.key)
-        if entry is None:
-            entry = self._bibtex[paper.key] = export_entry(paper)
-        return entry
+        """The paper's BibTeX entry, made once per build (the page and library.bib both use it), and
+        again for a paper read since (a preview's saved note)."""
+        made = self._bibtex.get(paper.key)
+        if made is None or made[0] is not paper:
+            made = self._bibtex[paper.key] = (paper, export_entry(paper))
+        return made[1]
 
     def resolve(self, target: str) -> Paper | None:
         """A [[link]] target: a note's key, or an arXiv ID in any form."""

@@ -127,6 +127,7 @@ class Generated:
     unresolved: list[tuple[str, str]] = field(default_factory=list)  # (note, [[target]]) naming no note
     skipped_assets: list[tuple[str, str]] = field(default_factory=list)  # path below papers/, why
     up_to_date: bool = False  # nothing changed since the last run: nothing was even rendered
+    builder: SiteBuilder | None = None  # what the pages were made from (None when nothing was rendered)
 
 
 def latest_digest(root: Path) -> tuple[str, str] | None:
@@ -167,18 +168,8 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
         result.unresolved = list(manifest["unresolved"])
         return result
 
-    papers = library.load_strict(bodies=True)
-    builder = SiteBuilder.build(library.root, library.config, papers, today, latest_digest(library.root),
-                                site_url, site_name, directory_urls, engine)
-    builder.edit_base = edit_base
-    # Related papers and gaps from the reference lists kept in inbox/: no network at build time.
-    lists = read_references(library.root)
-    builder.related = related(papers, lists, library.root)
-    for key, cited in library_citations(papers, lists).items():
-        builder.cites[key] = [builder.by_key[k] for k in cited]
-        for other in cited:
-            builder.cited_by.setdefault(other, []).append(builder.by_key[key])
-    builder.gaps = gaps(papers, lists, library.catalog(papers))[:TRAIL_GAPS]
+    builder = site_state(library, today, site_url, site_name, directory_urls, engine, edit_base)
+    papers = builder.papers
     old_pages: dict[str, str] = manifest.get("pages", {})
     pages: dict[str, str] = {}
     unresolved: list[tuple[str, str]] = []
@@ -231,6 +222,7 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
         except OSError as exc:
             raise WriteError(f"cannot remove {library.rel(stray)}: {exc.strerror}") from None
     result.unresolved = unresolved
+    result.builder = builder
     manifest_file.save({
         # Stored only when every input was settled: a change in the same clock tick must not go unseen.
         "inputs": inputs if settled and code_settled else None,
@@ -239,6 +231,49 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
         "unresolved": unresolved,
     })
     return result
+
+
+SAVED_FIRST = 3  # notes saved at once whose pages a preview writes first; more, and it waits for them all
+
+
+def stage_saved_first(root: Path, staging: Path, builder: SiteBuilder, names: list[str]) -> list[str]:
+    """The pages of the notes just saved (`names`, file names in the notes' folder), written at once
+    from the state of the last run (`builder`: its neighbours, related papers and listings), and
+    the pages written. For a preview: its engine starts on the page being edited while `generate`
+    brings the rest up to date, rewriting any page whose neighbours changed. A note that is new,
+    renamed, or does not load now is left to `generate`, which says what is wrong with it."""
+    library = Library(root)
+    _check_staging(library, staging)
+    result = Generated(staging)
+    for name in names[:SAVED_FIRST] if len(names) <= SAVED_FIRST else []:
+        key = name.removesuffix(".md")
+        if key not in builder.by_key:
+            continue
+        try:
+            paper = library.read_note(library.papers_dir / name)
+        except PapernotesError:
+            continue
+        text, _ = builder.paper_page(paper)
+        _write_if_changed(staging, f"{key}.md", text.encode("utf-8"), result, set())
+    return result.written
+
+
+def site_state(library: Library, today: dt.date, site_url: str | None = None, site_name: str = "Paper notes",
+               directory_urls: bool = True, engine: str = "mkdocs", edit_base: str | None = None) -> SiteBuilder:
+    """What every page is made from: the notes, their links, related papers and gaps."""
+    papers = library.load_strict(bodies=True)
+    builder = SiteBuilder.build(library.root, library.config, papers, today, latest_digest(library.root),
+                                site_url, site_name, directory_urls, engine)
+    builder.edit_base = edit_base
+    # Related papers and gaps from the reference lists kept in inbox/: no network at build time.
+    lists = read_references(library.root)
+    builder.related = related(papers, lists, library.root)
+    for key, cited in library_citations(papers, lists).items():
+        builder.cites[key] = [builder.by_key[k] for k in cited]
+        for other in cited:
+            builder.cited_by.setdefault(other, []).append(builder.by_key[key])
+    builder.gaps = gaps(papers, lists, library.catalog(papers))[:TRAIL_GAPS]
+    return builder
 
 
 OWNED = ".papernotes-site"  # in the staging folder: the site's own, emptied and filled at will
