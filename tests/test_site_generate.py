@@ -553,3 +553,17 @@ def test_a_saved_notes_page_is_written_first_and_then_agrees_with_the_whole_run(
     assert again == staged(root), "the saved note's page first, then everything as a run from nothing makes it"
     assert stage_saved_first(root, root / "site-src", built, ["a.md", "b.md", "c.md", "kingma2014adam.md"]) == [], \
         "more notes saved at once than SAVED_FIRST: the whole run alone"
+
+
+def test_a_note_that_does_not_load_is_said_once_while_previewing(capsys: pytest.CaptureFixture[str]) -> None:
+    """The preview's loop reports a half-written note with the command's own error line: `error: `
+    once, as the command line prints LibraryProblems (it was "error: error: papers/...")."""
+    from papernotes.commands import common
+    from papernotes.store.library import LibraryProblems
+    from papernotes.store.notefile import NoteProblem
+
+    common.error(str(LibraryProblems([NoteProblem("papers/adam.md", 1, "frontmatter has no closing '---' line")])))
+    common.error("cannot read papers/")
+    assert capsys.readouterr().err.splitlines() == [
+        "error: papers/adam.md:1: frontmatter has no closing '---' line", "1 note could not be loaded",
+        "error: cannot read papers/"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import papernotes
-from papernotes.errors import PapernotesError, UsageError
+from papernotes.errors import PapernotesError, UsageError, error_text
 from papernotes.runtime import today
 
 if TYPE_CHECKING:  # not imported at start-up: `--help` stays fast
@@ -178,8 +178,7 @@ def _run(
     except PapernotesError as exc:
         if debug:
             raise
-        message = str(exc)
-        print(message if message.startswith("error: ") else f"error: {message}", file=sys.stderr)
+        print(error_text(str(exc)), file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

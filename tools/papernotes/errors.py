@@ -14,5 +14,11 @@ class PapernotesError(Exception):
         return self.message
 
 
+def error_text(message: str) -> str:
+    """`message` as an error for stderr: with "error: " before it, unless it says so already
+    (LibraryProblems: an "error: " line per note)."""
+    return message if message.startswith("error: ") else f"error: {message}"
+
+
 class UsageError(PapernotesError):
     """The command was called wrongly (arguments that do not go together, or none): exit 2, as argparse."""

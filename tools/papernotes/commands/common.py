@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from papernotes.errors import PapernotesError
+from papernotes.errors import PapernotesError, error_text
 from papernotes.model.paper import Paper, describe_change, parse_week
 from papernotes.runtime import uninterrupted
 from papernotes.services.report import Reporter
@@ -50,7 +50,7 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
 
 
 def error(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
+    print(error_text(message), file=sys.stderr)
 
 
 def warn(message: str) -> None:
