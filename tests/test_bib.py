@@ -502,3 +502,36 @@ def test_names_written_from_a_note_read_back_the_same() -> None:
     assert parse_name("family=Doe, given=John, prefix=van der").display() == "John van der Doe"
     assert display_names(r"Garc{\'{\i}}a, V{\'{\i}}ctor and von Hippel, Eric AND others") == \
         ("Víctor García", "Eric von Hippel", "others")
+
+
+def test_biblatex_commands_are_read_as_what_they_print(library: Path) -> None:
+    """biblatex's own examples: `\\mkbibquote{...}` is quoted, `\\TeX` and `\\hyphen` are what they
+    print; no note's title keeps a command (they read "\\mkbibquote Über die ..."), and each entry is
+    exported as the file wrote it."""
+    assert bib(library, "import", BIBS / "plk_biblatex_biblatex-examples.bib").returncode == 0
+    titles = {p.stem: front(p)["title"] for p in (library / "papers").glob("*.md")}
+    assert titles["averroes1892des"] == \
+        "Des Averroës Abhandlung: “Über die Möglichkeit der Conjunktion” oder “Über den materiellen Intellekt”"
+    assert titles["spiegelberg"].startswith("“Intention” und “Intentionalität” in der Scholastik")
+    assert titles["kastenholz"].startswith("Computation of methodology-independent ionic solvation")
+    assert (titles["knuth1984texbook"], titles["knuth1986tex"]) == ("The TeXbook", "TeX: The Program")
+    assert not [title for title in titles.values() if "\\" in title]
+    exported = bib(library, "export").stdout
+    assert "title = {Des Averro{\\\"e}s Abhandlung: \\mkbibquote{{\\\"U}ber die M{\\\"o}glichkeit der Conjunktion} oder " \
+           "\\mkbibquote{{\\\"U}ber den materiellen Intellekt}}" in exported
+    assert "title = {The {\\TeX book}}" in exported
+
+
+def test_a_title_read_before_biblatex_commands_were_is_still_exported_as_written(library: Path) -> None:
+    """A note imported by an earlier version says "\\mkbibquote Über ..." in its title: the same words
+    as its entry, so the export writes the entry's title; a title whose words were changed is the note's."""
+    text = r"""@book{quoted, title = {Aristotle's \mkbibquote{De Motu Animalium}}, author = {Nussbaum, Martha}, year = 1978}
+@book{edited, title = {The \TeX book}, author = {Knuth, Donald}, year = 1984}"""
+    assert import_text(library, text).returncode == 0
+    for key, old, now in (("quoted", "“De Motu Animalium”", "\\mkbibquote De Motu Animalium"),
+                          ("edited", "The TeXbook", "The TeXbook, Revised")):
+        note = library / "papers" / f"{key}.md"
+        note.write_text(note.read_text(encoding="utf-8").replace(old, now, 1), encoding="utf-8")
+    exported = bib(library, "export").stdout
+    assert "title = {Aristotle's \\mkbibquote{De Motu Animalium}}" in exported
+    assert "title = {The {TeXbook}, Revised}" in exported

@@ -161,14 +161,41 @@ def _compose(match: re.Match[str]) -> str:
     return composed if len(composed) == 1 else match.group(0)
 
 
-# Text styles around a word (`9\textsuperscript{th}`, `\emph{not}`): a note shows the word.
+# Text styles around words (`9\textsuperscript{th}`, `\emph{not}`, biblatex's `\mkbibemph{...}`): a
+# note shows the words; biblatex's and csquotes' quotation marks and brackets as the marks they print
+# (`\mkbibquote{Über die ...}`, in biblatex's own examples, is “Über die ...”). The argument may hold
+# brace groups two deep (`\mkbibquote{{\"U}ber die M{\"o}glichkeit}`); the alternatives never overlap,
+# so the match takes linear time.
+_ARGUMENT = r"\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
 _TEXT_STYLE = re.compile(r"\\(?:textsuperscript|textsubscript|emph|textit|textbf|textsl|textsc|textrm|textsf|texttt|"
-                         r"textup|textmd|mbox|text)\s*\{([^{}]*)\}")
+                         r"textup|textmd|textnormal|mbox|text|mkbibemph|mkbibitalic|mkbibbold|mkbibacro|"
+                         r"mkbibsuperscript|mkbibsubscript)" + _ARGUMENT)
+_MARKED = {"mkbibquote": "“{}”", "enquote": "“{}”", "textquote": "“{}”", "enquote*": "‘{}’", "textquote*": "‘{}’",
+           "mkbibparens": "({})", "mkbibbrackets": "[{}]"}
+_MARKED_STYLE = re.compile(r"\\(mkbibquote|enquote\*?|textquote\*?|mkbibparens|mkbibbrackets)" + _ARGUMENT)
+_STYLED = ("\\text", "\\emph", "\\mbox", "\\mkbib", "\\enquote")
+# Commands for words and marks that latexcodec leaves as they are (`The \TeX book`, biblatex's
+# `methodology\hyphen independent`); a control word takes the spaces after it, as TeX does.
+_NAMED = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "XeTeX": "XeTeX", "LuaTeX": "LuaTeX",
+          "hyphen": "-", "slash": "/"}
+_NAMED_COMMAND = re.compile(r"\\(" + "|".join(_NAMED) + r")(?![A-Za-z])\s*")
+
+
+def _unstyled(text: str) -> str:
+    """`text` without its text-style commands (nested ones too, up to four deep)."""
+    for _ in range(4):
+        before = text
+        text = _MARKED_STYLE.sub(lambda m: _MARKED[m.group(1)].format(m.group(2)), _TEXT_STYLE.sub(r"\1", text))
+        if text == before:
+            break
+    return text
 
 
 def _decode(text: str, ulatex: Callable[[str], str]) -> str:
-    if "\\text" in text or "\\emph" in text or "\\mbox" in text:
-        text = _TEXT_STYLE.sub(r"\1", text)
+    if any(command in text for command in _STYLED):
+        text = _unstyled(text)
+    if "\\" in text:
+        text = _NAMED_COMMAND.sub(lambda m: _NAMED[m.group(1)], text)
     if "\\i" in text or "\\j" in text:
         text = _ACCENTED_DOTLESS.sub(lambda m: f"\\{m.group(1)}{{{m.group(2) or m.group(3)}}}", text)
     if "\\" in text:

@@ -124,7 +124,7 @@ def _as_written(paper: Paper, kind: str, key: str, kept: dict[str, str], ascii: 
     derived = derive(BibEntry(kind, key, kept), parents)
     groups = dict(GROUPS, authors=("editor",) if derived.editors_only else ("author",))
     group_of = {name: group for group, names in groups.items() for name in names}
-    agrees = {group: _agrees(group, derived, paper) for group in groups}
+    agrees = {group: _agrees(group, derived, paper, kept.get("title", "")) for group in groups}
     fields: list[tuple[str, str]] = []
     written: set[str] = set()  # groups written from the note
     for name in order:
@@ -141,10 +141,23 @@ def _as_written(paper: Paper, kind: str, key: str, kept: dict[str, str], ascii: 
     return fields
 
 
-def _agrees(group: str, derived: Derived, paper: Paper) -> bool:
+def _agrees(group: str, derived: Derived, paper: Paper, raw_title: str) -> bool:
     if group == "authors":
         return derived.authors == paper.authors
+    if group == "title" and derived.title != paper.title and _READ_SINCE.search(raw_title):
+        # Imported before these commands were read, the note says "\mkbibquote Über die ..." where the
+        # entry now reads “Über die ...”: the same words, which the note's owner did not change.
+        return _letters(derived.title) == _letters(paper.title)
     return bool(getattr(derived, group) == getattr(paper, group))
+
+
+# The commands latex_decode reads since biblatex's quotation marks, \TeX and \hyphen were taught to it.
+_READ_SINCE = re.compile(r"\\(?:mkbib[a-z]+|enquote|textquote|TeX|LaTeX|LaTeXe|BibTeX|XeTeX|LuaTeX|hyphen|slash)(?![A-Za-z])")
+_NOT_LETTERS = re.compile(r"\\(?:mkbib[a-z]+|enquote|textquote|hyphen|slash)(?![A-Za-z])|[\W_]")
+
+
+def _letters(title: str) -> str:
+    return _NOT_LETTERS.sub("", title)
 
 
 def _written_from_note(group: str, paper: Paper, kind: str, ascii: bool, editors_only: bool) -> list[tuple[str, str]]:
