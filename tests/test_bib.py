@@ -535,3 +535,5 @@ def test_a_title_read_before_biblatex_commands_were_is_still_exported_as_written
     exported = bib(library, "export").stdout
     assert "title = {Aristotle's \\mkbibquote{De Motu Animalium}}" in exported
     assert "title = {The {TeXbook}, Revised}" in exported
+    again = import_text(library, text.splitlines()[0])
+    assert "1 already in the library" in again.stderr and notes(library) == ["edited", "quoted"], "the same paper"

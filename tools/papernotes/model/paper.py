@@ -333,7 +333,12 @@ def last_name(name: str) -> str:
 
 def normalized_title(title: str) -> str:
     """A title reduced to its letters and digits, for spotting the same paper written twice."""
-    return _slug(title)
+    return _slug(_KEPT_COMMANDS.sub(" ", title) if "\\" in title else title)
+
+
+# Commands a title kept when imported before model.latex read them ("\mkbibquote Über die ...", now
+# “Über die ...”): the same title.
+_KEPT_COMMANDS = re.compile(r"\\(?:mkbib[a-z]+|enquote|textquote|hyphen|slash)\*?(?![A-Za-z])")
 
 
 def _slug(text: str) -> str:

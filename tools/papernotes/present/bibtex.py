@@ -38,7 +38,7 @@ from papernotes.model.latex import (
     latex_decode,
     latex_escape,
 )
-from papernotes.model.paper import Paper, web_url
+from papernotes.model.paper import Paper, normalized_title, web_url
 
 _CONFERENCE = re.compile(
     r"\b(conference|proceedings|workshop|symposium|neurips|nips|icml|iclr|acl|naacl|eacl|emnlp|coling|cvpr|iccv|eccv|"
@@ -147,17 +147,12 @@ def _agrees(group: str, derived: Derived, paper: Paper, raw_title: str) -> bool:
     if group == "title" and derived.title != paper.title and _READ_SINCE.search(raw_title):
         # Imported before these commands were read, the note says "\mkbibquote Über die ..." where the
         # entry now reads “Über die ...”: the same words, which the note's owner did not change.
-        return _letters(derived.title) == _letters(paper.title)
+        return normalized_title(derived.title) == normalized_title(paper.title)
     return bool(getattr(derived, group) == getattr(paper, group))
 
 
 # The commands latex_decode reads since biblatex's quotation marks, \TeX and \hyphen were taught to it.
 _READ_SINCE = re.compile(r"\\(?:mkbib[a-z]+|enquote|textquote|TeX|LaTeX|LaTeXe|BibTeX|XeTeX|LuaTeX|hyphen|slash)(?![A-Za-z])")
-_NOT_LETTERS = re.compile(r"\\(?:mkbib[a-z]+|enquote|textquote|hyphen|slash)(?![A-Za-z])|[\W_]")
-
-
-def _letters(title: str) -> str:
-    return _NOT_LETTERS.sub("", title)
 
 
 def _written_from_note(group: str, paper: Paper, kind: str, ascii: bool, editors_only: bool) -> list[tuple[str, str]]:
