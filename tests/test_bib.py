@@ -526,14 +526,27 @@ def test_a_title_read_before_biblatex_commands_were_is_still_exported_as_written
     """A note imported by an earlier version says "\\mkbibquote Über ..." in its title: the same words
     as its entry, so the export writes the entry's title; a title whose words were changed is the note's."""
     text = r"""@book{quoted, title = {Aristotle's \mkbibquote{De Motu Animalium}}, author = {Nussbaum, Martha}, year = 1978}
-@book{edited, title = {The \TeX book}, author = {Knuth, Donald}, year = 1984}"""
+@book{edited, title = {The \TeX book}, author = {Knuth, Donald}, year = 1984}
+@article{zotero, title = {Words}, abstract = {{\textless}p{\textgreater}Words categorize}, author = {Chaabouni, Rahma}, year = 2021}"""
     assert import_text(library, text).returncode == 0
+    assert front(library / "papers" / "zotero.md")["abstract"] == "<p>Words categorize", "Zotero's escapes for < and >"
     for key, old, now in (("quoted", "“De Motu Animalium”", "\\mkbibquote De Motu Animalium"),
-                          ("edited", "The TeXbook", "The TeXbook, Revised")):
+                          ("edited", "The TeXbook", "The TeXbook, Revised"),
+                          ("zotero", "<p>Words", "\\textless p\\textgreater Words")):
         note = library / "papers" / f"{key}.md"
         note.write_text(note.read_text(encoding="utf-8").replace(old, now, 1), encoding="utf-8")
     exported = bib(library, "export").stdout
     assert "title = {Aristotle's \\mkbibquote{De Motu Animalium}}" in exported
     assert "title = {The {TeXbook}, Revised}" in exported
+    assert "abstract = {{\\textless}p{\\textgreater}Words categorize}" in exported
     again = import_text(library, text.splitlines()[0])
-    assert "1 already in the library" in again.stderr and notes(library) == ["edited", "quoted"], "the same paper"
+    assert "1 already in the library" in again.stderr and notes(library) == ["edited", "quoted", "zotero"], "the same paper"
+
+
+def test_zoteros_escapes_are_read_in_a_real_export(library: Path) -> None:
+    """A Zotero export (tests/data/bibtex) writes an abstract's "<p>" as {\\textless}p{\\textgreater}."""
+    assert bib(library, "import", BIBS / "brendon-boldt_phd-thesis_zotero.bib").returncode == 0
+    assert front(library / "papers" / "chaabouni_communicating_2021.md")["abstract"].startswith("<p>Words categorize")
+    left = [p.name for p in (library / "papers").glob("*.md") if re.search(r"\\text(less|greater|bar)", p.read_text(
+        encoding="utf-8").split("\nbibtex:")[0])]
+    assert not left

@@ -333,12 +333,12 @@ def last_name(name: str) -> str:
 
 def normalized_title(title: str) -> str:
     """A title reduced to its letters and digits, for spotting the same paper written twice."""
-    return _slug(_KEPT_COMMANDS.sub(" ", title) if "\\" in title else title)
+    if "\\" in title:
+        from papernotes.model.latex import without_left_commands  # model.latex builds on this module
 
-
-# Commands a title kept when imported before model.latex read them ("\mkbibquote Über die ...", now
-# “Über die ...”): the same title.
-_KEPT_COMMANDS = re.compile(r"\\(?:mkbib[a-z]+|enquote|textquote|hyphen|slash)\*?(?![A-Za-z])")
+        # A title imported before biblatex's commands were read ("\mkbibquote Über die ...") is the same title.
+        title = without_left_commands(title)
+    return _slug(title)
 
 
 def _slug(text: str) -> str:

@@ -30,6 +30,7 @@ from papernotes.model.latex import (
     ENTRY_TYPE,
     FIELD_ORDER,
     FIELDS_FORM,
+    LEFT_BEFORE,
     MODELLED_FIELDS,
     RAW_FIELDS,
     ascii_latex,
@@ -124,7 +125,8 @@ def _as_written(paper: Paper, kind: str, key: str, kept: dict[str, str], ascii: 
     derived = derive(BibEntry(kind, key, kept), parents)
     groups = dict(GROUPS, authors=("editor",) if derived.editors_only else ("author",))
     group_of = {name: group for group, names in groups.items() for name in names}
-    agrees = {group: _agrees(group, derived, paper, kept.get("title", "")) for group in groups}
+    left_before = any(LEFT_BEFORE.search(value) for value in kept.values())
+    agrees = {group: _agrees(group, derived, paper, left_before) for group in groups}
     fields: list[tuple[str, str]] = []
     written: set[str] = set()  # groups written from the note
     for name in order:
@@ -141,18 +143,15 @@ def _as_written(paper: Paper, kind: str, key: str, kept: dict[str, str], ascii: 
     return fields
 
 
-def _agrees(group: str, derived: Derived, paper: Paper, raw_title: str) -> bool:
+def _agrees(group: str, derived: Derived, paper: Paper, left_before: bool) -> bool:
     if group == "authors":
         return derived.authors == paper.authors
-    if group == "title" and derived.title != paper.title and _READ_SINCE.search(raw_title):
+    said, says = getattr(derived, group), getattr(paper, group)
+    if left_before and group in ("title", "venue", "abstract") and said != says and isinstance(said, str) and isinstance(says, str):
         # Imported before these commands were read, the note says "\mkbibquote Über die ..." where the
         # entry now reads “Über die ...”: the same words, which the note's owner did not change.
-        return normalized_title(derived.title) == normalized_title(paper.title)
-    return bool(getattr(derived, group) == getattr(paper, group))
-
-
-# The commands latex_decode reads since biblatex's quotation marks, \TeX and \hyphen were taught to it.
-_READ_SINCE = re.compile(r"\\(?:mkbib[a-z]+|enquote|textquote|TeX|LaTeX|LaTeXe|BibTeX|XeTeX|LuaTeX|hyphen|slash)(?![A-Za-z])")
+        return normalized_title(said) == normalized_title(says)
+    return bool(said == says)
 
 
 def _written_from_note(group: str, paper: Paper, kind: str, ascii: bool, editors_only: bool) -> list[tuple[str, str]]:
