@@ -357,6 +357,7 @@ def test_with_every_service_unreachable_every_arxiv_paper_is_written(library: Pa
         result = run_script("migrate.py", "--root", library, LISTS / name, **closed)
         assert "Traceback" not in result.stderr and "unexpected" not in result.stderr, result.stderr
         assert "failed" not in result.stderr.rsplit(":", 1)[-1] or ", 0 failed," in result.stderr, result.stderr
+        assert " 0 added from arXiv," in result.stderr, "written from the list's words, not from arXiv: said so"
     notes = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1]) for p in (library / "papers").glob("*.md")}
     arxiv = {n["arxiv"] for n in notes.values() if n.get("arxiv")}
     assert {"2302.05737", "2406.07524", "2211.16750", "2505.16446", "1412.6980", "1311.2901", "2005.14165", "1909.11942",

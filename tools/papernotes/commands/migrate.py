@@ -189,9 +189,9 @@ class Outcome:
         """The outcomes add_candidates returned, with how each candidate was found."""
         from papernotes.services.adding import ADDED
 
-        for outcome, origin in zip(added.outcomes, origins, strict=True):
+        for index, (outcome, origin) in enumerate(zip(added.outcomes, origins, strict=True)):
             if outcome == ADDED:
-                self.added[origin] += 1
+                self.added["by hand" if index in added.from_the_list else origin] += 1
             else:
                 self.other[outcome] += 1
         self.failures += added.failures

@@ -60,6 +60,7 @@ class Added:
     """What add_candidates did: each candidate's outcome, in the candidates' order."""
 
     outcomes: list[str]
+    from_the_list: frozenset[int] = frozenset()  # candidates written from their fallback: arXiv was unreachable
 
     @property
     def failures(self) -> int:
@@ -83,6 +84,7 @@ def add_candidates(
 
     wanted_arxiv = [c.arxiv for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv]
     fetched = None
+    from_the_list: frozenset[int] = frozenset()
     if wanted_arxiv:
         from papernotes.sources.arxiv import ArxivSource, ArxivUnavailable
 
@@ -93,15 +95,17 @@ def add_candidates(
                 raise
             report.warning(f"{exc}; the arXiv papers are written from the list's own words (papernotes refresh "
                            "fills them in later)")
-            candidates = [replace(c, arxiv=None, paper=c.fallback) if c.arxiv and c.fallback is not None
-                          and c.arxiv not in catalog.by_arxiv else c for c in candidates]
+            from_the_list = frozenset(i for i, c in enumerate(candidates)
+                                      if c.arxiv and c.fallback is not None and c.arxiv not in catalog.by_arxiv)
+            candidates = [replace(c, arxiv=None, paper=c.fallback) if i in from_the_list else c
+                          for i, c in enumerate(candidates)]
     body = render(library.root, "paper.md.j2")
     code = CodeFinder(library, report)
     outcomes: list[str] = []
     for candidate in candidates:
         outcomes.append(_add_one(library, catalog, candidate, fetched, body, new_fields, existing_changes, code, report))
     code.finish()
-    return Added(outcomes)
+    return Added(outcomes, from_the_list)
 
 
 def _add_one(library: Library, catalog: Catalog, candidate: Candidate, fetched: Any, body: str,
