@@ -87,6 +87,23 @@ def test_an_awesome_list_of_pdf_links(library: Path) -> None:
     assert any(":21: skip (not a paper" in line for line in lines), "the README's criteria are named, with their line"
 
 
+def test_a_link_is_read_as_commonmark_reads_it(library: Path, tmp_path: Path) -> None:
+    """Spaces around a link's address (terryum's list: `[[pdf]](https://arxiv.org/pdf/1509.06461.pdf )`)
+    and a title after it: still a link, and its label no part of the citation (it was the venue "[pdf]")."""
+    listed = tmp_path / "list.md"
+    listed.write_text("- **Deep Reinforcement Learning with Double Q-Learning** (2016), H. Hasselt et al. "
+                      "[[pdf]](https://arxiv.org/pdf/1509.06461.pdf )\n"
+                      '- Attention Is All You Need (2017), A. Vaswani et al. [[pdf]]( https://arxiv.org/abs/1706.03762 "arXiv" )\n',
+                      encoding="utf-8")
+    closed = {name: "http://127.0.0.1:9" for name in ("ARXIV_API_URL", "S2_API_URL", "HF_API_URL", "PWC_API_URL")}
+    result = run_script("migrate.py", "--root", library, listed, **closed)
+    assert result.returncode == 0, result.stderr
+    notes = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1]) for p in (library / "papers").glob("*.md")}
+    assert {(n["arxiv"], n["title"], n.get("venue")) for n in notes.values()} == {
+        ("1509.06461", "Deep Reinforcement Learning with Double Q-Learning", None),
+        ("1706.03762", "Attention Is All You Need", None)}
+
+
 def test_a_roadmap_of_numbered_citations_with_stars(library: Path) -> None:
     """floodsung's roadmap: 133 numbered citations (`**[12]** Author. "**Title**." Venue. [[pdf]](...) ★★★`),
     97 of them on arXiv (the README's 97 distinct arXiv IDs; one citation wraps onto a second line), in
@@ -402,6 +419,27 @@ def test_citations_as_lists_write_them(text: str, title: str, authors: tuple[str
 
     cited = parse_citation(text)
     assert cited is not None and (cited.title, cited.authors, cited.year) == (title, authors, year), cited
+
+
+@pytest.mark.parametrize(("text", "venue"), [
+    # Google Scholar's form, as the Deep Learning Papers Reading Roadmap writes it
+    ('Silver, David, et al. "**Mastering the game of Go with deep neural networks and tree search**." Nature 529.7587 '
+     '(2016): 484-489.', "Nature"),
+    ('Simonyan, Karen, and Andrew Zisserman. "**Very deep convolutional networks**." arXiv preprint arXiv:1409.1556 (2014).',
+     None),
+    ('Ba, Jimmy, et al. "**Multiple object recognition with visual attention**." In arXiv preprint arXiv:1412.7755', None),
+    ('Bengio, Yoshua. "**Deep Learning of Representations for Unsupervised and Transfer Learning**." ICML Unsupervised '
+     'and Transfer Learning 27 (2012): 17-36.', "ICML Unsupervised and Transfer Learning"),
+    ('Goodfellow, Ian, et al. "**Maxout networks**." ICML. Vol. 28 (2013).', "ICML"),
+    ('Farhadi,Ali,etal. "**Every picture tells a story**". In CVPR 2010.', "CVPR"),
+    ('Mordvintsev, Alexander (2015). "**Inceptionism: Going Deeper**". Google Research. **(Deep Dream)**', "Google Research"),
+])
+def test_a_citations_venue_is_the_venue_alone(text: str, venue: str | None) -> None:
+    """Not arXiv (the note's `arxiv` says it), nor the style's "In", a volume and issue, or a list's bold."""
+    from papernotes.sources.citation import parse_citation
+
+    cited = parse_citation(text)
+    assert cited is not None and cited.venue == venue, cited
 
 
 @pytest.mark.parametrize("text", [

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from papernotes.model.ids import InvalidArxivId, find_references, parse_arxiv_id
 from papernotes.model.latex import latex_decode, latex_escape
+from papernotes.model.paper import published_venue
 
 # Fields whose values are not LaTeX: never escaped, never decoded (biber reads them verbatim).
 VERBATIM_FIELDS = frozenset({"doi", "url", "eprint", "file", "pdf", "urldate", "isbn", "issn", "pmid", "eprintclass",
@@ -209,9 +210,7 @@ def derive(entry: BibEntry, parents: Mapping[str, BibEntry] | None = None) -> De
     doi = re.sub(r"^(https?://)?(dx\.)?doi\.org/", "", fields.get("doi", "").strip(), flags=re.IGNORECASE)
     if doi.lower().startswith("10.48550/arxiv."):
         doi = ""  # the arXiv DOI is just the arXiv ID again
-    venue = latex_decode(fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or "")
-    if venue.lower() in ("corr", "arxiv") or re.match(r"(?i)arxiv\b", venue):
-        venue = ""
+    venue = published_venue(latex_decode(fields.get("booktitle") or fields.get("journal") or fields.get("journaltitle") or ""))
     url = fields.get("url", "").strip()
     if arxiv and re.search(r"arxiv\.org/", url):
         url = ""

@@ -331,6 +331,15 @@ def last_name(name: str) -> str:
     return parts[-1] if parts else ""
 
 
+_ARXIV_VENUE = re.compile(r"(?i)arxiv\b|corr$")
+
+
+def published_venue(venue: str | None) -> str | None:
+    """`venue`, or None when it names arXiv itself ("arXiv preprint arXiv:1512.02595", a .bib's
+    `journal = {CoRR}`: a note's `arxiv` field says that already) or has no word at all ("**")."""
+    return venue if venue and any(c.isalpha() for c in venue) and not _ARXIV_VENUE.match(venue.strip()) else None
+
+
 def normalized_title(title: str) -> str:
     """A title reduced to its letters and digits, for spotting the same paper written twice."""
     if "\\" in title:

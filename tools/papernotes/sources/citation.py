@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from papernotes.model.paper import published_venue
+
 MAX_CITATION = 1000  # characters: a citation is a line or two; the patterns below stay quick
 
 
@@ -26,6 +28,17 @@ class Citation:
     authors: tuple[str, ...] = ()
     year: int | None = None
     venue: str | None = None
+
+    def __post_init__(self) -> None:
+        # "In CVPR", "In: Proceedings of ...": the venue without the citation style's "In"; and Google
+        # Scholar's form says "arXiv preprint arXiv:1512.02595" where a venue goes.
+        venue = _IN.sub("", self.venue).strip(" .,*_") if self.venue else None  # "**": a list's bold that followed
+        object.__setattr__(self, "venue", published_venue(venue))
+
+
+_IN = re.compile(r"^[Ii]n:?\s+")
+# Google Scholar's "Science 350.6266 (2015)", "ICML. Vol. 14": the volume and issue after the venue.
+_VOLUME = re.compile(r"(?:\.?\s*Vol\.?\s*\d+|\s+\d+(?:\.\d+)?)$")
 
 
 _YEAR = re.compile(r"(?<![\d/.-])(?:19[5-9]\d|20[0-4]\d)(?![\d/-])")
@@ -83,7 +96,7 @@ def _quoted(text: str) -> Citation | None:
         return None
     before, after = text[: match.start()], text[match.end() :]
     years = _YEAR.findall(after) or _YEAR.findall(before)
-    venue = re.split(r"[,(]|\s(?:19|20)\d\d", after.strip(" .,"), maxsplit=1)[0].strip(" .,") or None
+    venue = _VOLUME.sub("", re.split(r"[,(]|\s(?:19|20)\d\d", after.strip(" .,"), maxsplit=1)[0].strip(" .,")) or None
     return Citation(match.group("title").strip().strip("*").strip(), cited_authors(before),
                     int(years[-1]) if years else None, venue)
 

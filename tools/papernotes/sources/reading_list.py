@@ -36,8 +36,13 @@ _BOX_CELL = re.compile(r"^\[(?P<box>[ xX])\]$")
 # Every repeat is bounded, so that a line of "[x](" or "[[" costs linear time (an unbounded one would
 # scan to the line's end from each bracket).
 _TARGET = r"(?:[^()\s]|\([^()\s]{0,100}\)){1,2048}"  # an address, with parentheses of its own: (2009).pdf
-_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]{0,500}\]){0,1000})\]\((" + _TARGET + r")\)")
-_IMAGE = re.compile(r"!\[[^\[\]]{0,500}\]\([^)\s]{0,2048}\)")
+# As CommonMark reads a link: spaces may stand around its address (`[pdf](https://arxiv.org/pdf/1509.06461.pdf )`,
+# in terryum's list), and a title in quotes may follow it.
+_AROUND = r"[ \t]{0,16}"
+_TITLE = r"""(?:[ \t]{1,16}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?"""
+_DESTINATION = r"\(" + _AROUND + _TARGET + _TITLE + _AROUND + r"\)"
+_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]{0,500}\]){0,1000})\]\(" + _AROUND + "(" + _TARGET + ")" + _TITLE + _AROUND + r"\)")
+_IMAGE = re.compile(r"!\[[^\[\]]{0,500}\]\(" + _AROUND + r"[^)\s]{0,2048}" + _TITLE + _AROUND + r"\)")
 _HTML_TAG = re.compile(r"<br\s*/?>|<[^<>\n]{1,2000}>", re.IGNORECASE)
 _BARE_URL = re.compile(r"(?<![(<\w])https?://[^\s)<>\]]+")
 _DOI_TEXT = re.compile(r"(?<![\w/])doi:\s*(10\.\d{4,9}/\S+)", re.IGNORECASE)
@@ -330,8 +335,8 @@ def _own_words(raw: str, keep_bold: bool = False) -> str:
     own = _IMAGE.sub("", raw)
     own = _HTML_TAG.sub(" · ", own)
     own = _HASHTAG.sub("", own)
-    own = re.sub(r"\[\[[^\]]{0,500}\]\(" + _TARGET + r"\)\]", "", own)  # [[Paper](...)] link groups
-    own = re.sub(r"\[\[[^\]]{0,500}\]\]\(" + _TARGET + r"\)", "", own)  # [[pdf]](...) links
+    own = re.sub(r"\[\[[^\]]{0,500}\]" + _DESTINATION + r"\]", "", own)  # [[Paper](...)] link groups
+    own = re.sub(r"\[\[[^\]]{0,500}\]\]" + _DESTINATION, "", own)  # [[pdf]](...) links
     # A link keeps its words, but a link to code keeps none ([code](https://github.com/...)), and a
     # bare address says nothing a reader needs twice (the note has the paper's link).
     own = _LINK.sub(lambda m: "" if _CODE_LABEL.match(m.group(1).strip("[]")) or _CODE_HOST.match(m.group(2))
