@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable
 
 from papernotes.model.paper import Paper
+from papernotes.model.texcommands import NAMED
 
 _MATH = re.compile(r"(\$[^$]+\$)")
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
@@ -174,26 +175,7 @@ _MARKED = {"mkbibquote": "“{}”", "enquote": "“{}”", "textquote": "“{}�
            "mkbibparens": "({})", "mkbibbrackets": "[{}]"}
 _MARKED_STYLE = re.compile(r"\\(mkbibquote|enquote\*?|textquote\*?|mkbibparens|mkbibbrackets)" + _ARGUMENT)
 _STYLED = ("\\text", "\\emph", "\\mbox", "\\mkbib", "\\enquote")
-# Commands for words and marks that latexcodec leaves as they are (`The \TeX book`, biblatex's
-# `methodology\hyphen independent`, Zotero's `{\textless}p{\textgreater}` for an abstract's "<p>"); a
-# control word takes the spaces after it, as TeX does. Marks that LaTeX reads as its own (%, &, _, ^,
-# braces) become their escapes, which the decoding after this reads as the marks.
-_NAMED = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "XeTeX": "XeTeX", "LuaTeX": "LuaTeX",
-          "hyphen": "-", "slash": "/", "textless": "<", "textgreater": ">", "textbar": "|", "textquotedbl": '"',
-          "textunderscore": "\\_", "textasciicircum": "\\^{}", "textpercent": "\\%", "textampersand": "\\&",
-          "textbraceleft": "\\{", "textbraceright": "\\}", "textsection": "§", "textdagger": "†", "textellipsis": "…",
-          "textnumero": "№", "textmu": "µ", "texttimes": "×", "textdiv": "÷", "textexclamdown": "¡",
-          "textquestiondown": "¿"}
-_NAMED_COMMAND = re.compile(r"\\(" + "|".join(_NAMED) + r")(?![A-Za-z])\s*")
-# The commands above, which a version before this one left in a note's text ("\mkbibquote Über die ...",
-# "\textless p\textgreater Words"): see `without_left_commands`.
-LEFT_BEFORE = re.compile(r"\\(mkbib[a-z]+|enquote|textquote|" + "|".join(_NAMED) + r")\*?(?![A-Za-z])")
-
-
-def without_left_commands(text: str) -> str:
-    r"""`text` without the commands an earlier version left in it, their words kept (`\TeX` is TeX):
-    the same words as the text decoded now, for telling a note imported then from one edited since."""
-    return LEFT_BEFORE.sub(lambda m: _NAMED[m.group(1)] if _NAMED.get(m.group(1), "").isalpha() else " ", text)
+_NAMED_COMMAND = re.compile(r"\\(" + "|".join(NAMED) + r")(?![A-Za-z])\s*")
 
 
 def _unstyled(text: str) -> str:
@@ -210,7 +192,7 @@ def _decode(text: str, ulatex: Callable[[str], str]) -> str:
     if any(command in text for command in _STYLED):
         text = _unstyled(text)
     if "\\" in text:
-        text = _NAMED_COMMAND.sub(lambda m: _NAMED[m.group(1)], text)
+        text = _NAMED_COMMAND.sub(lambda m: NAMED[m.group(1)], text)
     if "\\i" in text or "\\j" in text:
         text = _ACCENTED_DOTLESS.sub(lambda m: f"\\{m.group(1)}{{{m.group(2) or m.group(3)}}}", text)
     if "\\" in text:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from papernotes.errors import PapernotesError
 from papernotes.model.pages import RESERVED_KEYS
 from papernotes.model.statuses import STATUSES, TO_READ
+from papernotes.model.texcommands import without_left_commands
 
 PRIORITIES = (1, 2, 3)  # 1 high ... 3 low; a note without one counts as 2
 DEFAULT_PRIORITY = 2
@@ -342,10 +343,7 @@ def published_venue(venue: str | None) -> str | None:
 
 def normalized_title(title: str) -> str:
     """A title reduced to its letters and digits, for spotting the same paper written twice."""
-    if "\\" in title:
-        from papernotes.model.latex import without_left_commands  # model.latex builds on this module
-
-        # A title imported before biblatex's commands were read ("\mkbibquote Über die ...") is the same title.
+    if "\\" in title:  # imported before biblatex's commands were read ("\mkbibquote Über die ..."): the same title
         title = without_left_commands(title)
     return _slug(title)
 

@@ -30,7 +30,6 @@ from papernotes.model.latex import (
     ENTRY_TYPE,
     FIELD_ORDER,
     FIELDS_FORM,
-    LEFT_BEFORE,
     MODELLED_FIELDS,
     RAW_FIELDS,
     ascii_latex,
@@ -40,6 +39,7 @@ from papernotes.model.latex import (
     latex_escape,
 )
 from papernotes.model.paper import Paper, normalized_title, web_url
+from papernotes.model.texcommands import LEFT_BEFORE
 
 _CONFERENCE = re.compile(
     r"\b(conference|proceedings|workshop|symposium|neurips|nips|icml|iclr|acl|naacl|eacl|emnlp|coling|cvpr|iccv|eccv|"
