@@ -433,6 +433,15 @@ def test_from_a_reading_list_adds_every_paper(library: Path, arxiv_server: FakeA
     assert front(library / "papers" / "devlin2018bert.md")["status"] == "reading"
 
 
+def test_from_a_list_with_arxiv_off_names_the_way_that_works_offline(library: Path) -> None:
+    source = library / "list.md"
+    source.write_text("- [BERT](https://arxiv.org/abs/1810.04805)\n", encoding="utf-8")
+    result = run_script("add.py", "--root", library, "--from", str(source), ARXIV_API_URL="off")
+    assert result.returncode == 1 and not list((library / "papers").glob("*.md"))
+    assert result.stderr == (f"error: arXiv is off (ARXIV_API_URL=off); nothing was added (papernotes migrate {source} "
+                             "writes a list's papers from its own words when arXiv cannot be reached)\n")
+
+
 def test_from_a_missing_file(library: Path) -> None:
     result = add(library, "--from", "nope.md")
     assert result.returncode == 1

@@ -131,14 +131,21 @@ def run(args: argparse.Namespace) -> int:
 
     from papernotes.sources.arxiv import (  # imported when needed: start-up stays quick
         BATCH_SIZE,
+        ArxivUnavailable,
         terminal_progress,
     )
 
     candidates = resolve(library, ids)
     arxiv_count = sum(1 for c in candidates if c.arxiv and c.arxiv not in catalog.by_arxiv)
     progress = terminal_progress() if arxiv_count > BATCH_SIZE // 4 else None
-    failures += add_candidates(library, catalog, candidates, mine, existing_changes(args, mine), progress, report=common.REPORT).failures
-    return 1 if failures else 0
+    try:
+        added = add_candidates(library, catalog, candidates, mine, existing_changes(args, mine), progress, report=common.REPORT)
+    except ArxivUnavailable as exc:
+        if not args.from_file:
+            raise
+        raise PapernotesError(f"{exc}; nothing was added (papernotes migrate {args.from_file} writes a list's papers "
+                              "from its own words when arXiv cannot be reached)") from None
+    return 1 if failures or added.failures else 0
 
 
 def existing_changes(args: argparse.Namespace, mine: dict[str, Any]) -> Callable[[Paper], dict[str, object]] | None:
