@@ -130,6 +130,17 @@ def test_notes_with_their_own_title_sit_under_the_pages() -> None:
     assert under_the_title("```\n# only in code\n```\n") == "```\n# only in code\n```\n"
 
 
+def test_notes_from_elsewhere_nest_under_their_section() -> None:
+    """A notes file under its note's `## From FOLDER`: its headings move below it, however it writes them."""
+    from papernotes.model.links import headings_below
+
+    assert headings_below("# Intro\n\ntext\n\n## Idea\n", 2) == "### Intro\n\ntext\n\n#### Idea\n"
+    assert headings_below("## Idea\n\n#### Deep\n", 2) == "### Idea\n\n##### Deep\n"
+    assert headings_below("### Already\n", 2) == "### Already\n" and headings_below("plain text", 2) == "plain text"
+    assert headings_below("Intro\n=====\n\n```\n# code\n```\n\n###### Six\n", 2) == \
+        "### Intro\n\n```\n# code\n```\n\n###### Six\n", "underlined ones too, none in code, none past six"
+
+
 def test_html_templates_and_pictures_escape_every_value_one_way() -> None:
     """Every value in an HTML template or picture is escaped as html_text escapes it, square brackets
     too (no engine may read `[x](...)` in an HTML block as a link); markup made on purpose stays."""

@@ -95,30 +95,52 @@ def _heading_levels(lines: list[str]) -> list[int]:
 
 def under_the_title(markdown: str) -> str:
     """The notes as they sit under the page's title: when they have a heading of the title's level
-    (a notes file migrated from a list starts with its own `# Title`), every heading one level
-    down, so the page has one H1 and the notes keep their outline. Underlined (setext) headings
-    become `##`/`###` headings. Notes without an H1 come back as they are."""
-    lines = markdown.split("\n")
-    levels = _heading_levels(lines)
-    fenced = fenced_lines(lines)
-    # An underline after a line of text makes that line a heading (=== level 1, --- level 2),
-    # unless it follows a blank line (then --- is a rule) or a heading.
-    setext = [0] * len(lines)
-    for i in range(1, len(lines)):
-        if (not fenced[i] and not fenced[i - 1] and (m := _SETEXT.match(lines[i])) and lines[i - 1].strip()
-                and not levels[i - 1] and not setext[i - 1] and not _SETEXT.match(lines[i - 1])):
-            setext[i] = 1 if m.group(1)[0] == "=" else 2
-    if 1 not in levels and 1 not in setext:
-        return markdown
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        if levels[i]:
-            out.append("#" * min(levels[i] + 1, 6) + line[levels[i]:])
-        elif i + 1 < len(lines) and setext[i + 1]:
-            out.append("#" * (setext[i + 1] + 1) + " " + line.strip())
-        elif not setext[i]:
-            out.append(line)
-    return "\n".join(out)
+    (a notes file written elsewhere starts with its own `# Title`), every heading one level down, so
+    the page has one H1 and the notes keep their outline. Underlined (setext) headings become
+    `##`/`###` headings. Notes without an H1 come back as they are."""
+    outline = _Outline(markdown)
+    return outline.shifted(1) if outline.top() == 1 else markdown
+
+
+def headings_below(markdown: str, level: int) -> str:
+    """`markdown` with its headings moved down, the highest one level below `level`, so that it nests
+    under a heading of that level (a notes file under its note's `## From FOLDER`: its `# Title`
+    becomes `### Title`, and its sections follow); as it is when they are already below."""
+    outline = _Outline(markdown)
+    top = outline.top()
+    return outline.shifted(level + 1 - top) if top and top <= level else markdown
+
+
+class _Outline:
+    """A text's lines and their headings: ATX (`## x`) and underlined (setext), none in code."""
+
+    def __init__(self, markdown: str) -> None:
+        self.lines = markdown.split("\n")
+        self.levels = _heading_levels(self.lines)
+        fenced = fenced_lines(self.lines)
+        # An underline after a line of text makes that line a heading (=== level 1, --- level 2),
+        # unless it follows a blank line (then --- is a rule) or a heading.
+        self.setext = [0] * len(self.lines)
+        for i in range(1, len(self.lines)):
+            if (not fenced[i] and not fenced[i - 1] and (m := _SETEXT.match(self.lines[i])) and self.lines[i - 1].strip()
+                    and not self.levels[i - 1] and not self.setext[i - 1] and not _SETEXT.match(self.lines[i - 1])):
+                self.setext[i] = 1 if m.group(1)[0] == "=" else 2
+
+    def top(self) -> int:
+        """The highest heading's level (1 for `#`), 0 when there is none."""
+        return min((level for level in (*self.levels, *self.setext) if level), default=0)
+
+    def shifted(self, by: int) -> str:
+        """Every heading `by` levels down (to `######` at most), underlined ones written with `#`."""
+        out: list[str] = []
+        for i, line in enumerate(self.lines):
+            if self.levels[i]:
+                out.append("#" * min(self.levels[i] + by, 6) + line[self.levels[i]:])
+            elif i + 1 < len(self.lines) and self.setext[i + 1]:
+                out.append("#" * min(self.setext[i + 1] + by, 6) + " " + line.strip())
+            elif not self.setext[i]:
+                out.append(line)
+        return "\n".join(out)
 
 
 def places_linked(body: str) -> Iterator[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from papernotes.errors import PapernotesError
 from papernotes.model.ids import code_link
+from papernotes.model.links import headings_below
 from papernotes.model.paper import Paper
 from papernotes.model.reading import IMPORT_PREFIX
 from papernotes.model.statuses import READ, UNFINISHED
@@ -26,8 +27,9 @@ from papernotes.store.notefile import APPEND_TO_BODY
 def section(list_name: str, item: Item) -> str:
     """What the list says about a paper, as a section of its note headed with the list's name. The
     list's words are text, escaped as text (a list from the web may hold markup or links to
-    scripts); a notes file it links to is the list owner's own Markdown, kept as it is."""
-    notes = item.notes.strip()
+    scripts); a notes file it links to is the list owner's own Markdown, kept as it is, its
+    headings nested under the section's (its `# Title` a `### Title`)."""
+    notes = headings_below(item.notes.strip(), 2)
     if item.source is not None:  # a file of a folder of notes: all of it is notes
         return f"## From {md(list_name)}\n" + (f"\n{notes}\n" if notes else "")
     said = [md(item.text), *(f"- {md(words)}" for words in item.subitems)]
