@@ -457,6 +457,20 @@ def test_words_that_cite_no_paper(text: str) -> None:
     assert parse_citation(text) is None
 
 
+def test_a_links_description_names_no_authors() -> None:
+    """An awesome list's `[Meetup 16](https://www.meetup.com/...) - Quantum Mechanics London`
+    (krishnakumarsekar's quantum machine learning list): after a dash and with no year, the words
+    describe the link; with a year they name its authors."""
+    from papernotes.sources.citation import parse_citation
+
+    assert parse_citation("Meetup 16 - Quantum Mechanics London", "Meetup 16") is None
+    assert parse_citation("Matlab based python library - Matlab Python Library", "Matlab based python library") is None
+    cited = parse_citation("Attention Is All You Need - A. Vaswani, N. Shazeer (2017)", "Attention Is All You Need")
+    assert cited is not None and (cited.authors, cited.year) == (("A. Vaswani", "N. Shazeer"), 2017)
+    table = parse_citation("Dream 7b · Jiacheng Ye, Zhihui Xie, Lin Zheng", "Dream 7b")
+    assert table is not None and table.authors == ("Jiacheng Ye", "Zhihui Xie", "Lin Zheng"), "a table's author column"
+
+
 NOTE_FOLDERS = Path(__file__).parent / "data" / "paper_notes"
 
 

@@ -130,7 +130,10 @@ def _linked(text: str, link_text: str | None) -> Citation | None:
     venue = _PARENS_VENUE.search(rest)
     years = _YEAR.findall(rest)
     authors: tuple[str, ...] = ()
-    if rest and not venue:
+    # After a dash and with no year, the words describe the link ("[Meetup 16](...) - Quantum Mechanics
+    # London", an awesome list's way), they do not name its authors.
+    described = not years and re.match(r"\s*[-–—]\s", text[len(link_text) :]) is not None
+    if rest and not venue and not described:
         authors = cited_authors(re.split(r"\s[·|]\s", rest, maxsplit=1)[0])
     return Citation(title, authors, int(venue.group("year")) if venue else (int(years[-1]) if years else None),
                     venue.group("venue").strip() if venue else None)
