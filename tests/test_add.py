@@ -370,9 +370,13 @@ def test_a_full_disk_leaves_no_half_written_note(library: Path, arxiv_server: Fa
     def tiny_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
 
+    # No bytecode written under the cap: Python writes a module's .pyc with one write and does not
+    # check its length, so a module first compiled here was left cut at 100 bytes, and every process
+    # after it failed with "marshal data too short" (a fresh clone's CI, when this test came first).
     result = subprocess.run(
         [sys.executable, str(TOOLS / "add.py"), "--root", str(library), "1810.04805"],
-        capture_output=True, text=True, env=script_env(arxiv_server), preexec_fn=tiny_files, timeout=60,
+        capture_output=True, text=True, env=script_env(arxiv_server, PYTHONDONTWRITEBYTECODE="1"), preexec_fn=tiny_files,
+        timeout=60,
     )
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot write papers/devlin2018bert.md")
