@@ -567,3 +567,49 @@ def test_a_note_that_does_not_load_is_said_once_while_previewing(capsys: pytest.
     assert capsys.readouterr().err.splitlines() == [
         "error: papers/adam.md:1: frontmatter has no closing '---' line", "1 note could not be loaded",
         "error: cannot read papers/"]
+
+
+@pytest.mark.slow
+def test_a_renamed_and_a_new_note_show_in_the_zensical_preview(root: Path) -> None:
+    """Zensical 0.0.41's preview builds no new page once a file of its folder was deleted: the loop
+    keeps a gone note's page until the preview restarts, so a renamed note and a note added after it
+    show (they never did)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, str(root / "tools" / "site.py"), "--serve", "--engine", "zensical",
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env={**os.environ, **TODAY},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+    def fetch(path: str) -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def until(what: str, check: object) -> None:
+        deadline = time.monotonic() + 60
+        while not check():  # type: ignore[operator]
+            assert time.monotonic() < deadline and server.poll() is None, what
+            time.sleep(0.2)
+
+    try:
+        until("the preview never served the page", lambda: "Adam" in fetch("kingma2014adam/"))
+        reading_note(root, "fresh2026note", "A note written while previewing")
+        until("the new note's page", lambda: "A note written while previewing" in fetch("fresh2026note/"))
+        (root / "papers" / "fresh2026note.md").rename(root / "papers" / "renamed2026note.md")
+        until("the renamed note's page", lambda: "A note written while previewing" in fetch("renamed2026note/"))
+        reading_note(root, "later2026note", "A note written after the rename")
+        until("a note added after it", lambda: "A note written after the rename" in fetch("later2026note/"))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            _, err = server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            _, err = server.communicate()
+    said = err.decode("utf-8")
+    assert "warning: the preview keeps 1 page gone from the site until it is started again" in said, said[-2000:]
+    assert "Traceback" not in said
+    assert site(root)[0] == 0 and not (root / "site-src" / "fresh2026note.md").exists(), "the next run removes it"

@@ -26,6 +26,7 @@ from papernotes.commands import common
 from papernotes.errors import PapernotesError
 from papernotes.files import INBOX
 from papernotes.model.config import SITE_ENGINES
+from papernotes.model.text import counted
 from papernotes.runtime import today
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _generate(root: Path, engine: str, written_first: list[str] | None = None) -> Generated:
+def _generate(root: Path, engine: str, written_first: list[str] | None = None, remove_strays: bool = True) -> Generated:
     # The site's machinery (Jinja, the BibTeX writer, the related-papers model) loads only when pages
     # are made: `site --help` starts as quickly as any command.
     from papernotes.services.site import generate, site_settings
@@ -76,7 +77,7 @@ def _generate(root: Path, engine: str, written_first: list[str] | None = None) -
     settings = site_settings(root)
     start = time.perf_counter()
     result = generate(root, settings.staging, today(), settings.site_url, settings.site_name, settings.directory_urls,
-                      engine, settings.edit_base)
+                      engine, settings.edit_base, remove_strays)
     seconds = time.perf_counter() - start
     for note, target in result.unresolved:
         common.error(f"{note}: [[{target}]] links to no note in the library (papernotes check lists them all)")
@@ -141,6 +142,7 @@ def _serve(root: Path, engine: str, dev_addr: str, built: SiteBuilder | None) ->
         library = Library(root)
         seen = _signature(library)
         last = built
+        kept = 0  # pages of notes gone, left for Zensical (see services.site.generate)
         if last is None:  # the pages were up to date: nothing was made
             settings = site_settings(root)
             with contextlib.suppress(PapernotesError):  # the first save then waits for everything
@@ -155,7 +157,13 @@ def _serve(root: Path, engine: str, dev_addr: str, built: SiteBuilder | None) ->
                 try:
                     # The page being edited first: the engine rebuilds it while the rest is made.
                     first = stage_saved_first(root, site_settings(root).staging, last, saved) if last and saved else []
-                    last = _generate(root, engine, first).builder or last
+                    result = _generate(root, engine, first, remove_strays=False)
+                    last = result.builder or last
+                    if len(result.kept) != kept:
+                        kept = len(result.kept)
+                        if kept:
+                            common.warn(f"the preview keeps {counted(kept, 'page')} gone from the site until it "
+                                        "is started again (Zensical's preview builds no new page once one is deleted)")
                 except PapernotesError as exc:  # a note half-written by an editor: say so, keep serving
                     common.error(str(exc))
         return server.returncode

@@ -123,6 +123,7 @@ class Generated:
     staging: Path
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # what would have been removed, kept for a preview
     unchanged: int = 0
     unresolved: list[tuple[str, str]] = field(default_factory=list)  # (note, [[target]]) naming no note
     skipped_assets: list[tuple[str, str]] = field(default_factory=list)  # path below papers/, why
@@ -147,9 +148,12 @@ def latest_digest(root: Path) -> tuple[str, str] | None:
 
 
 def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = None, site_name: str = "Paper notes",
-             directory_urls: bool = True, engine: str = "mkdocs", edit_base: str | None = None) -> Generated:
+             directory_urls: bool = True, engine: str = "mkdocs", edit_base: str | None = None,
+             remove_strays: bool = True) -> Generated:
     """Bring the staging folder up to date with the library, for `engine` to build; see the module's
-    docstring."""
+    docstring. Without `remove_strays`, the pages of notes gone stay (`Generated.kept`): Zensical's
+    preview (0.0.41) builds no new page once a file of the folder it watches was deleted, so a renamed
+    note would never show."""
     library = Library(root)
     _check_staging(library, staging)
     result = Generated(staging)
@@ -214,6 +218,9 @@ def generate(root: Path, staging: Path, today: dt.date, site_url: str | None = N
     # The staging folder is the site's alone: whatever this run did not make goes, with or without a
     # manifest (.cache/ may have been removed, and a deleted note's page must not stay published).
     for stray in _strays(staging, pages):
+        if not remove_strays:
+            result.kept.append(stray.relative_to(staging).as_posix())
+            continue
         try:
             stray.unlink()
             result.removed.append(stray.relative_to(staging).as_posix())
