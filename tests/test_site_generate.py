@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -280,44 +281,61 @@ def test_pagefind_indexes_the_papers_pages_only(root: Path, engine: str) -> None
         assert (built / "pagefind" / "pagefind-entry.json").stat().st_mtime_ns != made
 
 
+class Preview:
+    """`papernotes site --serve` with `engine`, on a free port, in a process group of its own."""
+
+    def __init__(self, root: Path, engine: str) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.server = subprocess.Popen([sys.executable, str(root / "tools" / "site.py"), "--serve", "--engine", engine,
+                                        "--dev-addr", f"127.0.0.1:{self.port}"], cwd=root, env={**os.environ, **TODAY},
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+    def fetch(self, path: str) -> tuple[int, str]:
+        """The HTTP status and text of the page at `path` (0 when nothing answers)."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=5) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, ""
+        except OSError:
+            return 0, ""
+
+    def until(self, what: str, check: Callable[[], bool], seconds: float = 60) -> float:
+        """Seconds until `check` holds; fails naming `what` after `seconds` or if the server stopped."""
+        start = time.monotonic()
+        while not check():
+            assert time.monotonic() - start < seconds and self.server.poll() is None, what
+            time.sleep(0.1)
+        return time.monotonic() - start
+
+    def stop(self) -> str:
+        """Stopped as `kill` stops it (killed if it lingers); what it said on stderr."""
+        if self.server.poll() is None:
+            os.killpg(self.server.pid, signal.SIGTERM)
+        try:
+            _, err = self.server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.server.pid, signal.SIGKILL)
+            _, err = self.server.communicate()
+        return err.decode("utf-8")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_a_saved_note_shows_in_the_preview(root: Path, engine: str) -> None:
     """`papernotes site --serve`: the engine's server, and a saved note's words on its page soon after."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(root / "tools" / "site.py"), "--serve", "--engine", engine,
-                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env={**os.environ, **TODAY},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/kingma2014adam/"
-
-    def fetch() -> str:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.read().decode("utf-8")
-        except OSError:
-            return ""
-
+    preview = Preview(root, engine)
     try:
-        deadline = time.monotonic() + 120
-        while "Adam" not in fetch():
-            assert time.monotonic() < deadline and server.poll() is None, "the preview never served the page"
-            time.sleep(0.2)
+        preview.until("the preview never served the page", lambda: "Adam" in preview.fetch("kingma2014adam/")[1], 120)
         note = root / "papers" / "kingma2014adam.md"
         note.write_text(note.read_text(encoding="utf-8") + "\nA thought saved while the preview runs.\n", encoding="utf-8")
-        saved = time.monotonic()
-        while "A thought saved while the preview runs." not in fetch():
-            assert time.monotonic() - saved < 60, "the saved note never reached the preview"
-            time.sleep(0.1)
-        print(f"{engine}: the saved note showed after {time.monotonic() - saved:.1f} s")
+        seconds = preview.until("the saved note never reached the preview",
+                                lambda: "A thought saved while the preview runs." in preview.fetch("kingma2014adam/")[1])
+        print(f"{engine}: the saved note showed after {seconds:.1f} s")
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        assert "Traceback" not in preview.stop()
 
 
 @pytest.mark.slow
@@ -325,28 +343,8 @@ def test_the_mkdocs_preview_follows_new_renamed_broken_and_deleted_notes(root: P
     """The MkDocs preview renders again only what a save touched: a new note gets its page and its
     place on its topic's page, a new title reaches the listings, a half-written note is one error
     line and the preview goes on, a deleted note's page goes."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(root / "tools" / "site.py"), "--serve", "--engine", "mkdocs",
-                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env={**os.environ, **TODAY},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-
-    def fetch(path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
-                return response.status, response.read().decode("utf-8")
-        except urllib.error.HTTPError as exc:
-            return exc.code, ""
-        except OSError:
-            return 0, ""
-
-    def until(what: str, check: object) -> None:
-        deadline = time.monotonic() + 60
-        while not check():  # type: ignore[operator]
-            assert time.monotonic() < deadline and server.poll() is None, what
-            time.sleep(0.1)
-
+    preview = Preview(root, "mkdocs")
+    server, fetch, until = preview.server, preview.fetch, preview.until
     err_before_stop = b""
     try:
         until("the preview never served the page", lambda: "Adam" in fetch("kingma2014adam/")[1])
@@ -378,13 +376,7 @@ def test_the_mkdocs_preview_follows_new_renamed_broken_and_deleted_notes(root: P
         assert server.wait(timeout=30) == 130
         err_before_stop = said
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGINT)
-        try:
-            _, err = server.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            _, err = server.communicate()
+        err = preview.stop().encode("utf-8")
     said_all = (err_before_stop + err).decode("utf-8")
     assert "kingma2014adam.md" in said_all and "Traceback" not in said_all, said_all[-3000:]
 
@@ -574,42 +566,18 @@ def test_a_renamed_and_a_new_note_show_in_the_zensical_preview(root: Path) -> No
     """Zensical 0.0.41's preview builds no new page once a file of its folder was deleted: the loop
     keeps a gone note's page until the preview restarts, so a renamed note and a note added after it
     show (they never did)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(root / "tools" / "site.py"), "--serve", "--engine", "zensical",
-                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env={**os.environ, **TODAY},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-
-    def fetch(path: str) -> str:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
-                return response.read().decode("utf-8")
-        except OSError:
-            return ""
-
-    def until(what: str, check: object) -> None:
-        deadline = time.monotonic() + 60
-        while not check():  # type: ignore[operator]
-            assert time.monotonic() < deadline and server.poll() is None, what
-            time.sleep(0.2)
-
+    preview = Preview(root, "zensical")
     try:
-        until("the preview never served the page", lambda: "Adam" in fetch("kingma2014adam/"))
+        preview.until("the preview never served the page", lambda: "Adam" in preview.fetch("kingma2014adam/")[1])
         reading_note(root, "fresh2026note", "A note written while previewing")
-        until("the new note's page", lambda: "A note written while previewing" in fetch("fresh2026note/"))
+        preview.until("the new note's page", lambda: "A note written while previewing" in preview.fetch("fresh2026note/")[1])
         (root / "papers" / "fresh2026note.md").rename(root / "papers" / "renamed2026note.md")
-        until("the renamed note's page", lambda: "A note written while previewing" in fetch("renamed2026note/"))
+        preview.until("the renamed note's page",
+                      lambda: "A note written while previewing" in preview.fetch("renamed2026note/")[1])
         reading_note(root, "later2026note", "A note written after the rename")
-        until("a note added after it", lambda: "A note written after the rename" in fetch("later2026note/"))
+        preview.until("a note added after it", lambda: "A note written after the rename" in preview.fetch("later2026note/")[1])
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            _, err = server.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            _, err = server.communicate()
-    said = err.decode("utf-8")
+        said = preview.stop()
     assert "warning: the preview keeps 1 page gone from the site until it is started again" in said, said[-2000:]
     assert "Traceback" not in said
     assert site(root)[0] == 0 and not (root / "site-src" / "fresh2026note.md").exists(), "the next run removes it"
