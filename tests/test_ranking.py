@@ -65,6 +65,11 @@ def test_a_paper_taught_as_the_topic_is_scored_without_its_own_lesson(real: dict
     assert max(a - b for a, b in zip(scores, scores[1:], strict=False)) < 0.5, [(c.score, c.paper.title) for c in ranked[:6]]
 
 
+def week_without(word: str, real: dict[str, Paper], *papers: Paper) -> list[NewPaper]:
+    """`papers` in a week with the real abstracts that never say `word`."""
+    return week([*papers, *[p for p in real.values() if word not in (p.title + (p.abstract or "")).lower()]])
+
+
 def test_a_plural_read_meets_its_singular_and_the_reasons_are_as_the_paper_writes_them(real: dict[str, Paper]) -> None:
     """Two papers read on "diffusion models"; the week's paper on them writes "a diffusion model" and
     "score network", and another paper repeats the read papers' other plurals word for word. Without
@@ -77,8 +82,7 @@ def test_a_plural_read_meets_its_singular_and_the_reasons_are_as_the_paper_write
                      abstract="We train a diffusion model: its score network reverses a noising process on audio.")
     other = Paper(key="", title="Variable models of language",
                   abstract="We present variable models trained with networks reversing text processes.")
-    candidates = week([singular, other, *[p for p in real.values() if "diffusion" not in (p.title + (p.abstract or "")).lower()]])
-    top = rank(candidates, library, explain=1)[0]
+    top = rank(week_without("diffusion", real, singular, other), library, explain=1)[0]
     assert top.paper.title == singular.title
     assert "diffusion model" in top.phrases and "diffusion models" not in top.phrases, top.phrases
 
@@ -95,8 +99,7 @@ def test_a_hyphen_parts_words_and_the_reasons_keep_it(real: dict[str, Paper]) ->
                    abstract="Diffusion models sample slowly; we sample diffusion models in four steps.")
     other = Paper(key="", title="Normalising flows as generative models",
                   abstract="Normalising flows are generative models with exact likelihoods of images.")
-    top = rank(week([wanted, other, *[p for p in real.values() if "diffusion" not in (p.title + (p.abstract or "")).lower()]]),
-               library, explain=2)[:2]
+    top = rank(week_without("diffusion", real, wanted, other), library, explain=2)[:2]
     assert top[0].paper.title == wanted.title, [c.paper.title for c in top]
     assert "diffusion models" in top[0].phrases and "models diffusion" not in top[0].phrases, top[0].phrases
 
