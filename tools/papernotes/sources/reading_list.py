@@ -40,8 +40,8 @@ _TARGET = r"(?:[^()\s]|\([^()\s]{0,100}\)){1,2048}"  # an address, with parenthe
 # in terryum's list), and a title in quotes may follow it.
 _AROUND = r"[ \t]{0,16}"
 _TITLE = r"""(?:[ \t]{1,16}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?"""
-_DESTINATION = r"\(" + _AROUND + _TARGET + _TITLE + _AROUND + r"\)"
-_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]{0,500}\]){0,1000})\]\(" + _AROUND + "(" + _TARGET + ")" + _TITLE + _AROUND + r"\)")
+_DESTINATION = r"\(" + _AROUND + "(" + _TARGET + ")" + _TITLE + _AROUND + r"\)"  # the address its group
+_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]{0,500}\]){0,1000})\]" + _DESTINATION)
 _IMAGE = re.compile(r"!\[[^\[\]]{0,500}\]\(" + _AROUND + r"[^)\s]{0,2048}" + _TITLE + _AROUND + r"\)")
 _HTML_TAG = re.compile(r"<br\s*/?>|<[^<>\n]{1,2000}>", re.IGNORECASE)
 _BARE_URL = re.compile(r"(?<![(<\w])https?://[^\s)<>\]]+")
