@@ -191,12 +191,10 @@ def _unstyled(text: str) -> str:
 def _decode(text: str, ulatex: Callable[[str], str]) -> str:
     if any(command in text for command in _STYLED):
         text = _unstyled(text)
-    if "\\" in text:
-        text = _NAMED_COMMAND.sub(lambda m: NAMED[m.group(1)], text)
     if "\\i" in text or "\\j" in text:
         text = _ACCENTED_DOTLESS.sub(lambda m: f"\\{m.group(1)}{{{m.group(2) or m.group(3)}}}", text)
     if "\\" in text:
-        text = _ACCENT_COMMAND.sub(_compose, text)
+        text = _ACCENT_COMMAND.sub(_compose, _NAMED_COMMAND.sub(lambda m: NAMED[m.group(1)], text))
     if "\\$" in text:
         text = _BBT_MATH.sub(_bbt_math, text)
     if "{$" in text:
