@@ -249,10 +249,12 @@ def stage_saved_first(root: Path, staging: Path, builder: SiteBuilder, names: li
     the pages written. For a preview: its engine starts on the page being edited while `generate`
     brings the rest up to date, rewriting any page whose neighbours changed. A note that is new,
     renamed, or does not load now is left to `generate`, which says what is wrong with it."""
+    if len(names) > SAVED_FIRST:
+        return []
     library = Library(root)
     _check_staging(library, staging)
     result = Generated(staging)
-    for name in names[:SAVED_FIRST] if len(names) <= SAVED_FIRST else []:
+    for name in names:
         key = name.removesuffix(".md")
         if key not in builder.by_key:
             continue
